@@ -1,0 +1,68 @@
+# flowprobe — one entry point for installing, building, testing and benchmarking.
+# Every target installs what is missing first (idempotent), so a fresh Debian 12
+# machine needs nothing but `make run` or `make test`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+STAMPS := .make
+
+# Debian packages the product and its tests use. Keep sorted by purpose.
+APT_BUILD   := build-essential pkg-config
+APT_DPDK    := dpdk libdpdk-dev
+APT_NDPI    := libndpi-dev libndpi4.2 libndpi-bin
+APT_REDIS   := redis-server
+APT_SIEM    := rsyslog rsyslog-gnutls openssl
+APT_BROWSER := chromium fonts-dejavu-core
+APT_NET     := iproute2 iputils-ping wrk
+APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET)
+
+REDIS_URL ?= redis://127.0.0.1:6379
+
+.PHONY: all deps apt npm build run test bench clean redis
+
+all: build
+
+deps: apt npm
+
+# apt-get update once, then install only what is missing.
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq; \
+	  apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# npm ci when the lockfile changed since the last install (or node_modules is missing).
+npm: $(STAMPS)/npm
+$(STAMPS)/npm: package-lock.json package.json */package.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: deps
+	@if [ -f dataplane/native/Makefile ]; then $(MAKE) -C dataplane/native; fi
+	npm run build --workspaces --if-present
+
+# Start a local redis-server when none answers at REDIS_URL.
+redis: apt
+	@if ! redis-cli -u "$(REDIS_URL)" ping >/dev/null 2>&1; then \
+	  echo "redis: starting redis-server"; \
+	  redis-server --daemonize yes --save '' --appendonly no --port 6379 --bind 127.0.0.1; \
+	  for i in $$(seq 1 50); do redis-cli -u "$(REDIS_URL)" ping >/dev/null 2>&1 && break; sleep 0.1; done; \
+	fi
+
+run: build redis
+	node appliance/bin/flowprobe.js demo
+
+test: build redis
+	npm test --workspaces --if-present
+
+bench: build
+	node dataplane/dist/bench/run-benchmarks.js
+
+clean:
+	rm -rf $(STAMPS) */dist dataplane/native/build
