@@ -1,0 +1,171 @@
+/**
+ * Types of the dataplane's public API (`dataplane.ts`): what the control plane
+ * and the `flowprobe` command see. Plain data, JSON-ready; field names follow
+ * ntopng's REST v2 where practical.
+ */
+
+/** A capture file replayed or analyzed. */
+export interface PcapSourceSpec {
+  kind: 'pcap';
+  path: string;
+  /** Start again at the end (timestamps keep increasing). Default false. */
+  loop?: boolean;
+  /** 'realtime' paces packets by their timestamps; 'max' reads as fast as possible. Default 'max'. */
+  speed?: 'realtime' | 'max';
+  /** Shift timestamps so the first packet is "now". Default false. */
+  shiftToNow?: boolean;
+}
+
+/** A DPDK port polled by one worker per RX queue. */
+export interface DpdkSourceSpec {
+  kind: 'dpdk';
+  /** EAL arguments, e.g. ['--no-huge', '--no-pci', '--no-shconf', '-m', '512', '--vdev', 'net_pcap0,rx_pcap=x.pcap']. */
+  eal: string[];
+  /** DPDK port id. */
+  port: number;
+  /** RX queues = worker threads. */
+  queues: number;
+  /** Bytes of each packet copied out of the mbuf (DPI needs the first ~1.5 KB). Default 1600. */
+  snaplen?: number;
+}
+
+export type SourceSpec = PcapSourceSpec | DpdkSourceSpec;
+
+export interface DataplaneOptions {
+  /** Interface name shown in the API (default 'eth0' / the file name). */
+  name?: string;
+  source: SourceSpec;
+  /** Worker threads = shards. For pcap the default is the number of cores; for dpdk it is `queues`. */
+  workers?: number;
+  /** Flow slots per shard. Default 262144. */
+  flowCapacity?: number;
+  /** Host slots per shard. Default 65536. */
+  hostCapacity?: number;
+  /** A flow idle this long (packet time) becomes idle and is purged. 0 = never (file analysis). Default 0 for 'max' pcap, 120 otherwise. */
+  idleTimeoutS?: number;
+  /** Same for hosts. Default 300 (0 = never). */
+  hostIdleTimeoutS?: number;
+  /** CIDRs whose hosts are local, e.g. ['192.168.0.0/16', 'fd00::/8']. */
+  localNetworks?: string[];
+  /** nDPI detection. Default true. */
+  dpi?: boolean;
+  /** Max packets per flow given to nDPI. Default 32 (as ndpiReader's test config). */
+  dpiPacketLimit?: number;
+}
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export interface DirectionCounters {
+  packets: number;
+  bytes: number;
+}
+
+/** One flow, as printed by `flowprobe analyze --format ndjson` and served by the API. */
+export interface FlowRecord {
+  /** Stable while the flow lives: `<shard>:<slot>:<generation>`. */
+  key: string;
+  l4: string;
+  vlan: number;
+  client: Endpoint;
+  server: Endpoint;
+  cli2srv: DirectionCounters;
+  srv2cli: DirectionCounters;
+  first_seen: number;
+  last_seen: number;
+  duration: number;
+  thpt: { bps: number; pps: number };
+  /** nDPI name as ndpiReader prints it (`TLS.YouTube`, `DNS`, `Unknown`), '' when DPI is off. */
+  l7: string;
+  server_name: string;
+  category: string;
+  breed: string;
+  risks: string[];
+  score: number;
+  tcp_flags: { cli2srv: number; srv2cli: number };
+  retransmissions: { cli2srv: number; srv2cli: number };
+  out_of_order: { cli2srv: number; srv2cli: number };
+  /** The first packet came from the server (capture joined at the SYN-ACK). */
+  first_from_server: boolean;
+  state: 'active' | 'idle' | 'ready_to_be_purged';
+  /** Extra DPI metadata (url, user_agent, status, ja3, alpn, tls_version, dns_answer...). */
+  info?: Record<string, string | number>;
+}
+
+export interface HostRecord {
+  ip: string;
+  vlan: number;
+  mac: string;
+  is_local: boolean;
+  bytes: { sent: number; rcvd: number; total: number };
+  packets: { sent: number; rcvd: number };
+  thpt: { bps: number; pps: number };
+  num_flows: { as_client: number; as_server: number };
+  total_flows: { as_client: number; as_server: number };
+  first_seen: number;
+  last_seen: number;
+  /** Bytes per application protocol (nDPI app name), largest first. */
+  applications: { name: string; bytes: number }[];
+}
+
+export interface WorkerStats {
+  worker: number;
+  packets: number;
+  bytes: number;
+  num_flows: number;
+  num_hosts: number;
+  flow_table_full: boolean;
+  host_table_full: boolean;
+  unaccounted_packets: number;
+}
+
+export interface InterfaceStats {
+  id: number;
+  name: string;
+  source: string;
+  packets: number;
+  bytes: number;
+  /** NIC + software drops. */
+  drops: number;
+  num_flows: number;
+  num_hosts: number;
+  thpt: { bps: number; pps: number };
+  /** Malformed/ignored packets by cause (decode status name -> count). */
+  decode_errors: Record<string, number>;
+  workers: WorkerStats[];
+  /** Present for DPDK sources. */
+  nic?: { ipackets: number; imissed: number; ierrors: number; rx_nombuf: number; queues: { ipackets: number; errors: number }[] };
+  running: boolean;
+  /** Last capture error (e.g. corrupt file), if any. */
+  error?: string;
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+export interface FlowQuery {
+  host?: string;
+  l4?: string;
+  l7?: string;
+  port?: number;
+  sort?: 'bytes' | 'packets' | 'first_seen' | 'last_seen' | 'duration' | 'thpt';
+  order?: SortOrder;
+  limit?: number;
+  offset?: number;
+}
+
+export interface HostQuery {
+  sort?: 'bytes' | 'bytes_sent' | 'bytes_rcvd' | 'packets' | 'flows' | 'first_seen' | 'last_seen' | 'thpt' | 'ip';
+  order?: SortOrder;
+  limit?: number;
+  offset?: number;
+  /** Substring of the IP. */
+  q?: string;
+  local?: boolean;
+}
+
+export interface Page<T> {
+  total: number;
+  data: T[];
+}

@@ -1,0 +1,163 @@
+/**
+ * Shared-memory layout of one flow-table shard. Pinned by flow-table.layout.spec.ts:
+ * change an offset only together with that spec.
+ *
+ * One SharedArrayBuffer per shard:
+ *   [header][buckets: Int32 x bucketCount][slots: stride FLOW_SLOT_BYTES][names: FLOW_NAME_BYTES per slot][info: FLOW_INFO_BYTES per slot]
+ *
+ * The inline (capture) thread of the shard is the only writer of keys, counters
+ * and chains. Offline threads read, and write only the offline-owned fields
+ * (throughput, the ReadyToBePurged state). Numbers that can exceed 2^32 are f64
+ * (exact to 2^53).
+ */
+
+/** Read-write lock words: bucket b is guarded by lock (b & (LOCK_STRIPES - 1)). */
+export const LOCK_STRIPES = 64;
+
+/** Header Int32 word indices (after the lock words). */
+export const enum FlowHeaderI32 {
+  Locks = 0, // LOCK_STRIPES words
+  Capacity = LOCK_STRIPES,
+  BucketCount,
+  ActiveCount, // entries not Free (active + idle + ready)
+  FreeHead, // head of the free-slot list (inline only), -1 when none
+  NeverUsed, // slots [NeverUsed, Capacity) have never been used
+  TableFull, // 1 once an insertion failed for lack of a slot
+  PurgeCursor, // next bucket purgeIdle visits
+  Generation, // bumped by the inline thread at each deletion
+  Words = LOCK_STRIPES + 16,
+}
+
+/** Header f64 indices, stored after the Int32 words. */
+export const enum FlowHeaderF64 {
+  FlowsCreated = 0,
+  FlowsDeleted,
+  UnaccountedPackets, // packets of flows that could not get a slot
+  UnaccountedBytes,
+  Count = 8,
+}
+
+export const FLOW_HEADER_BYTES = FlowHeaderI32.Words * 4 + FlowHeaderF64.Count * 8;
+
+/** Per-slot f64 fields (index within the slot's Float64 view). */
+export const enum FlowF64 {
+  FirstSeen = 0, // seconds since epoch
+  LastSeen,
+  C2sPkts,
+  C2sBytes, // captured bytes incl. link layer, as ndpiReader
+  S2cPkts,
+  S2cBytes,
+  C2sGoodput, // L4 payload bytes
+  S2cGoodput,
+  C2sRetrans,
+  S2cRetrans,
+  C2sOoo,
+  S2cOoo,
+  C2sLost,
+  S2cLost,
+  // offline-owned: written by the control plane's periodic pass only
+  ThptBps,
+  ThptPps,
+  PrevBytes,
+  PrevPkts,
+  PrevTs,
+  Reserved19,
+  Count = 20,
+}
+
+/** Per-slot u32 fields, stored after the f64 fields of the same slot. */
+export const enum FlowU32 {
+  State = 0, // EntryState, Atomics
+  Next, // next slot in the bucket chain, -1 ends (read as Int32)
+  Hash,
+  KeyMeta, // ipVersion << 24 | l4Proto << 16 | vlan (12 bits)
+  Ports, // clientPort << 16 | serverPort
+  CliAddr0,
+  CliAddr1,
+  CliAddr2,
+  CliAddr3,
+  SrvAddr0,
+  SrvAddr1,
+  SrvAddr2,
+  SrvAddr3,
+  TcpFlags, // client->server flags | server->client flags << 8
+  C2sNextSeq,
+  S2cNextSeq,
+  CliHost, // host-table slot of the client in the same shard (Int32, -1 none)
+  SrvHost,
+  DpiState, // DpiState
+  L7, // nDPI master << 16 | app protocol id
+  CategoryBreed, // category (16 bits) | breed << 16 | confidence << 24
+  RiskLo, // nDPI risk bitmap, bits 0..31
+  RiskHi, // bits 32..63
+  Score,
+  DpiPackets,
+  Flags, // FlowFlag bits
+  Tunnel, // TunnelKind of the first packet
+  Reserved27,
+  Reserved28,
+  Reserved29,
+  Reserved30,
+  Reserved31,
+  Count = 32,
+}
+
+export const enum FlowFlag {
+  /** The first packet of the flow was sent by the server (we joined at SYN-ACK). */
+  FirstFromServer = 1 << 0,
+  /** A SYN without ACK was seen: client/server roles are certain. */
+  SawSyn = 1 << 1,
+  /** Both directions have sent FIN or one RST: the flow is finished. */
+  Closed = 1 << 2,
+  /** The control plane has already raised its flow-end checks. */
+  Reported = 1 << 3,
+}
+
+/** nDPI detection state of a flow. */
+export const enum DpiState {
+  None = 0, // DPI disabled or not applicable
+  Pending = 1, // packets are being given to nDPI
+  Detected = 2, // detection finished (possibly with extra dissection done)
+  GivenUp = 3, // gave up (packet limit, idle, end of capture): guessed
+}
+
+export const FLOW_SLOT_F64 = FlowF64.Count;
+export const FLOW_SLOT_U32 = FlowU32.Count;
+/** Bytes per slot: the f64 block then the u32 block. */
+export const FLOW_SLOT_BYTES = FLOW_SLOT_F64 * 8 + FLOW_SLOT_U32 * 4;
+/** Server name (TLS/QUIC SNI, HTTP Host, DNS query): u8 length then UTF-8 bytes. */
+export const FLOW_NAME_BYTES = 128;
+/** Extra DPI metadata as compact JSON (URL, user agent, JA3, ALPN, ...): u16 length (LE) then UTF-8. */
+export const FLOW_INFO_BYTES = 384;
+
+export interface FlowTableGeometry {
+  capacity: number;
+  bucketCount: number;
+  bucketsOffset: number;
+  slotsOffset: number;
+  namesOffset: number;
+  infoOffset: number;
+  totalBytes: number;
+}
+
+/**
+ * Sizes a shard for `capacity` flows. Buckets get 30 % slack over capacity
+ * (ntopng does the same) and are rounded up to a power of two for masking.
+ */
+export function flowTableGeometry(capacity: number): FlowTableGeometry {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 0x7fffffff) {
+    throw new RangeError(`flow table capacity must be a positive integer, got ${capacity}`);
+  }
+  let bucketCount = 1;
+  while (bucketCount < capacity * 1.3) bucketCount *= 2;
+  const bucketsOffset = FLOW_HEADER_BYTES;
+  const slotsOffset = align(bucketsOffset + bucketCount * 4, 64);
+  const namesOffset = slotsOffset + capacity * FLOW_SLOT_BYTES;
+  const infoOffset = namesOffset + capacity * FLOW_NAME_BYTES;
+  const totalBytes = infoOffset + capacity * FLOW_INFO_BYTES;
+  return { capacity, bucketCount, bucketsOffset, slotsOffset, namesOffset, infoOffset, totalBytes };
+}
+
+function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
