@@ -41,7 +41,10 @@ export class DecodedPacket {
   dstMacLo = 0;
 }
 
-/** Tunnel through which a packet arrived (outermost one), as ndpiReader marks them. */
+/**
+ * Tunnel through which a packet arrived, as ndpiReader marks it: the innermost marked
+ * tunnel (GTP/TZSP/CAPWAP/VXLAN/GRE); IpInIp only when no marked tunnel was crossed.
+ */
 export const enum TunnelKind {
   None = 0,
   Gtp = 1,
