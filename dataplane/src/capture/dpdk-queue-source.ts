@@ -1,0 +1,97 @@
+import { isMainThread } from 'node:worker_threads';
+import { CaptureSource, CaptureSourceStats, END_OF_CAPTURE } from './capture-source';
+import { DpdkError } from './dpdk-error';
+import { DpdkShim, loadDpdkShim } from './dpdk-shim.ffi';
+import { LinkType, PacketBurst } from './packet-burst';
+
+/** Default bytes kept of each frame: a full 1500-byte Ethernet frame with two VLAN tags, enough for DPI. */
+export const DPDK_DEFAULT_SNAPLEN = 1600;
+
+/** Options of {@link DpdkQueueSource}. */
+export interface DpdkQueueSourceOptions {
+  /** Link type of the frames (see DpdkPortInfo.linkType). Default Ethernet. */
+  linkType?: number;
+  /**
+   * Report END_OF_CAPTURE after this many consecutive empty polls. 0 (default) = never, as for a
+   * NIC. For a finite net_pcap replay: net_pcap reads the file synchronously, so an empty poll
+   * means the file is exhausted; a few in a row rule out a momentary mbuf shortage.
+   */
+  endAfterEmptyPolls?: number;
+}
+
+/**
+ * One RX queue of a DPDK port, polled by the one capture worker thread that owns it.
+ *
+ * The constructor registers the calling thread with EAL (rte_thread_register) and close()
+ * unregisters it. EAL and the port must already be set up by the main thread (startDpdk).
+ * Each nextBurst() is one FFI call that receives up to `burst.capacity` frames, copies up to
+ * `snaplen` bytes of each into the burst and frees the mbufs. NIC drops are port counters,
+ * read with readDpdkPortStats(); this source loses nothing itself.
+ */
+export class DpdkQueueSource implements CaptureSource {
+  private readonly shim: DpdkShim;
+  private readonly linkType: number;
+  private readonly endAfterEmptyPolls: number;
+  private readonly counters: CaptureSourceStats = { packets: 0, bytes: 0, drops: 0 };
+  private emptyPolls = 0;
+  private open = true;
+  /** EAL lcore id this thread got. */
+  readonly lcore: number;
+
+  constructor(
+    readonly port: number,
+    readonly queue: number,
+    readonly snaplen: number = DPDK_DEFAULT_SNAPLEN,
+    options: DpdkQueueSourceOptions = {},
+  ) {
+    if (isMainThread) {
+      // A poll loop on the main thread would block its event loop (DESIGN.md): workers only.
+      throw new DpdkError('DPDK_THREAD_REGISTER', `port ${port} queue ${queue}: a DPDK queue is polled from a worker thread, not the main thread`);
+    }
+    this.shim = loadDpdkShim();
+    this.linkType = options.linkType ?? LinkType.Ethernet;
+    this.endAfterEmptyPolls = options.endAfterEmptyPolls ?? 0;
+    const lcore = this.shim.shim_thread_register();
+    if (lcore < 0) throw new DpdkError('DPDK_THREAD_REGISTER', `port ${port} queue ${queue}: ${this.shim.shim_last_error()}`);
+    this.lcore = lcore;
+  }
+
+  nextBurst(burst: PacketBurst): number {
+    if (!this.open) return END_OF_CAPTURE;
+    const n = this.shim.shim_rx_burst(
+      this.port,
+      this.queue,
+      burst.tsS,
+      burst.offset,
+      burst.caplen,
+      burst.wirelen,
+      burst.data,
+      burst.data.length,
+      this.snaplen,
+      burst.capacity,
+    );
+    burst.count = n;
+    if (n === 0) {
+      if (this.endAfterEmptyPolls > 0 && ++this.emptyPolls >= this.endAfterEmptyPolls) return END_OF_CAPTURE;
+      return 0;
+    }
+    this.emptyPolls = 0;
+    burst.linkType.fill(this.linkType, 0, n);
+    burst.ifIndex.fill(this.port, 0, n);
+    this.counters.packets += n;
+    // The frames are packed: the last one ends where the copied bytes end.
+    this.counters.bytes += burst.offset[n - 1] + burst.caplen[n - 1];
+    return n;
+  }
+
+  stats(): CaptureSourceStats {
+    return { packets: this.counters.packets, bytes: this.counters.bytes, drops: this.counters.drops };
+  }
+
+  /** Unregisters the thread from EAL. The port stays up for the other queues; the main thread closes it. */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.shim.shim_thread_unregister();
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Child-process driver for the DPDK tests (EAL initialises once per process, so every scenario
+ * gets its own process). Run by the specs through `fork()` with `-r ./dpdk-ts-register.js`.
+ *
+ * argv[2]: a JSON {@link ScenarioConfig}. The process initialises EAL and the ports on its main
+ * thread, starts one worker thread per (port, queue) that polls a DpdkQueueSource, and reports
+ * over IPC: `{ ready, ports }` once the ports are up, then `{ done, results, nic }` when every
+ * worker ended (replay: end of file; live: after the parent sends 'stop'), or `{ error }`.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DpdkError } from '../src/capture/dpdk-error';
+import { closeDpdkPort, DpdkNicStats, DpdkPortInfo, DpdkPortOptions, initDpdkEal, readDpdkPortStats, setupDpdkPort } from '../src/capture/dpdk-port';
+import type { WorkerResult, WorkerTask } from './dpdk-scenario-worker';
+
+export interface ScenarioConfig {
+  eal: string[];
+  ports: { port: number; queues: number; options?: DpdkPortOptions }[];
+  mode: WorkerTask['mode'];
+  snaplen?: number;
+  /** > 0: finite replay, a worker stops after this many empty polls in a row. */
+  endAfterEmptyPolls?: number;
+  /** Run the ports one after the other (many replay ports) instead of all at once. */
+  sequential?: boolean;
+}
+
+export type ScenarioMessage =
+  | { ready: true; ports: DpdkPortInfo[] }
+  | { done: true; results: WorkerResult[]; nic: DpdkNicStats[] }
+  | { error: { code: string; message: string } };
+
+const send = (m: ScenarioMessage): Promise<void> => new Promise((resolve) => process.send!(m, () => resolve()));
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2]) as ScenarioConfig;
+  const infos: DpdkPortInfo[] = [];
+  try {
+    initDpdkEal(config.eal);
+    for (const p of config.ports) infos.push(setupDpdkPort(p.port, p.queues, p.options));
+  } catch (err) {
+    const e = err as DpdkError;
+    await send({ error: { code: e.code ?? 'UNKNOWN', message: e.message } });
+    return;
+  }
+  // Set by the parent's 'stop': workers poll until then (live) or until the file ends (replay).
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  process.on('message', (m) => {
+    if (m === 'stop') {
+      Atomics.store(stop, 0, 1);
+      Atomics.notify(stop, 0);
+    }
+  });
+  await send({ ready: true, ports: infos });
+
+  const run = (port: DpdkPortInfo): Promise<WorkerResult>[] => {
+    const out: Promise<WorkerResult>[] = [];
+    for (let queue = 0; queue < port.rxQueues; queue++) {
+      const task: WorkerTask = {
+        port: port.port,
+        queue,
+        linkType: port.linkType,
+        snaplen: config.snaplen ?? 1600,
+        endAfterEmptyPolls: config.endAfterEmptyPolls ?? 0,
+        mode: config.mode,
+        stop,
+      };
+      const worker = new Worker(
+        `require(${JSON.stringify(path.join(__dirname, 'dpdk-ts-register.js'))}); require(${JSON.stringify(path.join(__dirname, 'dpdk-scenario-worker.ts'))});`,
+        { eval: true, workerData: task },
+      );
+      out.push(
+        new Promise((resolve, reject) => {
+          worker.once('message', (r: WorkerResult) => resolve(r));
+          worker.once('error', reject);
+          worker.once('exit', (code) => code !== 0 && reject(new Error(`worker ${port.port}/${queue} exited with ${code}`)));
+        }),
+      );
+    }
+    return out;
+  };
+
+  const results: WorkerResult[] = [];
+  if (config.sequential) {
+    for (const p of infos) results.push(...(await Promise.all(run(p))));
+  } else {
+    results.push(...(await Promise.all(infos.flatMap(run))));
+  }
+  const nic = infos.map((p) => readDpdkPortStats(p.port, p.rxQueues));
+  for (const p of infos) closeDpdkPort(p.port);
+  await send({ done: true, results, nic });
+}
+
+main().then(
+  () => process.exit(0),
+  async (err: Error) => {
+    await send({ error: { code: 'SCENARIO', message: err.stack ?? String(err) } });
+    process.exit(1);
+  },
+);
