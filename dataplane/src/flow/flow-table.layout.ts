@@ -1,43 +1,18 @@
+import { HashTableGeometry, hashTableGeometry } from './hash-table.layout';
+
 /**
  * Shared-memory layout of one flow-table shard. Pinned by flow-table.layout.spec.ts:
  * change an offset only together with that spec.
  *
- * One SharedArrayBuffer per shard:
- *   [header][buckets: Int32 x bucketCount][slots: stride FLOW_SLOT_BYTES][names: FLOW_NAME_BYTES per slot][info: FLOW_INFO_BYTES per slot]
+ * One SharedArrayBuffer per shard (see hash-table.layout.ts for the header and
+ * buckets):
+ *   [header][buckets][slots: FLOW_SLOT_BYTES each][names: FLOW_NAME_BYTES each][info: FLOW_INFO_BYTES each]
  *
  * The inline (capture) thread of the shard is the only writer of keys, counters
  * and chains. Offline threads read, and write only the offline-owned fields
  * (throughput, the ReadyToBePurged state). Numbers that can exceed 2^32 are f64
  * (exact to 2^53).
  */
-
-/** Read-write lock words: bucket b is guarded by lock (b & (LOCK_STRIPES - 1)). */
-export const LOCK_STRIPES = 64;
-
-/** Header Int32 word indices (after the lock words). */
-export const enum FlowHeaderI32 {
-  Locks = 0, // LOCK_STRIPES words
-  Capacity = LOCK_STRIPES,
-  BucketCount,
-  ActiveCount, // entries not Free (active + idle + ready)
-  FreeHead, // head of the free-slot list (inline only), -1 when none
-  NeverUsed, // slots [NeverUsed, Capacity) have never been used
-  TableFull, // 1 once an insertion failed for lack of a slot
-  PurgeCursor, // next bucket purgeIdle visits
-  Generation, // bumped by the inline thread at each deletion
-  Words = LOCK_STRIPES + 16,
-}
-
-/** Header f64 indices, stored after the Int32 words. */
-export const enum FlowHeaderF64 {
-  FlowsCreated = 0,
-  FlowsDeleted,
-  UnaccountedPackets, // packets of flows that could not get a slot
-  UnaccountedBytes,
-  Count = 8,
-}
-
-export const FLOW_HEADER_BYTES = FlowHeaderI32.Words * 4 + FlowHeaderF64.Count * 8;
 
 /** Per-slot f64 fields (index within the slot's Float64 view). */
 export const enum FlowF64 {
@@ -67,9 +42,9 @@ export const enum FlowF64 {
 
 /** Per-slot u32 fields, stored after the f64 fields of the same slot. */
 export const enum FlowU32 {
-  State = 0, // EntryState, Atomics
-  Next, // next slot in the bucket chain, -1 ends (read as Int32)
-  Hash,
+  State = 0, // EntryState, Atomics (same place in every hash table: SlotU32.State)
+  Next, // next slot in the bucket chain, -1 ends (SlotU32.Next)
+  Hash, // SlotU32.Hash
   KeyMeta, // ipVersion << 24 | l4Proto << 16 | vlan (12 bits)
   Ports, // clientPort << 16 | serverPort
   CliAddr0,
@@ -80,7 +55,7 @@ export const enum FlowU32 {
   SrvAddr1,
   SrvAddr2,
   SrvAddr3,
-  TcpFlags, // client->server flags | server->client flags << 8
+  TcpFlags, // client->server flags | server->client flags << 8; bits 16/17: first sequence number seen c2s/s2c
   C2sNextSeq,
   S2cNextSeq,
   CliHost, // host-table slot of the client in the same shard (Int32, -1 none)
@@ -94,7 +69,7 @@ export const enum FlowU32 {
   DpiPackets,
   Flags, // FlowFlag bits
   Tunnel, // TunnelKind of the first packet
-  Reserved27,
+  Generation, // bumped each time the slot is reused: flow keys stay unique
   Reserved28,
   Reserved29,
   Reserved30,
@@ -130,34 +105,20 @@ export const FLOW_NAME_BYTES = 128;
 /** Extra DPI metadata as compact JSON (URL, user agent, JA3, ALPN, ...): u16 length (LE) then UTF-8. */
 export const FLOW_INFO_BYTES = 384;
 
-export interface FlowTableGeometry {
-  capacity: number;
-  bucketCount: number;
-  bucketsOffset: number;
-  slotsOffset: number;
-  namesOffset: number;
-  infoOffset: number;
-  totalBytes: number;
+/** Geometry of a flow shard (the generic hash-table geometry). */
+export type FlowTableGeometry = HashTableGeometry;
+
+/** Geometry of a flow shard for `capacity` flows. */
+export function flowTableGeometry(capacity: number): HashTableGeometry {
+  return hashTableGeometry(capacity, FLOW_SLOT_BYTES, FLOW_NAME_BYTES + FLOW_INFO_BYTES);
 }
 
-/**
- * Sizes a shard for `capacity` flows. Buckets get 30 % slack over capacity
- * (ntopng does the same) and are rounded up to a power of two for masking.
- */
-export function flowTableGeometry(capacity: number): FlowTableGeometry {
-  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 0x7fffffff) {
-    throw new RangeError(`flow table capacity must be a positive integer, got ${capacity}`);
-  }
-  let bucketCount = 1;
-  while (bucketCount < capacity * 1.3) bucketCount *= 2;
-  const bucketsOffset = FLOW_HEADER_BYTES;
-  const slotsOffset = align(bucketsOffset + bucketCount * 4, 64);
-  const namesOffset = slotsOffset + capacity * FLOW_SLOT_BYTES;
-  const infoOffset = namesOffset + capacity * FLOW_NAME_BYTES;
-  const totalBytes = infoOffset + capacity * FLOW_INFO_BYTES;
-  return { capacity, bucketCount, bucketsOffset, slotsOffset, namesOffset, infoOffset, totalBytes };
+/** Byte offset of the name region of a flow shard (the info region follows it). */
+export function flowNamesOffset(g: HashTableGeometry): number {
+  return g.extraOffset;
 }
 
-function align(n: number, to: number): number {
-  return Math.ceil(n / to) * to;
+/** Byte offset of the info region of a flow shard. */
+export function flowInfoOffset(g: HashTableGeometry): number {
+  return g.extraOffset + g.capacity * FLOW_NAME_BYTES;
 }

@@ -1,0 +1,18 @@
+import { SourceSpec } from '../dataplane.types';
+import { CaptureSource } from './capture-source';
+import { PcapFileSource } from './pcap-file-source';
+
+/**
+ * Creates, inside a capture worker, the source of worker `worker` of `workers`.
+ * A pcap source is read by every worker, each keeping its own share of the
+ * packets (software RSS, `shardFilter`); a DPDK source gives each worker its
+ * own RX queue, already split by the NIC.
+ */
+export function createCaptureSource(spec: SourceSpec, worker: number): { source: CaptureSource; shardFilter: boolean } {
+  switch (spec.kind) {
+    case 'pcap':
+      return { source: new PcapFileSource(spec.path), shardFilter: true };
+    case 'dpdk':
+      throw new Error(`worker ${worker}: the dpdk source is not available in this build`);
+  }
+}

@@ -1,0 +1,342 @@
+import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  DataplaneOptions,
+  FlowQuery,
+  FlowRecord,
+  HostQuery,
+  HostRecord,
+  InterfaceStats,
+  Page,
+  WorkerStats,
+} from './dataplane.types';
+import { DECODE_STATUS_NAMES } from './decode/decode-status';
+import { EntryState } from './flow/entry-state';
+import { L7Names, NO_DPI_NAMES, readFlowRecord } from './flow/flow-record';
+import { FlowTable } from './flow/flow-table';
+import { FlowF64 } from './flow/flow-table.layout';
+import { HashHeaderF64 } from './flow/hash-table.layout';
+import { queryFlows } from './flow/flow-query';
+import { HostTable } from './host/host-table';
+import { getHost, queryHosts } from './host/host-query';
+import { WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
+import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-stats.layout';
+
+export * from './dataplane.types';
+export { l4Name } from './flow/flow-record';
+
+/** One shard: the tables a worker owns, seen from the main (offline) thread. */
+export interface Shard {
+  index: number;
+  flows: FlowTable;
+  hosts: HostTable;
+  stats: Float64Array;
+  control: Int32Array;
+  worker: Worker;
+}
+
+const DEFAULT_FLOW_CAPACITY = 262144;
+const DEFAULT_HOST_CAPACITY = 65536;
+
+/**
+ * A capture interface: its source, its worker threads (one shard each) and
+ * the offline API over their shared tables. The control plane creates one per
+ * configured source; `flowprobe analyze` creates one per file.
+ *
+ * Events: 'error' ({worker, message, code}) for capture errors (the interface
+ * keeps what it counted), 'finished' when every worker has stopped.
+ */
+export class Dataplane extends EventEmitter {
+  readonly shards: Shard[] = [];
+  readonly name: string;
+  private names: L7Names = NO_DPI_NAMES;
+  private finished!: Promise<void>;
+  private lastError: string | undefined;
+  private running = 0;
+  private thpt = { bps: 0, pps: 0, prevBytes: 0, prevPkts: 0, prevTs: 0 };
+
+  private constructor(readonly options: Required<Omit<DataplaneOptions, 'name'>>, name: string) {
+    super();
+    this.name = name;
+  }
+
+  /** Starts the workers of an interface; resolves once each has opened its source. */
+  static async start(options: DataplaneOptions): Promise<Dataplane> {
+    const resolved = resolveOptions(options);
+    const name = options.name ?? (options.source.kind === 'pcap' ? path.basename(options.source.path) : `dpdk${options.source.port}`);
+    const dp = new Dataplane(resolved, name);
+    await dp.spawn();
+    return dp;
+  }
+
+  /** Replaces the protocol/category/breed/risk naming (set by the DPI module). */
+  setNames(names: L7Names): void {
+    this.names = names;
+  }
+
+  private async spawn(): Promise<void> {
+    const o = this.options;
+    const workerOptions: WorkerOptions = {
+      idleTimeoutS: o.idleTimeoutS,
+      hostIdleTimeoutS: o.hostIdleTimeoutS,
+      localNetworks: o.localNetworks,
+      dpi: o.dpi,
+      dpiPacketLimit: o.dpiPacketLimit,
+    };
+    const script = workerScript();
+    const started: Promise<void>[] = [];
+    const done: Promise<void>[] = [];
+    for (let i = 0; i < o.workers; i++) {
+      const flowSab = FlowTable.allocate(o.flowCapacity);
+      const hostSab = HostTable.allocate(o.hostCapacity);
+      const statsSab = new SharedArrayBuffer(WORKER_STATS_BYTES);
+      const controlSab = new SharedArrayBuffer(WorkerControl.Count * 4);
+      const init: WorkerInit = { worker: i, workers: o.workers, source: o.source, options: workerOptions, flowSab, hostSab, statsSab, controlSab };
+      const worker = new Worker(script, { workerData: init });
+      const hosts = new HostTable(hostSab);
+      const shard: Shard = { index: i, flows: new FlowTable(flowSab, hosts), hosts, stats: new Float64Array(statsSab), control: new Int32Array(controlSab), worker };
+      this.shards.push(shard);
+      this.running++;
+      started.push(
+        new Promise<void>((resolve, reject) => {
+          const onMessage = (m: WorkerMessage) => {
+            if (m.type === 'started') resolve();
+            else if (m.type === 'error' && m.fatal) reject(new Error(`worker ${i}: ${m.message}`));
+            else return;
+            worker.off('message', onMessage);
+          };
+          worker.on('message', onMessage);
+          worker.once('error', reject);
+        }),
+      );
+      done.push(
+        new Promise<void>((resolve) => {
+          worker.on('message', (m: WorkerMessage) => {
+            if (m.type === 'error') {
+              this.lastError ??= m.message;
+              this.emit('capture-error', m);
+            }
+          });
+          worker.on('error', (err) => {
+            this.lastError ??= err.message;
+            this.emit('capture-error', { type: 'error', worker: i, message: err.message, fatal: true });
+          });
+          worker.once('exit', () => {
+            this.running--;
+            resolve();
+          });
+        }),
+      );
+    }
+    this.finished = Promise.all(done).then(() => {
+      this.emit('finished');
+    });
+    try {
+      await Promise.all(started);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Resolves when every worker has stopped (end of a non-looping capture, or stop()). */
+  whenFinished(): Promise<void> {
+    return this.finished;
+  }
+
+  /** Asks every worker to stop after its current burst and waits for them. */
+  async stop(): Promise<void> {
+    for (const s of this.shards) {
+      Atomics.store(s.control, WorkerControl.Stop, 1);
+      Atomics.store(s.control, WorkerControl.Wake, 1);
+      Atomics.notify(s.control, WorkerControl.Wake);
+    }
+    await this.finished;
+  }
+
+  /** Interface counters, summed over workers. */
+  stats(): InterfaceStats {
+    let packets = 0;
+    let bytes = 0;
+    let drops = 0;
+    let numFlows = 0;
+    let numHosts = 0;
+    const decode: Record<string, number> = {};
+    const workers: WorkerStats[] = [];
+    for (const s of this.shards) {
+      const st = s.stats;
+      packets += st[WorkerF64.Packets];
+      bytes += st[WorkerF64.Bytes];
+      const unaccounted = s.flows.table.counters[HashHeaderF64.UnaccountedPackets];
+      drops += unaccounted;
+      for (let c = 1; c < DECODE_STATUS_NAMES.length; c++) {
+        const n = st[WorkerF64.DecodeStatus0 + c];
+        if (n > 0) decode[DECODE_STATUS_NAMES[c]] = (decode[DECODE_STATUS_NAMES[c]] ?? 0) + n;
+      }
+      const flows = countActive(s.flows.table.u32, s.flows.table);
+      const hosts = countActive(s.hosts.table.u32, s.hosts.table);
+      numFlows += flows;
+      workers.push({
+        worker: s.index,
+        packets: st[WorkerF64.Packets],
+        bytes: st[WorkerF64.Bytes],
+        num_flows: flows,
+        num_hosts: hosts,
+        flow_table_full: s.flows.table.full,
+        host_table_full: s.hosts.table.full,
+        unaccounted_packets: unaccounted,
+      });
+    }
+    numHosts = queryHosts(this.shards, { limit: 0 }).total;
+    if (this.shards.length > 0) drops += this.shards[0].stats[WorkerF64.SourceDrops];
+    const src = this.options.source;
+    return {
+      id: 0,
+      name: this.name,
+      source: src.kind === 'pcap' ? `pcap:${src.path}` : `dpdk:port${src.port}`,
+      packets,
+      bytes,
+      drops,
+      num_flows: numFlows,
+      num_hosts: numHosts,
+      thpt: { bps: this.thpt.bps, pps: this.thpt.pps },
+      decode_errors: decode,
+      workers,
+      running: this.running > 0,
+      ...(this.lastError ? { error: this.lastError } : {}),
+    };
+  }
+
+  /** A page of active flows, filtered and sorted over shared memory. */
+  queryFlows(q: FlowQuery = {}): Page<FlowRecord> {
+    return queryFlows(this.shards, q, this.names);
+  }
+
+  /** Every active flow (file analysis; prefer queryFlows for live tables). */
+  allFlows(): FlowRecord[] {
+    const out: FlowRecord[] = [];
+    for (const s of this.shards) {
+      const t = s.flows.table;
+      t.lockAllForRead();
+      try {
+        for (let slot = 0, end = t.highWater; slot < end; slot++) {
+          if (t.stateOf(slot) === EntryState.Active) out.push(readFlowRecord(s.flows, slot, s.index, this.names));
+        }
+      } finally {
+        t.unlockAllForRead();
+      }
+    }
+    return out;
+  }
+
+  /** A page of hosts, merged over shards (a host seen by several workers has one record). */
+  queryHosts(q: HostQuery = {}): Page<HostRecord> {
+    return queryHosts(this.shards, q, this.names);
+  }
+
+  getHost(ip: string, vlan?: number): HostRecord | undefined {
+    return getHost(this.shards, ip, vlan, this.names);
+  }
+
+  /**
+   * The offline periodic pass (seeds/003 `updateStats`), to call about every
+   * second: updates throughputs, and moves entries the workers marked idle to
+   * ready_to_be_purged after handing the flows to the caller (flow-end checks,
+   * history). The workers delete them on their next purge cycle.
+   */
+  updateStats(nowS: number = Date.now() / 1000): { endedFlows: FlowRecord[] } {
+    const endedFlows: FlowRecord[] = [];
+    for (const s of this.shards) {
+      const flows = s.flows;
+      flows.table.lockAllForRead();
+      try {
+        for (let slot = 0, end = flows.table.highWater; slot < end; slot++) {
+          if (flows.table.stateOf(slot) === EntryState.Active) updateFlowThroughput(flows, slot, nowS);
+        }
+      } finally {
+        flows.table.unlockAllForRead();
+      }
+      flows.table.markIdleReadyToBePurged((slot) => endedFlows.push(readFlowRecord(flows, slot, s.index, this.names)));
+      const hosts = s.hosts;
+      hosts.table.lockAllForRead();
+      try {
+        for (let slot = 0, end = hosts.table.highWater; slot < end; slot++) {
+          if (hosts.table.stateOf(slot) === EntryState.Active) hosts.updateThroughput(slot, nowS);
+        }
+      } finally {
+        hosts.table.unlockAllForRead();
+      }
+      hosts.table.markIdleReadyToBePurged();
+    }
+    this.updateInterfaceThroughput(nowS);
+    return { endedFlows };
+  }
+
+  private updateInterfaceThroughput(nowS: number): void {
+    let bytes = 0;
+    let pkts = 0;
+    for (const s of this.shards) {
+      bytes += s.stats[WorkerF64.Bytes];
+      pkts += s.stats[WorkerF64.Packets];
+    }
+    const t = this.thpt;
+    if (t.prevTs > 0 && nowS > t.prevTs) {
+      t.bps = ((bytes - t.prevBytes) * 8) / (nowS - t.prevTs);
+      t.pps = (pkts - t.prevPkts) / (nowS - t.prevTs);
+    }
+    t.prevBytes = bytes;
+    t.prevPkts = pkts;
+    t.prevTs = nowS;
+  }
+}
+
+function updateFlowThroughput(flows: FlowTable, slot: number, nowS: number): void {
+  const f = slot * flows.table.f64Stride;
+  const f64 = flows.f64;
+  const bytes = f64[f + FlowF64.C2sBytes] + f64[f + FlowF64.S2cBytes];
+  const pkts = f64[f + FlowF64.C2sPkts] + f64[f + FlowF64.S2cPkts];
+  const prevTs = f64[f + FlowF64.PrevTs];
+  if (prevTs > 0 && nowS > prevTs) {
+    f64[f + FlowF64.ThptBps] = ((bytes - f64[f + FlowF64.PrevBytes]) * 8) / (nowS - prevTs);
+    f64[f + FlowF64.ThptPps] = (pkts - f64[f + FlowF64.PrevPkts]) / (nowS - prevTs);
+  }
+  f64[f + FlowF64.PrevBytes] = bytes;
+  f64[f + FlowF64.PrevPkts] = pkts;
+  f64[f + FlowF64.PrevTs] = nowS;
+}
+
+function countActive(u32: Uint32Array, t: { highWater: number; u32At(slot: number): number }): number {
+  let n = 0;
+  for (let slot = 0, end = t.highWater; slot < end; slot++) if (Atomics.load(u32, t.u32At(slot)) === EntryState.Active) n++;
+  return n;
+}
+
+function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'name'>> {
+  const file = o.source.kind === 'pcap' && (o.source.speed ?? 'max') === 'max' && !o.source.loop;
+  const workers = o.workers ?? (o.source.kind === 'dpdk' ? o.source.queues : os.availableParallelism());
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError(`workers must be an integer in [1, 64], got ${workers}`);
+  return {
+    source: o.source,
+    workers,
+    flowCapacity: o.flowCapacity ?? DEFAULT_FLOW_CAPACITY,
+    hostCapacity: o.hostCapacity ?? DEFAULT_HOST_CAPACITY,
+    idleTimeoutS: o.idleTimeoutS ?? (file ? 0 : 120),
+    hostIdleTimeoutS: o.hostIdleTimeoutS ?? (file ? 0 : 300),
+    localNetworks: o.localNetworks ?? [],
+    dpi: o.dpi ?? true,
+    dpiPacketLimit: o.dpiPacketLimit ?? 32,
+  };
+}
+
+/** The compiled worker entry (tests run from src/ through ts-jest, workers always from dist/). */
+function workerScript(): string {
+  const candidates = [path.join(__dirname, 'worker', 'capture-worker.js'), path.join(__dirname, '..', 'dist', 'worker', 'capture-worker.js')];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(`capture worker not built: none of ${candidates.join(', ')} exists (run 'npm run build -w dataplane')`);
+  return found;
+}
+
+export { analyzeCapture, AnalyzeOptions, AnalyzeResult } from './analyze';

@@ -1,0 +1,117 @@
+import { FlowQuery, FlowRecord, Page } from '../dataplane.types';
+import { parseIp } from '../host/ip-address';
+import { EntryState } from './entry-state';
+import { L7Names, l4Number, readFlowRecord } from './flow-record';
+import { FlowTable } from './flow-table';
+import { FlowF64, FlowU32 } from './flow-table.layout';
+import { TopK } from './top-k';
+
+/** Largest page a query returns. */
+export const MAX_FLOW_PAGE = 1000;
+
+/** The part of a shard a flow query reads. */
+export interface FlowShard {
+  index: number;
+  flows: FlowTable;
+}
+
+/**
+ * Filters and sorts the active flows of every shard without materializing them:
+ * one pass over the slots keeps the best offset+limit in a heap, and only the
+ * page is turned into records. All shards are read-locked for the duration, so
+ * no slot is reused between the scan and the read.
+ */
+export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7Names): Page<FlowRecord> {
+  const limit = Math.min(q.limit ?? 50, MAX_FLOW_PAGE);
+  const offset = q.offset ?? 0;
+  const desc = (q.order ?? 'desc') === 'desc';
+  const sort = q.sort ?? 'bytes';
+  const host = q.host !== undefined && q.host !== '' ? parseIp(q.host) : undefined;
+  const l4 = q.l4 !== undefined && q.l4 !== '' ? l4Number(q.l4) : undefined;
+  if (q.l4 !== undefined && q.l4 !== '' && l4 === undefined) throw new RangeError(`unknown L4 protocol '${q.l4}'`);
+  const l7Match = q.l7 !== undefined && q.l7 !== '' ? l7Matcher(q.l7, names) : undefined;
+  const port = q.port;
+
+  const top = new TopK(offset + limit, desc);
+  let total = 0;
+  for (const s of shards) s.flows.table.lockAllForRead();
+  try {
+    for (const s of shards) {
+      const flows = s.flows;
+      const t = flows.table;
+      const u32 = flows.u32;
+      const f64 = flows.f64;
+      for (let slot = 0, end = t.highWater; slot < end; slot++) {
+        const b = t.u32At(slot);
+        if (Atomics.load(u32, b + FlowU32.State) !== EntryState.Active) continue;
+        const meta = u32[b + FlowU32.KeyMeta];
+        if (l4 !== undefined && ((meta >>> 16) & 0xff) !== l4) continue;
+        if (port !== undefined) {
+          const ports = u32[b + FlowU32.Ports];
+          if (ports >>> 16 !== port && (ports & 0xffff) !== port) continue;
+        }
+        if (host !== undefined) {
+          if (meta >>> 24 !== host.version) continue;
+          if (!addrIs(u32, b + FlowU32.CliAddr0, host.words) && !addrIs(u32, b + FlowU32.SrvAddr0, host.words)) continue;
+        }
+        if (l7Match !== undefined && !l7Match(u32[b + FlowU32.L7])) continue;
+        total++;
+        const f = slot * t.f64Stride;
+        top.offer(sortKey(sort, f64, f), s.index, slot);
+      }
+    }
+    const data: FlowRecord[] = [];
+    const byIndex = new Map(shards.map((s) => [s.index, s]));
+    const ranked = top.sorted();
+    for (let i = offset; i < ranked.length; i++) {
+      const [shardIndex, slot] = ranked[i];
+      const s = byIndex.get(shardIndex)!;
+      data.push(readFlowRecord(s.flows, slot, s.index, names));
+    }
+    return { total, data };
+  } finally {
+    for (const s of shards) s.flows.table.unlockAllForRead();
+  }
+}
+
+function sortKey(sort: NonNullable<FlowQuery['sort']>, f64: Float64Array, f: number): number {
+  switch (sort) {
+    case 'bytes':
+      return f64[f + FlowF64.C2sBytes] + f64[f + FlowF64.S2cBytes];
+    case 'packets':
+      return f64[f + FlowF64.C2sPkts] + f64[f + FlowF64.S2cPkts];
+    case 'first_seen':
+      return f64[f + FlowF64.FirstSeen];
+    case 'last_seen':
+      return f64[f + FlowF64.LastSeen];
+    case 'duration':
+      return f64[f + FlowF64.LastSeen] - f64[f + FlowF64.FirstSeen];
+    case 'thpt':
+      return f64[f + FlowF64.ThptBps];
+    default:
+      throw new RangeError(`unknown flow sort key '${String(sort)}'`);
+  }
+}
+
+/**
+ * Matches packed nDPI protocols by name: 'TLS' matches TLS and TLS.YouTube,
+ * 'YouTube' matches TLS.YouTube and QUIC.YouTube (case-insensitive). Names are
+ * computed once per distinct protocol value, not per flow.
+ */
+function l7Matcher(wanted: string, names: L7Names): (l7: number) => boolean {
+  const w = wanted.toLowerCase();
+  const cache = new Map<number, boolean>();
+  return (l7) => {
+    let hit = cache.get(l7);
+    if (hit === undefined) {
+      const name = names.protocolName(l7).toLowerCase();
+      hit = name === w || name.split('.').includes(w);
+      cache.set(l7, hit);
+    }
+    return hit;
+  };
+}
+
+function addrIs(u32: Uint32Array, at: number, w: readonly number[]): boolean {
+  return u32[at] === w[0] && u32[at + 1] === w[1] && u32[at + 2] === w[2] && u32[at + 3] === w[3];
+}

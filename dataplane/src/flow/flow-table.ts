@@ -1,0 +1,323 @@
+import { DecodedPacket } from '../decode/decoded-packet';
+import { HostTable } from '../host/host-table';
+import { EntryState } from './entry-state';
+import { HashTable } from './hash-table';
+import { endpointHash, fmix32 } from './hash-mix';
+import {
+  DpiState,
+  FLOW_INFO_BYTES,
+  FLOW_NAME_BYTES,
+  FLOW_SLOT_F64,
+  FlowF64,
+  FlowFlag,
+  flowInfoOffset,
+  flowNamesOffset,
+  flowTableGeometry,
+  FlowU32,
+} from './flow-table.layout';
+
+const TCP = 6;
+const TH_FIN = 0x01;
+const TH_SYN = 0x02;
+const TH_RST = 0x04;
+const TH_ACK = 0x10;
+
+/**
+ * Where nDPI results go (implemented by FlowTable, called by the DPI engine
+ * inline, in the flow's own worker, at most once per packet given to nDPI).
+ */
+export interface FlowDpiSink {
+  /** Stores detection results; `state` is a DpiState. Attributes the flow's bytes so far to its hosts' applications when the app becomes known. */
+  setDpiResult(slot: number, l7: number, categoryBreed: number, riskLo: number, riskHi: number, dpiPackets: number, state: number): void;
+  /** Server name (SNI, Host, DNS query) as UTF-8 bytes `src[offset, offset+length)`; truncated to FLOW_NAME_BYTES - 1. */
+  setName(slot: number, src: Uint8Array, offset: number, length: number): void;
+  /** Extra metadata as compact JSON bytes; dropped (not cut) when longer than FLOW_INFO_BYTES - 2. */
+  setInfo(slot: number, src: Uint8Array, offset: number, length: number): void;
+}
+
+/**
+ * One shard of the flow table (layout: flow-table.layout.ts). The capture
+ * worker of the shard calls `account` for every decoded packet; nothing here
+ * allocates on that path. Offline readers use `table.lockAllForRead()` and the
+ * read accessors in flow-record.ts.
+ */
+export class FlowTable implements FlowDpiSink {
+  readonly table: HashTable;
+  readonly f64: Float64Array;
+  readonly u32: Uint32Array;
+  readonly names: Uint8Array;
+  readonly info: Uint8Array;
+  /** Give new flows to nDPI (DpiState.Pending). */
+  dpiEnabled = false;
+  /** Seconds of silence (packet time) before a flow goes idle; 0 = never (file analysis). */
+  idleTimeoutS = 0;
+  /** Seconds after which a closed TCP flow (FIN both ways or RST) goes idle. */
+  closedTimeoutS = 10;
+
+  /** Direction of the packet last accounted: 0 client→server, 1 server→client. */
+  dir = 0;
+  /** The packet last accounted created its flow. */
+  created = false;
+
+  constructor(
+    readonly sab: SharedArrayBuffer,
+    private readonly hosts: HostTable,
+  ) {
+    const g = flowTableGeometry(HashTable.capacityOf(sab));
+    this.table = new HashTable(sab, g, FLOW_SLOT_F64);
+    this.f64 = this.table.f64;
+    this.u32 = this.table.u32;
+    this.names = new Uint8Array(sab, flowNamesOffset(g), g.capacity * FLOW_NAME_BYTES);
+    this.info = new Uint8Array(sab, flowInfoOffset(g), g.capacity * FLOW_INFO_BYTES);
+  }
+
+  /** Allocates and formats the shared buffer of a shard of `capacity` flows. */
+  static allocate(capacity: number): SharedArrayBuffer {
+    const g = flowTableGeometry(capacity);
+    const sab = new SharedArrayBuffer(g.totalBytes);
+    HashTable.format(sab, g);
+    return sab;
+  }
+
+  /**
+   * Accounts one decoded packet of `bytes` captured bytes at `tsS`. Returns the
+   * flow slot (and sets `dir`, `created`), or -1 when the table is full (the
+   * packet is counted as unaccounted).
+   */
+  account(p: DecodedPacket, tsS: number, bytes: number): number {
+    const t = this.table;
+    const u32 = this.u32;
+    const src = p.src;
+    const dst = p.dst;
+    const sport = p.srcPort;
+    const dport = p.dstPort;
+    const meta = ((p.ipVersion << 24) | (p.l4Proto << 16) | (p.vlan & 0xfff)) >>> 0;
+    const hash = fmix32(
+      ((endpointHash(src[0], src[1], src[2], src[3], sport) + endpointHash(dst[0], dst[1], dst[2], dst[3], dport)) ^ meta) >>> 0,
+    );
+
+    let slot = t.chainHead(hash);
+    let dir = -1;
+    for (; slot >= 0; slot = t.nextOf(slot)) {
+      const b = t.u32At(slot);
+      if (u32[b + FlowU32.Hash] !== hash || u32[b + FlowU32.KeyMeta] !== meta) continue;
+      if (Atomics.load(u32, b + FlowU32.State) !== EntryState.Active) continue;
+      const ports = u32[b + FlowU32.Ports];
+      const cp = ports >>> 16;
+      const sp = ports & 0xffff;
+      if (sport === cp && dport === sp && sameAddr(u32, b + FlowU32.CliAddr0, src) && sameAddr(u32, b + FlowU32.SrvAddr0, dst)) {
+        dir = 0;
+        break;
+      }
+      if (sport === sp && dport === cp && sameAddr(u32, b + FlowU32.SrvAddr0, src) && sameAddr(u32, b + FlowU32.CliAddr0, dst)) {
+        dir = 1;
+        break;
+      }
+    }
+    this.created = false;
+    if (slot < 0) {
+      slot = this.create(p, tsS, hash, meta);
+      if (slot < 0) {
+        t.countUnaccounted(bytes);
+        return -1;
+      }
+      this.created = true;
+      dir = (u32[t.u32At(slot) + FlowU32.Flags] & FlowFlag.FirstFromServer) !== 0 ? 1 : 0;
+    }
+    this.dir = dir;
+    this.update(slot, dir, p, tsS, bytes);
+    return slot;
+  }
+
+  private create(p: DecodedPacket, tsS: number, hash: number, meta: number): number {
+    const t = this.table;
+    const slot = t.allocSlot();
+    if (slot < 0) return -1;
+    const u32 = this.u32;
+    const b = t.u32At(slot);
+    const f = slot * t.f64Stride;
+    const generation = (u32[b + FlowU32.Generation] + 1) >>> 0;
+    u32.fill(0, b, b + t.u32Stride - t.u32Base);
+    this.f64.fill(0, f, f + FLOW_SLOT_F64);
+    this.names[slot * FLOW_NAME_BYTES] = 0;
+    this.info[slot * FLOW_INFO_BYTES] = 0;
+    this.info[slot * FLOW_INFO_BYTES + 1] = 0;
+    u32[b + FlowU32.Generation] = generation;
+    u32[b + FlowU32.KeyMeta] = meta;
+    u32[b + FlowU32.Tunnel] = p.tunnel;
+
+    // Client = sender of the first SYN; a capture that starts at the SYN-ACK
+    // sees the server first. Otherwise the sender of the first packet.
+    const fromServer = p.l4Proto === TCP && (p.tcpFlags & (TH_SYN | TH_ACK)) === (TH_SYN | TH_ACK);
+    const cli = fromServer ? p.dst : p.src;
+    const srv = fromServer ? p.src : p.dst;
+    const cliPort = fromServer ? p.dstPort : p.srcPort;
+    const srvPort = fromServer ? p.srcPort : p.dstPort;
+    u32[b + FlowU32.Ports] = ((cliPort << 16) | srvPort) >>> 0;
+    for (let w = 0; w < 4; w++) {
+      u32[b + FlowU32.CliAddr0 + w] = cli[w];
+      u32[b + FlowU32.SrvAddr0 + w] = srv[w];
+    }
+    let flags = fromServer ? FlowFlag.FirstFromServer : 0;
+    if (p.l4Proto === TCP && (p.tcpFlags & (TH_SYN | TH_ACK)) === TH_SYN) flags |= FlowFlag.SawSyn;
+    u32[b + FlowU32.Flags] = flags;
+    u32[b + FlowU32.DpiState] = this.dpiEnabled ? DpiState.Pending : DpiState.None;
+
+    const hosts = this.hosts;
+    const cliMacHi = fromServer ? p.dstMacHi : p.srcMacHi;
+    const cliMacLo = fromServer ? p.dstMacLo : p.srcMacLo;
+    const srvMacHi = fromServer ? p.srcMacHi : p.dstMacHi;
+    const srvMacLo = fromServer ? p.srcMacLo : p.dstMacLo;
+    const cliHost = hosts.findOrCreate(cli, 0, p.ipVersion, p.vlan, cliMacHi, cliMacLo, tsS);
+    const srvHost = hosts.findOrCreate(srv, 0, p.ipVersion, p.vlan, srvMacHi, srvMacLo, tsS);
+    u32[b + FlowU32.CliHost] = cliHost;
+    u32[b + FlowU32.SrvHost] = srvHost;
+    if (cliHost >= 0) hosts.attachFlow(cliHost, true);
+    else hosts.table.countUnaccounted(0);
+    if (srvHost >= 0) hosts.attachFlow(srvHost, false);
+    else hosts.table.countUnaccounted(0);
+
+    this.f64[f + FlowF64.FirstSeen] = tsS;
+    this.f64[f + FlowF64.LastSeen] = tsS;
+    t.publish(slot, hash);
+    return slot;
+  }
+
+  private update(slot: number, dir: number, p: DecodedPacket, tsS: number, bytes: number): void {
+    const t = this.table;
+    const u32 = this.u32;
+    const f64 = this.f64;
+    const b = t.u32At(slot);
+    const f = slot * t.f64Stride;
+    const hosts = this.hosts;
+    const cliHost = u32[b + FlowU32.CliHost] | 0;
+    const srvHost = u32[b + FlowU32.SrvHost] | 0;
+    const sender = dir === 0 ? cliHost : srvHost;
+    const receiver = dir === 0 ? srvHost : cliHost;
+    const d = dir === 0 ? 0 : 1;
+
+    f64[f + FlowF64.C2sPkts + 2 * d]++;
+    f64[f + FlowF64.C2sBytes + 2 * d] += bytes;
+    f64[f + FlowF64.C2sGoodput + d] += p.payloadLength;
+    // Captures are not always in time order (merged files): keep min/max.
+    if (tsS > f64[f + FlowF64.LastSeen]) f64[f + FlowF64.LastSeen] = tsS;
+    else if (tsS < f64[f + FlowF64.FirstSeen]) f64[f + FlowF64.FirstSeen] = tsS;
+    if (sender >= 0) hosts.addSent(sender, bytes, tsS);
+    if (receiver >= 0) hosts.addRcvd(receiver, bytes, tsS);
+
+    const dpi = u32[b + FlowU32.DpiState];
+    if (dpi === DpiState.Detected || dpi === DpiState.GivenUp) {
+      const app = appOf(u32[b + FlowU32.L7]);
+      if (cliHost >= 0) hosts.addAppBytes(cliHost, app, bytes);
+      if (srvHost >= 0) hosts.addAppBytes(srvHost, app, bytes);
+    }
+
+    if (p.l4Proto === TCP) this.trackTcp(b, f, d, p);
+  }
+
+  /** TCP flags per direction, closing, and retransmission / out-of-order estimates from sequence numbers. */
+  private trackTcp(b: number, f: number, d: number, p: DecodedPacket): void {
+    const u32 = this.u32;
+    const flags = p.tcpFlags;
+    const flagsWord = u32[b + FlowU32.TcpFlags] | (flags << (8 * d));
+    u32[b + FlowU32.TcpFlags] = flagsWord;
+    if ((flags & TH_RST) !== 0 || ((flagsWord & TH_FIN) !== 0 && (flagsWord & (TH_FIN << 8)) !== 0)) {
+      u32[b + FlowU32.Flags] |= FlowFlag.Closed;
+    }
+    const seqIdx = b + FlowU32.C2sNextSeq + d;
+    const len = p.payloadLength + ((flags & (TH_SYN | TH_FIN)) !== 0 ? 1 : 0);
+    if (len === 0) return;
+    const seq = p.tcpSeq >>> 0;
+    const expected = u32[seqIdx];
+    const seenBit = d === 0 ? 1 << 16 : 1 << 17; // stored in TcpFlags' upper half
+    if ((flagsWord & seenBit) === 0) {
+      u32[b + FlowU32.TcpFlags] = flagsWord | seenBit;
+      u32[seqIdx] = (seq + len) >>> 0;
+      return;
+    }
+    const diff = (seq - expected) | 0;
+    if (diff === 0) {
+      u32[seqIdx] = (seq + len) >>> 0;
+    } else if (diff < 0) {
+      this.f64[f + FlowF64.C2sRetrans + d]++;
+    } else {
+      this.f64[f + FlowF64.C2sOoo + d]++;
+      u32[seqIdx] = (seq + len) >>> 0;
+    }
+  }
+
+  /** Inline purge step (see HashTable.purgeIdle); `onDelete` releases DPI state etc. */
+  purgeIdle(nowS: number, fraction: number, onDelete?: (slot: number) => void): number {
+    if (this.idleTimeoutS <= 0) return 0;
+    this.onDeleteHook = onDelete;
+    return this.table.purgeIdle(nowS, fraction, this.isIdle, this.release);
+  }
+
+  private onDeleteHook: ((slot: number) => void) | undefined;
+
+  private readonly isIdle = (slot: number, nowS: number): boolean => {
+    const last = this.f64[slot * this.table.f64Stride + FlowF64.LastSeen];
+    const closed = (this.u32[this.table.u32At(slot) + FlowU32.Flags] & FlowFlag.Closed) !== 0;
+    return last + (closed ? Math.min(this.closedTimeoutS, this.idleTimeoutS) : this.idleTimeoutS) < nowS;
+  };
+
+  /** Releases what a deleted flow references: its hosts' active counts, then the caller's hook. */
+  private readonly release = (slot: number): void => {
+    const b = this.table.u32At(slot);
+    const cliHost = this.u32[b + FlowU32.CliHost] | 0;
+    const srvHost = this.u32[b + FlowU32.SrvHost] | 0;
+    if (cliHost >= 0) this.hosts.detachFlow(cliHost, true);
+    if (srvHost >= 0) this.hosts.detachFlow(srvHost, false);
+    if (this.onDeleteHook) this.onDeleteHook(slot);
+  };
+
+  // ---- FlowDpiSink -------------------------------------------------------
+
+  setDpiResult(slot: number, l7: number, categoryBreed: number, riskLo: number, riskHi: number, dpiPackets: number, state: number): void {
+    const u32 = this.u32;
+    const b = this.table.u32At(slot);
+    const before = u32[b + FlowU32.DpiState];
+    const wasKnown = before === DpiState.Detected || before === DpiState.GivenUp;
+    u32[b + FlowU32.L7] = l7 >>> 0;
+    u32[b + FlowU32.CategoryBreed] = categoryBreed >>> 0;
+    u32[b + FlowU32.RiskLo] = riskLo >>> 0;
+    u32[b + FlowU32.RiskHi] = riskHi >>> 0;
+    u32[b + FlowU32.DpiPackets] = dpiPackets;
+    u32[b + FlowU32.DpiState] = state;
+    if (!wasKnown && (state === DpiState.Detected || state === DpiState.GivenUp)) {
+      // Bytes seen before detection count for the application too.
+      const f = slot * this.table.f64Stride;
+      const total = this.f64[f + FlowF64.C2sBytes] + this.f64[f + FlowF64.S2cBytes];
+      const app = appOf(l7);
+      const cliHost = u32[b + FlowU32.CliHost] | 0;
+      const srvHost = u32[b + FlowU32.SrvHost] | 0;
+      if (cliHost >= 0) this.hosts.addAppBytes(cliHost, app, total);
+      if (srvHost >= 0) this.hosts.addAppBytes(srvHost, app, total);
+    }
+  }
+
+  setName(slot: number, src: Uint8Array, offset: number, length: number): void {
+    const n = Math.min(length, FLOW_NAME_BYTES - 1);
+    const at = slot * FLOW_NAME_BYTES;
+    this.names[at] = n;
+    this.names.set(src.subarray(offset, offset + n), at + 1);
+  }
+
+  setInfo(slot: number, src: Uint8Array, offset: number, length: number): void {
+    const at = slot * FLOW_INFO_BYTES;
+    if (length > FLOW_INFO_BYTES - 2) length = 0; // never store cut JSON
+    this.info[at] = length & 255;
+    this.info[at + 1] = length >>> 8;
+    this.info.set(src.subarray(offset, offset + length), at + 2);
+  }
+}
+
+/** Application id of a packed nDPI protocol (app, or master when no app). */
+export function appOf(l7: number): number {
+  const app = l7 & 0xffff;
+  return app !== 0 ? app : l7 >>> 16;
+}
+
+function sameAddr(u32: Uint32Array, at: number, a: Uint32Array): boolean {
+  return u32[at] === a[0] && u32[at + 1] === a[1] && u32[at + 2] === a[2] && u32[at + 3] === a[3];
+}

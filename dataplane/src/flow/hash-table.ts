@@ -1,0 +1,237 @@
+import { EntryState } from './entry-state';
+import { HashHeaderF64, HashHeaderI32, HashTableGeometry, LOCK_STRIPES, SlotU32 } from './hash-table.layout';
+import { readLock, readUnlock, tryWriteLock, writeUnlock } from './rw-lock';
+
+/** Decides, inline, whether an active entry has become idle at packet time `nowS`. */
+export type IdleTest = (slot: number, nowS: number) => boolean;
+/** Called inline just before an entry is deleted (release what it references). */
+export type DeleteHook = (slot: number) => void;
+
+const LOCK_MASK = LOCK_STRIPES - 1;
+
+/**
+ * The mechanics every hash-table shard shares (seeds/003): bucket chains over
+ * fixed-stride slots in a SharedArrayBuffer, the entry lifecycle and the locks.
+ *
+ * Inline (the shard's capture worker): `allocSlot` + `publish` add entries
+ * without locks; `purgeIdle` marks idle entries and deletes
+ * ready_to_be_purged ones under a try-write-lock, retrying next cycle when busy.
+ * Offline (control plane): `lockAllForRead` / `unlockAllForRead` around scans,
+ * `markIdleReadyToBePurged` as the periodic pass.
+ */
+export class HashTable {
+  readonly capacity: number;
+  readonly bucketCount: number;
+  readonly header: Int32Array;
+  readonly counters: Float64Array;
+  readonly buckets: Int32Array;
+  /** Slot fields: f64 block at slot * f64Stride, u32 block at slot * u32Stride + u32Base. */
+  readonly f64: Float64Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly f64Stride: number;
+  readonly u32Stride: number;
+  readonly u32Base: number;
+
+  constructor(
+    readonly sab: SharedArrayBuffer,
+    readonly geometry: HashTableGeometry,
+    f64PerSlot: number,
+  ) {
+    const g = geometry;
+    if (sab.byteLength < g.totalBytes) {
+      throw new RangeError(`shard buffer holds ${sab.byteLength} bytes, layout needs ${g.totalBytes}`);
+    }
+    this.capacity = g.capacity;
+    this.bucketCount = g.bucketCount;
+    this.header = new Int32Array(sab, 0, HashHeaderI32.Words);
+    this.counters = new Float64Array(sab, HashHeaderI32.Words * 4, HashHeaderF64.Count);
+    this.buckets = new Int32Array(sab, g.bucketsOffset, g.bucketCount);
+    this.f64Stride = g.slotBytes / 8;
+    this.u32Stride = g.slotBytes / 4;
+    this.u32Base = f64PerSlot * 2;
+    this.f64 = new Float64Array(sab, g.slotsOffset, g.capacity * this.f64Stride);
+    this.u32 = new Uint32Array(sab, g.slotsOffset, g.capacity * this.u32Stride);
+    this.i32 = new Int32Array(sab, g.slotsOffset, g.capacity * this.u32Stride);
+  }
+
+  /** Capacity recorded in a formatted shard buffer. */
+  static capacityOf(sab: SharedArrayBuffer): number {
+    return new Int32Array(sab, 0, HashHeaderI32.Words)[HashHeaderI32.Capacity];
+  }
+
+  /** Writes an empty table into a fresh buffer (before any thread uses it). */
+  static format(sab: SharedArrayBuffer, g: HashTableGeometry): void {
+    const header = new Int32Array(sab, 0, HashHeaderI32.Words);
+    header[HashHeaderI32.Capacity] = g.capacity;
+    header[HashHeaderI32.BucketCount] = g.bucketCount;
+    header[HashHeaderI32.FreeHead] = -1;
+    new Int32Array(sab, g.bucketsOffset, g.bucketCount).fill(-1);
+  }
+
+  /** Index of the u32 block of `slot` in `u32`/`i32`. */
+  u32At(slot: number): number {
+    return slot * this.u32Stride + this.u32Base;
+  }
+
+  stateOf(slot: number): EntryState {
+    return Atomics.load(this.u32, slot * this.u32Stride + this.u32Base + SlotU32.State) as EntryState;
+  }
+
+  /** Entries not free (active, idle or ready_to_be_purged). */
+  get inUse(): number {
+    return Atomics.load(this.header, HashHeaderI32.InUse);
+  }
+
+  get full(): boolean {
+    return this.header[HashHeaderI32.TableFull] === 1;
+  }
+
+  // ---- inline ------------------------------------------------------------
+
+  /**
+   * Takes a free slot for a new entry, or returns -1 when the table is full
+   * (flagged; the caller counts what it could not account). The slot's fields
+   * are the caller's to fill before `publish`.
+   */
+  allocSlot(): number {
+    const h = this.header;
+    let slot = h[HashHeaderI32.FreeHead];
+    if (slot >= 0) {
+      h[HashHeaderI32.FreeHead] = this.i32[this.u32At(slot) + SlotU32.Next];
+    } else if (h[HashHeaderI32.NeverUsed] < this.capacity) {
+      slot = h[HashHeaderI32.NeverUsed]++;
+    } else {
+      h[HashHeaderI32.TableFull] = 1;
+      return -1;
+    }
+    return slot;
+  }
+
+  /**
+   * Makes a filled slot visible: state active, then linked at the head of its
+   * bucket with atomic stores, so a concurrent reader sees either the old chain
+   * or the complete new entry.
+   */
+  publish(slot: number, hash: number): void {
+    const base = this.u32At(slot);
+    const bucket = hash & (this.bucketCount - 1);
+    this.u32[base + SlotU32.Hash] = hash;
+    Atomics.store(this.u32, base + SlotU32.State, EntryState.Active);
+    Atomics.store(this.i32, base + SlotU32.Next, Atomics.load(this.buckets, bucket));
+    Atomics.store(this.buckets, bucket, slot);
+    Atomics.add(this.header, HashHeaderI32.InUse, 1);
+    this.counters[HashHeaderF64.Created]++;
+  }
+
+  /** First slot of the chain `hash` falls in (-1 if empty); follow with `nextOf`. */
+  chainHead(hash: number): number {
+    return this.buckets[hash & (this.bucketCount - 1)];
+  }
+
+  nextOf(slot: number): number {
+    return this.i32[slot * this.u32Stride + this.u32Base + SlotU32.Next];
+  }
+
+  countUnaccounted(bytes: number): void {
+    this.counters[HashHeaderF64.UnaccountedPackets]++;
+    this.counters[HashHeaderF64.UnaccountedBytes] += bytes;
+  }
+
+  /**
+   * One purge step: visits bucketCount / fraction buckets from the cursor
+   * (ntopng PURGE_FRACTION), turns idle entries Idle, and deletes
+   * ReadyToBePurged ones when the bucket's stripe can be write-locked without
+   * waiting. Returns the number of entries deleted.
+   */
+  purgeIdle(nowS: number, fraction: number, isIdle: IdleTest, onDelete: DeleteHook): number {
+    const h = this.header;
+    const mask = this.bucketCount - 1;
+    const steps = Math.max(1, Math.ceil(this.bucketCount / fraction));
+    let bucket = h[HashHeaderI32.PurgeCursor];
+    let deleted = 0;
+    for (let n = 0; n < steps; n++, bucket = (bucket + 1) & mask) {
+      let locked = false;
+      let prev = -1;
+      let slot = this.buckets[bucket];
+      while (slot >= 0) {
+        const base = this.u32At(slot);
+        const next = this.i32[base + SlotU32.Next];
+        const state = Atomics.load(this.u32, base + SlotU32.State);
+        if (state === EntryState.Active) {
+          if (isIdle(slot, nowS)) Atomics.store(this.u32, base + SlotU32.State, EntryState.Idle);
+        } else if (state === EntryState.ReadyToBePurged) {
+          if (!locked) locked = tryWriteLock(h, bucket & LOCK_MASK);
+          if (locked) {
+            if (prev < 0) Atomics.store(this.buckets, bucket, next);
+            else Atomics.store(this.i32, this.u32At(prev) + SlotU32.Next, next);
+            onDelete(slot);
+            this.freeSlot(slot, base);
+            deleted++;
+            slot = next;
+            continue; // prev stays
+          }
+          // Busy: readers present, will retry next round.
+        }
+        prev = slot;
+        slot = next;
+      }
+      if (locked) writeUnlock(h, bucket & LOCK_MASK);
+    }
+    h[HashHeaderI32.PurgeCursor] = bucket;
+    return deleted;
+  }
+
+  private freeSlot(slot: number, base: number): void {
+    const h = this.header;
+    Atomics.store(this.u32, base + SlotU32.State, EntryState.Free);
+    this.i32[base + SlotU32.Next] = h[HashHeaderI32.FreeHead];
+    h[HashHeaderI32.FreeHead] = slot;
+    Atomics.sub(h, HashHeaderI32.InUse, 1);
+    this.counters[HashHeaderF64.Deleted]++;
+  }
+
+  // ---- offline -----------------------------------------------------------
+
+  /**
+   * Read-locks every stripe: while held, no entry is deleted or reused, so a
+   * scan of slots [0, highWater) sees consistent entries (additions still go
+   * on: they only turn Free slots into complete Active ones).
+   */
+  lockAllForRead(): void {
+    for (let i = 0; i < LOCK_STRIPES; i++) readLock(this.header, i);
+  }
+
+  unlockAllForRead(): void {
+    for (let i = 0; i < LOCK_STRIPES; i++) readUnlock(this.header, i);
+  }
+
+  /** Slots at or above this index have never been used. */
+  get highWater(): number {
+    return Atomics.load(this.header, HashHeaderI32.NeverUsed);
+  }
+
+  /**
+   * Offline periodic pass (seeds/003 `updateStats`): every Idle entry has now
+   * been seen by an offline thread, so it becomes ReadyToBePurged; `onSeen`
+   * runs first (flow-end checks, history). Call between lockAllForRead and
+   * unlockAllForRead, or let this method lock. Returns entries moved.
+   */
+  markIdleReadyToBePurged(onSeen?: (slot: number) => void): number {
+    let moved = 0;
+    this.lockAllForRead();
+    try {
+      const end = this.highWater;
+      for (let slot = 0; slot < end; slot++) {
+        const idx = this.u32At(slot) + SlotU32.State;
+        if (Atomics.load(this.u32, idx) !== EntryState.Idle) continue;
+        if (onSeen) onSeen(slot);
+        Atomics.compareExchange(this.u32, idx, EntryState.Idle, EntryState.ReadyToBePurged);
+        moved++;
+      }
+    } finally {
+      this.unlockAllForRead();
+    }
+    return moved;
+  }
+}

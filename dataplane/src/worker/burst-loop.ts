@@ -1,0 +1,143 @@
+import { CaptureSource, END_OF_CAPTURE } from '../capture/capture-source';
+import { PacketBurst } from '../capture/packet-burst';
+import { decodePacket } from '../decode/decode-packet';
+import { DecodedPacket } from '../decode/decoded-packet';
+import { shardOf } from '../decode/shard-hash';
+import { FlowDpiSink, FlowTable } from '../flow/flow-table';
+import { DpiState, FlowU32 } from '../flow/flow-table.layout';
+import { HostTable } from '../host/host-table';
+import { WorkerControl, WorkerF64 } from './worker-stats.layout';
+
+/** What the burst loop needs from protocol detection (implemented by dpi/classifier.ts). */
+export interface DpiHook {
+  /** Queues a packet of a Pending flow; numbers only. */
+  queue(slot: number, l3Offset: number, l3Length: number, tsMs: number, fromClient: boolean): void;
+  /** Runs the queued packets through nDPI in one FFI call and stores results in `flows`. */
+  flush(data: Uint8Array, flows: FlowDpiSink): void;
+  /** The flow in `slot` is being deleted: free its DPI state. */
+  release(slot: number): void;
+  /** End of capture: give up (with guessing) on every flow still Pending. */
+  giveUpAll(flows: FlowTable): void;
+}
+
+/** Buckets visited per purge tick = bucketCount / PURGE_FRACTION (ntopng). */
+export const PURGE_FRACTION = 60;
+/** Packet-time seconds between purge ticks. */
+const PURGE_TICK_S = 1;
+
+/**
+ * The inline thread's work: pull a burst from the source, keep this shard's
+ * packets, decode, account flows and hosts, feed nDPI, and spread the purge of
+ * idle entries over time. Allocates nothing per packet.
+ */
+export class BurstLoop {
+  private readonly burst = new PacketBurst();
+  private readonly packet = new DecodedPacket();
+  private lastPurgeTs = 0;
+  /** Wall-clock ms when the newest packet was processed: lets idle purges advance packet time. */
+  private lastPacketWallMs = 0;
+
+  constructor(
+    private readonly source: CaptureSource,
+    private readonly flows: FlowTable,
+    private readonly hosts: HostTable,
+    private readonly stats: Float64Array,
+    private readonly control: Int32Array,
+    private readonly shard: number,
+    /** Shards to split the source's packets over; 1 = keep every packet (the NIC already split them). */
+    private readonly shardCount: number,
+    private readonly dpi: DpiHook | null,
+  ) {}
+
+  /** Runs until the source ends or a stop is requested. Returns true at end of capture. */
+  run(): boolean {
+    const control = this.control;
+    const stats = this.stats;
+    stats[WorkerF64.Running] = 1;
+    try {
+      for (;;) {
+        if (Atomics.load(control, WorkerControl.Stop) !== 0) return false;
+        const n = this.source.nextBurst(this.burst);
+        if (n === END_OF_CAPTURE) {
+          if (this.dpi) this.dpi.giveUpAll(this.flows);
+          return true;
+        }
+        if (n === 0) {
+          this.idle();
+          continue;
+        }
+        this.processBurst(n);
+      }
+    } finally {
+      const s = this.source.stats();
+      stats[WorkerF64.SourcePackets] = s.packets;
+      stats[WorkerF64.SourceDrops] = s.drops;
+      stats[WorkerF64.Running] = 0;
+      stats[WorkerF64.Finished] = 1;
+    }
+  }
+
+  private processBurst(n: number): void {
+    const b = this.burst;
+    const data = b.data;
+    const stats = this.stats;
+    const flows = this.flows;
+    const p = this.packet;
+    const dpi = this.dpi;
+    const u32 = flows.u32;
+    const table = flows.table;
+    const filter = this.shardCount > 1;
+    let lastTs = stats[WorkerF64.LastPacketTs];
+    for (let i = 0; i < n; i++) {
+      const off = b.offset[i];
+      const caplen = b.caplen[i];
+      const link = b.linkType[i];
+      if (filter && shardOf(data, off, caplen, link, this.shardCount) !== this.shard) continue;
+      const tsS = b.tsS[i];
+      stats[WorkerF64.Packets]++;
+      stats[WorkerF64.Bytes] += caplen;
+      if (tsS > lastTs) lastTs = tsS;
+      const status = decodePacket(data, off, caplen, link, p);
+      stats[WorkerF64.DecodeStatus0 + status]++;
+      if (status !== 0) continue;
+      const slot = flows.account(p, tsS, caplen);
+      if (slot < 0 || dpi === null) continue;
+      if (u32[table.u32At(slot) + FlowU32.DpiState] === DpiState.Pending) {
+        dpi.queue(slot, p.l3Offset, p.l3Length, tsS * 1000, flows.dir === 0);
+      }
+    }
+    if (dpi !== null) dpi.flush(data, flows);
+    stats[WorkerF64.Bursts]++;
+    stats[WorkerF64.LastPacketTs] = lastTs;
+    this.lastPacketWallMs = Date.now();
+    if (lastTs - this.lastPurgeTs >= PURGE_TICK_S) {
+      this.lastPurgeTs = lastTs;
+      this.purge(lastTs);
+    }
+  }
+
+  /**
+   * Nothing to read: packet time stands still, so advance it by the wall-clock
+   * time since the last packet and purge, then sleep briefly (1 ms).
+   */
+  private idle(): void {
+    const lastTs = this.stats[WorkerF64.LastPacketTs];
+    if (lastTs > 0) {
+      const nowS = lastTs + (Date.now() - this.lastPacketWallMs) / 1000;
+      if (nowS - this.lastPurgeTs >= PURGE_TICK_S) {
+        this.lastPurgeTs = nowS;
+        this.purge(nowS);
+      }
+    }
+    Atomics.wait(this.control, WorkerControl.Wake, 0, 1);
+  }
+
+  private purge(nowS: number): void {
+    this.flows.purgeIdle(nowS, PURGE_FRACTION, this.dpi ? this.releaseDpi : undefined);
+    this.hosts.purgeIdle(nowS, PURGE_FRACTION);
+  }
+
+  private readonly releaseDpi = (slot: number): void => {
+    if (this.dpi) this.dpi.release(slot);
+  };
+}

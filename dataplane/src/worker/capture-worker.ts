@@ -1,0 +1,64 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createCaptureSource } from '../capture/source-factory';
+import { FlowTable } from '../flow/flow-table';
+import { HostTable } from '../host/host-table';
+import { NetworkList } from '../host/ip-address';
+import { BurstLoop, DpiHook } from './burst-loop';
+import { WorkerInit, WorkerMessage } from './worker-protocol';
+import { WorkerControl, WorkerF64 } from './worker-stats.layout';
+
+/**
+ * Entry point of an inline (capture) thread: owns one flow shard and one host
+ * shard, polls its source in bursts. Never runs on the main thread.
+ */
+function main(init: WorkerInit): void {
+  const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+  const stats = new Float64Array(init.statsSab);
+  const control = new Int32Array(init.controlSab);
+  const hosts = new HostTable(init.hostSab, new NetworkList(init.options.localNetworks));
+  hosts.idleTimeoutS = init.options.hostIdleTimeoutS;
+  const flows = new FlowTable(init.flowSab, hosts);
+  flows.idleTimeoutS = init.options.idleTimeoutS;
+  flows.dpiEnabled = false;
+  let dpi: DpiHook | null = null;
+
+  let loop: BurstLoop;
+  let release: (() => void) | undefined;
+  try {
+    const { source, shardFilter, close } = openSource(init);
+    release = close;
+    loop = new BurstLoop(source, flows, hosts, stats, control, init.worker, shardFilter ? init.workers : 1, dpi);
+  } catch (err) {
+    stats[WorkerF64.Finished] = 1;
+    post({ type: 'error', worker: init.worker, message: errorText(err), code: errorCode(err), fatal: true });
+    return;
+  }
+  post({ type: 'started', worker: init.worker });
+  try {
+    const ended = loop.run();
+    post({ type: 'finished', worker: init.worker, endOfCapture: ended });
+  } catch (err) {
+    // A corrupt capture: everything before the bad record has been counted.
+    post({ type: 'error', worker: init.worker, message: errorText(err), code: errorCode(err), fatal: false });
+    post({ type: 'finished', worker: init.worker, endOfCapture: true });
+  } finally {
+    if (release) release();
+    Atomics.store(control, WorkerControl.Wake, 0);
+  }
+}
+
+function openSource(init: WorkerInit) {
+  const { source, shardFilter } = createCaptureSource(init.source, init.worker);
+  return { source, shardFilter, close: () => source.close() };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+main(workerData as WorkerInit);

@@ -1,0 +1,35 @@
+/**
+ * Per-worker counters in a SharedArrayBuffer: written by the worker (inline),
+ * read by the main thread. Pinned by worker-stats.layout.spec.ts.
+ */
+export const DECODE_COUNTER_SLOTS = 32;
+
+export const enum WorkerF64 {
+  Packets = 0, // packets of this shard (all decode outcomes)
+  Bytes, // their captured bytes
+  Bursts,
+  LastPacketTs, // packet time of the newest packet, seconds
+  SourcePackets, // packets the source handed out (all shards, for pcap: the whole file)
+  SourceDrops, // drops reported by the source
+  Running, // 1 while the burst loop runs
+  Finished, // 1 once the source ended (end of file) or the worker stopped
+  DpiFlows, // flows given to nDPI
+  Reserved9,
+  Reserved10,
+  Reserved11,
+  Reserved12,
+  Reserved13,
+  Reserved14,
+  Reserved15,
+  DecodeStatus0 = 16, // DECODE_COUNTER_SLOTS counters indexed by DecodeStatus
+  Count = DecodeStatus0 + DECODE_COUNTER_SLOTS,
+}
+
+export const WORKER_STATS_BYTES = WorkerF64.Count * 8;
+
+/** Control words the main thread writes and the worker reads (Int32, Atomics). */
+export const enum WorkerControl {
+  Stop = 0, // 1 = finish the current burst and exit
+  Wake = 1, // the worker sleeps on this word when its source has nothing
+  Count = 2,
+}
