@@ -1,0 +1,238 @@
+import type { FlowDpiSink } from '../flow/flow-table';
+import { DpiState } from '../flow/flow-table.layout';
+import type { DpiHook } from '../worker/burst-loop';
+import { NdpiNames } from './ndpi-names';
+import {
+  loadNdpiShim,
+  NDPI_NAME_BYTES,
+  NDPI_STATE_SKIPPED,
+  NDPI_TEXT_BYTES,
+  NdpiEntryFlag,
+  NdpiOption,
+  NdpiOut,
+  NdpiShim,
+  NdpiStat,
+} from './ndpi.ffi';
+import { hostPatternProtosPath } from './protos-file';
+
+/** Options of {@link DpiEngine}. */
+export interface DpiEngineOptions {
+  /** Slots of the flow-table shard (the slot → DPI state map has one entry per slot). */
+  flowCapacity: number;
+  /** Packets per flow given to nDPI at most (default 32, as the expected results were made). */
+  packetLimit?: number;
+  /** Flows under detection at the same time (nDPI state pool; default min(flowCapacity, 65536)). */
+  maxConcurrentFlows?: number;
+  /** Packets queued between flushes (default 1024; bursts hold 256). */
+  batchCapacity?: number;
+  /** Classify otherwise unknown flows from earlier DNS answers (default true). */
+  dnsCache?: boolean;
+  /** DNS answers remembered (default 65536). */
+  dnsCacheEntries?: number;
+  /** Drop app parts nDPI 4.2 takes from the server IP alone, as current nDPI (default true). */
+  dropIpOnlyApp?: boolean;
+  /** Shim payload rules for protocols 4.2 misses (default true). */
+  payloadRules?: boolean;
+  /** Load host-patterns.ts into nDPI (default true). */
+  hostPatterns?: boolean;
+}
+
+const SLOT_NONE = -1; // no state yet
+const SLOT_DONE = -2; // detection over for the flow in this slot
+const SLOT_NO_STATE = -3; // the pool was full when the flow needed DPI
+
+/**
+ * Per-worker nDPI engine: the burst loop queues the packets of flows still under
+ * detection (`queue`, numbers only), then `flush` runs them all through nDPI in
+ * ONE FFI call and writes the results into the flow shard. Per-flow nDPI state
+ * lives in a native pool of `maxConcurrentFlows` entries handed out from a free
+ * list and returned as soon as detection ends; flows arriving while the pool is
+ * full are counted (`flowsWithoutState`) and marked DpiState.None.
+ */
+export class DpiEngine implements DpiHook {
+  readonly packetLimit: number;
+  readonly maxConcurrentFlows: number;
+  readonly batchCapacity: number;
+  /** Names for the offline side, from this engine's own module. */
+  readonly names: NdpiNames;
+  /** Flows that could not get DPI state (pool full). */
+  flowsWithoutState = 0;
+  /** Packets dropped because the batch was full (flush not called often enough). */
+  batchOverflows = 0;
+
+  private readonly shim: NdpiShim;
+  private readonly engine: unknown;
+  private readonly slotState: Int32Array;
+  private readonly stateSlot: Int32Array;
+  private readonly freeList: Int32Array;
+  private freeTop: number;
+  // Batch, struct of arrays.
+  private n = 0;
+  private readonly entrySlot: Int32Array;
+  private readonly entryState: Int32Array;
+  private readonly entryOff: Uint32Array;
+  private readonly entryLen: Uint32Array;
+  private readonly entryTs: Float64Array;
+  private readonly entryFlags: Uint8Array;
+  private readonly out: Uint32Array;
+  private readonly text: Uint8Array;
+  private noneN = 0;
+  private readonly noneSlots: Int32Array;
+  private readonly statsBuf = new Float64Array(NdpiStat.Count);
+
+  constructor(opts: DpiEngineOptions) {
+    if (!Number.isInteger(opts.flowCapacity) || opts.flowCapacity < 1) throw new RangeError(`DpiEngine: bad flowCapacity ${opts.flowCapacity}`);
+    this.packetLimit = opts.packetLimit ?? 32;
+    this.maxConcurrentFlows = opts.maxConcurrentFlows ?? Math.min(opts.flowCapacity, 65536);
+    this.batchCapacity = opts.batchCapacity ?? 1024;
+    if (this.packetLimit < 1 || this.maxConcurrentFlows < 1 || this.batchCapacity < 1) throw new RangeError('DpiEngine: limits must be >= 1');
+    let options = 0;
+    if (opts.dnsCache !== false) options |= NdpiOption.DnsCache;
+    if (opts.dropIpOnlyApp !== false) options |= NdpiOption.DropIpOnlyApp;
+    if (opts.payloadRules !== false) options |= NdpiOption.PayloadRules;
+    const protos = opts.hostPatterns === false ? '' : hostPatternProtosPath();
+    this.shim = loadNdpiShim();
+    this.engine = this.shim.fp_ndpi_create(this.maxConcurrentFlows, this.packetLimit, options, opts.dnsCacheEntries ?? 65536, protos);
+    if (!this.engine) throw new Error('NDPI_INIT_FAILED: fp_ndpi_create returned NULL (nDPI module init or state pool allocation failed)');
+    this.names = new NdpiNames(this.shim, this.engine);
+
+    this.slotState = new Int32Array(opts.flowCapacity).fill(SLOT_NONE);
+    this.stateSlot = new Int32Array(this.maxConcurrentFlows).fill(-1);
+    this.freeList = new Int32Array(this.maxConcurrentFlows);
+    for (let i = 0; i < this.maxConcurrentFlows; i++) this.freeList[i] = this.maxConcurrentFlows - 1 - i;
+    this.freeTop = this.maxConcurrentFlows;
+    const cap = Math.max(this.batchCapacity, 1);
+    this.entrySlot = new Int32Array(cap);
+    this.entryState = new Int32Array(cap);
+    this.entryOff = new Uint32Array(cap);
+    this.entryLen = new Uint32Array(cap);
+    this.entryTs = new Float64Array(cap);
+    this.entryFlags = new Uint8Array(cap);
+    this.out = new Uint32Array(cap * NdpiOut.Words);
+    this.text = new Uint8Array(cap * NDPI_TEXT_BYTES);
+    this.noneSlots = new Int32Array(cap);
+  }
+
+  /** Queues one packet of a flow whose DpiState is Pending. Hot path: numbers only, no allocation. */
+  queue(slot: number, l3Offset: number, l3Length: number, tsMs: number, fromClient: boolean): void {
+    let s = this.slotState[slot];
+    if (s === SLOT_DONE || s === SLOT_NO_STATE) return;
+    let flags = fromClient ? NdpiEntryFlag.FromClient : 0;
+    if (s === SLOT_NONE) {
+      if (this.freeTop === 0) {
+        this.slotState[slot] = SLOT_NO_STATE;
+        this.flowsWithoutState++;
+        if (this.noneN < this.noneSlots.length) this.noneSlots[this.noneN++] = slot;
+        return;
+      }
+      s = this.freeList[--this.freeTop];
+      this.slotState[slot] = s;
+      this.stateSlot[s] = slot;
+      flags |= NdpiEntryFlag.NewState;
+    }
+    const i = this.n;
+    if (i === this.batchCapacity) {
+      this.batchOverflows++;
+      return;
+    }
+    this.entrySlot[i] = slot;
+    this.entryState[i] = s;
+    this.entryOff[i] = l3Offset;
+    this.entryLen[i] = l3Length;
+    this.entryTs[i] = tsMs;
+    this.entryFlags[i] = flags;
+    this.n = i + 1;
+  }
+
+  /** Runs the queued packets against the burst's `data` in one FFI call; results go to `flows`. */
+  flush(data: Uint8Array, flows: FlowDpiSink): void {
+    for (let k = 0; k < this.noneN; k++) flows.setDpiResult(this.noneSlots[k], 0, 0, 0, 0, 0, DpiState.None);
+    this.noneN = 0;
+    const n = this.n;
+    if (n === 0) return;
+    this.n = 0;
+    this.shim.fp_ndpi_process(
+      this.engine, data, data.length, n, this.entryState, this.entryOff, this.entryLen, this.entryTs, this.entryFlags, this.out, this.text,
+    );
+    for (let i = 0; i < n; i++) this.apply(i, this.entrySlot[i], this.entryState[i], flows);
+  }
+
+  /** Gives up (with guessing) on the flow in `slot` if it is still under detection: idle, expiry. */
+  giveUp(slot: number, flows: FlowDpiSink): void {
+    const s = this.slotState[slot];
+    if (s < 0) return;
+    this.entryState[0] = s;
+    this.shim.fp_ndpi_giveup(this.engine, 1, this.entryState, this.out, this.text);
+    this.apply(0, slot, s, flows);
+  }
+
+  /** End of capture: gives up on every flow still under detection, in batches. */
+  giveUpAll(flows: FlowDpiSink): void {
+    const stateSlot = this.stateSlot;
+    let k = 0;
+    const slots = this.entrySlot;
+    for (let s = 0; s < this.maxConcurrentFlows; s++) {
+      if (stateSlot[s] < 0) continue;
+      slots[k] = stateSlot[s];
+      this.entryState[k] = s;
+      if (++k === this.batchCapacity) {
+        this.giveUpBatch(k, flows);
+        k = 0;
+      }
+    }
+    if (k > 0) this.giveUpBatch(k, flows);
+  }
+
+  /** The flow in `slot` is deleted: frees its nDPI state (one FFI call, only if detection was still running). */
+  release(slot: number): void {
+    const s = this.slotState[slot];
+    this.slotState[slot] = SLOT_NONE;
+    if (s < 0) return;
+    this.shim.fp_ndpi_release(this.engine, s);
+    this.freeState(s);
+  }
+
+  /** Flows under detection right now. */
+  get statesInUse(): number {
+    return this.maxConcurrentFlows - this.freeTop;
+  }
+
+  /** Native counters (NdpiStat indices). */
+  nativeStats(): Float64Array {
+    this.shim.fp_ndpi_stats(this.engine, this.statsBuf);
+    return this.statsBuf;
+  }
+
+  /** Frees the nDPI module and the state pool. The engine is unusable afterwards. */
+  close(): void {
+    this.shim.fp_ndpi_destroy(this.engine);
+  }
+
+  private giveUpBatch(k: number, flows: FlowDpiSink): void {
+    this.shim.fp_ndpi_giveup(this.engine, k, this.entryState, this.out, this.text);
+    for (let i = 0; i < k; i++) this.apply(i, this.entrySlot[i], this.entryState[i], flows);
+  }
+
+  private apply(i: number, slot: number, s: number, flows: FlowDpiSink): void {
+    const o = i * NdpiOut.Words;
+    const out = this.out;
+    const state = out[o + NdpiOut.State];
+    if (state === NDPI_STATE_SKIPPED) return;
+    flows.setDpiResult(
+      slot, out[o + NdpiOut.L7], out[o + NdpiOut.CategoryBreed], out[o + NdpiOut.RiskLo], out[o + NdpiOut.RiskHi], out[o + NdpiOut.DpiPackets], state,
+    );
+    if (state === DpiState.Pending) return;
+    const t = i * NDPI_TEXT_BYTES;
+    const text = this.text;
+    flows.setName(slot, text, t + 1, text[t]);
+    flows.setInfo(slot, text, t + NDPI_NAME_BYTES + 2, text[t + NDPI_NAME_BYTES] | (text[t + NDPI_NAME_BYTES + 1] << 8));
+    this.freeState(s);
+    this.slotState[slot] = SLOT_DONE;
+  }
+
+  private freeState(s: number): void {
+    if (this.stateSlot[s] < 0) return;
+    this.stateSlot[s] = -1;
+    this.freeList[this.freeTop++] = s;
+  }
+}
