@@ -15,6 +15,7 @@ import {
 } from './dataplane.types';
 import { DECODE_STATUS_NAMES } from './decode/decode-status';
 import { EntryState } from './flow/entry-state';
+import { ndpiNames } from './dpi/classifier';
 import { L7Names, NO_DPI_NAMES, readFlowRecord } from './flow/flow-record';
 import { FlowTable } from './flow/flow-table';
 import { FlowF64 } from './flow/flow-table.layout';
@@ -68,6 +69,7 @@ export class Dataplane extends EventEmitter {
     const resolved = resolveOptions(options);
     const name = options.name ?? (options.source.kind === 'pcap' ? path.basename(options.source.path) : `dpdk${options.source.port}`);
     const dp = new Dataplane(resolved, name);
+    if (resolved.dpi) dp.setNames(ndpiNames());
     await dp.spawn();
     return dp;
   }

@@ -236,3 +236,15 @@ export class DpiEngine implements DpiHook {
     this.freeList[this.freeTop++] = s;
   }
 }
+
+let sharedNames: NdpiNames | null = null;
+
+/**
+ * Names for the offline side (main thread): a detection module of its own,
+ * loaded with the same custom rules as the workers' so custom protocol ids
+ * match. Created once per thread.
+ */
+export function ndpiNames(): NdpiNames {
+  if (sharedNames === null) sharedNames = new DpiEngine({ flowCapacity: 1, maxConcurrentFlows: 1, batchCapacity: 1 }).names;
+  return sharedNames;
+}

@@ -1,9 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCaptureSource } from '../capture/source-factory';
+import { DpiEngine } from '../dpi/classifier';
 import { FlowTable } from '../flow/flow-table';
 import { HostTable } from '../host/host-table';
 import { NetworkList } from '../host/ip-address';
-import { BurstLoop, DpiHook } from './burst-loop';
+import { BurstLoop } from './burst-loop';
 import { WorkerInit, WorkerMessage } from './worker-protocol';
 import { WorkerControl, WorkerF64 } from './worker-stats.layout';
 
@@ -19,14 +20,15 @@ function main(init: WorkerInit): void {
   hosts.idleTimeoutS = init.options.hostIdleTimeoutS;
   const flows = new FlowTable(init.flowSab, hosts);
   flows.idleTimeoutS = init.options.idleTimeoutS;
-  flows.dpiEnabled = false;
-  let dpi: DpiHook | null = null;
+  flows.dpiEnabled = init.options.dpi;
+  let dpi: DpiEngine | null = null;
 
   let loop: BurstLoop;
   let release: (() => void) | undefined;
   try {
     const { source, shardFilter, close } = openSource(init);
     release = close;
+    if (init.options.dpi) dpi = new DpiEngine({ flowCapacity: flows.table.capacity, packetLimit: init.options.dpiPacketLimit });
     loop = new BurstLoop(source, flows, hosts, stats, control, init.worker, shardFilter ? init.workers : 1, dpi);
   } catch (err) {
     stats[WorkerF64.Finished] = 1;
@@ -43,6 +45,7 @@ function main(init: WorkerInit): void {
     post({ type: 'finished', worker: init.worker, endOfCapture: true });
   } finally {
     if (release) release();
+    if (dpi) dpi.close();
     Atomics.store(control, WorkerControl.Wake, 0);
   }
 }
