@@ -1,0 +1,141 @@
+import type Redis from 'ioredis';
+import { RecipientStats } from '../recipient.types';
+
+/** Counters kept per recipient in the hash `siem:stats:<id>`. */
+type StatsHash = Partial<Record<'delivered' | 'failed' | 'dropped' | 'last_error' | 'last_error_time' | 'last_delivery_time', string>>;
+
+/**
+ * Redis side of the per-recipient durable queues. Producers LPUSH serialized
+ * alerts to `siem:queue:<id>`; the consumer LMOVEs the oldest (right end) to
+ * `siem:inflight:<id>` and LREMs them once delivered, so an item is always in
+ * exactly one of the two lists until acknowledged. Items are unique strings
+ * (alert id + status inside), which LREM relies on.
+ */
+export class SiemQueueRepository {
+  constructor(
+    private readonly redis: Redis,
+    /** Key prefix, e.g. '' in production, 'test:<uuid>:' in tests. */
+    private readonly prefix = '',
+    /** Oldest items are trimmed past this length (a SIEM down for days must not eat Redis' memory). */
+    private readonly maxQueueLength = 1_000_000,
+  ) {}
+
+  queueKey(id: string): string {
+    return `${this.prefix}siem:queue:${id}`;
+  }
+  inflightKey(id: string): string {
+    return `${this.prefix}siem:inflight:${id}`;
+  }
+  statsKey(id: string): string {
+    return `${this.prefix}siem:stats:${id}`;
+  }
+  deadKey(id: string): string {
+    return `${this.prefix}siem:dead:${id}`;
+  }
+
+  /** Appends one item to several recipients' queues in one round trip. */
+  async enqueue(recipientIds: string[], item: string): Promise<void> {
+    if (!recipientIds.length) return;
+    const p = this.redis.pipeline();
+    for (const id of recipientIds) p.lpush(this.queueKey(id), item);
+    const lengths = (await p.exec()) ?? [];
+    const trim = this.redis.pipeline();
+    let trimmed = false;
+    lengths.forEach(([err, len], i) => {
+      if (err) throw err;
+      const over = (len as number) - this.maxQueueLength;
+      if (over > 0) {
+        trimmed = true;
+        trim.ltrim(this.queueKey(recipientIds[i]), 0, this.maxQueueLength - 1);
+        trim.hincrby(this.statsKey(recipientIds[i]), 'dropped', over);
+      }
+    });
+    if (trimmed) await trim.exec();
+  }
+
+  /** Moves up to `max` oldest items to the in-flight list and returns them, oldest first. */
+  async take(id: string, max: number): Promise<string[]> {
+    const p = this.redis.pipeline();
+    for (let i = 0; i < max; i++) p.lmove(this.queueKey(id), this.inflightKey(id), 'RIGHT', 'LEFT');
+    const res = (await p.exec()) ?? [];
+    const out: string[] = [];
+    for (const [err, v] of res) {
+      if (err) throw err;
+      if (v === null) break;
+      out.push(v as string);
+    }
+    return out;
+  }
+
+  /** Acknowledges delivered items: removes them from in-flight and counts them. LREM from the tail (count -1): the oldest items sit there, so each removal is near O(1). */
+  async ack(id: string, items: string[], nowIso: string): Promise<void> {
+    const p = this.redis.multi();
+    for (const item of items) p.lrem(this.inflightKey(id), -1, item);
+    p.hincrby(this.statsKey(id), 'delivered', items.length);
+    p.hset(this.statsKey(id), 'last_delivery_time', nowIso);
+    await p.exec();
+  }
+
+  /** Puts in-flight items back at the consuming end of the queue, oldest consumed first. */
+  async requeue(id: string, items: string[]): Promise<void> {
+    if (!items.length) return;
+    const p = this.redis.multi();
+    for (const item of items) p.lrem(this.inflightKey(id), -1, item);
+    // RPUSH newest first so the oldest ends up rightmost, where LMOVE takes from.
+    p.rpush(this.queueKey(id), ...[...items].reverse());
+    await p.exec();
+  }
+
+  /** Moves every in-flight item back to the queue (startup recovery after a crash or restart). Returns how many. */
+  async recoverInflight(id: string): Promise<number> {
+    let n = 0;
+    // LEFT→RIGHT keeps the order: the newest in-flight item goes first, the oldest ends up rightmost.
+    while ((await this.redis.lmove(this.inflightKey(id), this.queueKey(id), 'LEFT', 'RIGHT')) !== null) n++;
+    return n;
+  }
+
+  /** Records a failed attempt of `count` items. */
+  async recordFailure(id: string, count: number, error: string, nowIso: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hincrby(this.statsKey(id), 'failed', count)
+      .hset(this.statsKey(id), 'last_error', error.slice(0, 500), 'last_error_time', nowIso)
+      .exec();
+  }
+
+  /** Moves undeliverable items to the dead list (kept for inspection, newest 1000). */
+  async bury(id: string, items: string[], error: string, nowIso: string): Promise<void> {
+    const p = this.redis.multi();
+    for (const item of items) p.lrem(this.inflightKey(id), -1, item);
+    p.lpush(this.deadKey(id), ...items);
+    p.ltrim(this.deadKey(id), 0, 999);
+    p.hincrby(this.statsKey(id), 'failed', items.length);
+    p.hset(this.statsKey(id), 'last_error', error.slice(0, 500), 'last_error_time', nowIso);
+    await p.exec();
+  }
+
+  async stats(id: string): Promise<Omit<RecipientStats, 'buffered'>> {
+    const [[, depth], [, inflight], [, hash]] = ((await this.redis
+      .pipeline()
+      .llen(this.queueKey(id))
+      .llen(this.inflightKey(id))
+      .hgetall(this.statsKey(id))
+      .exec()) ?? []) as [unknown, number][] & [unknown, StatsHash][];
+    const h = hash as unknown as StatsHash;
+    return {
+      queue_depth: depth as number,
+      inflight: inflight as number,
+      delivered: Number(h.delivered ?? 0),
+      failed: Number(h.failed ?? 0),
+      dropped: Number(h.dropped ?? 0),
+      last_error: h.last_error ?? null,
+      last_error_time: h.last_error_time ?? null,
+      last_delivery_time: h.last_delivery_time ?? null,
+    };
+  }
+
+  /** Deletes a recipient's queues and counters (recipient deleted). */
+  async purge(id: string): Promise<void> {
+    await this.redis.del(this.queueKey(id), this.inflightKey(id), this.statsKey(id), this.deadKey(id));
+  }
+}

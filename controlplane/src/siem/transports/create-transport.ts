@@ -1,0 +1,23 @@
+import { RecipientConfig } from '../recipient.types';
+import { SiemTransport } from './siem-transport';
+import { SyslogStreamTransport } from './syslog-stream.transport';
+import { SyslogUdpTransport } from './syslog-udp.transport';
+import { WebhookTransport } from './webhook.transport';
+
+/** The transport a recipient's configuration asks for. */
+export function createTransport(recipient: RecipientConfig, settleMs?: number): SiemTransport {
+  if (recipient.type === 'webhook') {
+    if (!recipient.webhook) throw new Error(`recipient ${recipient.id}: webhook settings missing`);
+    return new WebhookTransport(recipient.webhook);
+  }
+  const s = recipient.syslog;
+  if (!s) throw new Error(`recipient ${recipient.id}: syslog settings missing`);
+  if (s.transport === 'udp') return new SyslogUdpTransport(s.host, s.port);
+  return new SyslogStreamTransport({
+    host: s.host,
+    port: s.port,
+    framing: s.framing ?? 'octet-counting',
+    tls: s.transport === 'tls' ? (s.tls ?? {}) : undefined,
+    settleMs,
+  });
+}
