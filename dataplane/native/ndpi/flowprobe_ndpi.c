@@ -277,8 +277,8 @@ static void write_text(fp_ndpi *e, struct ndpi_flow_struct *f, ndpi_protocol p, 
     jw_str(&w, "ssh_server", f->protos.ssh.server_signature);
     jw_str(&w, "hassh_c", f->protos.ssh.hassh_client);
     jw_str(&w, "hassh_s", f->protos.ssh.hassh_server);
-  } else if (is_proto(p, NDPI_PROTOCOL_TLS) || is_proto(p, NDPI_PROTOCOL_QUIC) ||
-             is_proto(p, NDPI_PROTOCOL_DTLS) || f->protos.tls_quic.ja3_client[0]) {
+  } else if (is_proto(p, NDPI_PROTOCOL_TLS) || is_proto(p, NDPI_PROTOCOL_QUIC) || is_proto(p, NDPI_PROTOCOL_DTLS)) {
+    /* protos is a union: read tls_quic (pointers) only for TLS-family results. */
     if (f->protos.tls_quic.ssl_version) {
       uint8_t unknown = 0;
       jw_str(&w, "tls_version", ndpi_ssl_version2str(buf, sizeof(buf), f->protos.tls_quic.ssl_version, &unknown));

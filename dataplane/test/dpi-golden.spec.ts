@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeCapture, FlowRecord } from '../src/dataplane';
+import { flowKey, ndpiReaderIpText, PCAP_DIR, readExpectedFlows, sharedCaptures } from './ndpi-expected';
+
+/**
+ * Golden DPI test over the shared nDPI captures: how often flowprobe's `l7`
+ * application part and `server_name` equal the expected ndpiReader output
+ * (nDPI 4.11-dev, see ../shared/pcaps/README.md), scored the same way as
+ * Debian's own `ndpiReader -v 2 -i <capture>` (nDPI 4.2) run here on the same
+ * files. flowprobe uses the same nDPI 4.2 library plus the additions in
+ * src/dpi (custom host/port rules, DNS-answer cache, payload rules, names).
+ */
+
+const FLOW_LINE = /^\t(\d+)\t(\S+) (\[[^\]]+\]|[^\s[]+):(\d+) (<->|->) (\[[^\]]+\]|[^\s[]+):(\d+) (.*)$/;
+const PROTO = /\[proto: (?:([A-Z]+):)?([\d.]+)\/([^\]]+)\]/;
+const VLAN = /^\[VLAN: (\d+)\]/;
+const HOSTNAME = /\[Hostname\/SNI: ([^\]]*)\]/;
+
+interface Scored {
+  proto: string;
+  hostname: string;
+}
+
+/** Flows of ndpiReader's stdout, keyed like the expected files. */
+function parseReaderStdout(text: string): Map<string, Scored> {
+  const out = new Map<string, Scored>();
+  for (const line of text.split('\n')) {
+    const m = FLOW_LINE.exec(line);
+    if (!m) continue;
+    const rest = m[8];
+    const proto = PROTO.exec(rest);
+    if (!proto) continue;
+    const vlan = VLAN.exec(rest);
+    const host = HOSTNAME.exec(rest);
+    const strip = (s: string) => (s.startsWith('[') ? s.slice(1, -1) : s);
+    const key = flowKey(m[2], vlan ? Number(vlan[1]) : 0, { ip: strip(m[3]), port: Number(m[4]) }, { ip: strip(m[6]), port: Number(m[7]) });
+    out.set(key, { proto: proto[3], hostname: host ? host[1] : '' });
+  }
+  return out;
+}
+
+function oursByKey(flows: FlowRecord[]): Map<string, Scored> {
+  const out = new Map<string, Scored>();
+  for (const f of flows) {
+    const key = flowKey(f.l4, f.vlan, { ip: ndpiReaderIpText(f.client.ip), port: f.client.port }, { ip: ndpiReaderIpText(f.server.ip), port: f.server.port });
+    out.set(key, { proto: f.l7, hostname: f.server_name });
+  }
+  return out;
+}
+
+const app = (proto: string) => proto.slice(proto.lastIndexOf('.') + 1);
+
+interface Tally {
+  appTotal: number;
+  appOk: number;
+  nameTotal: number;
+  nameOk: number;
+}
+
+function score(capture: string, got: Map<string, Scored>, t: Tally): Tally {
+  const mine: Tally = { appTotal: 0, appOk: 0, nameTotal: 0, nameOk: 0 };
+  for (const e of readExpectedFlows(capture)) {
+    const g = got.get(flowKey(e.l4, e.vlan, e.src, e.dst));
+    if (e.proto !== 'Unknown') {
+      mine.appTotal++;
+      if (g && app(g.proto) === app(e.proto)) mine.appOk++;
+    }
+    if (e.hostname !== '') {
+      mine.nameTotal++;
+      if (g && g.hostname === e.hostname) mine.nameOk++;
+    }
+  }
+  t.appTotal += mine.appTotal;
+  t.appOk += mine.appOk;
+  t.nameTotal += mine.nameTotal;
+  t.nameOk += mine.nameOk;
+  return mine;
+}
+
+const pct = (ok: number, total: number) => (total === 0 ? 100 : (100 * ok) / total);
+
+function ndpiReaderAvailable(): boolean {
+  return fs.existsSync('/usr/bin/ndpiReader');
+}
+
+describe('DPI golden: flowprobe vs Debian ndpiReader against the expected nDPI results', () => {
+  const captures = sharedCaptures();
+  const ours: Tally = { appTotal: 0, appOk: 0, nameTotal: 0, nameOk: 0 };
+  const reader: Tally = { appTotal: 0, appOk: 0, nameTotal: 0, nameOk: 0 };
+  const rows: string[] = [];
+
+  beforeAll(async () => {
+    if (!ndpiReaderAvailable()) throw new Error('ndpiReader not installed: run `make apt` (package libndpi-bin)');
+    for (const capture of captures) {
+      const file = path.join(PCAP_DIR, capture);
+      // One worker: a capture's flows share one DNS-answer cache, as in ndpiReader's single thread.
+      const result = await analyzeCapture({ kind: 'pcap', path: file }, { workers: 1, dpi: true });
+      if (result.error) throw new Error(`${capture}: ${result.error}`);
+      const stdout = execFileSync('/usr/bin/ndpiReader', ['-v', '2', '-i', file], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+      const a = score(capture, oursByKey(result.flows), ours);
+      const b = score(capture, parseReaderStdout(stdout), reader);
+      rows.push(
+        `${capture.padEnd(28)} app ${String(a.appOk).padStart(4)}/${String(a.appTotal).padEnd(4)} (reader ${String(b.appOk).padStart(4)})` +
+          `  name ${String(a.nameOk).padStart(4)}/${String(a.nameTotal).padEnd(4)} (reader ${String(b.nameOk).padStart(4)})`,
+      );
+    }
+    const summary =
+      `flowprobe:  application ${pct(ours.appOk, ours.appTotal).toFixed(1)} % (${ours.appOk}/${ours.appTotal}), ` +
+      `server name ${pct(ours.nameOk, ours.nameTotal).toFixed(1)} % (${ours.nameOk}/${ours.nameTotal})\n` +
+      `ndpiReader: application ${pct(reader.appOk, reader.appTotal).toFixed(1)} % (${reader.appOk}/${reader.appTotal}), ` +
+      `server name ${pct(reader.nameOk, reader.nameTotal).toFixed(1)} % (${reader.nameOk}/${reader.nameTotal})`;
+    // Printed on purpose: these are the figures docs/dpi.md quotes.
+    process.stdout.write(`\n${rows.join('\n')}\n\n${summary}\n`);
+  });
+
+  it('scores the 46 shared captures', () => {
+    expect(captures.length).toBe(46);
+    expect(ours.appTotal).toBeGreaterThan(1000);
+    expect(ours.appTotal).toBe(reader.appTotal);
+  });
+
+  it('matches the expected application at least as often as ndpiReader 4.2', () => {
+    expect(pct(ours.appOk, ours.appTotal)).toBeGreaterThanOrEqual(pct(reader.appOk, reader.appTotal));
+  });
+
+  it('matches the expected server name at least as often as ndpiReader 4.2', () => {
+    expect(pct(ours.nameOk, ours.nameTotal)).toBeGreaterThanOrEqual(pct(reader.nameOk, reader.nameTotal));
+  });
+});
