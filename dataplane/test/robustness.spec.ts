@@ -144,4 +144,26 @@ describe('decode robustness over mutated real packets', () => {
     expect(reached.length).toBeGreaterThanOrEqual(15);
     expect(perCause[DecodeStatus.Ok]).toBeGreaterThan(decodes / 4);
   });
+
+  it('puts both directions of every flow of the shared captures in one shard', () => {
+    const out = new DecodedPacket();
+    const shardOfFlow = new Map<string, number>();
+    let split = '';
+    for (let i = 0; i < corpus.offset.length && split === ''; i++) {
+      if (decodePacket(corpus.data, corpus.offset[i], corpus.caplen[i], corpus.linkType[i], out) !== DecodeStatus.Ok) continue;
+      const a = `${out.src.join('.')}/${out.srcPort}`;
+      const b = `${out.dst.join('.')}/${out.dstPort}`;
+      const key = `${corpus.capture[i]} ${out.l4Proto} ${out.vlan} ${a < b ? a + ' ' + b : b + ' ' + a}`;
+      const shard = shardOf(corpus.data, corpus.offset[i], corpus.caplen[i], corpus.linkType[i], 8);
+      const seen = shardOfFlow.get(key);
+      if (seen === undefined) shardOfFlow.set(key, shard);
+      else if (seen !== shard) split = key;
+    }
+    expect(split).toBe('');
+    expect(shardOfFlow.size).toBeGreaterThan(3500);
+    const perShard = new Array(8).fill(0);
+    for (const s of shardOfFlow.values()) perShard[s]++;
+    // Real traffic is lumpy (a few hosts per capture), yet no shard is left empty.
+    for (const n of perShard) expect(n).toBeGreaterThan(0);
+  });
 });
