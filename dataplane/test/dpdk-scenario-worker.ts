@@ -33,6 +33,8 @@ export interface WorkerResult {
   /** Flow key (`proto a:port b:port`, endpoints sorted) -> [packets a->b, packets b->a]. */
   flows: Record<string, [number, number]>;
   nonIp: number;
+  /** Non-IP frames by `<EtherType hex> <source MAC hex>`. */
+  nonIpFrames: Record<string, number>;
 }
 
 /** Minimal Ethernet/VLAN/IPv4/IPv6 + ports parser, independent of the product's decoder. */
@@ -70,7 +72,7 @@ function flowKeyOf(data: Uint8Array, off: number, len: number): [string, boolean
 const task = workerData as WorkerTask;
 const source = new DpdkQueueSource(task.port, task.queue, task.snaplen, { linkType: task.linkType, endAfterEmptyPolls: task.endAfterEmptyPolls });
 const burst = new PacketBurst();
-const result: WorkerResult = { port: task.port, queue: task.queue, lcore: source.lcore, packets: 0, bytes: 0, records: [], flows: {}, nonIp: 0 };
+const result: WorkerResult = { port: task.port, queue: task.queue, lcore: source.lcore, packets: 0, bytes: 0, records: [], flows: {}, nonIp: 0, nonIpFrames: {} };
 for (;;) {
   const n = source.nextBurst(burst);
   if (n === END_OF_CAPTURE) break;
@@ -90,6 +92,9 @@ for (;;) {
       const k = burst.linkType[i] === LinkType.Ethernet && cap >= 14 ? flowKeyOf(burst.data, off, cap) : null;
       if (k === null) {
         result.nonIp++;
+        // Non-IP frames (ARP...) are counted by EtherType and source MAC, so a test can tell their direction.
+        const hex = Buffer.from(burst.data.subarray(off, off + Math.min(cap, 14))).toString('hex');
+        result.nonIpFrames[`${hex.slice(24, 28)} ${hex.slice(12, 24)}`] = (result.nonIpFrames[`${hex.slice(24, 28)} ${hex.slice(12, 24)}`] ?? 0) + 1;
       } else {
         const c = (result.flows[k[0]] ??= [0, 0]);
         c[k[1] ? 0 : 1]++;
