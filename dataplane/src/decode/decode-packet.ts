@@ -66,9 +66,14 @@ export function decodePacket(data: Uint8Array, offset: number, caplen: number, l
       cursor.innerIsEthernet = false;
       inner = l4;
     } else if (proto === PROTO_UDP) {
-      // ndpiReader (with tunnel decoding on) needs the UDP header captured before anything else.
-      if (end - l4 < UDP_HEADER_BYTES) return DecodeStatus.TruncatedUdp;
-      inner = decodeUdpTunnel(data, l4, end, out);
+      if (out.ipVersion === 6 && cursor.l4Length < UDP_HEADER_BYTES) {
+        // A complete IPv6 packet whose UDP header is too short: a ports-0 UDP flow, as ndpiReader.
+        inner = 0;
+      } else {
+        // ndpiReader (with tunnel decoding on) needs the UDP header captured before anything else.
+        if (end - l4 < UDP_HEADER_BYTES) return DecodeStatus.TruncatedUdp;
+        inner = decodeUdpTunnel(data, l4, end, out);
+      }
     } else if (proto === PROTO_GRE) {
       inner = decodeGre(data, l4, end, out);
     }

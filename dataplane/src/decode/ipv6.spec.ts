@@ -27,6 +27,12 @@ describe('IPv6', () => {
     expect([out.l4Proto, out.srcPort, out.dstPort, out.payloadLength, out.l4Offset]).toEqual([17, 1000, 2000, 9, 54 + 8 + 8 + 16 + 16]);
   });
 
+  it('a complete packet with a UDP header shorter than 8 bytes is a ports-0 UDP flow (as ndpiReader)', () => {
+    const pkt = ipv6({ next: 17, payload: [0x12, 0x34, 0x56] });
+    expect(decodePacket(pkt, 0, pkt.length, 101, out)).toBe(DecodeStatus.Ok);
+    expect([out.l4Proto, out.srcPort, out.dstPort, out.payloadLength]).toEqual([17, 0, 0, 0]);
+  });
+
   it('ICMPv6 has ports 0', () => {
     expect(decode(ipv6({ next: 58, payload: icmpEcho(filler(20)) }))).toBe(DecodeStatus.Ok);
     expect([out.l4Proto, out.srcPort, out.dstPort, out.payloadLength]).toEqual([58, 0, 0, 20]);
