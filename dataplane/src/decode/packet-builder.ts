@@ -16,10 +16,12 @@ export function bytes(...parts: ArrayLike<number>[]): Uint8Array {
   return out;
 }
 
+/** Big-endian 16-bit field. */
 export function u16(v: number): number[] {
   return [(v >>> 8) & 0xff, v & 0xff];
 }
 
+/** Big-endian 32-bit field. */
 export function u32(v: number): number[] {
   return [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
 }
@@ -39,6 +41,7 @@ export function ip6(text: string): number[] {
   return groups.flatMap((g) => u16(g));
 }
 
+/** MAC addresses used by {@link ethernet} (source A, destination B). */
 export const MAC_A = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55];
 export const MAC_B = [0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb];
 
@@ -57,6 +60,7 @@ export function mplsLabel(label: number, bottom: boolean, ttl = 64): number[] {
   return u32(((label & 0xfffff) << 12) | (bottom ? 0x100 : 0) | ttl);
 }
 
+/** Fields of a hand-built IPv4 packet ({@link ipv4}). */
 export interface Ipv4Options {
   src?: string;
   dst?: string;
@@ -73,6 +77,7 @@ export interface Ipv4Options {
   ihl?: number;
 }
 
+/** IPv4 header (no checksum) + payload. */
 export function ipv4(o: Ipv4Options): Uint8Array {
   const options = o.options ?? [];
   const headerBytes = 20 + options.length;
@@ -92,6 +97,7 @@ export function ipv4(o: Ipv4Options): Uint8Array {
   );
 }
 
+/** Fields of a hand-built IPv6 packet ({@link ipv6}). */
 export interface Ipv6Options {
   src?: string;
   dst?: string;
@@ -101,6 +107,7 @@ export interface Ipv6Options {
   payloadLength?: number;
 }
 
+/** IPv6 header + payload (extension headers go in the payload). */
 export function ipv6(o: Ipv6Options): Uint8Array {
   return bytes(
     [0x60, 0, 0, 0],
@@ -125,6 +132,7 @@ export function ipv6FragmentHeader(next: number, offsetUnits: number, more: bool
   return [next, 0, ...u16((offsetUnits << 3) | (more ? 1 : 0)), ...u32(0xabcdef)];
 }
 
+/** Fields of a hand-built TCP segment ({@link tcp}). */
 export interface TcpOptions {
   sport: number;
   dport: number;
@@ -136,6 +144,7 @@ export interface TcpOptions {
   options?: number[];
 }
 
+/** TCP header (data offset from the options) + payload. */
 export function tcp(o: TcpOptions): Uint8Array {
   const options = o.options ?? [];
   return bytes(
@@ -152,10 +161,12 @@ export function tcp(o: TcpOptions): Uint8Array {
   );
 }
 
+/** UDP header + payload. */
 export function udp(sport: number, dport: number, payload: ArrayLike<number> = []): Uint8Array {
   return bytes(u16(sport), u16(dport), u16(8 + payload.length), u16(0), payload);
 }
 
+/** ICMP echo request (type 8) + payload. */
 export function icmpEcho(payload: ArrayLike<number> = [1, 2, 3, 4]): Uint8Array {
   return bytes([8, 0], u16(0), u16(1), u16(1), payload);
 }
