@@ -1,6 +1,7 @@
 import { SourceSpec } from '../dataplane.types';
 import { CaptureSource } from './capture-source';
 import { PcapFileSource } from './pcap-file-source';
+import { ReplaySource } from './replay-source';
 
 /**
  * Creates, inside a capture worker, the source of worker `worker` of `workers`.
@@ -10,8 +11,13 @@ import { PcapFileSource } from './pcap-file-source';
  */
 export function createCaptureSource(spec: SourceSpec, worker: number): { source: CaptureSource; shardFilter: boolean } {
   switch (spec.kind) {
-    case 'pcap':
-      return { source: new PcapFileSource(spec.path), shardFilter: true };
+    case 'pcap': {
+      const replay = spec.loop || spec.speed === 'realtime' || spec.shiftToNow;
+      const source = replay
+        ? ReplaySource.open(spec.path, { loop: spec.loop, speed: spec.speed, shiftToNow: spec.shiftToNow })
+        : new PcapFileSource(spec.path);
+      return { source, shardFilter: true };
+    }
     case 'dpdk':
       throw new Error(`worker ${worker}: the dpdk source is not available in this build`);
   }

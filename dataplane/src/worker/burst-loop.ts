@@ -110,10 +110,7 @@ export class BurstLoop {
     stats[WorkerF64.Bursts]++;
     stats[WorkerF64.LastPacketTs] = lastTs;
     this.lastPacketWallMs = Date.now();
-    if (lastTs - this.lastPurgeTs >= PURGE_TICK_S) {
-      this.lastPurgeTs = lastTs;
-      this.purge(lastTs);
-    }
+    if (lastTs - this.lastPurgeTs >= PURGE_TICK_S) this.purge(lastTs);
   }
 
   /**
@@ -124,17 +121,23 @@ export class BurstLoop {
     const lastTs = this.stats[WorkerF64.LastPacketTs];
     if (lastTs > 0) {
       const nowS = lastTs + (Date.now() - this.lastPacketWallMs) / 1000;
-      if (nowS - this.lastPurgeTs >= PURGE_TICK_S) {
-        this.lastPurgeTs = nowS;
-        this.purge(nowS);
-      }
+      if (nowS - this.lastPurgeTs >= PURGE_TICK_S) this.purge(nowS);
     }
     Atomics.wait(this.control, WorkerControl.Wake, 0, 1);
   }
 
+  /**
+   * One fraction of the buckets per tick of packet time: when packet time jumped
+   * several ticks since the last purge (sparse traffic, a whole burst spanning
+   * seconds), visit that many fractions at once, at most the whole table, so
+   * every entry is checked once per PURGE_FRACTION ticks whatever the burst rate.
+   */
   private purge(nowS: number): void {
-    this.flows.purgeIdle(nowS, PURGE_FRACTION, this.dpi ? this.releaseDpi : undefined);
-    this.hosts.purgeIdle(nowS, PURGE_FRACTION);
+    const ticks = this.lastPurgeTs === 0 ? 1 : Math.min(PURGE_FRACTION, Math.floor((nowS - this.lastPurgeTs) / PURGE_TICK_S));
+    this.lastPurgeTs = nowS;
+    const fraction = PURGE_FRACTION / ticks;
+    this.flows.purgeIdle(nowS, fraction, this.dpi ? this.releaseDpi : undefined);
+    this.hosts.purgeIdle(nowS, fraction);
   }
 
   private readonly releaseDpi = (slot: number): void => {
