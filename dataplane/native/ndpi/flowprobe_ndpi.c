@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
 #include <arpa/inet.h>
 
 /* nDPI module init must not run in parallel (ndpi_api.h); one lock for the process. */
@@ -179,13 +180,11 @@ static uint16_t payload_rule(const uint8_t *pl, uint32_t n, uint8_t l4) {
    * u16 sequence, part number, part count with 1 <= part <= count. */
   if (n >= 8 && pl[0] == 'G' && pl[1] == 'N' && pl[2] == 'D' && pl[6] >= 1 && pl[7] >= 1 && pl[6] <= pl[7])
     return NDPI_PROTOCOL_GNUTELLA;
-  /* Plain Gnutella message: 16-byte GUID, function, TTL, hops, u32 LE payload length. */
-  if (n >= 23) {
+  /* Plain Gnutella message: 16-byte GUID, function, TTL, hops, u32 LE payload length that
+   * must equal the rest of the datagram (a 32-bit match, so false positives are negligible). */
+  if (n >= 24) {
     uint32_t l = (uint32_t)pl[19] | (uint32_t)pl[20] << 8 | (uint32_t)pl[21] << 16 | (uint32_t)pl[22] << 24;
-    uint8_t fn = pl[16];
-    if (l == n - 23 && pl[17] <= 16 && pl[18] <= 16 &&
-        (fn == 0x00 || fn == 0x01 || fn == 0x02 || fn == 0x31 || fn == 0x32 || fn == 0x40 || fn == 0x80 || fn == 0x81))
-      return NDPI_PROTOCOL_GNUTELLA;
+    if (l == n - 23 && pl[17] <= 16 && pl[18] <= 16) return NDPI_PROTOCOL_GNUTELLA;
   }
   return 0;
 }
@@ -198,7 +197,7 @@ static void ssdp_host(struct ndpi_flow_struct *f, const uint8_t *pl, uint32_t n)
       uint32_t s = i + 5, k = 0;
       while (s < n && pl[s] == ' ') s++;
       while (s < n && pl[s] != '\r' && pl[s] != '\n' && k < sizeof(f->host_server_name) - 1)
-        f->host_server_name[k++] = (char)pl[s++];
+        f->host_server_name[k++] = (char)tolower(pl[s++]); /* nDPI keeps names lowercase */
       f->host_server_name[k] = 0;
       return;
     }
@@ -357,6 +356,8 @@ static void finish(fp_ndpi *e, int32_t idx, uint16_t forced, uint32_t origin, ui
    * a DPI result (it reports it apart, as [IP: X]); 4.2 does (TLS.Apple for any TLS to
    * 17.0.0.0/8). Keep X only when the server name itself matches X. */
   if ((e->options & FP_OPT_DROP_IP_ONLY_APP) && p.master_protocol && p.app_protocol &&
+      /* STUN/DTLS keep IP-based sub-classification in current nDPI too (WhatsAppCall, Zoom). */
+      p.master_protocol != NDPI_PROTOCOL_STUN && p.master_protocol != NDPI_PROTOCOL_DTLS &&
       p.app_protocol != p.master_protocol && p.app_protocol == f->guessed_host_protocol_id &&
       match_host(e, ndpi_get_flow_name(f)) != p.app_protocol) {
     p.app_protocol = p.master_protocol;

@@ -51,11 +51,11 @@ export const HOST_PATTERN_RULES: readonly HostPatternRule[] = [
     hosts: ['scorecardresearch.com', 'doubleclick.net', 'googlesyndication.com', 'adnxs.com', 'criteo.com', 'taboola.com', 'outbrain.com', 'moatads.com', 'adsrvr.org'],
   },
   // Existing 4.2 protocols: host names of the same services added since
-  { protocol: 'Google', hosts: ['ampproject.org', 'ampproject.net', 'gstatic.cn'] },
+  { protocol: 'Google', hosts: ['ampproject.org', 'ampproject.net', 'gstatic.cn', 'app-measurement.com', 'connectivitycheck.android.com', 'connectivitycheck.gstatic.com'] },
   { protocol: 'TikTok', hosts: ['tiktokcdn.com', 'tiktokv.com', 'byteoversea.com', 'ibytedtos.com'] },
   { protocol: 'Microsoft365', hosts: ['office.net', 'microsoft365.com'] },
   { protocol: 'Teams', hosts: ['teams.microsoft.com', 'teams.live.com'] },
-  { protocol: 'Zoom', hosts: ['zoom.us', 'zoomgov.com'] },
+  { protocol: 'Zoom', hosts: ['zoom.us', 'zoomgov.com'], udp: ['8801-8810'] },
   { protocol: 'Discord', hosts: ['discord.gg', 'discordapp.net', 'discord.media'] },
   { protocol: 'Signal', hosts: ['signal.org', 'whispersystems.org'] },
   { protocol: 'Telegram', hosts: ['telegram.org', 't.me', 'telegram.me'] },
