@@ -1,3 +1,26 @@
 import { Routes } from '@angular/router';
+import { adminGuard, signedInGuard } from './core/auth-guards';
 
-export const routes: Routes = [];
+export const routes: Routes = [
+  { path: 'login', loadChildren: () => import('./login/login.routes').then((m) => m.LOGIN_ROUTES) },
+  {
+    path: '',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./shell/shell').then((m) => m.Shell),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
+      { path: 'dashboard', title: 'Dashboard', loadComponent: () => import('./dashboard/dashboard').then((m) => m.Dashboard) },
+      { path: 'hosts', loadChildren: () => import('./hosts/hosts.routes').then((m) => m.HOSTS_ROUTES) },
+      { path: 'flows', loadChildren: () => import('./flows/flows.routes').then((m) => m.FLOWS_ROUTES) },
+      { path: 'alerts', loadChildren: () => import('./alerts/alerts.routes').then((m) => m.ALERTS_ROUTES) },
+      { path: 'interfaces', loadChildren: () => import('./interfaces/interfaces.routes').then((m) => m.INTERFACES_ROUTES) },
+      {
+        path: 'settings',
+        canActivate: [adminGuard],
+        loadChildren: () => import('./settings/settings.routes').then((m) => m.SETTINGS_ROUTES),
+      },
+      { path: 'forbidden', title: 'Not allowed', loadComponent: () => import('./shell/forbidden').then((m) => m.Forbidden) },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

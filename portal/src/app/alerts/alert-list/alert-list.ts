@@ -1,0 +1,84 @@
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, linkedSignal, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import type { AlertEvent, AlertSeverity } from '@flowprobe/api';
+import { firstValueFrom } from 'rxjs';
+import type { AlertListResponse, AlertRecord } from '../../core/alert-api-types';
+import { API_BASE, ApiClient, errorMessage } from '../../core/api-client';
+import { LiveSocket } from '../../core/live-socket';
+import { pollEvery, queryParams } from '../../core/poll';
+import { AlertTable } from '../../shared/alert-table/alert-table';
+import { FORMAT_PIPES } from '../../shared/format/format';
+import { LoadState } from '../../shared/load-state/load-state';
+import { Pager } from '../../shared/pager/pager';
+import { SEVERITY_ORDER } from '../../shared/severity-badge/severity-badge';
+
+/** Time filter choices, seconds back from now (0 = any time). */
+const PERIODS = [
+  { label: 'Any time', seconds: 0 },
+  { label: 'Last hour', seconds: 3600 },
+  { label: 'Last 24 h', seconds: 86_400 },
+  { label: 'Last 7 days', seconds: 7 * 86_400 },
+];
+
+/** Engaged and past alerts with filters by severity, entity, host and time; acknowledge. */
+@Component({
+  selector: 'app-alert-list',
+  imports: [FormsModule, AlertTable, LoadState, Pager, ...FORMAT_PIPES],
+  templateUrl: './alert-list.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class AlertList {
+  private readonly api = inject(ApiClient);
+  private readonly live = inject(LiveSocket);
+
+  protected readonly severities = [...SEVERITY_ORDER].reverse();
+  protected readonly periods = PERIODS;
+  protected readonly state = signal<'engaged' | 'past'>('engaged');
+  protected readonly severity = signal<AlertSeverity | ''>('');
+  protected readonly entity = signal<AlertEvent['entity'] | ''>('');
+  protected readonly host = signal('');
+  protected readonly periodS = signal(0);
+  protected readonly limit = signal(25);
+  protected readonly offset = linkedSignal({
+    source: () => [this.state(), this.severity(), this.entity(), this.host(), this.periodS(), this.limit()],
+    computation: () => 0,
+  });
+  protected readonly actionError = signal('');
+
+  protected readonly alerts = httpResource<AlertListResponse>(() => ({
+    url: `${API_BASE}/alerts`,
+    params: queryParams({
+      state: this.state(),
+      severity: this.severity(),
+      entity: this.entity(),
+      host: this.host().trim(),
+      from: this.periodS() ? Math.floor(Date.now() / 1000) - this.periodS() : undefined,
+      limit: this.limit(),
+      offset: this.offset(),
+    }),
+  }));
+  protected readonly rows = linkedSignal<AlertListResponse | undefined, AlertListResponse | undefined>({
+    source: () => (this.alerts.hasValue() ? this.alerts.value() : undefined),
+    computation: (next, previous) => next ?? previous?.value,
+  });
+  protected readonly filtered = computed(() => !!(this.severity() || this.entity() || this.host() || this.periodS()));
+
+  constructor() {
+    pollEvery(10_000, this.alerts);
+    // A new alert on the live socket: show it now rather than at the next poll.
+    effect(() => {
+      if (this.live.alerts().length) this.alerts.reload();
+    });
+  }
+
+  protected async acknowledge(alert: AlertRecord): Promise<void> {
+    this.actionError.set('');
+    try {
+      await firstValueFrom(this.api.acknowledgeAlert(alert.id));
+      this.alerts.reload();
+    } catch (error) {
+      this.actionError.set(`Could not acknowledge: ${errorMessage(error)}`);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { Injectable, NgZone, inject, signal } from '@angular/core';
+import type { AlertEvent, LiveInterfaceSample, LiveMessage } from '@flowprobe/api';
+
+/** Samples kept per interface: 5 minutes at the default 1 s live interval. */
+export const LIVE_HISTORY_SAMPLES = 300;
+/** Reconnect back-off bounds, ms. */
+const RECONNECT_MIN_MS = 1_000;
+const RECONNECT_MAX_MS = 15_000;
+
+/** Rolling throughput history of one interface, oldest first (plain arrays, read by charts). */
+export interface LiveSeries {
+  id: number;
+  name: string;
+  /** Sample times, ms since epoch. */
+  tsMs: number[];
+  bps: number[];
+  pps: number[];
+  /** Drops counter as last reported (cumulative). */
+  drops: number;
+}
+
+export type LiveListener = () => void;
+
+/**
+ * The `/api/v1/live` WebSocket: interface throughput every live interval and new
+ * alerts. The socket and its message handling run outside Angular's zone; charts
+ * subscribe with {@link onSample} and redraw themselves, templates read the signals.
+ */
+@Injectable({ providedIn: 'root' })
+export class LiveSocket {
+  private readonly zone = inject(NgZone);
+  private socket: WebSocket | null = null;
+  private wanted = false;
+  private retryMs = RECONNECT_MIN_MS;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly listeners = new Set<LiveListener>();
+  private readonly seriesById = new Map<number, LiveSeries>();
+
+  readonly connected = signal(false);
+  /** Latest sample of every interface. */
+  readonly latest = signal<LiveInterfaceSample[]>([]);
+  /** Live interval announced by the server, ms. */
+  readonly intervalMs = signal(1_000);
+  /** Alerts pushed since the page was opened, newest first (at most 50). */
+  readonly alerts = signal<AlertEvent[]>([]);
+
+  /** Opens the socket (idempotent); it reconnects until {@link stop}. */
+  start(): void {
+    this.wanted = true;
+    if (!this.socket) this.zone.runOutsideAngular(() => this.open());
+  }
+
+  stop(): void {
+    this.wanted = false;
+    clearTimeout(this.retryTimer);
+    this.socket?.close();
+    this.socket = null;
+    this.connected.set(false);
+  }
+
+  /** History of every interface seen, in id order. */
+  series(): LiveSeries[] {
+    return [...this.seriesById.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Calls `listener` (outside the zone) after every interfaces message; returns the unsubscribe. */
+  onSample(listener: LiveListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private open(): void {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}/api/v1/live`);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.retryMs = RECONNECT_MIN_MS;
+      this.connected.set(true);
+    };
+    socket.onmessage = (event: MessageEvent<string>) => this.handle(JSON.parse(event.data) as LiveMessage);
+    socket.onclose = () => {
+      this.socket = null;
+      this.connected.set(false);
+      if (!this.wanted) return;
+      this.retryTimer = setTimeout(() => this.open(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, RECONNECT_MAX_MS);
+    };
+  }
+
+  private handle(message: LiveMessage): void {
+    switch (message.type) {
+      case 'hello':
+        this.intervalMs.set(message.interval_ms);
+        break;
+      case 'interfaces':
+        this.record(message.ts * 1000, message.data);
+        break;
+      case 'alert':
+        this.alerts.update((list) => [message.data, ...list].slice(0, 50));
+        break;
+    }
+  }
+
+  private record(tsMs: number, samples: LiveInterfaceSample[]): void {
+    for (const sample of samples) {
+      let series = this.seriesById.get(sample.id);
+      if (!series) {
+        series = { id: sample.id, name: sample.name, tsMs: [], bps: [], pps: [], drops: 0 };
+        this.seriesById.set(sample.id, series);
+      }
+      series.tsMs.push(tsMs);
+      series.bps.push(sample.thpt.bps);
+      series.pps.push(sample.thpt.pps);
+      series.drops = sample.drops;
+      if (series.tsMs.length > LIVE_HISTORY_SAMPLES) {
+        series.tsMs.shift();
+        series.bps.shift();
+        series.pps.shift();
+      }
+    }
+    this.latest.set(samples);
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,87 @@
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { AlertSeverity, FlowListResponse, HostListResponse, InterfaceListResponse } from '@flowprobe/api';
+import type { AlertListResponse } from '../core/alert-api-types';
+import { API_BASE } from '../core/api-client';
+import { Clock } from '../core/clock';
+import { LiveSocket } from '../core/live-socket';
+import { pollEvery } from '../core/poll';
+import { DoughnutChart, Slice } from '../shared/doughnut-chart/doughnut-chart';
+import { FlowTable } from '../shared/flow-table/flow-table';
+import { FORMAT_PIPES } from '../shared/format/format';
+import { LineChart, LineSeries } from '../shared/line-chart/line-chart';
+import { LoadState } from '../shared/load-state/load-state';
+import { SEVERITY_ORDER, SeverityBadge } from '../shared/severity-badge/severity-badge';
+import { topApplications } from './top-applications';
+
+/** Tables and rankings refresh every 5 s; the throughput chart follows the live socket (1 s). */
+const REFRESH_MS = 5_000;
+/** Flows summed into the applications doughnut: the largest active ones. */
+const APPLICATION_SAMPLE_FLOWS = 1000;
+
+/** The overview: live throughput, top talkers, applications, flows, alerts and drops. */
+@Component({
+  selector: 'app-dashboard',
+  imports: [RouterLink, LineChart, DoughnutChart, FlowTable, LoadState, SeverityBadge, ...FORMAT_PIPES],
+  templateUrl: './dashboard.html',
+  styleUrl: './dashboard.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Dashboard {
+  protected readonly live = inject(LiveSocket);
+  protected readonly clock = inject(Clock);
+
+  protected readonly hosts = httpResource<HostListResponse>(() => ({
+    url: `${API_BASE}/hosts`,
+    params: { sort: 'thpt', order: 'desc', limit: 10 },
+  }));
+  protected readonly flows = httpResource<FlowListResponse>(() => ({
+    url: `${API_BASE}/flows`,
+    params: { sort: 'thpt', order: 'desc', limit: 10 },
+  }));
+  protected readonly applicationFlows = httpResource<FlowListResponse>(() => ({
+    url: `${API_BASE}/flows`,
+    params: { sort: 'bytes', order: 'desc', limit: APPLICATION_SAMPLE_FLOWS },
+  }));
+  protected readonly interfaces = httpResource<InterfaceListResponse>(() => `${API_BASE}/interfaces`);
+  protected readonly engagedAlerts = httpResource<AlertListResponse>(() => ({
+    url: `${API_BASE}/alerts`,
+    params: { state: 'engaged', limit: 1000, offset: 0 },
+  }));
+
+  /** One line per interface from the live socket's rolling history. */
+  protected readonly throughput = computed<LineSeries[]>(() => {
+    this.live.latest(); // recompute on every live sample
+    return this.live.series().map((s) => ({ label: s.name, points: s.tsMs.map((x, i) => ({ x, y: s.bps[i] })) }));
+  });
+  protected readonly totals = computed(() => {
+    const samples = this.live.latest();
+    const fromList = this.interfaces.hasValue() ? this.interfaces.value() : [];
+    const source = samples.length ? samples : fromList;
+    return {
+      bps: source.reduce((n, i) => n + i.thpt.bps, 0),
+      pps: source.reduce((n, i) => n + i.thpt.pps, 0),
+      hosts: source.reduce((n, i) => n + i.num_hosts, 0),
+      flows: source.reduce((n, i) => n + i.num_flows, 0),
+      drops: source.reduce((n, i) => n + i.drops, 0),
+      known: source.length > 0,
+    };
+  });
+  protected readonly applications = computed<Slice[]>(() =>
+    this.applicationFlows.hasValue() ? topApplications(this.applicationFlows.value().data) : [],
+  );
+  protected readonly severities = computed(() => {
+    const alerts = this.engagedAlerts.hasValue() ? this.engagedAlerts.value().data : [];
+    const counts = new Map<AlertSeverity, number>();
+    for (const alert of alerts) counts.set(alert.severity, (counts.get(alert.severity) ?? 0) + 1);
+    return [...SEVERITY_ORDER].reverse().map((severity) => ({ severity, count: counts.get(severity) ?? 0 }));
+  });
+  protected readonly engagedTotal = computed(() => (this.engagedAlerts.hasValue() ? this.engagedAlerts.value().total : 0));
+  protected readonly maxHostBps = computed(() => Math.max(1, ...(this.hosts.value()?.data.map((h) => h.thpt.bps) ?? [])));
+
+  constructor() {
+    pollEvery(REFRESH_MS, this.hosts, this.flows, this.interfaces, this.engagedAlerts);
+    pollEvery(REFRESH_MS * 3, this.applicationFlows);
+  }
+}

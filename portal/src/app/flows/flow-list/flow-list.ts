@@ -1,0 +1,69 @@
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, input, linkedSignal, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import type { FlowListResponse } from '@flowprobe/api';
+import { API_BASE } from '../../core/api-client';
+import { pollEvery, queryParams } from '../../core/poll';
+import { FlowTable } from '../../shared/flow-table/flow-table';
+import { FORMAT_PIPES } from '../../shared/format/format';
+import { LoadState } from '../../shared/load-state/load-state';
+import { Pager } from '../../shared/pager/pager';
+import { SortState } from '../../shared/sort-header/sort-header';
+
+/** Live flows refresh this often, ms. */
+const REFRESH_MS = 3_000;
+
+/** Active flows with filters (host, port, L4, application), server-side sort and pages. */
+@Component({
+  selector: 'app-flow-list',
+  imports: [FormsModule, FlowTable, LoadState, Pager, ...FORMAT_PIPES],
+  templateUrl: './flow-list.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class FlowList {
+  /** `?host=` from a host page's "Open in Flows". */
+  readonly host = input<string>();
+
+  protected readonly hostFilter = linkedSignal(() => this.host() ?? '');
+  protected readonly port = signal('');
+  protected readonly l4 = signal('');
+  protected readonly l7 = signal('');
+  protected readonly sort = signal<SortState>({ sort: 'bytes', order: 'desc' });
+  protected readonly limit = signal(25);
+  protected readonly offset = linkedSignal({
+    source: () => [this.hostFilter(), this.port(), this.l4(), this.l7(), this.sort(), this.limit()],
+    computation: () => 0,
+  });
+  protected readonly l4Options = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'GRE', 'ESP', 'SCTP'];
+
+  protected readonly flows = httpResource<FlowListResponse>(() => ({
+    url: `${API_BASE}/flows`,
+    params: queryParams({
+      host: this.hostFilter().trim(),
+      port: /^\d+$/.test(this.port().trim()) ? Number(this.port().trim()) : undefined,
+      l4: this.l4(),
+      l7: this.l7().trim(),
+      sort: this.sort().sort,
+      order: this.sort().order,
+      limit: this.limit(),
+      offset: this.offset(),
+    }),
+  }));
+  protected readonly rows = linkedSignal<FlowListResponse | undefined, FlowListResponse | undefined>({
+    source: () => (this.flows.hasValue() ? this.flows.value() : undefined),
+    computation: (next, previous) => next ?? previous?.value,
+  });
+  protected readonly filtered = computed(() => !!(this.hostFilter() || this.port() || this.l4() || this.l7()));
+  protected readonly portInvalid = computed(() => this.port().trim() !== '' && !/^\d+$/.test(this.port().trim()));
+
+  constructor() {
+    pollEvery(REFRESH_MS, this.flows);
+  }
+
+  protected clear(): void {
+    this.hostFilter.set('');
+    this.port.set('');
+    this.l4.set('');
+    this.l7.set('');
+  }
+}

@@ -1,0 +1,72 @@
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { FlowListResponse, HostDetail, TimeseriesResponse } from '@flowprobe/api';
+import type { AlertListResponse } from '../../core/alert-api-types';
+import { API_BASE } from '../../core/api-client';
+import { Clock } from '../../core/clock';
+import { pollEvery, queryParams } from '../../core/poll';
+import { AlertTable } from '../../shared/alert-table/alert-table';
+import { DoughnutChart, Slice } from '../../shared/doughnut-chart/doughnut-chart';
+import { FlowTable } from '../../shared/flow-table/flow-table';
+import { FORMAT_PIPES } from '../../shared/format/format';
+import { LineChart, LineSeries } from '../../shared/line-chart/line-chart';
+import { LoadState } from '../../shared/load-state/load-state';
+import { SortState } from '../../shared/sort-header/sort-header';
+import { RANGES, TimeRange, trafficSeries } from './traffic-series';
+
+/** One host: counters, traffic over a chosen range, applications, its flows and alerts. */
+@Component({
+  selector: 'app-host-detail',
+  imports: [RouterLink, LineChart, DoughnutChart, FlowTable, AlertTable, LoadState, ...FORMAT_PIPES],
+  templateUrl: './host-detail.html',
+  styleUrl: './host-detail.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class HostDetailPage {
+  protected readonly clock = inject(Clock);
+
+  /** Route parameter. */
+  readonly ip = input.required<string>();
+  /** Optional query parameter, for hosts seen on several VLANs. */
+  readonly vlan = input<string>();
+
+  protected readonly ranges = RANGES;
+  protected readonly range = signal<TimeRange>(RANGES[0]);
+  protected readonly flowSort = signal<SortState>({ sort: 'bytes', order: 'desc' });
+
+  protected readonly host = httpResource<HostDetail>(() => ({
+    url: `${API_BASE}/hosts/${encodeURIComponent(this.ip())}`,
+    params: queryParams({ vlan: this.vlan() }),
+  }));
+  protected readonly timeseries = httpResource<TimeseriesResponse>(() => {
+    const to = Math.floor(Date.now() / 1000);
+    return {
+      url: `${API_BASE}/timeseries`,
+      params: { metric: 'host:traffic', entity: this.vlan() ? `${this.ip()}@${this.vlan()}` : this.ip(), from: to - this.range().seconds, to },
+    };
+  });
+  protected readonly flows = httpResource<FlowListResponse>(() => ({
+    url: `${API_BASE}/flows`,
+    params: { host: this.ip(), sort: this.flowSort().sort, order: this.flowSort().order, limit: 25 },
+  }));
+  protected readonly alerts = httpResource<AlertListResponse>(() => ({
+    url: `${API_BASE}/alerts`,
+    params: { host: this.ip(), state: 'engaged', limit: 50, offset: 0 },
+  }));
+  protected readonly pastAlerts = httpResource<AlertListResponse>(() => ({
+    url: `${API_BASE}/alerts`,
+    params: { host: this.ip(), state: 'past', limit: 20, offset: 0 },
+  }));
+
+  protected readonly traffic = computed<LineSeries[]>(() => (this.timeseries.hasValue() ? trafficSeries(this.timeseries.value()) : []));
+  protected readonly applications = computed<Slice[]>(() =>
+    this.host.hasValue() ? this.host.value().applications.map((a) => ({ label: a.name, value: a.bytes })) : [],
+  );
+  protected readonly notFound = computed(() => (this.host.error() as { status?: number } | undefined)?.status === 404);
+
+  constructor() {
+    pollEvery(5_000, this.host, this.flows, this.alerts);
+    pollEvery(60_000, this.timeseries);
+  }
+}

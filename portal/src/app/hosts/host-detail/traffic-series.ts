@@ -1,0 +1,25 @@
+import type { TimeseriesResponse } from '@flowprobe/api';
+import type { LineSeries } from '../../shared/line-chart/line-chart';
+
+/** A choice of the range picker. */
+export interface TimeRange {
+  label: string;
+  seconds: number;
+}
+
+export const RANGES: TimeRange[] = [
+  { label: '1 h', seconds: 3600 },
+  { label: '6 h', seconds: 6 * 3600 },
+  { label: '24 h', seconds: 86_400 },
+  { label: '7 d', seconds: 7 * 86_400 },
+  { label: '30 d', seconds: 30 * 86_400 },
+];
+
+/** Host timeseries → "Sent" and "Received" lines in bits per second (byte deltas × 8 / step). */
+export function trafficSeries(ts: TimeseriesResponse): LineSeries[] {
+  const perSecond = 8 / ts.step;
+  return [
+    { label: 'Sent', points: ts.points.map((p) => ({ x: p.t * 1000, y: (p['bytes_sent'] ?? 0) * perSecond })) },
+    { label: 'Received', points: ts.points.map((p) => ({ x: p.t * 1000, y: (p['bytes_rcvd'] ?? 0) * perSecond })) },
+  ];
+}

@@ -1,0 +1,61 @@
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { RouterLink } from '@angular/router';
+import type { HostListQuery, HostListResponse } from '@flowprobe/api';
+import { API_BASE } from '../../core/api-client';
+import { Clock } from '../../core/clock';
+import { pollEvery, queryParams } from '../../core/poll';
+import { FORMAT_PIPES } from '../../shared/format/format';
+import { LoadState } from '../../shared/load-state/load-state';
+import { Pager } from '../../shared/pager/pager';
+import { SortHeader, SortState } from '../../shared/sort-header/sort-header';
+
+type HostSort = NonNullable<HostListQuery['sort']>;
+
+/** Active hosts: sorted, filtered and paginated by the server, refreshed every 5 s. */
+@Component({
+  selector: 'app-host-list',
+  imports: [FormsModule, RouterLink, LoadState, Pager, SortHeader, ...FORMAT_PIPES],
+  templateUrl: './host-list.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class HostList {
+  protected readonly clock = inject(Clock);
+
+  protected readonly search = signal('');
+  protected readonly locality = signal<'' | 'true' | 'false'>('');
+  protected readonly sort = signal<SortState<HostSort>>({ sort: 'bytes', order: 'desc' });
+  protected readonly limit = signal(25);
+  /** Back to the first page whenever the filter, sort or page size changes. */
+  protected readonly offset = linkedSignal({
+    source: () => [this.search(), this.locality(), this.sort(), this.limit()],
+    computation: () => 0,
+  });
+
+  protected readonly hosts = httpResource<HostListResponse>(() => ({
+    url: `${API_BASE}/hosts`,
+    params: queryParams({
+      sort: this.sort().sort,
+      order: this.sort().order,
+      limit: this.limit(),
+      offset: this.offset(),
+      q: this.search().trim(),
+      local: this.locality(),
+    }),
+  }));
+  /** Keeps the previous page on screen while the next one loads (no flicker on sort or paging). */
+  protected readonly rows = linkedSignal<HostListResponse | undefined, HostListResponse | undefined>({
+    source: () => (this.hosts.hasValue() ? this.hosts.value() : undefined),
+    computation: (next, previous) => next ?? previous?.value,
+  });
+  protected readonly filtered = computed(() => !!this.search().trim() || !!this.locality());
+
+  constructor() {
+    pollEvery(5_000, this.hosts);
+  }
+
+  protected setSort(state: SortState): void {
+    this.sort.set(state as SortState<HostSort>);
+  }
+}

@@ -1,0 +1,72 @@
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
+import type { InterfaceInfo, InterfaceListResponse, TimeseriesResponse } from '@flowprobe/api';
+import { API_BASE } from '../../core/api-client';
+import { LiveSocket } from '../../core/live-socket';
+import { pollEvery } from '../../core/poll';
+import { FORMAT_PIPES } from '../../shared/format/format';
+import { LineChart, LineSeries } from '../../shared/line-chart/line-chart';
+import { LoadState } from '../../shared/load-state/load-state';
+
+const HISTORY_RANGES = [
+  { label: '1 h', seconds: 3600 },
+  { label: '24 h', seconds: 86_400 },
+  { label: '7 d', seconds: 7 * 86_400 },
+];
+
+/** Capture interfaces: counters, drops, per-queue load, live and historical throughput. */
+@Component({
+  selector: 'app-interface-list',
+  imports: [LineChart, LoadState, ...FORMAT_PIPES],
+  templateUrl: './interface-list.html',
+  styleUrl: './interface-list.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class InterfaceList {
+  private readonly live = inject(LiveSocket);
+  /** `?id=` preselects an interface. */
+  readonly id = input<string>();
+
+  protected readonly interfaces = httpResource<InterfaceListResponse>(() => `${API_BASE}/interfaces`);
+  protected readonly selectedId = linkedSignal(() => (this.id() !== undefined ? Number(this.id()) : null));
+  protected readonly selected = computed<InterfaceInfo | undefined>(() => {
+    const list = this.interfaces.value() ?? [];
+    return list.find((i) => i.id === this.selectedId()) ?? list[0];
+  });
+  protected readonly ranges = HISTORY_RANGES;
+  protected readonly range = signal(HISTORY_RANGES[0]);
+
+  protected readonly history = httpResource<TimeseriesResponse>(() => {
+    const iface = this.selected();
+    if (!iface) return undefined;
+    const to = Math.floor(Date.now() / 1000);
+    return { url: `${API_BASE}/timeseries`, params: { metric: 'interface:traffic', entity: String(iface.id), from: to - this.range().seconds, to } };
+  });
+
+  protected readonly liveSeries = computed<LineSeries[]>(() => {
+    this.live.latest();
+    const iface = this.selected();
+    const series = this.live.series().find((s) => s.id === iface?.id);
+    return series ? [{ label: 'Throughput', points: series.tsMs.map((x, i) => ({ x, y: series.bps[i] })) }] : [];
+  });
+  protected readonly historySeries = computed<LineSeries[]>(() => {
+    const ts = this.history.value();
+    if (!ts) return [];
+    return [
+      { label: 'Throughput', points: ts.points.map((p) => ({ x: p.t * 1000, y: p['bps'] ?? ((p['bytes'] ?? 0) * 8) / ts.step })) },
+      { label: 'Drops/s', points: ts.points.map((p) => ({ x: p.t * 1000, y: (p['drops'] ?? 0) / ts.step })) },
+    ];
+  });
+  protected readonly decodeErrors = computed(() => Object.entries(this.selected()?.decode_errors ?? {}).filter(([, n]) => n > 0));
+  protected readonly maxQueuePackets = computed(() => Math.max(1, ...(this.selected()?.queues.map((q) => q.packets) ?? [])));
+
+  constructor() {
+    pollEvery(2_000, this.interfaces);
+    pollEvery(60_000, this.history);
+  }
+
+  protected dropRate(iface: InterfaceInfo): string {
+    const seen = iface.packets + iface.drops;
+    return seen ? ((100 * iface.drops) / seen).toFixed(3) : '0.000';
+  }
+}

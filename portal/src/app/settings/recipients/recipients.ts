@@ -1,0 +1,97 @@
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { firstValueFrom } from 'rxjs';
+import type { RecipientWithStats } from '../../core/alert-api-types';
+import { API_BASE, ApiClient, errorMessage } from '../../core/api-client';
+import { Clock } from '../../core/clock';
+import { pollEvery } from '../../core/poll';
+import { FORMAT_PIPES } from '../../shared/format/format';
+import { LoadState } from '../../shared/load-state/load-state';
+import { SEVERITY_ORDER } from '../../shared/severity-badge/severity-badge';
+import { RecipientDraft, describeTarget, emptyDraft, fromDraft, toDraft } from './recipient-form';
+
+/** SIEM recipients: add, edit, delete, watch their queues, send a test alert. */
+@Component({
+  selector: 'app-recipients',
+  imports: [FormsModule, LoadState, ...FORMAT_PIPES],
+  templateUrl: './recipients.html',
+  styleUrl: './recipients.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Recipients {
+  private readonly api = inject(ApiClient);
+  protected readonly clock = inject(Clock);
+
+  protected readonly recipients = httpResource<RecipientWithStats[]>(() => `${API_BASE}/recipients`);
+  protected readonly severities = SEVERITY_ORDER;
+  protected readonly describeTarget = describeTarget;
+  /** The recipient being edited or created; null when the form is closed. */
+  protected readonly draft = signal<RecipientDraft | null>(null);
+  protected readonly saving = signal(false);
+  protected readonly formError = signal('');
+  /** Outcome of the last "send test alert", per recipient id. */
+  protected readonly testResult = signal<Record<string, { ok: boolean; text: string }>>({});
+
+  constructor() {
+    // Queue depth and delivery counters move as alerts flow.
+    pollEvery(3_000, this.recipients);
+  }
+
+  protected add(): void {
+    this.formError.set('');
+    this.draft.set(emptyDraft());
+  }
+
+  protected edit(r: RecipientWithStats): void {
+    this.formError.set('');
+    this.draft.set(toDraft(r));
+  }
+
+  protected patch(change: Partial<RecipientDraft>): void {
+    const d = this.draft();
+    if (d) this.draft.set({ ...d, ...change });
+  }
+
+  protected async save(): Promise<void> {
+    const d = this.draft();
+    if (!d) return;
+    this.saving.set(true);
+    this.formError.set('');
+    try {
+      const body = fromDraft(d);
+      await firstValueFrom(d.id ? this.api.updateRecipient(d.id, body) : this.api.createRecipient(body));
+      this.draft.set(null);
+      this.recipients.reload();
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+    } finally {
+      this.saving.set(false);
+    }
+  }
+
+  protected async remove(r: RecipientWithStats): Promise<void> {
+    if (!confirm(`Delete the recipient "${r.name}"? Alerts still queued for it are discarded.`)) return;
+    try {
+      await firstValueFrom(this.api.deleteRecipient(r.id));
+      this.recipients.reload();
+    } catch (error) {
+      this.setResult(r.id, false, errorMessage(error));
+    }
+  }
+
+  protected async sendTest(r: RecipientWithStats): Promise<void> {
+    this.setResult(r.id, true, 'Sending…');
+    try {
+      await firstValueFrom(this.api.sendTestAlert(r.id));
+      this.setResult(r.id, true, 'Test alert queued: watch "delivered" and your SIEM.');
+      this.recipients.reload();
+    } catch (error) {
+      this.setResult(r.id, false, errorMessage(error));
+    }
+  }
+
+  private setResult(id: string, ok: boolean, text: string): void {
+    this.testResult.update((all) => ({ ...all, [id]: { ok, text } }));
+  }
+}

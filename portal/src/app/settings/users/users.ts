@@ -1,0 +1,107 @@
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import type { ApiTokenInfo, CreateTokenResponse, Role, UserInfo, UserListResponse } from '@flowprobe/api';
+import { firstValueFrom } from 'rxjs';
+import { API_BASE, ApiClient, errorMessage } from '../../core/api-client';
+import { Auth } from '../../core/auth';
+import { Clock } from '../../core/clock';
+import { FORMAT_PIPES } from '../../shared/format/format';
+import { LoadState } from '../../shared/load-state/load-state';
+
+/** Users (admin CRUD) and the signed-in admin's own API tokens. */
+@Component({
+  selector: 'app-users',
+  imports: [FormsModule, LoadState, ...FORMAT_PIPES],
+  templateUrl: './users.html',
+  styles: `
+    .token-secret { background: #fff8e6; border: 1px solid #f3d37a; padding: 0.6rem 0.8rem; border-radius: 6px; margin: 0.75rem 0; word-break: break-all; }
+    .inline-form { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: flex-end; margin-top: 0.75rem; }
+    .inline-form .field { margin: 0; }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Users {
+  private readonly api = inject(ApiClient);
+  protected readonly auth = inject(Auth);
+  protected readonly clock = inject(Clock);
+
+  protected readonly users = httpResource<UserListResponse>(() => `${API_BASE}/users`);
+  protected readonly tokens = httpResource<ApiTokenInfo[]>(() => `${API_BASE}/users/me/tokens`);
+
+  protected readonly newUsername = signal('');
+  protected readonly newPassword = signal('');
+  protected readonly newRole = signal<Role>('viewer');
+  protected readonly userError = signal('');
+  protected readonly userInfo = signal('');
+
+  protected readonly tokenName = signal('');
+  protected readonly tokenDays = signal<number | null>(90);
+  protected readonly tokenError = signal('');
+  /** The secret of the token just created: shown once, never retrievable again. */
+  protected readonly createdToken = signal<CreateTokenResponse | null>(null);
+
+  protected async createUser(): Promise<void> {
+    this.userError.set('');
+    this.userInfo.set('');
+    try {
+      const user = await firstValueFrom(this.api.createUser({ username: this.newUsername().trim(), password: this.newPassword(), role: this.newRole() }));
+      this.userInfo.set(`${user.username} created; they choose their own password at first sign-in.`);
+      this.newUsername.set('');
+      this.newPassword.set('');
+      this.users.reload();
+    } catch (error) {
+      this.userError.set(errorMessage(error));
+    }
+  }
+
+  protected async setRole(user: UserInfo, role: Role): Promise<void> {
+    await this.run(() => firstValueFrom(this.api.updateUser(user.id, { role })), `${user.username} is now ${role}.`);
+  }
+
+  protected async resetPassword(user: UserInfo): Promise<void> {
+    const password = prompt(`New temporary password for ${user.username} (at least 8 characters; they must change it at next sign-in):`);
+    if (!password) return;
+    await this.run(() => firstValueFrom(this.api.updateUser(user.id, { password, must_change_password: true })), `Password of ${user.username} reset.`);
+  }
+
+  protected async deleteUser(user: UserInfo): Promise<void> {
+    if (!confirm(`Delete the user ${user.username}? Their sessions and API tokens stop working.`)) return;
+    await this.run(() => firstValueFrom(this.api.deleteUser(user.id)), `${user.username} deleted.`);
+  }
+
+  protected async createToken(): Promise<void> {
+    this.tokenError.set('');
+    try {
+      const days = this.tokenDays();
+      const token = await firstValueFrom(this.api.createToken({ name: this.tokenName().trim(), ...(days ? { expires_in_days: Number(days) } : {}) }));
+      this.createdToken.set(token);
+      this.tokenName.set('');
+      this.tokens.reload();
+    } catch (error) {
+      this.tokenError.set(errorMessage(error));
+    }
+  }
+
+  protected async revokeToken(token: ApiTokenInfo): Promise<void> {
+    if (!confirm(`Revoke the token "${token.name}"? Scripts using it get 401 from now on.`)) return;
+    try {
+      await firstValueFrom(this.api.deleteToken(token.id));
+      this.tokens.reload();
+    } catch (error) {
+      this.tokenError.set(errorMessage(error));
+    }
+  }
+
+  private async run(action: () => Promise<unknown>, done: string): Promise<void> {
+    this.userError.set('');
+    this.userInfo.set('');
+    try {
+      await action();
+      this.userInfo.set(done);
+      this.users.reload();
+    } catch (error) {
+      this.userError.set(errorMessage(error));
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { ChangeDetectionStrategy, Component, inject, input, output } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { Clock } from '../../core/clock';
+import type { AlertRecord } from '../../core/alert-api-types';
+import { FORMAT_PIPES } from '../format/format';
+import { SeverityBadge } from '../severity-badge/severity-badge';
+
+/** Alerts as a table (alerts page, host detail); "Acknowledge" only where the caller allows it. */
+@Component({
+  selector: 'app-alert-table',
+  imports: [RouterLink, SeverityBadge, ...FORMAT_PIPES],
+  template: `
+    <div class="table-scroll">
+      <table class="data-table" data-testid="alert-table">
+        <thead>
+          <tr>
+            <th>Severity</th>
+            <th>Check</th>
+            <th>Entity</th>
+            <th>Message</th>
+            <th>Since</th>
+            @if (past()) {
+              <th>Ended</th>
+            }
+            @if (canAcknowledge()) {
+              <th><span class="sr-only">Actions</span></th>
+            }
+          </tr>
+        </thead>
+        <tbody>
+          @for (alert of alerts(); track alert.id) {
+            <tr [class.acknowledged]="alert.acknowledged">
+              <td><app-severity-badge [severity]="alert.severity" /></td>
+              <td class="mono small">{{ alert.check }}</td>
+              <td class="mono small">
+                @if (alert.entity === 'host') {
+                  <a [routerLink]="['/hosts', alert.entity_value]">{{ alert.entity_value }}</a>
+                } @else if (alert.entity === 'flow' && alert.host) {
+                  <a [routerLink]="['/hosts', alert.host]">{{ alert.host }}</a>
+                } @else {
+                  <span class="muted">{{ alert.entity }}</span> {{ alert.entity_value }}
+                }
+              </td>
+              <td>{{ alert.title || alert.message }}</td>
+              <td class="muted" [title]="alert.tstamp | dateTime">{{ alert.tstamp | relativeTime: clock.now() }}</td>
+              @if (past()) {
+                <td class="muted">{{ alert.end_tstamp | dateTime }}</td>
+              }
+              @if (canAcknowledge()) {
+                <td class="actions">
+                  @if (alert.acknowledged) {
+                    <span class="muted small">acknowledged</span>
+                  } @else {
+                    <button type="button" class="btn btn-small" (click)="acknowledge.emit(alert)">Acknowledge</button>
+                  }
+                </td>
+              }
+            </tr>
+          }
+        </tbody>
+      </table>
+    </div>
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class AlertTable {
+  readonly alerts = input.required<AlertRecord[]>();
+  readonly past = input(false);
+  readonly canAcknowledge = input(false);
+  readonly acknowledge = output<AlertRecord>();
+
+  protected readonly clock = inject(Clock);
+}

@@ -1,0 +1,57 @@
+import {
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  DoughnutController,
+  Filler,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import { formatBitRate, formatBytes, formatCount } from '../format/format-units';
+
+// Register only what the portal draws, so the rest of chart.js is tree-shaken away.
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  CategoryScale,
+  Filler,
+  Tooltip,
+  Legend,
+  DoughnutController,
+  ArcElement,
+  BarController,
+  BarElement,
+);
+Chart.defaults.font.family = getComputedStyle(document.documentElement).getPropertyValue('--font-sans') || 'system-ui, sans-serif';
+Chart.defaults.color = '#5b6577';
+Chart.defaults.borderColor = 'rgba(91, 101, 119, 0.15)';
+
+export { Chart };
+
+/** Series colours, distinguishable for common colour blindness (Okabe–Ito based). */
+export const CHART_COLORS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#7f7f7f', '#f0e442', '#332288', '#88ccee'];
+
+/** How values on an axis or in a tooltip are written. */
+export type ValueFormat = 'bitRate' | 'bytes' | 'count';
+
+export function formatValue(format: ValueFormat, value: number): string {
+  switch (format) {
+    case 'bitRate':
+      return formatBitRate(value);
+    case 'bytes':
+      return formatBytes(value);
+    case 'count':
+      return formatCount(value);
+  }
+}
+
+/** Minimum time between two redraws of one chart, ms: live data at 4 Hz at most. */
+export const CHART_MIN_REDRAW_MS = 250;

@@ -1,0 +1,122 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, NgZone, afterNextRender, effect, inject, input, viewChild } from '@angular/core';
+import type { ChartDataset } from 'chart.js';
+import { formatClock, formatDateTime } from '../format/format-units';
+import { CHART_COLORS, CHART_MIN_REDRAW_MS, Chart, ValueFormat, formatValue } from './chart-setup';
+
+/** One line: `x` in ms since epoch, `y` in the chart's unit. */
+export interface LineSeries {
+  label: string;
+  points: { x: number; y: number }[];
+  color?: string;
+}
+
+/**
+ * A time-series line chart. The chart.js instance is created once, outside
+ * Angular's zone, and later inputs replace its data in place with animation off,
+ * at most every {@link CHART_MIN_REDRAW_MS}: a steady 1 Hz feed never flickers
+ * and never triggers change detection.
+ *
+ * The canvas carries `data-points` (points drawn) so tests and people can see it update.
+ */
+@Component({
+  selector: 'app-line-chart',
+  template: '<canvas #canvas role="img" [attr.aria-label]="ariaLabel()"></canvas>',
+  styles: ':host { display: block; position: relative; height: var(--chart-height, 240px); min-width: 0; }',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class LineChart {
+  readonly series = input.required<LineSeries[]>();
+  readonly format = input<ValueFormat>('bitRate');
+  /** `clock` (HH:MM:SS) for live minutes, `date` for longer ranges. */
+  readonly timeAxis = input<'clock' | 'date'>('clock');
+  readonly fill = input(true);
+  readonly ariaLabel = input('chart');
+
+  private readonly canvas = viewChild.required<ElementRef<HTMLCanvasElement>>('canvas');
+  private readonly zone = inject(NgZone);
+  private chart: Chart<'line', { x: number; y: number }[]> | null = null;
+  private pending: LineSeries[] | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastDrawMs = 0;
+
+  constructor() {
+    afterNextRender(() => this.zone.runOutsideAngular(() => this.create()));
+    effect(() => this.schedule(this.series()));
+    inject(DestroyRef).onDestroy(() => {
+      clearTimeout(this.timer);
+      this.chart?.destroy();
+    });
+  }
+
+  /** Redraw with the current series, e.g. after their arrays were changed in place. */
+  redraw(): void {
+    this.schedule(this.series());
+  }
+
+  private create(): void {
+    const format = this.format();
+    const timeAxis = this.timeAxis();
+    const formatTime = (ms: number) => (timeAxis === 'clock' ? formatClock(ms) : formatDateTime(ms / 1000).slice(5, 16));
+    this.chart = new Chart(this.canvas().nativeElement, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        responsive: true,
+        parsing: false,
+        normalized: true,
+        interaction: { mode: 'index', intersect: false },
+        elements: { point: { radius: 0, hitRadius: 6 }, line: { borderWidth: 2, tension: 0.25 } },
+        scales: {
+          x: { type: 'linear', ticks: { maxTicksLimit: 7, callback: (v) => formatTime(Number(v)) }, grid: { display: false } },
+          y: { beginAtZero: true, ticks: { maxTicksLimit: 6, callback: (v) => formatValue(format, Number(v)) } },
+        },
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
+          tooltip: {
+            callbacks: {
+              title: (items) => (items[0] ? formatDateTime(items[0].parsed.x! / 1000) : ''),
+              label: (item) => `${item.dataset.label}: ${formatValue(format, item.parsed.y ?? 0)}`,
+            },
+          },
+        },
+      },
+    });
+    this.draw();
+  }
+
+  private schedule(series: LineSeries[]): void {
+    this.pending = series;
+    if (this.timer !== undefined || !this.chart) return;
+    const waitMs = Math.max(0, this.lastDrawMs + CHART_MIN_REDRAW_MS - Date.now());
+    this.zone.runOutsideAngular(() => {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        requestAnimationFrame(() => this.draw());
+      }, waitMs);
+    });
+  }
+
+  /** Replaces the datasets' data in place (same chart, same dataset objects when the labels match). */
+  private draw(): void {
+    const chart = this.chart;
+    const series = this.pending ?? this.series();
+    this.pending = null;
+    if (!chart) return;
+    const datasets = chart.data.datasets;
+    series.forEach((s, i) => {
+      const color = s.color ?? CHART_COLORS[i % CHART_COLORS.length];
+      const existing = datasets[i] as ChartDataset<'line', { x: number; y: number }[]> | undefined;
+      if (existing && existing.label === s.label) {
+        existing.data = s.points;
+      } else {
+        datasets[i] = { label: s.label, data: s.points, borderColor: color, backgroundColor: `${color}22`, fill: this.fill() ? 'origin' : false };
+      }
+    });
+    datasets.length = series.length;
+    chart.update('none');
+    this.lastDrawMs = Date.now();
+    this.canvas().nativeElement.dataset['points'] = String(series.reduce((n, s) => n + s.points.length, 0));
+  }
+}
