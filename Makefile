@@ -44,7 +44,7 @@ $(STAMPS)/npm: package-lock.json package.json */package.json
 	@touch $@
 
 build: deps
-	@if [ -f dataplane/native/Makefile ]; then $(MAKE) -C dataplane/native; fi
+	$(MAKE) -C dataplane/native
 	npm run build --workspaces --if-present
 
 # Start a local redis-server when none answers at REDIS_URL.
@@ -62,7 +62,7 @@ test: build redis
 	npm test --workspaces --if-present
 
 bench: build
-	node dataplane/dist/bench/run-benchmarks.js
+	npm run bench --workspaces --if-present
 
 clean:
 	rm -rf $(STAMPS) */dist dataplane/native/build
