@@ -12,7 +12,7 @@ APT_DPDK    := dpdk libdpdk-dev
 APT_NDPI    := libndpi-dev libndpi4.2 libndpi-bin
 APT_REDIS   := redis-server
 APT_SIEM    := rsyslog rsyslog-gnutls openssl
-APT_BROWSER := chromium fonts-dejavu-core
+APT_BROWSER := chromium fonts-dejavu-core pngquant
 APT_NET     := iproute2 iputils-ping wrk
 APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET)
 
