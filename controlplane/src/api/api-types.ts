@@ -347,7 +347,8 @@ export interface HealthResponse {
 
 /** GET /api/v1/jobs (admin): state of the periodic jobs. */
 export interface JobInfo {
-  name: 'second' | 'minute' | 'five_minute' | 'hourly' | 'daily';
+  /** `live` is the Redis/WebSocket publication (every `live_interval_ms`). */
+  name: 'second' | 'minute' | 'five_minute' | 'hourly' | 'daily' | 'live';
   runs: number;
   /** Runs skipped because the previous one was still running. */
   skipped: number;

@@ -1,0 +1,30 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+
+/**
+ * Authentication for every route: the global {@link AuthGuard} plus login /
+ * logout. Other modules protect routes with `@Roles('admin')` / `@Public()`
+ * from `auth.decorators.ts` and may inject {@link AuthService}.
+ */
+@Global()
+@Module({
+  imports: [
+    UsersModule,
+    ThrottlerModule.forRootAsync({
+      inject: [CONTROL_PLANE_OPTIONS],
+      useFactory: (options: ControlPlaneOptions) => [
+        { name: 'login', ttl: 60_000, limit: options.auth.loginAttemptsPerMinute ?? 10 },
+      ],
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService],
+})
+export class AuthModule {}

@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { LoginResponse } from '../api/api-types';
+import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
+import { UsersRepository } from '../users/users.repository';
+import { toUserInfo } from '../users/user-info';
+import type { AuthUser } from './auth-user';
+import { verifyPassword } from './password-hasher';
+import { SessionsRepository } from './sessions.repository';
+
+/** SHA-256 hex of a session or API token secret: what the database keeps. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+const nowS = (): number => Math.floor(Date.now() / 1000);
+
+// A valid-looking hash to verify against when the user does not exist, so a
+// wrong username costs the same time as a wrong password.
+const DUMMY_HASH = `scrypt$32768$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`;
+
+/** Logins, sessions and API-token authentication. */
+@Injectable()
+export class AuthService {
+  private readonly sessionTtlS: number;
+  /** Mark the cookie `Secure` (appliance behind TLS). */
+  readonly secureCookie: boolean;
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    @Inject(CONTROL_PLANE_OPTIONS) options: ControlPlaneOptions,
+  ) {
+    this.sessionTtlS = Math.round((options.auth.sessionTtlHours ?? 12) * 3600);
+    this.secureCookie = options.auth.secureCookie ?? false;
+  }
+
+  /** Checks the credentials and opens a session; `secret` goes into the cookie. */
+  async login(username: string, password: string): Promise<{ secret: string; response: LoginResponse }> {
+    const user = await this.users.findByUsername(username);
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok) throw new UnauthorizedException('Invalid username or password');
+    const secret = randomBytes(32).toString('base64url');
+    const now = nowS();
+    const expiresAt = now + this.sessionTtlS;
+    await this.sessions.create({ tokenHash: hashSecret(secret), userId: user.id, createdAt: now, expiresAt });
+    await this.users.update(user.id, { lastLoginAt: now });
+    user.lastLoginAt = now;
+    return { secret, response: { user: toUserInfo(user), expires_at: expiresAt } };
+  }
+
+  async logout(sessionHash: string | undefined): Promise<void> {
+    if (sessionHash) await this.sessions.delete(sessionHash);
+  }
+
+  /** Session cookie secret → user, or null when unknown or expired. */
+  async authenticateSession(secret: string): Promise<AuthUser | null> {
+    const tokenHash = hashSecret(secret);
+    const session = await this.sessions.find(tokenHash);
+    if (!session) return null;
+    if (session.expiresAt <= nowS()) {
+      await this.sessions.delete(tokenHash);
+      return null;
+    }
+    const user = await this.users.findById(session.userId);
+    if (!user) return null;
+    return { id: user.id, username: user.username, role: user.role, mustChangePassword: user.mustChangePassword, via: 'session', sessionHash: tokenHash };
+  }
+
+  /** Bearer API token → user, or null when unknown or expired. */
+  async authenticateToken(token: string): Promise<AuthUser | null> {
+    const entity = await this.users.findTokenByHash(hashSecret(token));
+    const now = nowS();
+    if (!entity || (entity.expiresAt !== null && entity.expiresAt <= now)) return null;
+    const user = await this.users.findById(entity.userId);
+    if (!user) return null;
+    // Tokens are for scripts: they act with the user's role; a pending password change does not block them.
+    await this.users.touchToken(entity.id, now);
+    return { id: user.id, username: user.username, role: user.role, mustChangePassword: false, via: 'token' };
+  }
+
+  /** Authenticates from a Bearer header first, then the session cookie. */
+  async authenticate(authorization: string | undefined, sessionSecret: string | undefined): Promise<AuthUser | null> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (bearer) return this.authenticateToken(bearer[1]);
+    if (sessionSecret) return this.authenticateSession(sessionSecret);
+    return null;
+  }
+
+  /** Housekeeping for the hourly job. */
+  purgeExpiredSessions(): Promise<number> {
+    return this.sessions.deleteExpired(nowS());
+  }
+
+  get sessionTtlSeconds(): number {
+    return this.sessionTtlS;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Everything the control plane needs to run, built once by the appliance from
+ * the validated boot config (`appliance/src/boot-config.ts`). Nothing in the
+ * control plane reads `process.env` or files for configuration: it gets this.
+ */
+export interface ControlPlaneOptions {
+  http: {
+    /** TCP port of the API, the portal and the WebSocket. 0 = any free port (tests). */
+    port: number;
+    /** Listen address. Default '0.0.0.0'. */
+    host?: string;
+  };
+  redis: {
+    url: string;
+    /** Prefix of every key and channel (tests use their own). Default ''. */
+    keyPrefix?: string;
+  };
+  database: {
+    /** SQLite file; its directory is created. The first-start admin password file goes beside it. */
+    path: string;
+  };
+  /** Live publication period (Redis + WebSocket), 250..10000 ms. Default 1000. Overridden by the `live_interval_ms` setting. */
+  liveIntervalMs?: number;
+  /** Hosts published to Redis each period (top by bytes): the `hosts:bandwidth` set and `host:*` hashes. Default 10000. */
+  redisMaxHosts?: number;
+  /** Local networks from the boot config: the default of the `local_networks` setting. */
+  localNetworks: string[];
+  /** Built Angular portal folder served at `/` with SPA fallback, when it exists. */
+  portalDir?: string;
+  auth: {
+    /** First-start admin password (FLOWPROBE_ADMIN_PASSWORD); random when absent. */
+    initialAdminPassword?: string;
+    /** Session cookie lifetime, hours. Default 12. */
+    sessionTtlHours?: number;
+    /** Login attempts allowed per client IP per minute. Default 10. */
+    loginAttemptsPerMinute?: number;
+    /** Mark the session cookie `Secure` (behind TLS). Default false. */
+    secureCookie?: boolean;
+  };
+  /** Start the cron jobs (second/minute/... ). Tests turn it off and call job methods directly. Default true. */
+  schedule?: boolean;
+  /** Description of the capture sources for /api/v1/system. */
+  sources?: { name: string; kind: 'pcap' | 'dpdk'; description: string }[];
+  /** Version string shown by /api/v1/system and /metrics. */
+  version?: string;
+}
+
+/** Injection token of {@link ControlPlaneOptions}. */
+export const CONTROL_PLANE_OPTIONS = Symbol('CONTROL_PLANE_OPTIONS');

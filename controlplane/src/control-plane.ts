@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { ConsoleLogger, INestApplication, LoggerService, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import { AppModule } from './app.module';
+import type { ControlPlaneOptions } from './config/control-plane-options';
+import type { ProbeDataplane } from './dataplane/probe-dataplane';
+
+/** A running control plane. */
+export interface ControlPlane {
+  app: INestApplication;
+  /** Base URL, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  port: number;
+  /** Stops HTTP, WebSocket, jobs, Redis and the database (not the dataplanes: their owner stops them). */
+  close(): Promise<void>;
+}
+
+/** JSON lines on stdout (journald on the appliance). */
+export function createJsonLogger(): LoggerService {
+  return new ConsoleLogger({ json: true, colors: false });
+}
+
+/**
+ * Starts the NestJS application on the given dataplanes: REST under /api/v1,
+ * OpenAPI at /api/docs, WebSocket /api/v1/live, /healthz, /metrics, the
+ * portal at / when built.
+ */
+export async function startControlPlane(
+  options: ControlPlaneOptions,
+  dataplanes: ProbeDataplane[],
+  logger: LoggerService | false = createJsonLogger(),
+): Promise<ControlPlane> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options, dataplanes), {
+    logger,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.use(cookieParser());
+  app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'metrics'] });
+  // Unknown fields are a 400 that names them; query strings are converted to the DTO's types.
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useWebSocketAdapter(new WsAdapter(app));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('flowprobe')
+      .setDescription('Network-traffic probe appliance API. Field names follow ntopng REST v2.')
+      .setVersion(options.version ?? '0.0.0')
+      .addCookieAuth('flowprobe_session')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+
+  await app.listen(options.http.port, options.http.host ?? '0.0.0.0');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const host = !options.http.host || options.http.host === '0.0.0.0' ? '127.0.0.1' : options.http.host;
+  return { app, url: `http://${host}:${port}`, port, close: () => app.close() };
+}

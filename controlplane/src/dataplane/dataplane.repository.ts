@@ -1,0 +1,115 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page } from '@flowprobe/dataplane';
+import { PROBE_DATAPLANES, ProbeDataplane } from './probe-dataplane';
+
+/** A record tagged with the interface it came from. */
+export type OnInterface<T> = T & { ifid: number };
+
+/** Sort value of a flow for a {@link FlowQuery} `sort` key (mirrors the dataplane's own ordering). */
+function flowSortValue(flow: FlowRecord, sort: NonNullable<FlowQuery['sort']>): number {
+  switch (sort) {
+    case 'bytes': return flow.cli2srv.bytes + flow.srv2cli.bytes;
+    case 'packets': return flow.cli2srv.packets + flow.srv2cli.packets;
+    case 'thpt': return flow.thpt.bps;
+    default: return flow[sort];
+  }
+}
+
+function hostSortValue(host: HostRecord, sort: NonNullable<HostQuery['sort']>): number | string {
+  switch (sort) {
+    case 'bytes': return host.bytes.total;
+    case 'bytes_sent': return host.bytes.sent;
+    case 'bytes_rcvd': return host.bytes.rcvd;
+    case 'packets': return host.packets.sent + host.packets.rcvd;
+    case 'flows': return host.num_flows.as_client + host.num_flows.as_server;
+    case 'thpt': return host.thpt.bps;
+    case 'ip': return host.ip;
+    default: return host[sort];
+  }
+}
+
+/**
+ * The control plane's only door to the capture: the running dataplanes (one
+ * per interface, id = index). Reads go through the dataplane's own query
+ * functions, which filter, sort and page inside shared memory; with several
+ * interfaces the pages are merged here.
+ */
+@Injectable()
+export class DataplaneRepository {
+  constructor(@Inject(PROBE_DATAPLANES) private readonly dataplanes: ProbeDataplane[]) {}
+
+  get count(): number {
+    return this.dataplanes.length;
+  }
+
+  interfaces(): InterfaceStats[] {
+    return this.dataplanes.map((dp, id) => ({ ...dp.stats(), id }));
+  }
+
+  /** @throws NotFoundException for an unknown interface id. */
+  interface(id: number): InterfaceStats {
+    return { ...this.dataplaneOrFail(id).stats(), id };
+  }
+
+  /** Offline periodic pass on every interface; returns the flows that ended, tagged with their interface. */
+  updateStats(nowS?: number): OnInterface<FlowRecord>[] {
+    const ended: OnInterface<FlowRecord>[] = [];
+    this.dataplanes.forEach((dp, ifid) => {
+      for (const flow of dp.updateStats(nowS).endedFlows) ended.push({ ...flow, ifid });
+    });
+    return ended;
+  }
+
+  queryFlows(q: FlowQuery, ifid?: number): Page<OnInterface<FlowRecord>> {
+    return this.query(q, ifid, (dp, query) => dp.queryFlows(query), (f) => flowSortValue(f, q.sort ?? 'bytes'));
+  }
+
+  queryHosts(q: HostQuery, ifid?: number): Page<OnInterface<HostRecord>> {
+    return this.query(q, ifid, (dp, query) => dp.queryHosts(query), (h) => hostSortValue(h, q.sort ?? 'bytes'));
+  }
+
+  /** The host on the first interface that knows it. */
+  getHost(ip: string, vlan?: number): OnInterface<HostRecord> | undefined {
+    for (let ifid = 0; ifid < this.dataplanes.length; ifid++) {
+      const host = this.dataplanes[ifid].getHost(ip, vlan);
+      if (host) return { ...host, ifid };
+    }
+    return undefined;
+  }
+
+  private dataplaneOrFail(id: number): ProbeDataplane {
+    const dp = this.dataplanes[id];
+    if (!dp) throw new NotFoundException(`Interface ${id} not found`);
+    return dp;
+  }
+
+  private query<T, Q extends { order?: 'asc' | 'desc'; limit?: number; offset?: number }>(
+    q: Q,
+    ifid: number | undefined,
+    run: (dp: ProbeDataplane, q: Q) => Page<T>,
+    sortValue: (item: T) => number | string,
+  ): Page<OnInterface<T>> {
+    if (ifid !== undefined || this.dataplanes.length === 1) {
+      const id = ifid ?? 0;
+      const page = run(this.dataplaneOrFail(id), q);
+      return { total: page.total, data: page.data.map((item) => ({ ...item, ifid: id })) };
+    }
+    // Several interfaces: each returns its best offset+limit, the merge keeps the global page.
+    const limit = q.limit ?? 25;
+    const offset = q.offset ?? 0;
+    let total = 0;
+    const merged: OnInterface<T>[] = [];
+    this.dataplanes.forEach((dp, id) => {
+      const page = run(dp, { ...q, offset: 0, limit: offset + limit });
+      total += page.total;
+      for (const item of page.data) merged.push({ ...item, ifid: id });
+    });
+    const sign = q.order === 'asc' ? 1 : -1;
+    merged.sort((a, b) => {
+      const va = sortValue(a);
+      const vb = sortValue(b);
+      return va < vb ? -sign : va > vb ? sign : 0;
+    });
+    return { total, data: merged.slice(offset, offset + limit) };
+  }
+}

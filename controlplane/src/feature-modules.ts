@@ -1,0 +1,13 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { DatabaseExtension } from './database/data-source';
+
+/**
+ * Registration point for feature modules built beside the core (alerts, SIEM).
+ * Add the module class to {@link FEATURE_MODULES} and its TypeORM entities and
+ * timestamped migrations to {@link FEATURE_DATABASE}; the core wires both into
+ * the single AppModule and the single SQLite database.
+ */
+export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [];
+
+/** Entities and migrations of the feature modules. */
+export const FEATURE_DATABASE: DatabaseExtension[] = [];

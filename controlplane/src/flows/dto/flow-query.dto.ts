@@ -1,0 +1,66 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import type { FlowListQuery, SortOrder } from '../../api/api-types';
+
+const FLOW_SORTS = ['bytes', 'packets', 'first_seen', 'last_seen', 'duration', 'thpt'] as const;
+const ORDERS: SortOrder[] = ['asc', 'desc'];
+
+export class FlowQueryDto implements FlowListQuery {
+  @ApiPropertyOptional({ description: 'Client or server IP' })
+  @IsOptional()
+  @IsIP()
+  host?: string;
+
+  @ApiPropertyOptional({ example: 'TCP' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,16}$/, { message: 'l4 must be a protocol name such as TCP, UDP or ICMP' })
+  l4?: string;
+
+  @ApiPropertyOptional({ example: 'TLS', description: 'nDPI protocol name or part of it' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  l7?: string;
+
+  @ApiPropertyOptional({ description: 'Client or server port' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port?: number;
+
+  @ApiPropertyOptional({ enum: FLOW_SORTS, default: 'bytes' })
+  @IsOptional()
+  @IsIn(FLOW_SORTS)
+  sort?: FlowListQuery['sort'];
+
+  @ApiPropertyOptional({ enum: ORDERS, default: 'desc' })
+  @IsOptional()
+  @IsIn(ORDERS)
+  order?: SortOrder;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 25 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+
+  @ApiPropertyOptional({ description: 'Interface id (default: all)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  ifid?: number;
+}

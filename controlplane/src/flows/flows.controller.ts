@@ -1,0 +1,18 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import type { FlowListResponse } from '../api/api-types';
+import { FlowQueryDto } from './dto/flow-query.dto';
+import { FlowsService } from './flows.service';
+
+@ApiTags('flows')
+@ApiCookieAuth()
+@ApiBearerAuth()
+@Controller('flows')
+export class FlowsController {
+  constructor(private readonly service: FlowsService) {}
+
+  @Get()
+  list(@Query() query: FlowQueryDto): FlowListResponse {
+    return this.service.list(query);
+  }
+}

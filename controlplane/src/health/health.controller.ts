@@ -1,0 +1,21 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { HealthResponse } from '../api/api-types';
+import { Public } from '../auth/auth.decorators';
+import { HealthService } from './health.service';
+
+@ApiTags('health')
+@Controller('healthz')
+export class HealthController {
+  constructor(private readonly service: HealthService) {}
+
+  /** No authentication; 200 for ok/degraded, 503 for down. */
+  @Get()
+  @Public()
+  health(@Res({ passthrough: true }) res: Response): HealthResponse {
+    const health = this.service.check();
+    res.status(health.status === 'down' ? 503 : 200);
+    return health;
+  }
+}

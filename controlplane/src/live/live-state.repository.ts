@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import type { AlertEvent, HostSummary, InterfaceInfo } from '../api/api-types';
+import { RedisService } from '../redis/redis.service';
+import { hostKey } from '../hosts/host-key';
+
+/** Redis key names (before the configured prefix). Documented in docs/controlplane.md. */
+export const REDIS_KEYS = {
+  /** SET of interface ids. */
+  interfaces: 'ifaces',
+  /** HASH of an interface's counters. */
+  iface: (id: number): string => `iface:${id}`,
+  /** ZSET host key → total bytes (seeds/000: `ZADD hosts:bandwidth 12984 "192.168.1.5"`). */
+  hostsBandwidth: 'hosts:bandwidth',
+  /** HASH of an active host's counters, expiring when no longer published. */
+  host: (key: string): string => `host:${key}`,
+  /** LIST of recent alerts as JSON, newest first. */
+  recentAlerts: 'alerts:recent',
+  /** HASH: version, started_at, updated_at, hosts_published. */
+  status: 'status',
+  /** Pub/sub channel of LiveMessage JSON: feeds the WebSocket. */
+  liveChannel: 'live',
+} as const;
+
+/** Alerts kept in `alerts:recent`. */
+export const RECENT_ALERTS = 100;
+
+/** One publication of the live state. */
+export interface LiveSnapshot {
+  tsS: number;
+  interfaces: InterfaceInfo[];
+  /** Top hosts by total bytes (already limited). */
+  hosts: HostSummary[];
+  hostTtlS: number;
+  version: string;
+  startedAtS: number;
+}
+
+/** Writes the live state to Redis; every call fails fast while Redis is down. */
+@Injectable()
+export class LiveStateRepository {
+  constructor(private readonly redis: RedisService) {}
+
+  /** Replaces the published state in one MULTI: readers never see a half-written ranking. */
+  async writeSnapshot(s: LiveSnapshot): Promise<void> {
+    const tx = this.redis.client.multi();
+    tx.del(REDIS_KEYS.interfaces);
+    for (const i of s.interfaces) {
+      tx.sadd(REDIS_KEYS.interfaces, String(i.id));
+      tx.hset(REDIS_KEYS.iface(i.id), {
+        name: i.name,
+        source: i.source,
+        running: i.running ? 1 : 0,
+        packets: i.packets,
+        bytes: i.bytes,
+        drops: i.drops,
+        num_flows: i.num_flows,
+        num_hosts: i.num_hosts,
+        bps: i.thpt.bps,
+        pps: i.thpt.pps,
+        queues: JSON.stringify(i.queues),
+        updated_at: s.tsS,
+      });
+    }
+    const tmp = `${REDIS_KEYS.hostsBandwidth}:next`;
+    tx.del(tmp);
+    if (s.hosts.length > 0) {
+      const args: (string | number)[] = [];
+      for (const h of s.hosts) args.push(h.bytes.total, hostKey(h.ip, h.vlan));
+      tx.zadd(tmp, ...args);
+      tx.rename(tmp, REDIS_KEYS.hostsBandwidth);
+    } else {
+      tx.del(REDIS_KEYS.hostsBandwidth);
+    }
+    for (const h of s.hosts) {
+      const key = REDIS_KEYS.host(hostKey(h.ip, h.vlan));
+      tx.hset(key, {
+        ip: h.ip,
+        vlan: h.vlan,
+        mac: h.mac,
+        is_local: h.is_local ? 1 : 0,
+        ifid: h.ifid,
+        bytes_sent: h.bytes.sent,
+        bytes_rcvd: h.bytes.rcvd,
+        bytes_total: h.bytes.total,
+        packets_sent: h.packets.sent,
+        packets_rcvd: h.packets.rcvd,
+        bps: h.thpt.bps,
+        pps: h.thpt.pps,
+        flows_as_client: h.num_flows.as_client,
+        flows_as_server: h.num_flows.as_server,
+        first_seen: h.first_seen,
+        last_seen: h.last_seen,
+      });
+      tx.expire(key, s.hostTtlS);
+    }
+    tx.hset(REDIS_KEYS.status, {
+      version: s.version,
+      started_at: s.startedAtS,
+      updated_at: s.tsS,
+      hosts_published: s.hosts.length,
+    });
+    const results = await tx.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  /** Pushes one alert to the recent list (newest first, trimmed). */
+  async pushAlert(alert: AlertEvent): Promise<void> {
+    await this.redis.client.multi().lpush(REDIS_KEYS.recentAlerts, JSON.stringify(alert)).ltrim(REDIS_KEYS.recentAlerts, 0, RECENT_ALERTS - 1).exec();
+  }
+
+  /** Rewrites the recent list from memory (after a reconnect), `alerts` oldest first. */
+  async replaceAlerts(alerts: AlertEvent[]): Promise<void> {
+    const tx = this.redis.client.multi().del(REDIS_KEYS.recentAlerts);
+    if (alerts.length > 0) tx.lpush(REDIS_KEYS.recentAlerts, ...alerts.map((a) => JSON.stringify(a)));
+    await tx.exec();
+  }
+
+  async publish(message: string): Promise<void> {
+    await this.redis.client.publish(this.redis.channel(REDIS_KEYS.liveChannel), message);
+  }
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
+import { DataplaneRepository } from '../dataplane/dataplane.repository';
+import { JobRunner } from '../jobs/job-runner';
+import { RedisService } from '../redis/redis.service';
+
+/**
+ * Prometheus metrics: process defaults plus gauges read from the dataplane at
+ * scrape time (no per-packet work). Own registry, so several applications in
+ * one process (tests) do not collide.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  constructor(
+    dataplane: DataplaneRepository,
+    redis: RedisService,
+    runner: JobRunner,
+    @Inject(CONTROL_PLANE_OPTIONS) options: ControlPlaneOptions,
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'flowprobe_process_' });
+    const registers = [this.registry];
+    const labels = ['interface'] as const;
+    const perInterface = (name: string, help: string, value: (i: ReturnType<DataplaneRepository['interfaces']>[number]) => number): void => {
+      new Gauge({
+        name, help, labelNames: labels, registers,
+        collect() {
+          this.reset();
+          for (const i of dataplane.interfaces()) this.set({ interface: i.name }, value(i));
+        },
+      });
+    };
+    // Counters exported as gauges set from the dataplane's totals: prom-client counters only increment.
+    perInterface('flowprobe_interface_packets_total', 'Packets captured', (i) => i.packets);
+    perInterface('flowprobe_interface_bytes_total', 'Bytes captured', (i) => i.bytes);
+    perInterface('flowprobe_interface_drops_total', 'Packets dropped (NIC + software)', (i) => i.drops);
+    perInterface('flowprobe_interface_flows', 'Active flows', (i) => i.num_flows);
+    perInterface('flowprobe_interface_hosts', 'Active hosts', (i) => i.num_hosts);
+    perInterface('flowprobe_interface_throughput_bps', 'Throughput, bits per second', (i) => i.thpt.bps);
+    perInterface('flowprobe_interface_throughput_pps', 'Throughput, packets per second', (i) => i.thpt.pps);
+    new Gauge({
+      name: 'flowprobe_redis_up', help: '1 when Redis answers', registers,
+      collect() { this.set(redis.up ? 1 : 0); },
+    });
+    new Gauge({
+      name: 'flowprobe_info', help: 'Version', labelNames: ['version'], registers,
+      collect() { this.set({ version: options.version ?? '0.0.0' }, 1); },
+    });
+    const perJob = (name: string, help: string, value: (info: ReturnType<JobRunner['list']>[number]) => number | null): void => {
+      new Gauge({
+        name, help, labelNames: ['job'], registers,
+        collect() {
+          for (const info of runner.list()) {
+            const v = value(info);
+            if (v !== null) this.set({ job: info.name }, v);
+          }
+        },
+      });
+    };
+    perJob('flowprobe_job_runs_total', 'Periodic job runs', (info) => info.runs);
+    perJob('flowprobe_job_skipped_total', 'Periodic job runs skipped because the previous run overran', (info) => info.skipped);
+    perJob('flowprobe_job_failures_total', 'Periodic job runs that failed', (info) => info.failures);
+    perJob('flowprobe_job_last_duration_ms', 'Duration of the last run, ms', (info) => info.last_duration_ms);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

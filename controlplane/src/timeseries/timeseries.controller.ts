@@ -1,0 +1,22 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import type { TimeseriesResponse } from '../api/api-types';
+import { SettingsService } from '../settings/settings.service';
+import { TimeseriesQueryDto } from './dto/timeseries-query.dto';
+import { TimeseriesService } from './timeseries.service';
+
+@ApiTags('timeseries')
+@ApiCookieAuth()
+@ApiBearerAuth()
+@Controller('timeseries')
+export class TimeseriesController {
+  constructor(
+    private readonly service: TimeseriesService,
+    private readonly settings: SettingsService,
+  ) {}
+
+  @Get()
+  query(@Query() query: TimeseriesQueryDto): Promise<TimeseriesResponse> {
+    return this.service.query(query, this.settings.get().retention);
+  }
+}
