@@ -48,6 +48,11 @@ export class NdpiNames implements L7Names {
     return name;
   }
 
+  /** nDPI id of a protocol name as nDPI 4.2 spells it (e.g. "DCE_RPC"), -1 if unknown. */
+  protocolId(name: string): number {
+    return this.shim.fp_ndpi_protocol_id(this.engine, name);
+  }
+
   /** Application part of the name ("YouTube" for TLS.YouTube). */
   appName(l7: number): string {
     const full = this.protocolName(l7);

@@ -1,0 +1,216 @@
+import { DpiEngine, DpiEngineOptions } from '../src/dpi/classifier';
+import { DpiState } from '../src/flow/flow-table.layout';
+import { HarnessFlow, HarnessSink } from './dpi-harness';
+
+/**
+ * DpiEngine against the real nDPI 4.2 library, with hand-built packets (IP
+ * header onwards, as nDPI takes them): batching, the state pool, the packet
+ * limit, and each addition beyond nDPI 4.2 with and without it.
+ */
+
+function ip4(text: string): number[] {
+  return text.split('.').map(Number);
+}
+
+function ipv4(proto: number, src: string, dst: string, l4: Uint8Array): Uint8Array {
+  const p = new Uint8Array(20 + l4.length);
+  p[0] = 0x45;
+  p[2] = p.length >> 8;
+  p[3] = p.length & 255;
+  p[8] = 64;
+  p[9] = proto;
+  p.set(ip4(src), 12);
+  p.set(ip4(dst), 16);
+  p.set(l4, 20);
+  return p;
+}
+
+function udp(src: string, sport: number, dst: string, dport: number, payload: Uint8Array): Uint8Array {
+  const u = new Uint8Array(8 + payload.length);
+  u[0] = sport >> 8;
+  u[1] = sport & 255;
+  u[2] = dport >> 8;
+  u[3] = dport & 255;
+  u[4] = u.length >> 8;
+  u[5] = u.length & 255;
+  u.set(payload, 8);
+  return ipv4(17, src, dst, u);
+}
+
+const SYN = 0x02;
+const ACK = 0x10;
+const PSH = 0x08;
+
+function tcp(src: string, sport: number, dst: string, dport: number, flags: number, seq: number, ack: number, payload = new Uint8Array(0)): Uint8Array {
+  const t = new Uint8Array(20 + payload.length);
+  t[0] = sport >> 8;
+  t[1] = sport & 255;
+  t[2] = dport >> 8;
+  t[3] = dport & 255;
+  new DataView(t.buffer).setUint32(4, seq);
+  new DataView(t.buffer).setUint32(8, ack);
+  t[12] = 5 << 4;
+  t[13] = flags;
+  t[14] = 0xff;
+  t[15] = 0xff;
+  t.set(payload, 20);
+  return ipv4(6, src, dst, t);
+}
+
+/** A TCP connection: handshake then one client payload packet. */
+function tcpSession(cli: string, cport: number, srv: string, sport: number, payload: Uint8Array): Uint8Array[] {
+  return [
+    tcp(cli, cport, srv, sport, SYN, 1000, 0),
+    tcp(srv, sport, cli, cport, SYN | ACK, 5000, 1001),
+    tcp(cli, cport, srv, sport, ACK, 1001, 5001),
+    tcp(cli, cport, srv, sport, PSH | ACK, 1001, 5001, payload),
+  ];
+}
+
+function dnsName(name: string): number[] {
+  const out: number[] = [];
+  for (const label of name.split('.')) out.push(label.length, ...Buffer.from(label));
+  out.push(0);
+  return out;
+}
+
+/** DNS query and its response with one A record. */
+function dnsExchange(cli: string, srv: string, name: string, answer: string): Uint8Array[] {
+  const q = [...dnsName(name), 0, 1, 0, 1];
+  const query = new Uint8Array([0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...q]);
+  const response = new Uint8Array([0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, ...q, 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, ...ip4(answer)]);
+  return [udp(cli, 40000, srv, 53, query), udp(srv, 53, cli, 40000, response)];
+}
+
+const text = (s: string) => new Uint8Array(Buffer.from(s));
+
+/** Runs flows (each a packet list) through one engine; flow i uses slot i. Packets go in one burst per flow, in order. */
+function run(engine: DpiEngine, flows: Uint8Array[][], endOfCapture = true): HarnessFlow[] {
+  const sink = new HarnessSink();
+  flows.forEach((_, slot) =>
+    sink.flows.push({ key: String(slot), slot, l4: 0, vlan: 0, l7: 0, categoryBreed: 0, riskLo: 0, riskHi: 0, dpiPackets: 0, state: DpiState.Pending, name: '', info: '', packets: 0 }),
+  );
+  const data = new Uint8Array(1 << 16);
+  let ts = 1_700_000_000_000;
+  flows.forEach((packets, slot) => {
+    let off = 0;
+    for (const p of packets) {
+      data.set(p, off);
+      if (sink.flows[slot].state === DpiState.Pending) engine.queue(slot, off, p.length, ts++, true);
+      off += p.length;
+    }
+    engine.flush(data, sink);
+  });
+  if (endOfCapture) engine.giveUpAll(sink);
+  return sink.flows;
+}
+
+const engines: DpiEngine[] = [];
+function engine(opts: Partial<DpiEngineOptions> = {}): DpiEngine {
+  const e = new DpiEngine({ flowCapacity: 64, ...opts });
+  engines.push(e);
+  return e;
+}
+afterAll(() => engines.forEach((e) => e.close()));
+
+describe('DpiEngine (real nDPI 4.2)', () => {
+  it('classifies HTTP in one flush with name, category, breed and metadata, then frees the state', () => {
+    const e = engine();
+    const [f] = run(e, [tcpSession('10.0.0.1', 40001, '10.0.0.2', 80, text('GET /index.html HTTP/1.1\r\nHost: www.example.org\r\nUser-Agent: curl/8.0\r\n\r\n'))]);
+    expect(e.names.protocolName(f.l7)).toBe('HTTP');
+    expect(f.name).toBe('www.example.org');
+    expect(JSON.parse(f.info)).toMatchObject({ url: 'www.example.org/index.html', user_agent: 'curl/8.0' });
+    expect(e.names.categoryName(f.categoryBreed)).toBe('Web');
+    expect(e.names.breedName(f.categoryBreed)).toBe('Acceptable');
+    expect(e.statesInUse).toBe(0);
+  });
+
+  it('stops at the packet limit and gives up with a port guess', () => {
+    const e = engine({ packetLimit: 3, hostPatterns: false });
+    const junk = new Uint8Array(40).fill(0xaa);
+    const [f] = run(e, [[1, 2, 3, 4, 5].map((i) => udp('10.0.0.1', 50000 + 0, '10.0.0.2', 123, junk.map((b) => b ^ i)))], false);
+    expect(f.dpiPackets).toBe(3);
+    expect(f.state).toBe(DpiState.GivenUp);
+    expect(e.names.protocolName(f.l7)).toBe('NTP');
+  });
+
+  it('counts flows that find the state pool full and marks them DpiState.None', () => {
+    const e = engine({ maxConcurrentFlows: 2, hostPatterns: false });
+    const syn = (port: number) => [tcp('10.0.0.1', port, '10.0.0.2', 5555, SYN, 1, 0)];
+    const flows = run(e, [syn(1), syn(2), syn(3)], false);
+    expect(e.flowsWithoutState).toBe(1);
+    expect(flows[2].state).toBe(DpiState.None);
+    expect(e.statesInUse).toBe(2);
+    e.release(0);
+    e.release(1);
+    expect(e.statesInUse).toBe(0);
+  });
+
+  it('classifies later flows from an earlier DNS answer (DNS-answer cache)', () => {
+    // 198.51.100.7 is TEST-NET-2: in no nDPI address list, so only the DNS answer can name it.
+    const flows = (dnsCache: boolean) => {
+      const e = engine({ dnsCache });
+      const junk = new Uint8Array(64).fill(0x5a);
+      return { e, f: run(e, [dnsExchange('10.0.0.1', '10.0.0.53', 'www.facebook.com', '198.51.100.7'), tcpSession('10.0.0.1', 40002, '198.51.100.7', 5555, junk)]) };
+    };
+    const on = flows(true);
+    expect(on.e.names.protocolName(on.f[0].l7)).toBe('DNS.Facebook');
+    expect(JSON.parse(on.f[0].info)).toMatchObject({ dns_answer: '198.51.100.7' });
+    expect(on.e.names.protocolName(on.f[1].l7)).toBe('Facebook');
+    const off = flows(false);
+    expect(off.e.names.protocolName(off.f[1].l7)).toBe('Unknown');
+  });
+
+  it('applies the maintained host-name patterns (HTTP.1kxun, unknown to nDPI 4.2)', () => {
+    const req = text('GET / HTTP/1.1\r\nHost: kankan.1kxun.com\r\n\r\n');
+    const name = (hostPatterns: boolean) => {
+      const e = engine({ hostPatterns });
+      return e.names.protocolName(run(e, [tcpSession('10.0.0.1', 40003, '10.0.0.2', 80, req)])[0].l7);
+    };
+    expect(name(true)).toBe('HTTP.1kxun');
+    expect(name(false)).toBe('HTTP');
+  });
+
+  it('guesses by the registered port of protocols nDPI 4.2 lacks when giving up', () => {
+    const syn = [tcp('10.0.0.1', 40004, '10.0.0.2', 9200, SYN, 1, 0), tcp('10.0.0.2', 9200, '10.0.0.1', 40004, SYN | ACK, 9, 2)];
+    const name = (hostPatterns: boolean) => {
+      const e = engine({ hostPatterns });
+      return e.names.protocolName(run(e, [syn])[0].l7);
+    };
+    expect(name(true)).toBe('Elasticsearch');
+    expect(name(false)).toBe('Unknown');
+  });
+
+  it('detects Gnutella UDP (GND frames) with the payload rules', () => {
+    const gnd = new Uint8Array([0x47, 0x4e, 0x44, 0x10, 0x3e, 0x8f, 0x01, 0x01, 0x54, 0x0b, 0x51, 0x4b, 0x52, 0x50, 0x06, 0x52]);
+    const name = (payloadRules: boolean) => {
+      const e = engine({ payloadRules, hostPatterns: false });
+      return e.names.protocolName(run(e, [[udp('10.0.0.1', 28681, '10.0.0.2', 6346, gnd)]])[0].l7);
+    };
+    expect(name(true)).toBe('Gnutella');
+    expect(name(false)).toBe('Unknown');
+  });
+
+  it('drops an application nDPI 4.2 took from the server address alone, as current nDPI', () => {
+    // 17.0.0.0/8 is Apple in nDPI's lists; the Host header names another site.
+    const req = text('GET / HTTP/1.1\r\nHost: www.example.org\r\n\r\n');
+    const name = (dropIpOnlyApp: boolean) => {
+      const e = engine({ dropIpOnlyApp });
+      return e.names.protocolName(run(e, [tcpSession('10.0.0.1', 40005, '17.253.144.10', 80, req)])[0].l7);
+    };
+    expect(name(false)).toBe('HTTP.Apple');
+    expect(name(true)).toBe('HTTP');
+  });
+
+  it('names risks and protocols as ndpiReader does, with current names for renamed protocols', () => {
+    const e = engine();
+    // Bit n of the bitmap is ndpi_risk_enum value n (5 = non-standard port, 6 = self-signed, 33 = DNS large packet... bit 32+ in riskHi).
+    expect(e.names.riskNames((1 << 5) | (1 << 6), 0)).toEqual(['Known Protocol on Non Standard Port', 'Self-signed Certificate']);
+    expect(e.names.riskNames(0, 1 << (37 - 32))).toEqual([e.names.riskNames(0, 1 << 5)[0]]);
+    expect(e.names.protocolName(0)).toBe('Unknown');
+    const dce = e.names.protocolId('DCE_RPC');
+    expect(dce).toBeGreaterThan(0);
+    expect(e.names.protocolName(dce)).toBe('DCERPC');
+    expect(e.names.protocolName((7 << 16) | e.names.protocolId('Google'))).toBe('HTTP.Google');
+  });
+});
