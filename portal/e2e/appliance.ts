@@ -1,0 +1,129 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Repository root (portal/e2e → ../..). */
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const FLOWPROBE_BIN = join(REPO_ROOT, 'appliance', 'bin', 'flowprobe.js');
+export const PORTAL_DIST = join(REPO_ROOT, 'portal', 'dist', 'portal', 'browser');
+/** The shared capture the e2e suite replays: 162 flows over 176 s (Amazon, TLS, DNS, QUIC...). */
+export const E2E_CAPTURE = '/work/shared/pcaps/ndpi/alexa-app.pcapng';
+/** How long the appliance may take to answer /healthz, ms (two shared cores, cold caches). */
+const BOOT_TIMEOUT_MS = 60_000;
+
+/** A flowprobe process started by a test. */
+export interface RunningAppliance {
+  baseUrl: string;
+  port: number;
+  dir: string;
+  /** Last lines of its output, for failure messages. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Boot config for `flowprobe run` (YAML, keys of appliance/src/boot-config.ts). */
+export function bootConfig(options: { port: number; databasePath: string; capture: string; redisUrl: string }): string {
+  return [
+    'sources:',
+    '  - name: e2e',
+    '    pcap:',
+    `      path: ${JSON.stringify(options.capture)}`,
+    '      loop: true',
+    '      speed: realtime',
+    'http:',
+    `  port: ${options.port}`,
+    'redis:',
+    `  url: ${JSON.stringify(options.redisUrl)}`,
+    'database:',
+    `  path: ${JSON.stringify(options.databasePath)}`,
+    'local_networks:',
+    '  - 192.168.0.0/16',
+    '  - 10.0.0.0/8',
+    '  - 172.16.0.0/12',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Starts the real appliance (`flowprobe run`) on the shared capture with a temp
+ * SQLite file and the shared Redis, serving the built portal; resolves once
+ * /healthz answers.
+ */
+export async function startAppliance(adminPassword: string): Promise<RunningAppliance> {
+  for (const needed of [FLOWPROBE_BIN, join(REPO_ROOT, 'appliance', 'dist', 'cli.js'), join(PORTAL_DIST, 'index.html')]) {
+    if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`make build\` (or npm run build --workspaces) first`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'flowprobe-e2e-'));
+  const port = await freePort();
+  const configPath = join(dir, 'flowprobe.yaml');
+  writeFileSync(
+    configPath,
+    bootConfig({ port, databasePath: join(dir, 'flowprobe.db'), capture: E2E_CAPTURE, redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379' }),
+  );
+  const output: string[] = [];
+  const child: ChildProcess = spawn(process.execPath, [FLOWPROBE_BIN, 'run', '--config', configPath], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, FLOWPROBE_ADMIN_PASSWORD: adminPassword },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 200) output.splice(0, output.length - 200);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? -1));
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logs = () => output.join('').split('\n').slice(-40).join('\n');
+  const stop = async () => {
+    if (exited === null) {
+      child.kill('SIGTERM');
+      await new Promise<void>((done) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          done();
+        }, 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          done();
+        });
+      });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + BOOT_TIMEOUT_MS;
+  for (;;) {
+    if (exited !== null) {
+      await stop();
+      throw new Error(`flowprobe run exited with ${exited} before answering:\n${logs()}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`flowprobe did not answer /healthz within ${BOOT_TIMEOUT_MS} ms:\n${logs()}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { baseUrl, port, dir, logs, stop };
+}

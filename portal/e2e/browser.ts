@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrowserContext, Page, chromium } from 'playwright-core';
+import { REPO_ROOT } from './appliance';
+
+/** Debian's Chromium (Makefile APT_BROWSER); playwright-core never downloads a browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+export const VIEWPORT = { width: 1280, height: 800 };
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'docs', 'screenshots');
+
+/** A Chromium with its own fresh profile (cookies, cache), removed on close. */
+export interface TestBrowser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'flowprobe-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: VIEWPORT,
+    deviceScaleFactor: 1,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** True when the canvas matched by `selector` has at least `minInkPixels` non-transparent pixels. */
+export async function canvasInk(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) ink++;
+    return ink;
+  });
+}
+
+/**
+ * Saves a 1280×800 PNG of the page under docs/screenshots/, shrunk with pngquant
+ * (palette PNG, typically a quarter of Chromium's size).
+ */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false, animations: 'disabled', caret: 'hide' });
+  execFileSync('pngquant', ['--force', '--skip-if-larger', '--strip', '--quality=60-90', '--speed=3', '--output', file, '--', file]);
+  return `${file} (${Math.round(statSync(file).size / 1024)} KiB)`;
+}

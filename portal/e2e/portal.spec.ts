@@ -1,0 +1,241 @@
+/**
+ * The portal end to end: Debian's Chromium (playwright-core) against the real
+ * appliance replaying a shared capture, with a temp SQLite file and the shared
+ * Redis. Tests run in order and share one appliance and one admin session;
+ * each saves a screenshot of the page it covers under docs/screenshots/.
+ */
+import type { FlowListResponse, HostListResponse, Settings } from '@flowprobe/api';
+import type { Page } from 'playwright-core';
+import { RunningAppliance, startAppliance } from './appliance';
+import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
+import { UdpReceiver, startUdpReceiver } from './siem-receiver';
+
+const INITIAL_PASSWORD = 'e2e-initial-Pa55';
+const ADMIN_PASSWORD = 'e2e-admin-NewPa55';
+const VIEWER = { username: 'e2e-viewer', initial: 'viewer-initial-1', password: 'viewer-changed-2' };
+/** Upper bound for something the UI shows after a live sample or a poll (not a measurement). */
+const UI_WAIT_MS = 20_000;
+
+let appliance: RunningAppliance;
+let browser: TestBrowser;
+let page: Page;
+let receiver: UdpReceiver;
+
+beforeAll(async () => {
+  appliance = await startAppliance(INITIAL_PASSWORD);
+  browser = await launchBrowser();
+  page = browser.page;
+  page.setDefaultTimeout(UI_WAIT_MS);
+  receiver = await startUdpReceiver();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await receiver?.close();
+  await appliance?.stop();
+});
+
+/** GET through the page's session (same cookie as the UI). */
+async function api<T>(path: string): Promise<T> {
+  const response = await page.request.get(`${appliance.baseUrl}${path}`);
+  if (!response.ok()) throw new Error(`GET ${path}: ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function signIn(username: string, password: string): Promise<void> {
+  await page.goto(`${appliance.baseUrl}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+}
+
+async function changePassword(current: string, next: string): Promise<void> {
+  await page.waitForURL('**/login/change-password');
+  await page.fill('input[name=current]', current);
+  await page.fill('input[name=new]', next);
+  await page.fill('input[name=repeat]', next);
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/dashboard');
+}
+
+async function signOut(): Promise<void> {
+  await page.click('text=Sign out');
+  await page.waitForURL('**/login');
+}
+
+describe('portal against the real appliance', () => {
+  it('refuses a wrong password, then forces the first-login password change', async () => {
+    await page.goto(`${appliance.baseUrl}/`);
+    await page.waitForURL('**/login**');
+    await screenshot(page, 'login');
+
+    await signIn('admin', 'not-the-password');
+    await expect(page.locator('[role=alert]').textContent()).resolves.toContain('Wrong user name or password');
+
+    await signIn('admin', INITIAL_PASSWORD);
+    await page.waitForURL('**/login/change-password');
+    await page.fill('input[name=current]', INITIAL_PASSWORD);
+    await page.fill('input[name=new]', 'short');
+    await expect(page.locator('text=At least 8 characters').count()).resolves.toBe(1);
+    await screenshot(page, 'change-password');
+    await changePassword(INITIAL_PASSWORD, ADMIN_PASSWORD);
+
+    // The new password is the one that works now.
+    await signOut();
+    await signIn('admin', ADMIN_PASSWORD);
+    await page.waitForURL('**/dashboard');
+  });
+
+  it('draws the dashboard charts and keeps the throughput chart updating', async () => {
+    await page.goto(`${appliance.baseUrl}/dashboard`);
+    const throughput = '[data-testid=throughput-chart] canvas';
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) > 0, throughput);
+    expect(await canvasInk(page, throughput)).toBeGreaterThan(500);
+    const firstPoints = Number(await page.getAttribute(throughput, 'data-points'));
+    // New live samples arrive every second and are appended in place.
+    await page.waitForFunction(
+      ([sel, before]) => Number(document.querySelector<HTMLCanvasElement>(sel as string)?.dataset['points'] ?? 0) > (before as number),
+      [throughput, firstPoints] as const,
+    );
+
+    const doughnut = '[data-testid=applications-chart] canvas';
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) > 0, doughnut);
+    expect(await canvasInk(page, doughnut)).toBeGreaterThan(500);
+    await page.waitForSelector('[data-testid=top-hosts] tbody tr');
+    await page.waitForSelector('[data-testid=flow-table] tbody tr');
+    await page.waitForSelector('[data-testid=interface-drops] tbody tr');
+    await expect(page.locator('[data-testid=alerts-by-severity] li').count()).resolves.toBe(6);
+    await expect(page.locator('[data-testid=live-status]').textContent()).resolves.toContain('Live');
+    await screenshot(page, 'dashboard');
+  });
+
+  it('lists hosts sorted by traffic, server-side, and opens a host', async () => {
+    await page.goto(`${appliance.baseUrl}/hosts`);
+    await page.waitForSelector('[data-testid=host-table] tbody tr');
+    // Ascending, then back to descending: the server's order, largest first.
+    await page.click('[data-testid=sort-bytes] button');
+    await page.waitForSelector('[data-testid=sort-bytes][aria-sort=ascending]');
+    await page.click('[data-testid=sort-bytes] button');
+    await page.waitForSelector('[data-testid=sort-bytes][aria-sort=descending]');
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('[data-testid=host-table] td[data-bytes]')].map((td) => Number(td.getAttribute('data-bytes')));
+      return cells.length > 1 && cells.every((v, i) => i === 0 || cells[i - 1] >= v);
+    });
+    const shown = await page.$$eval('[data-testid=host-table] td[data-bytes]', (tds) => tds.map((td) => Number(td.getAttribute('data-bytes'))));
+    const page1 = await api<HostListResponse>('/api/v1/hosts?sort=bytes&order=desc&limit=25&offset=0');
+    expect(shown.length).toBe(Math.min(25, page1.total));
+    for (let i = 1; i < shown.length; i++) expect(shown[i - 1]).toBeGreaterThanOrEqual(shown[i]);
+    await screenshot(page, 'hosts');
+
+    const firstIp = (await page.textContent('[data-testid=host-table] tbody tr:first-child td:first-child a'))!.trim();
+    await page.click('[data-testid=host-table] tbody tr:first-child td:first-child a');
+    await page.waitForURL(`**/hosts/${encodeURIComponent(firstIp)}**`);
+    await expect(page.textContent('[data-testid=host-title]')).resolves.toBe(firstIp);
+    await page.waitForSelector('[data-testid=host-stats]');
+    await page.waitForSelector('[data-testid=flow-table] tbody tr');
+    await screenshot(page, 'host-detail');
+  });
+
+  it('filters flows by L4 protocol and application', async () => {
+    await page.goto(`${appliance.baseUrl}/flows`);
+    await page.waitForSelector('[data-testid=flow-table] tbody tr');
+    await page.selectOption('select[name=l4]', 'UDP');
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid=flow-table] tbody tr')];
+      return rows.length > 0 && rows.every((tr) => tr.children[1]?.textContent?.trim() === 'UDP');
+    });
+    await page.fill('input[name=l7]', 'DNS');
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid=flow-table] tbody tr')];
+      return rows.length > 0 && rows.every((tr) => tr.children[0]?.textContent?.includes('DNS') && tr.children[1]?.textContent?.trim() === 'UDP');
+    });
+    const udpDns = await api<FlowListResponse>('/api/v1/flows?l4=UDP&l7=DNS&limit=1');
+    expect(udpDns.total).toBeGreaterThan(0);
+    await screenshot(page, 'flows');
+  });
+
+  it('shows alerts and interfaces', async () => {
+    await page.goto(`${appliance.baseUrl}/alerts`);
+    await page.waitForSelector('[data-testid=alert-table], .state-empty');
+    await screenshot(page, 'alerts');
+
+    await page.goto(`${appliance.baseUrl}/interfaces`);
+    await page.waitForSelector('[data-testid=queue-table] tbody tr');
+    const live = '[data-testid=interface-live-chart] canvas';
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) > 1, live);
+    expect(await canvasInk(page, live)).toBeGreaterThan(500);
+    await screenshot(page, 'interfaces');
+  });
+
+  it('keeps a changed setting after a reload', async () => {
+    await page.goto(`${appliance.baseUrl}/settings/general`);
+    await page.waitForSelector('[data-testid=local-networks]');
+    const networks = '192.168.0.0/16\n10.0.0.0/8\n172.16.0.0/12\n100.64.0.0/10';
+    await page.fill('[data-testid=local-networks]', networks);
+    await page.fill('[data-testid=retention-alerts_days]', '45');
+    await page.click('[data-testid=general-settings-form] button[type=submit]');
+    await page.waitForSelector('[data-testid=saved]');
+
+    await page.reload();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=local-networks]') as HTMLTextAreaElement | null)?.value.includes('100.64.0.0/10'));
+    await expect(page.inputValue('[data-testid=retention-alerts_days]')).resolves.toBe('45');
+    const stored = await api<Settings>('/api/v1/settings');
+    expect(stored.local_networks).toContain('100.64.0.0/10');
+    expect(stored.retention.alerts_days).toBe(45);
+    await screenshot(page, 'settings');
+
+    await page.goto(`${appliance.baseUrl}/settings/checks`);
+    await page.waitForSelector('[data-testid=checks-table] tbody tr, .state-empty');
+    await screenshot(page, 'settings-checks');
+    await page.goto(`${appliance.baseUrl}/settings/system`);
+    await page.waitForSelector('[data-testid=system-info]');
+    await screenshot(page, 'settings-system');
+  });
+
+  it("delivers a SIEM recipient's test alert to a local syslog receiver", async () => {
+    await page.goto(`${appliance.baseUrl}/settings/recipients`);
+    await page.click('[data-testid=add-recipient]');
+    const form = '[data-testid=recipient-form]';
+    await page.fill(`${form} input[name=name]`, 'e2e-syslog');
+    await page.selectOption(`${form} select[name=minSeverity]`, 'info');
+    await page.fill(`${form} input[name=host]`, '127.0.0.1');
+    await page.fill(`${form} input[name=port]`, String(receiver.port));
+    await page.selectOption(`${form} select[name=transport]`, 'udp');
+    await page.selectOption(`${form} select[name=header]`, 'rfc5424');
+    await page.selectOption(`${form} select[name=format]`, 'json');
+    await page.click(`${form} button[type=submit]`);
+    const row = '[data-testid=recipient-table] tr[data-recipient=e2e-syslog]';
+    await page.waitForSelector(row);
+
+    await page.click(`${row} [data-testid=send-test]`);
+    const message = await receiver.waitFor((m) => m.includes('flowprobe.alert.v1') && m.includes('"test"'), UI_WAIT_MS);
+    // RFC 5424: "<PRI>1 TIMESTAMP HOST APP ..." then the JSON body.
+    expect(message).toMatch(/^<\d{1,3}>1 \d{4}-\d\d-\d\dT/);
+    const body = JSON.parse(message.slice(message.indexOf('{'))) as { schema: string; status: string };
+    expect(body).toMatchObject({ schema: 'flowprobe.alert.v1', status: 'test' });
+    await page.waitForFunction((sel) => Number(document.querySelector(`${sel} [data-testid=delivered]`)?.textContent ?? 0) >= 1, row);
+    await screenshot(page, 'settings-recipients');
+  });
+
+  it('keeps a viewer out of settings', async () => {
+    await page.goto(`${appliance.baseUrl}/settings/users`);
+    await page.fill('[data-testid=new-user-form] input[name=username]', VIEWER.username);
+    await page.fill('[data-testid=new-user-form] input[name=password]', VIEWER.initial);
+    await page.selectOption('[data-testid=new-user-form] select[name=role]', 'viewer');
+    await page.click('[data-testid=new-user-form] button[type=submit]');
+    await page.waitForSelector(`[data-testid=user-table] >> text=${VIEWER.username}`);
+    await screenshot(page, 'settings-users');
+    await signOut();
+
+    await signIn(VIEWER.username, VIEWER.initial);
+    await changePassword(VIEWER.initial, VIEWER.password);
+    await expect(page.locator('nav >> text=Settings').count()).resolves.toBe(0);
+    await page.goto(`${appliance.baseUrl}/settings/general`);
+    await page.waitForSelector('[data-testid=forbidden]');
+    expect(page.url()).toContain('/forbidden');
+    await screenshot(page, 'forbidden');
+    // Not only hidden: the API refuses the viewer's change too.
+    const put = await page.request.put(`${appliance.baseUrl}/api/v1/settings`, { data: { live_interval_ms: 2000 } });
+    expect(put.status()).toBe(403);
+  });
+});
