@@ -94,9 +94,11 @@ export const enum NdpiStat {
   Count = 16,
 }
 
-/** Where the shim is built, from src/dpi or dist/dpi. */
+/** Where the shim is built (dataplane/native/build), from src/dpi, dist/dpi or dist-bench/src/dpi. */
 export function ndpiShimPath(): string {
-  return process.env.FLOWPROBE_NDPI_LIB ?? path.resolve(__dirname, '../../native/build/libflowprobe_ndpi.so');
+  if (process.env.FLOWPROBE_NDPI_LIB) return process.env.FLOWPROBE_NDPI_LIB;
+  const candidates = ['../../native/build', '../../../native/build'].map((d) => path.resolve(__dirname, d, 'libflowprobe_ndpi.so'));
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
 }
 
 let shim: NdpiShim | null = null;
