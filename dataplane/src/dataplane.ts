@@ -296,7 +296,7 @@ export class Dataplane extends EventEmitter {
 }
 
 function updateFlowThroughput(flows: FlowTable, slot: number, nowS: number): void {
-  const f = slot * flows.table.f64Stride;
+  const f = flows.table.f64At(slot);
   const f64 = flows.f64;
   const bytes = f64[f + FlowF64.C2sBytes] + f64[f + FlowF64.S2cBytes];
   const pkts = f64[f + FlowF64.C2sPkts] + f64[f + FlowF64.S2cPkts];

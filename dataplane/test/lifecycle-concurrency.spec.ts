@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DecodedPacket } from '../src/decode/decoded-packet';
 import { EntryState } from '../src/flow/entry-state';
+import { FlowU32 } from '../src/flow/flow-table.layout';
 import { A, B, ipv4Packet, makeShard, UDP } from './flow-fixtures';
 
 /**
@@ -37,9 +38,9 @@ parentPort.on('message', (cmd) => {
       for (let s = 0, end = t.highWater; s < end; s++) {
         const b = t.u32At(s);
         if (Atomics.load(t.u32, b) !== ${EntryState.Active}) continue;
-        const ports = flows.u32[b + 4];
+        const ports = flows.u32[b + ${FlowU32.Ports}];
         const cli = ports >>> 16, srv = ports & 0xffff;
-        if (srv !== ((cli + 1) & 0xffff) || flows.u32[b + 5] !== ${A} || flows.u32[b + 9] !== ${B}) violations++;
+        if (srv !== ((cli + 1) & 0xffff) || flows.u32[b + ${FlowU32.CliAddr0}] !== ${A} || flows.u32[b + ${FlowU32.SrvAddr0}] !== ${B}) violations++;
         checked++;
       }
       t.unlockAllForRead();

@@ -56,7 +56,7 @@ export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7
         }
         if (l7Match !== undefined && !l7Match(u32[b + FlowU32.L7])) continue;
         total++;
-        const f = slot * t.f64Stride;
+        const f = t.f64At(slot);
         top.offer(sortKey(sort, f64, f), s.index, slot);
       }
     }

@@ -64,7 +64,7 @@ export function flowInfo(flows: FlowTable, slot: number): Record<string, string 
 export function readFlowRecord(flows: FlowTable, slot: number, shard: number, names: L7Names): FlowRecord {
   const t = flows.table;
   const b = t.u32At(slot);
-  const f = slot * t.f64Stride;
+  const f = t.f64At(slot);
   const u32 = flows.u32;
   const f64 = flows.f64;
   const meta = u32[b + FlowU32.KeyMeta];

@@ -14,7 +14,48 @@ import { HashTableGeometry, hashTableGeometry } from './hash-table.layout';
  * (exact to 2^53).
  */
 
-/** Per-slot f64 fields (index within the slot's Float64 view). */
+/**
+ * Per-slot u32 fields, at the start of the slot. Words 0..15 are the first
+ * cache line: everything a lookup compares plus what every packet needs next.
+ */
+export const enum FlowU32 {
+  State = 0, // EntryState, Atomics (same place in every hash table: SlotU32.State)
+  Next, // next slot in the bucket chain, -1 ends (SlotU32.Next)
+  Hash, // SlotU32.Hash
+  KeyMeta, // ipVersion << 24 | l4Proto << 16 | vlan (12 bits)
+  Ports, // clientPort << 16 | serverPort
+  CliAddr0,
+  CliAddr1,
+  CliAddr2,
+  CliAddr3,
+  SrvAddr0,
+  SrvAddr1,
+  SrvAddr2,
+  SrvAddr3,
+  CliHost, // host-table slot of the client in the same shard (Int32, -1 none)
+  SrvHost,
+  DpiState, // DpiState
+  // second cache line
+  TcpFlags, // client->server flags | server->client flags << 8; bits 16/17: first sequence number seen c2s/s2c
+  C2sNextSeq,
+  S2cNextSeq,
+  L7, // nDPI master << 16 | app protocol id
+  CategoryBreed, // category (16 bits) | breed << 16 | confidence << 24
+  RiskLo, // nDPI risk bitmap, bits 0..31
+  RiskHi, // bits 32..63
+  Score,
+  DpiPackets,
+  Flags, // FlowFlag bits
+  Tunnel, // TunnelKind of the first packet
+  Generation, // bumped each time the slot is reused: flow keys stay unique
+  Reserved28,
+  Reserved29,
+  Reserved30,
+  Reserved31,
+  Count = 32,
+}
+
+/** Per-slot f64 fields, after the u32 block (byte 128 of the slot: the third cache line holds 0..7). */
 export const enum FlowF64 {
   FirstSeen = 0, // seconds since epoch
   LastSeen,
@@ -37,44 +78,11 @@ export const enum FlowF64 {
   PrevPkts,
   PrevTs,
   Reserved19,
-  Count = 20,
-}
-
-/** Per-slot u32 fields, stored after the f64 fields of the same slot. */
-export const enum FlowU32 {
-  State = 0, // EntryState, Atomics (same place in every hash table: SlotU32.State)
-  Next, // next slot in the bucket chain, -1 ends (SlotU32.Next)
-  Hash, // SlotU32.Hash
-  KeyMeta, // ipVersion << 24 | l4Proto << 16 | vlan (12 bits)
-  Ports, // clientPort << 16 | serverPort
-  CliAddr0,
-  CliAddr1,
-  CliAddr2,
-  CliAddr3,
-  SrvAddr0,
-  SrvAddr1,
-  SrvAddr2,
-  SrvAddr3,
-  TcpFlags, // client->server flags | server->client flags << 8; bits 16/17: first sequence number seen c2s/s2c
-  C2sNextSeq,
-  S2cNextSeq,
-  CliHost, // host-table slot of the client in the same shard (Int32, -1 none)
-  SrvHost,
-  DpiState, // DpiState
-  L7, // nDPI master << 16 | app protocol id
-  CategoryBreed, // category (16 bits) | breed << 16 | confidence << 24
-  RiskLo, // nDPI risk bitmap, bits 0..31
-  RiskHi, // bits 32..63
-  Score,
-  DpiPackets,
-  Flags, // FlowFlag bits
-  Tunnel, // TunnelKind of the first packet
-  Generation, // bumped each time the slot is reused: flow keys stay unique
-  Reserved28,
-  Reserved29,
-  Reserved30,
-  Reserved31,
-  Count = 32,
+  Reserved20,
+  Reserved21,
+  Reserved22,
+  Reserved23,
+  Count = 24,
 }
 
 export const enum FlowFlag {
@@ -98,8 +106,8 @@ export const enum DpiState {
 
 export const FLOW_SLOT_F64 = FlowF64.Count;
 export const FLOW_SLOT_U32 = FlowU32.Count;
-/** Bytes per slot: the f64 block then the u32 block. */
-export const FLOW_SLOT_BYTES = FLOW_SLOT_F64 * 8 + FLOW_SLOT_U32 * 4;
+/** Bytes per slot: the u32 block then the f64 block; 320 = 5 cache lines. */
+export const FLOW_SLOT_BYTES = FLOW_SLOT_U32 * 4 + FLOW_SLOT_F64 * 8;
 /** Server name (TLS/QUIC SNI, HTTP Host, DNS query): u8 length then UTF-8 bytes. */
 export const FLOW_NAME_BYTES = 128;
 /** Extra DPI metadata as compact JSON (URL, user agent, JA3, ALPN, ...): u16 length (LE) then UTF-8. */

@@ -8,6 +8,7 @@ import {
   FLOW_INFO_BYTES,
   FLOW_NAME_BYTES,
   FLOW_SLOT_F64,
+  FLOW_SLOT_U32,
   FlowF64,
   FlowFlag,
   flowInfoOffset,
@@ -64,7 +65,7 @@ export class FlowTable implements FlowDpiSink {
     private readonly hosts: HostTable,
   ) {
     const g = flowTableGeometry(HashTable.capacityOf(sab));
-    this.table = new HashTable(sab, g, FLOW_SLOT_F64);
+    this.table = new HashTable(sab, g, FLOW_SLOT_U32);
     this.f64 = this.table.f64;
     this.u32 = this.table.u32;
     this.names = new Uint8Array(sab, flowNamesOffset(g), g.capacity * FLOW_NAME_BYTES);
@@ -101,7 +102,8 @@ export class FlowTable implements FlowDpiSink {
     for (; slot >= 0; slot = t.nextOf(slot)) {
       const b = t.u32At(slot);
       if (u32[b + FlowU32.Hash] !== hash || u32[b + FlowU32.KeyMeta] !== meta) continue;
-      if (Atomics.load(u32, b + FlowU32.State) !== EntryState.Active) continue;
+      // Plain read: only this (inline) thread makes entries active; a stale Idle/Ready is skipped either way.
+      if (u32[b + FlowU32.State] !== EntryState.Active) continue;
       const ports = u32[b + FlowU32.Ports];
       const cp = ports >>> 16;
       const sp = ports & 0xffff;
@@ -135,9 +137,9 @@ export class FlowTable implements FlowDpiSink {
     if (slot < 0) return -1;
     const u32 = this.u32;
     const b = t.u32At(slot);
-    const f = slot * t.f64Stride;
+    const f = t.f64At(slot);
     const generation = (u32[b + FlowU32.Generation] + 1) >>> 0;
-    u32.fill(0, b, b + t.u32Stride - t.u32Base);
+    u32.fill(0, b, b + FLOW_SLOT_U32);
     this.f64.fill(0, f, f + FLOW_SLOT_F64);
     this.names[slot * FLOW_NAME_BYTES] = 0;
     this.info[slot * FLOW_INFO_BYTES] = 0;
@@ -188,7 +190,7 @@ export class FlowTable implements FlowDpiSink {
     const u32 = this.u32;
     const f64 = this.f64;
     const b = t.u32At(slot);
-    const f = slot * t.f64Stride;
+    const f = t.f64At(slot);
     const hosts = this.hosts;
     const cliHost = u32[b + FlowU32.CliHost] | 0;
     const srvHost = u32[b + FlowU32.SrvHost] | 0;
@@ -256,7 +258,7 @@ export class FlowTable implements FlowDpiSink {
   private onDeleteHook: ((slot: number) => void) | undefined;
 
   private readonly isIdle = (slot: number, nowS: number): boolean => {
-    const last = this.f64[slot * this.table.f64Stride + FlowF64.LastSeen];
+    const last = this.f64[this.table.f64At(slot) + FlowF64.LastSeen];
     const closed = (this.u32[this.table.u32At(slot) + FlowU32.Flags] & FlowFlag.Closed) !== 0;
     return last + (closed ? Math.min(this.closedTimeoutS, this.idleTimeoutS) : this.idleTimeoutS) < nowS;
   };
@@ -286,7 +288,7 @@ export class FlowTable implements FlowDpiSink {
     u32[b + FlowU32.DpiState] = state;
     if (!wasKnown && (state === DpiState.Detected || state === DpiState.GivenUp)) {
       // Bytes seen before detection count for the application too.
-      const f = slot * this.table.f64Stride;
+      const f = this.table.f64At(slot);
       const total = this.f64[f + FlowF64.C2sBytes] + this.f64[f + FlowF64.S2cBytes];
       const app = appOf(l7);
       const cliHost = u32[b + FlowU32.CliHost] | 0;

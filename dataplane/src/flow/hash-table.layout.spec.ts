@@ -21,14 +21,14 @@ describe('hash-table layout', () => {
   });
 
   it('pins the geometry: 30 % bucket slack rounded to a power of two, 64-byte aligned slots', () => {
-    expect(hashTableGeometry(1000, 288, 512)).toEqual({
+    expect(hashTableGeometry(1000, 320, 512)).toEqual({
       capacity: 1000,
       bucketCount: 2048,
-      slotBytes: 288,
+      slotBytes: 320,
       bucketsOffset: 384,
       slotsOffset: 8576, // 384 + 2048 * 4 = 8576, already 64-aligned
-      extraOffset: 8576 + 288_000,
-      totalBytes: 8576 + 288_000 + 512_000,
+      extraOffset: 8576 + 320_000,
+      totalBytes: 8576 + 320_000 + 512_000,
     });
     expect(hashTableGeometry(1, 8).bucketCount).toBe(2);
     expect(hashTableGeometry(100, 8).slotsOffset % 64).toBe(0);

@@ -4,8 +4,10 @@
  *
  *   [header: HASH_HEADER_BYTES][buckets: Int32 x bucketCount, 64-byte aligned][slots: slotBytes each][extra: extraBytesPerSlot each]
  *
- * Every slot starts with its f64 block and then its u32 block; the first three
- * u32 words of every slot are SlotU32 (state, chain, hash). Pinned by
+ * Every slot starts with its u32 block and then its f64 block; the first three
+ * u32 words of every slot are SlotU32 (state, chain, hash). Strides are a
+ * multiple of 64 bytes and slots start 64-byte aligned, so the fields a packet
+ * touches sit in known cache lines (the first line: key and chain). Pinned by
  * hash-table.layout.spec.ts.
  */
 

@@ -25,18 +25,18 @@ export class HashTable {
   readonly header: Int32Array;
   readonly counters: Float64Array;
   readonly buckets: Int32Array;
-  /** Slot fields: f64 block at slot * f64Stride, u32 block at slot * u32Stride + u32Base. */
+  /** Slot fields: u32 block at slot * u32Stride, f64 block at slot * f64Stride + f64Base. */
   readonly f64: Float64Array;
   readonly u32: Uint32Array;
   readonly i32: Int32Array;
   readonly f64Stride: number;
   readonly u32Stride: number;
-  readonly u32Base: number;
+  readonly f64Base: number;
 
   constructor(
     readonly sab: SharedArrayBuffer,
     readonly geometry: HashTableGeometry,
-    f64PerSlot: number,
+    u32PerSlot: number,
   ) {
     const g = geometry;
     if (sab.byteLength < g.totalBytes) {
@@ -49,7 +49,8 @@ export class HashTable {
     this.buckets = new Int32Array(sab, g.bucketsOffset, g.bucketCount);
     this.f64Stride = g.slotBytes / 8;
     this.u32Stride = g.slotBytes / 4;
-    this.u32Base = f64PerSlot * 2;
+    if (u32PerSlot % 2 !== 0) throw new RangeError(`the u32 block must keep the f64 block 8-byte aligned, got ${u32PerSlot} words`);
+    this.f64Base = u32PerSlot / 2;
     this.f64 = new Float64Array(sab, g.slotsOffset, g.capacity * this.f64Stride);
     this.u32 = new Uint32Array(sab, g.slotsOffset, g.capacity * this.u32Stride);
     this.i32 = new Int32Array(sab, g.slotsOffset, g.capacity * this.u32Stride);
@@ -71,11 +72,16 @@ export class HashTable {
 
   /** Index of the u32 block of `slot` in `u32`/`i32`. */
   u32At(slot: number): number {
-    return slot * this.u32Stride + this.u32Base;
+    return slot * this.u32Stride;
+  }
+
+  /** Index of the f64 block of `slot` in `f64`. */
+  f64At(slot: number): number {
+    return slot * this.f64Stride + this.f64Base;
   }
 
   stateOf(slot: number): EntryState {
-    return Atomics.load(this.u32, slot * this.u32Stride + this.u32Base + SlotU32.State) as EntryState;
+    return Atomics.load(this.u32, slot * this.u32Stride + SlotU32.State) as EntryState;
   }
 
   /** Entries not free (active, idle or ready_to_be_purged). */
@@ -130,7 +136,7 @@ export class HashTable {
   }
 
   nextOf(slot: number): number {
-    return this.i32[slot * this.u32Stride + this.u32Base + SlotU32.Next];
+    return this.i32[slot * this.u32Stride + SlotU32.Next];
   }
 
   countUnaccounted(bytes: number): void {

@@ -3,7 +3,7 @@ import { HashTable } from '../flow/hash-table';
 import { HashTableGeometry } from '../flow/hash-table.layout';
 import { endpointHash, fmix32 } from '../flow/hash-mix';
 import { formatIp, NetworkList } from './ip-address';
-import { HOST_APP_SLOTS, HOST_SLOT_F64, HostF64, HostFlag, HostU32, hostTableGeometry } from './host-table.layout';
+import { HOST_APP_SLOTS, HOST_SLOT_F64, HOST_SLOT_U32, HostF64, HostFlag, HostU32, hostTableGeometry } from './host-table.layout';
 
 /** Offline view of one host entry of one shard, before merging shards. */
 export interface HostEntry {
@@ -44,7 +44,7 @@ export class HostTable {
     readonly sab: SharedArrayBuffer,
     private readonly localNetworks: NetworkList = new NetworkList([]),
   ) {
-    this.table = new HashTable(sab, hostTableGeometry(HashTable.capacityOf(sab)), HOST_SLOT_F64);
+    this.table = new HashTable(sab, hostTableGeometry(HashTable.capacityOf(sab)), HOST_SLOT_U32);
     this.f64 = this.table.f64;
     this.u32 = this.table.u32;
   }
@@ -80,9 +80,9 @@ export class HostTable {
     if (slot < 0) return -1;
     const b = t.u32At(slot);
     const generation = u32[b + HostU32.Generation] + 1;
-    u32.fill(0, b, b + t.u32Stride - t.u32Base);
+    u32.fill(0, b, b + HOST_SLOT_U32);
     u32[b + HostU32.Generation] = generation;
-    this.f64.fill(0, slot * t.f64Stride, slot * t.f64Stride + HOST_SLOT_F64);
+    this.f64.fill(0, t.f64At(slot), t.f64At(slot) + HOST_SLOT_F64);
     u32[b + HostU32.KeyMeta] = meta;
     u32[b + HostU32.Addr0] = a0;
     u32[b + HostU32.Addr1] = a1;
@@ -98,7 +98,7 @@ export class HostTable {
       }
     }
     u32[b + HostU32.Flags] = flags;
-    const f = slot * t.f64Stride;
+    const f = t.f64At(slot);
     this.f64[f + HostF64.FirstSeen] = tsS;
     this.f64[f + HostF64.LastSeen] = tsS;
     t.publish(slot, hash);
@@ -108,7 +108,7 @@ export class HostTable {
   /** A flow of this shard now references the host (as client or server). */
   attachFlow(slot: number, asClient: boolean): void {
     const b = this.table.u32At(slot);
-    const f = slot * this.table.f64Stride;
+    const f = this.table.f64At(slot);
     if (asClient) {
       this.u32[b + HostU32.ActiveAsClient]++;
       this.f64[f + HostF64.FlowsAsClient]++;
@@ -126,7 +126,7 @@ export class HostTable {
 
   /** Per packet: the host sent `bytes`. */
   addSent(slot: number, bytes: number, tsS: number): void {
-    const f = slot * this.table.f64Stride;
+    const f = this.table.f64At(slot);
     const f64 = this.f64;
     f64[f + HostF64.BytesSent] += bytes;
     f64[f + HostF64.PktsSent]++;
@@ -135,7 +135,7 @@ export class HostTable {
 
   /** Per packet: the host received `bytes`. */
   addRcvd(slot: number, bytes: number, tsS: number): void {
-    const f = slot * this.table.f64Stride;
+    const f = this.table.f64At(slot);
     const f64 = this.f64;
     f64[f + HostF64.BytesRcvd] += bytes;
     f64[f + HostF64.PktsRcvd]++;
@@ -149,7 +149,7 @@ export class HostTable {
    */
   addAppBytes(slot: number, appId: number, bytes: number): void {
     const b = this.table.u32At(slot) + HostU32.AppId0;
-    const f = slot * this.table.f64Stride + HostF64.AppBytes0;
+    const f = this.table.f64At(slot) + HostF64.AppBytes0;
     const tag = appId + 1;
     for (let i = 0; i < HOST_APP_SLOTS; i++) {
       const id = this.u32[b + i];
@@ -159,7 +159,7 @@ export class HostTable {
         return;
       }
     }
-    this.f64[slot * this.table.f64Stride + HostF64.AppOtherBytes] += bytes;
+    this.f64[this.table.f64At(slot) + HostF64.AppOtherBytes] += bytes;
   }
 
   /** Inline purge step; hosts with flows attached never go idle. */
@@ -171,7 +171,7 @@ export class HostTable {
   private readonly isIdle = (slot: number, nowS: number): boolean => {
     const b = this.table.u32At(slot);
     if (this.u32[b + HostU32.ActiveAsClient] !== 0 || this.u32[b + HostU32.ActiveAsServer] !== 0) return false;
-    return this.f64[slot * this.table.f64Stride + HostF64.LastSeen] + this.idleTimeoutS < nowS;
+    return this.f64[this.table.f64At(slot) + HostF64.LastSeen] + this.idleTimeoutS < nowS;
   };
 
   /** Seconds of silence (packet time) before a host without flows goes idle; 0 = never. */
@@ -183,7 +183,7 @@ export class HostTable {
   entry(slot: number): HostEntry {
     const t = this.table;
     const b = t.u32At(slot);
-    const f = slot * t.f64Stride;
+    const f = t.f64At(slot);
     const u32 = this.u32;
     const f64 = this.f64;
     const meta = u32[b + HostU32.KeyMeta];
@@ -219,7 +219,7 @@ export class HostTable {
 
   /** Offline: updates throughput of active hosts from the byte deltas since the last call. */
   updateThroughput(slot: number, nowS: number): void {
-    const f = slot * this.table.f64Stride;
+    const f = this.table.f64At(slot);
     const f64 = this.f64;
     const bytes = f64[f + HostF64.BytesSent] + f64[f + HostF64.BytesRcvd];
     const pkts = f64[f + HostF64.PktsSent] + f64[f + HostF64.PktsRcvd];
