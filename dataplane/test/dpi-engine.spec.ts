@@ -134,6 +134,21 @@ describe('DpiEngine (real nDPI 4.2)', () => {
     expect(e.names.protocolName(f.l7)).toBe('NTP');
   });
 
+  it('gives up on one idle flow with guessing and reuses its state', () => {
+    const e = engine({ hostPatterns: false });
+    const syn = [tcp('10.0.0.1', 40010, '10.0.0.2', 443, SYN, 1, 0)];
+    const sink = new HarnessSink();
+    const flows = run(e, [syn], false);
+    expect(flows[0].state).toBe(DpiState.Pending);
+    expect(e.statesInUse).toBe(1);
+    sink.flows.push(flows[0]);
+    e.giveUp(0, sink);
+    expect(sink.flows[0].state).toBe(DpiState.GivenUp);
+    expect(e.names.protocolName(sink.flows[0].l7)).toBe('TLS');
+    expect(e.statesInUse).toBe(0);
+    e.release(0);
+  });
+
   it('counts flows that find the state pool full and marks them DpiState.None', () => {
     const e = engine({ maxConcurrentFlows: 2, hostPatterns: false });
     const syn = (port: number) => [tcp('10.0.0.1', port, '10.0.0.2', 5555, SYN, 1, 0)];
