@@ -38,6 +38,11 @@ export function l4Number(name: string): number | undefined {
 
 const decoder = new TextDecoder();
 
+/** Seconds rounded to the microsecond (what pcap carries; f64 noise beyond it). */
+export function micros(s: number): number {
+  return Math.round(s * 1e6) / 1e6;
+}
+
 /** Server name stored for a flow ('' if none). Offline. */
 export function flowServerName(flows: FlowTable, slot: number): string {
   const at = slot * FLOW_NAME_BYTES;
@@ -83,9 +88,9 @@ export function readFlowRecord(flows: FlowTable, slot: number, shard: number, na
     server: { ip: formatIp(u32, b + FlowU32.SrvAddr0, ipVersion), port: ports & 0xffff },
     cli2srv: { packets: f64[f + FlowF64.C2sPkts], bytes: f64[f + FlowF64.C2sBytes] },
     srv2cli: { packets: f64[f + FlowF64.S2cPkts], bytes: f64[f + FlowF64.S2cBytes] },
-    first_seen: firstSeen,
-    last_seen: lastSeen,
-    duration: lastSeen - firstSeen,
+    first_seen: micros(firstSeen),
+    last_seen: micros(lastSeen),
+    duration: micros(lastSeen - firstSeen),
     thpt: { bps: f64[f + FlowF64.ThptBps], pps: f64[f + FlowF64.ThptPps] },
     l7: names.protocolName(l7),
     server_name: flowServerName(flows, slot),

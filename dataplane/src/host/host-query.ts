@@ -1,6 +1,6 @@
 import { HostQuery, HostRecord, Page } from '../dataplane.types';
 import { EntryState } from '../flow/entry-state';
-import { L7Names } from '../flow/flow-record';
+import { L7Names, micros } from '../flow/flow-record';
 import { HostEntry, HostTable } from './host-table';
 import { HostU32 } from './host-table.layout';
 import { parseIp } from './ip-address';
@@ -74,8 +74,8 @@ export function toHostRecord(e: HostEntry, names: L7Names): HostRecord {
     thpt: { bps: e.thptBps, pps: e.thptPps },
     num_flows: { as_client: e.activeAsClient, as_server: e.activeAsServer },
     total_flows: { as_client: e.flowsAsClient, as_server: e.flowsAsServer },
-    first_seen: e.firstSeen,
-    last_seen: e.lastSeen,
+    first_seen: micros(e.firstSeen),
+    last_seen: micros(e.lastSeen),
     applications,
   };
 }
