@@ -8,6 +8,7 @@ interface AnalyzeFlags {
   source?: string;
   dpi: boolean;
   flowCapacity?: number;
+  localNetworks?: string[];
 }
 
 /**
@@ -25,6 +26,7 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
     .option('--source <spec>', "capture source instead of a file: 'dpdk:<EAL args>' (port 0, one RX queue per worker)")
     .option('--no-dpi', 'skip nDPI protocol detection')
     .option('--flow-capacity <n>', 'flow slots per worker', positiveInt)
+    .option('--local-networks <cidrs>', 'comma-separated local networks (hosts in them are local)', (v: string) => v.split(',').map((c) => c.trim()).filter(Boolean))
     .action(async (capture: string | undefined, flags: AnalyzeFlags) => {
       const source = sourceSpec(capture, flags);
       const result = await analyzeCapture(source, {
@@ -32,6 +34,7 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
         idleTimeoutS: flags.idleTimeout,
         dpi: flags.dpi,
         flowCapacity: flags.flowCapacity,
+        localNetworks: flags.localNetworks,
       });
       writeFlows(result.flows, flags.format);
       const s = result.stats;

@@ -22,6 +22,7 @@ import { FlowF64 } from './flow/flow-table.layout';
 import { HashHeaderF64 } from './flow/hash-table.layout';
 import { queryFlows } from './flow/flow-query';
 import { HostTable } from './host/host-table';
+import { NetworkList } from './host/ip-address';
 import { getHost, queryHosts } from './host/host-query';
 import { WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
 import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-stats.layout';
@@ -320,6 +321,7 @@ function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'n
   const file = o.source.kind === 'pcap' && (o.source.speed ?? 'max') === 'max' && !o.source.loop;
   const workers = o.workers ?? (o.source.kind === 'dpdk' ? o.source.queues : os.availableParallelism());
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError(`workers must be an integer in [1, 64], got ${workers}`);
+  new NetworkList(o.localNetworks ?? []); // validates every CIDR before any worker starts
   return {
     source: o.source,
     workers,
