@@ -33,11 +33,18 @@ export interface BenchCaptureInfo {
   description: string;
   /** Seconds it took to generate (0 when reused). */
   generatedInS: number;
+  /** {@link BENCH_CAPTURE_VERSION} of the recipe that wrote it. */
+  version: number;
 }
 
 const LARGE_TARGET_PACKETS = 2_500_000;
-/** Inter-packet gaps longer than this (seconds) are shortened: some shared captures span years. */
-const MAX_GAP_S = 60;
+/**
+ * Inter-packet gaps longer than this (seconds) are shortened: some shared captures span years.
+ * 1 s keeps each copy a few minutes long, so the capture is dense like a busy link.
+ */
+const MAX_GAP_S = 1;
+/** Bumped whenever the content recipe changes: a cached file of another version is regenerated. */
+export const BENCH_CAPTURE_VERSION = 2;
 /** 2026-01-05 00:00:00 UTC: start of every benchmark capture. */
 const BENCH_START_S = 1767571200;
 const FLOWS_1M = 1_000_000;
@@ -72,7 +79,8 @@ export function ensureBenchCapture(name: BenchCaptureName, dir: string = benchDa
   const file = path.join(dir, `${name}.pcap`);
   const sidecar = `${file}.json`;
   if (fs.existsSync(file) && fs.existsSync(sidecar)) {
-    return { ...(JSON.parse(fs.readFileSync(sidecar, 'utf8')) as BenchCaptureInfo), path: file, generatedInS: 0 };
+    const cached = JSON.parse(fs.readFileSync(sidecar, 'utf8')) as BenchCaptureInfo;
+    if (cached.version === BENCH_CAPTURE_VERSION) return { ...cached, path: file, generatedInS: 0 };
   }
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
@@ -81,7 +89,7 @@ export function ensureBenchCapture(name: BenchCaptureName, dir: string = benchDa
     const info = name === 'large' ? writeLargeCapture(tmp, sharedCapturesDir()) : writeUdpFlowsCapture(tmp);
     const generatedInS = Number(process.hrtime.bigint() - t0) / 1e9;
     fs.renameSync(tmp, file);
-    const full: BenchCaptureInfo = { name, path: file, generatedInS, ...info };
+    const full: BenchCaptureInfo = { name, path: file, generatedInS, version: BENCH_CAPTURE_VERSION, ...info };
     fs.writeFileSync(sidecar, `${JSON.stringify(full, null, 2)}\n`);
     return full;
   } finally {
@@ -177,7 +185,7 @@ function rewriteEthernetFrame(f: Uint8Array, start: number, end: number, mask: n
 }
 
 /** What a writer reports (the sidecar without name, path and time). */
-export type BenchCaptureContents = Omit<BenchCaptureInfo, 'name' | 'path' | 'generatedInS'>;
+export type BenchCaptureContents = Omit<BenchCaptureInfo, 'name' | 'path' | 'generatedInS' | 'version'>;
 
 /**
  * Writes `large` (see the file comment): as many copies of the Ethernet captures of

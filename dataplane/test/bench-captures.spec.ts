@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureBenchCapture, findRepoRoot, sharedCapturesDir, writeLargeCapture, writeUdpFlowsCapture } from '../bench/bench-captures';
+import { BENCH_CAPTURE_VERSION, ensureBenchCapture, findRepoRoot, sharedCapturesDir, writeLargeCapture, writeUdpFlowsCapture } from '../bench/bench-captures';
 import { END_OF_CAPTURE } from '../src/capture/capture-source';
 import { PacketBurst } from '../src/capture/packet-burst';
 import { PcapFileSource } from '../src/capture/pcap-file-source';
@@ -120,7 +120,7 @@ describe('benchmark captures', () => {
     fs.mkdirSync(cacheDir);
     const file = path.join(cacheDir, '64b-1m-flows.pcap');
     writeUdpFlowsCapture(file, 1000, 2000);
-    fs.writeFileSync(`${file}.json`, JSON.stringify({ name: '64b-1m-flows', packets: 2000, bytes: 128000, description: 'test' }));
+    fs.writeFileSync(`${file}.json`, JSON.stringify({ name: '64b-1m-flows', packets: 2000, bytes: 128000, description: 'test', version: BENCH_CAPTURE_VERSION }));
     const info = ensureBenchCapture('64b-1m-flows', cacheDir);
     expect(info).toMatchObject({ path: file, packets: 2000, generatedInS: 0 });
   });
