@@ -9,6 +9,7 @@ import cookieParser from 'cookie-parser';
 import { AppModule } from './app.module';
 import type { ControlPlaneOptions } from './config/control-plane-options';
 import type { ProbeDataplane } from './dataplane/probe-dataplane';
+import { SettingsService } from './settings/settings.service';
 
 /** A running control plane. */
 export interface ControlPlane {
@@ -16,6 +17,8 @@ export interface ControlPlane {
   /** Base URL, e.g. `http://127.0.0.1:3000`. */
   url: string;
   port: number;
+  /** Local networks in effect: the `local_networks` setting, else the boot config's. */
+  localNetworks(): string[];
   /** Stops HTTP, WebSocket, jobs, Redis and the database (not the dataplanes: their owner stops them). */
   close(): Promise<void>;
 }
@@ -61,5 +64,12 @@ export async function startControlPlane(
   await app.listen(options.http.port, options.http.host ?? '0.0.0.0');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const host = !options.http.host || options.http.host === '0.0.0.0' ? '127.0.0.1' : options.http.host;
-  return { app, url: `http://${host}:${port}`, port, close: () => app.close() };
+  const settings = app.get(SettingsService);
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    port,
+    localNetworks: () => settings.get().local_networks,
+    close: () => app.close(),
+  };
 }

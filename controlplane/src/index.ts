@@ -2,5 +2,17 @@
 export { startControlPlane, createJsonLogger } from './control-plane';
 export type { ControlPlane } from './control-plane';
 export type { ControlPlaneOptions } from './config/control-plane-options';
+export type { LoggerService } from '@nestjs/common';
 export type { ProbeDataplane } from './dataplane/probe-dataplane';
 export * from './api/api-types';
+// Job and service classes, for `app.get(...)` in the appliance's integration tests and tools.
+export { SecondJob } from './jobs/second.job';
+export { MinuteJob } from './jobs/minute.job';
+export { FiveMinuteJob } from './jobs/five-minute.job';
+export { HourlyJob } from './jobs/hourly.job';
+export { DailyJob } from './jobs/daily.job';
+export { JobRunner } from './jobs/job-runner';
+export { LiveService } from './live/live.service';
+export { REDIS_KEYS } from './live/live-state.repository';
+export { RedisService } from './redis/redis.service';
+export { INITIAL_PASSWORD_FILE } from './users/users.service';

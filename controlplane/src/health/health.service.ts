@@ -5,9 +5,10 @@ import { DataplaneRepository } from '../dataplane/dataplane.repository';
 import { RedisService } from '../redis/redis.service';
 
 /**
- * Health for load balancers and systemd watchdogs: `down` when no capture
- * runs or the database is gone, `degraded` when Redis is unreachable (capture
- * and API still work), `ok` otherwise.
+ * Health for load balancers and systemd watchdogs: `down` when the database
+ * is gone, no interface exists or a capture failed (its `error` is set);
+ * `degraded` when Redis is unreachable (capture and API still work); `ok`
+ * otherwise. A capture file that was read to its end is not a failure.
  */
 @Injectable()
 export class HealthService {
@@ -18,10 +19,12 @@ export class HealthService {
   ) {}
 
   check(): HealthResponse {
-    const running = this.dataplane.interfaces().some((i) => i.running);
+    const interfaces = this.dataplane.interfaces();
+    const running = interfaces.some((i) => i.running);
+    const failed = interfaces.length === 0 || interfaces.some((i) => i.error !== undefined);
     const database = this.dataSource.isInitialized;
     const redis = this.redis.up;
-    const status = !running || !database ? 'down' : redis ? 'ok' : 'degraded';
+    const status = failed || !database ? 'down' : redis ? 'ok' : 'degraded';
     return { status, capture: running ? 'running' : 'stopped', redis: redis ? 'up' : 'down', database: database ? 'up' : 'down' };
   }
 }

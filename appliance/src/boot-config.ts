@@ -1,0 +1,196 @@
+import * as fs from 'node:fs';
+import { isIP } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+
+/** Default location of the boot config on the appliance. */
+export const DEFAULT_CONFIG_PATH = '/etc/flowprobe/flowprobe.yaml';
+
+const cidr = z.string().refine(isCidr, { message: 'must be a CIDR such as 192.168.0.0/16 or fd00::/8' });
+
+const pcapSource = z.strictObject({
+  name: z.string().min(1).max(32).optional(),
+  type: z.literal('pcap'),
+  /** Relative paths are resolved against the config file's folder. */
+  path: z.string().min(1),
+  loop: z.boolean().default(false),
+  speed: z.enum(['realtime', 'max']).default('realtime'),
+  shift_to_now: z.boolean().default(false),
+});
+
+const dpdkSource = z.strictObject({
+  name: z.string().min(1).max(32).optional(),
+  type: z.literal('dpdk'),
+  /** EAL arguments, e.g. ['-a', '0000:03:00.0', '-l', '0-3']. */
+  eal: z.array(z.string()).min(1),
+  port: z.number().int().min(0).max(1023),
+  queues: z.number().int().min(1).max(64).default(1),
+  snaplen: z.number().int().min(64).max(16384).default(1600),
+});
+
+/** The boot config file (YAML), snake_case keys. See appliance/etc/flowprobe.yaml. */
+export const bootConfigSchema = z.strictObject({
+  sources: z.array(z.discriminatedUnion('type', [pcapSource, dpdkSource])).min(1),
+  http: z
+    .strictObject({
+      port: z.number().int().min(0).max(65535).default(3000),
+      host: z.string().min(1).default('0.0.0.0'),
+      /** Mark the session cookie Secure (set when a TLS proxy fronts the appliance). */
+      secure_cookie: z.boolean().default(false),
+    })
+    .prefault({}),
+  redis: z
+    .strictObject({
+      url: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }).default('redis://127.0.0.1:6379'),
+      key_prefix: z.string().max(64).default(''),
+      /** Live publication period; the live_interval_ms setting overrides it at run time. */
+      publish_interval_ms: z.number().int().min(250).max(10000).default(1000),
+      /** Hosts in hosts:bandwidth and host:* hashes (top by bytes). */
+      max_hosts: z.number().int().min(1).max(1_000_000).default(10000),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      path: z.string().min(1).default('/var/lib/flowprobe/flowprobe.db'),
+    })
+    .prefault({}),
+  local_networks: z.array(cidr).default([]),
+  capture: z
+    .strictObject({
+      /** Worker threads per pcap source (DPDK sources use their queues). Default: cores. */
+      workers: z.number().int().min(1).max(64).optional(),
+      flow_capacity: z.number().int().min(1024).max(16_777_216).default(262144),
+      host_capacity: z.number().int().min(1024).max(16_777_216).default(65536),
+      /** Flow idle timeout in packet time, s; 0 = never expire (offline analysis of a file). */
+      idle_timeout_s: z.number().int().min(0).max(86400).default(120),
+      host_idle_timeout_s: z.number().int().min(0).max(86400).default(300),
+      dpi: z.boolean().default(true),
+    })
+    .prefault({}),
+  portal: z
+    .strictObject({
+      /** Built Angular portal (index.html inside); not served when the folder is missing. */
+      path: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      session_ttl_hours: z.number().min(0.1).max(24 * 30).default(12),
+      login_attempts_per_minute: z.number().int().min(1).max(1000).default(10),
+    })
+    .prefault({}),
+});
+
+/** A validated boot config, every default filled in, paths absolute. */
+export type BootConfig = z.infer<typeof bootConfigSchema> & {
+  /** FLOWPROBE_ADMIN_PASSWORD, read once here. */
+  admin_password?: string;
+  /** The file it came from, or 'built-in demo'. */
+  origin: string;
+};
+
+/** The config file is unreadable or invalid; `problems` lists every bad key at once. */
+export class BootConfigError extends Error {
+  readonly code = 'FLOWPROBE_BAD_CONFIG';
+
+  constructor(
+    readonly origin: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid config ${origin}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'BootConfigError';
+  }
+}
+
+/** True for `a.b.c.d/n` (n ≤ 32) or `ipv6/n` (n ≤ 128). */
+export function isCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (rest.length > 0 || family === 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function formatPath(p: readonly PropertyKey[]): string {
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(root)';
+}
+
+/**
+ * Validates a parsed config object; relative paths are resolved against
+ * `baseDir`. Throws one {@link BootConfigError} naming every bad key.
+ */
+export function validateBootConfig(raw: unknown, origin: string, baseDir: string, env: NodeJS.ProcessEnv = {}): BootConfig {
+  const result = bootConfigSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown key`).join('\n  - ');
+      }
+      return `${formatPath(issue.path)}: ${issue.message}`;
+    });
+    throw new BootConfigError(origin, problems);
+  }
+  const config = result.data;
+  const resolve = (p: string): string => path.resolve(baseDir, p);
+  for (const source of config.sources) if (source.type === 'pcap') source.path = resolve(source.path);
+  config.database.path = resolve(config.database.path);
+  if (config.portal.path) config.portal.path = resolve(config.portal.path);
+  const names = config.sources.map((s) => sourceName(s));
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new BootConfigError(origin, [`sources: two sources are named "${duplicate}" (set distinct names)`]);
+  const adminPassword = env.FLOWPROBE_ADMIN_PASSWORD;
+  return { ...config, origin, ...(adminPassword ? { admin_password: adminPassword } : {}) };
+}
+
+/** The interface name of a source: its `name`, else the capture file name or `dpdk<port>`. */
+export function sourceName(source: BootConfig['sources'][number]): string {
+  return source.name ?? (source.type === 'pcap' ? path.basename(source.path) : `dpdk${source.port}`);
+}
+
+/** Reads, parses and validates a YAML boot config file (the only place config is read). */
+export function loadBootConfig(file: string, env: NodeJS.ProcessEnv = process.env): BootConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new BootConfigError(file, [`cannot read: ${(err as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    const detail = err instanceof YAMLParseError ? err.message : String(err);
+    throw new BootConfigError(file, [`not valid YAML: ${detail}`]);
+  }
+  return validateBootConfig(raw, file, path.dirname(path.resolve(file)), env);
+}
+
+/**
+ * The config `flowprobe run` uses without `--config` (and `make run`): the
+ * demo capture replayed in a loop at real-time pace with timestamps shifted
+ * to now, data under `$XDG_STATE_HOME/flowprobe` (or ~/.local/state/flowprobe),
+ * the portal from this checkout when it is built.
+ */
+export function demoBootConfig(
+  capturePath: string,
+  localNetworks: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): BootConfig {
+  const stateDir = path.join(env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'flowprobe');
+  return validateBootConfig(
+    {
+      sources: [{ name: 'demo', type: 'pcap', path: capturePath, loop: true, speed: 'realtime', shift_to_now: true }],
+      http: { port: env.FLOWPROBE_HTTP_PORT ? Number(env.FLOWPROBE_HTTP_PORT) : 3000 },
+      ...(env.REDIS_URL ? { redis: { url: env.REDIS_URL } } : {}),
+      database: { path: path.join(stateDir, 'demo.db') },
+      local_networks: localNetworks,
+      // Replayed traffic: two workers are plenty and leave cores to the API.
+      capture: { workers: 2 },
+      portal: { path: path.resolve(__dirname, '..', '..', 'portal', 'dist', 'portal', 'browser') },
+    },
+    'built-in demo',
+    process.cwd(),
+    env,
+  );
+}

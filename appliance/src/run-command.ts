@@ -1,0 +1,158 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import {
+  createJsonLogger,
+  startControlPlane,
+  type ControlPlane,
+  type ControlPlaneOptions,
+  type LoggerService,
+  type ProbeDataplane,
+} from '@flowprobe/controlplane';
+import { Dataplane, type DataplaneOptions, type SourceSpec } from '@flowprobe/dataplane';
+import { BootConfig, demoBootConfig, loadBootConfig, sourceName } from './boot-config';
+import { ensureDemoCapture } from './demo/demo-capture';
+import { DEMO_LOCAL_NETWORKS } from './demo/demo-clients';
+
+/** A running appliance: capture + control plane in this process. */
+export interface Appliance {
+  config: BootConfig;
+  dataplanes: Dataplane[];
+  controlPlane: ControlPlane;
+  /** Stops the API first (no request sees a stopped capture), then the capture workers. */
+  stop(): Promise<void>;
+}
+
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function toSourceSpec(source: BootConfig['sources'][number]): SourceSpec {
+  if (source.type === 'pcap') {
+    return { kind: 'pcap', path: source.path, loop: source.loop, speed: source.speed, shiftToNow: source.shift_to_now };
+  }
+  return { kind: 'dpdk', eal: source.eal, port: source.port, queues: source.queues, snaplen: source.snaplen };
+}
+
+/** Control-plane options from a validated boot config. */
+export function controlPlaneOptions(config: BootConfig, overrides: Partial<ControlPlaneOptions> = {}): ControlPlaneOptions {
+  return {
+    http: { port: config.http.port, host: config.http.host },
+    redis: { url: config.redis.url, keyPrefix: config.redis.key_prefix },
+    database: { path: config.database.path },
+    liveIntervalMs: config.redis.publish_interval_ms,
+    redisMaxHosts: config.redis.max_hosts,
+    localNetworks: config.local_networks,
+    portalDir: config.portal.path,
+    auth: {
+      initialAdminPassword: config.admin_password,
+      sessionTtlHours: config.auth.session_ttl_hours,
+      loginAttemptsPerMinute: config.auth.login_attempts_per_minute,
+      secureCookie: config.http.secure_cookie,
+    },
+    sources: config.sources.map((s) => ({
+      name: sourceName(s),
+      kind: s.type,
+      description: s.type === 'pcap' ? `pcap ${s.path}${s.loop ? ' (loop)' : ''}, ${s.speed}` : `dpdk port ${s.port}, ${s.queues} queue(s)`,
+    })),
+    version: version(),
+    ...overrides,
+  };
+}
+
+/**
+ * Starts the appliance as DESIGN.md describes: the NestJS control plane (it
+ * opens SQLite, so the `local_networks` setting can override the boot
+ * config), then one Dataplane per source, whose worker threads capture while
+ * the main thread serves the API and runs the jobs.
+ */
+export async function startAppliance(
+  config: BootConfig,
+  overrides: Partial<ControlPlaneOptions> = {},
+  logger: LoggerService | false = createJsonLogger(),
+): Promise<Appliance> {
+  // Filled below: the control plane reads this array, so interfaces appear as their capture starts.
+  const dataplanes: Dataplane[] = [];
+  const controlPlane = await startControlPlane(controlPlaneOptions(config, overrides), dataplanes as ProbeDataplane[], logger);
+  const localNetworks = controlPlane.localNetworks();
+  try {
+    for (const source of config.sources) {
+      const options: DataplaneOptions = {
+        name: sourceName(source),
+        source: toSourceSpec(source),
+        workers: source.type === 'pcap' ? config.capture.workers : source.queues,
+        flowCapacity: config.capture.flow_capacity,
+        hostCapacity: config.capture.host_capacity,
+        idleTimeoutS: config.capture.idle_timeout_s,
+        hostIdleTimeoutS: config.capture.host_idle_timeout_s,
+        localNetworks,
+        dpi: config.capture.dpi,
+      };
+      dataplanes.push(await Dataplane.start(options));
+    }
+  } catch (err) {
+    await controlPlane.close();
+    await Promise.all(dataplanes.map((dp) => dp.stop()));
+    throw err;
+  }
+  return {
+    config,
+    dataplanes,
+    controlPlane,
+    async stop() {
+      await controlPlane.close();
+      await Promise.all(dataplanes.map((dp) => dp.stop()));
+    },
+  };
+}
+
+/** The boot config `flowprobe run` uses: `--config FILE`, else the built-in demo (generated on first use). */
+export function resolveRunConfig(configFile: string | undefined, env: NodeJS.ProcessEnv = process.env): BootConfig {
+  if (configFile) return loadBootConfig(configFile, env);
+  return demoBootConfig(ensureDemoCapture(), DEMO_LOCAL_NETWORKS, env);
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const handler = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      resolve(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}
+
+/**
+ * Registers `flowprobe run [--config FILE]`: capture + API + jobs in this
+ * process until SIGINT/SIGTERM. A bad config exits 2 with every bad key listed.
+ */
+export function registerRunCommand(program: Command, setExitCode: (code: number) => void = () => undefined): void {
+  program
+    .command('run')
+    .description('run the appliance: capture on the configured sources and serve the API, portal and live state')
+    .option('-c, --config <file>', 'boot config YAML (default: the built-in demo replaying generated traffic)')
+    .action(async (opts: { config?: string }) => {
+      const log = createJsonLogger();
+      let config: BootConfig;
+      try {
+        config = resolveRunConfig(opts.config);
+      } catch (err) {
+        process.stderr.write(`flowprobe: ${(err as Error).message}\n`);
+        setExitCode(2);
+        return;
+      }
+      const appliance = await startAppliance(config);
+      log.log(
+        `flowprobe ${version()} running (${config.origin}): ${appliance.dataplanes.map((d) => d.name).join(', ')}; API ${appliance.controlPlane.url}/api/v1, docs ${appliance.controlPlane.url}/api/docs`,
+        'Appliance',
+      );
+      const signal = await untilSignal();
+      log.log(`${signal}: stopping`, 'Appliance');
+      await appliance.stop();
+      setExitCode(0);
+    });
+}
