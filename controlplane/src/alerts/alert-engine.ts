@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { BlockList, isIPv6 } from 'node:net';
+import type { FlowRecord, InterfaceStats } from '@flowprobe/dataplane';
+import { AlertEntityType, AlertEventV1, severityFromScore } from '../siem/formats/alert-event';
+import { FLOWPROBE_VERSION } from '../siem/formats/test-alert';
+import { allChecks, CheckSet } from './checks/all-checks';
+import { CheckFinding, CheckSettings, FlowCheckContext, flowLabel, HostWindow } from './checks/check.types';
+import { HostActivity } from './checks/host-activity';
+
+/** An alert as the engine emits it, with the interface it belongs to. */
+export interface EmittedAlert {
+  event: AlertEventV1;
+  ifid: number;
+}
+
+export interface AlertEngineOptions {
+  hostname: string;
+  /** Interface name by id (observer.interface). */
+  interfaceName(ifid: number): string;
+  /** Current check settings (`settings.checks`), read at every evaluation. */
+  checkSettings(): Record<string, CheckSettings>;
+  /** Current local networks (CIDRs). */
+  localNetworks(): string[];
+  /** Receives every new, released and one-shot alert. */
+  emit(alerts: EmittedAlert[]): void;
+  version?: string;
+}
+
+interface Engaged {
+  event: AlertEventV1;
+  ifid: number;
+  kind: 'host' | 'interface';
+}
+
+/** Flows remembered as already alerted for a check (one-shot per flow and check); bounded. */
+const MAX_ALERTED_FLOWS = 1_000_000;
+
+/**
+ * The alert engine, framework-free: runs flow checks (at flow end and on
+ * active flows), host checks (per window) and interface checks (per period),
+ * keeps engaged alerts while a condition holds and releases them when it no
+ * longer does, and emits every alert once per lifecycle event.
+ */
+export class AlertEngine {
+  readonly checks: CheckSet = allChecks();
+  private readonly engaged = new Map<string, Engaged>();
+  private readonly alertedFlows = new Map<string, Set<string>>();
+  private readonly activity: HostActivity;
+  private readonly ifacePrev = new Map<number, { packets: number; drops: number; tsS: number; lastPacketTsS: number }>();
+  private localCidrs = '';
+  private local = new BlockList();
+
+  constructor(
+    private readonly opts: AlertEngineOptions,
+    nowS = Date.now() / 1000,
+  ) {
+    this.activity = new HostActivity(nowS);
+  }
+
+  private settingsFor(id: string, defaults: CheckSettings): CheckSettings {
+    return { ...defaults, ...this.opts.checkSettings()[id] };
+  }
+
+  private context(): FlowCheckContext {
+    const nets = this.opts.localNetworks();
+    const sig = nets.join(',');
+    if (sig !== this.localCidrs) {
+      this.local = new BlockList();
+      for (const cidr of nets) {
+        const [addr, bits] = cidr.split('/');
+        const v6 = isIPv6(addr);
+        this.local.addSubnet(addr, Number(bits ?? (v6 ? 128 : 32)), v6 ? 'ipv6' : 'ipv4');
+      }
+      this.localCidrs = sig;
+    }
+    return { isLocal: (ip) => this.local.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4'), hasLocalNetworks: nets.length > 0 };
+  }
+
+  private build(f: CheckFinding, type: AlertEntityType, value: string, host: string, ifid: number, timeS: number, flow?: FlowRecord): AlertEventV1 {
+    const score = Math.max(0, Math.round(f.score));
+    return {
+      schema: 'flowprobe.alert.v1',
+      id: randomUUID(),
+      status: 'triggered',
+      time: new Date(timeS * 1000).toISOString(),
+      end_time: null,
+      severity: severityFromScore(score),
+      score,
+      check: f.check,
+      title: f.title,
+      description: f.description,
+      entity: { type, value },
+      host,
+      observer: { hostname: this.opts.hostname, interface: this.opts.interfaceName(ifid), product: 'flowprobe', version: this.opts.version ?? FLOWPROBE_VERSION },
+      ...(flow
+        ? {
+            flow: {
+              key: flow.key, l4: flow.l4, l7: flow.l7, vlan: flow.vlan, client: flow.client, server: flow.server, server_name: flow.server_name,
+              cli2srv: flow.cli2srv, srv2cli: flow.srv2cli, risks: flow.risks, first_seen: flow.first_seen, last_seen: flow.last_seen,
+            },
+          }
+        : {}),
+      details: f.details,
+    };
+  }
+
+  /**
+   * Runs the flow checks on flows. `ended` flows are final (unidirectional is
+   * only judged then) and forgotten afterwards; active flows may alert early
+   * (risk at detection, long-lived, elephant) and each check fires once per flow.
+   * Returns the flow score (sum of the flow's alert scores) per flow key.
+   */
+  checkFlows(flows: (FlowRecord & { ifid?: number })[], ended: boolean, nowS = Date.now() / 1000): EmittedAlert[] {
+    const ctx = this.context();
+    const out: EmittedAlert[] = [];
+    const checks = this.checks.flow.map((c) => ({ c, s: this.settingsFor(c.id, c.defaults) })).filter((x) => x.s.enabled);
+    for (const flow of flows) {
+      const ifid = flow.ifid ?? 0;
+      const key = `${ifid}/${flow.key}`;
+      const done = this.alertedFlows.get(key);
+      let score = 0;
+      for (const { c, s } of checks) {
+        const f = c.evaluate(flow, s, ctx, ended);
+        if (!f) continue;
+        score += f.score;
+        if (done?.has(c.id)) continue;
+        const event = this.build(f, 'flow', flowLabel(flow), flow.client.ip, ifid, flow.first_seen || nowS, flow);
+        event.end_time = ended ? new Date((flow.last_seen || nowS) * 1000).toISOString() : null;
+        out.push({ event, ifid });
+        if (!ended) {
+          const set = done ?? new Set<string>();
+          set.add(c.id);
+          if (!done && this.alertedFlows.size < MAX_ALERTED_FLOWS) this.alertedFlows.set(key, set);
+        }
+      }
+      if (ended) this.alertedFlows.delete(key);
+      this.activity.observe(flow, score);
+    }
+    if (out.length) this.opts.emit(out);
+    return out;
+  }
+
+  /** Closes the host window and runs the host checks: engages, keeps or releases host alerts. */
+  checkHosts(nowS = Date.now() / 1000, ifid = 0): EmittedAlert[] {
+    const windows = this.activity.roll(nowS);
+    const checks = this.checks.host.map((c) => ({ c, s: this.settingsFor(c.id, c.defaults) })).filter((x) => x.s.enabled);
+    const holding = new Set<string>();
+    const out: EmittedAlert[] = [];
+    for (const h of windows) {
+      for (const { c, s } of checks) {
+        const f = c.evaluate(h, s);
+        if (f) out.push(...this.engage('host', hostValue(h), h.ip, ifid, f, nowS, holding));
+      }
+    }
+    out.push(...this.releaseMissing('host', holding, nowS));
+    if (out.length) this.opts.emit(out);
+    return out;
+  }
+
+  /** Runs the interface checks on the current interface counters. */
+  checkInterfaces(stats: InterfaceStats[], nowS = Date.now() / 1000): EmittedAlert[] {
+    const checks = this.checks.iface.map((c) => ({ c, s: this.settingsFor(c.id, c.defaults) })).filter((x) => x.s.enabled);
+    const holding = new Set<string>();
+    const out: EmittedAlert[] = [];
+    for (const st of stats) {
+      const prev = this.ifacePrev.get(st.id);
+      const packets = prev ? Math.max(0, st.packets - prev.packets) : 0;
+      const drops = prev ? Math.max(0, st.drops - prev.drops) : 0;
+      const lastPacketTsS = !prev || packets > 0 ? nowS : prev.lastPacketTsS;
+      this.ifacePrev.set(st.id, { packets: st.packets, drops: st.drops, tsS: nowS, lastPacketTsS });
+      if (!prev) continue;
+      const delta = { stats: st, packets, drops, intervalS: nowS - prev.tsS, silentS: nowS - lastPacketTsS };
+      for (const { c, s } of checks) {
+        const f = c.evaluate(delta, s);
+        if (f) out.push(...this.engage('interface', st.name, '', st.id, f, nowS, holding));
+      }
+    }
+    out.push(...this.releaseMissing('interface', holding, nowS));
+    if (out.length) this.opts.emit(out);
+    return out;
+  }
+
+  private engage(kind: 'host' | 'interface', value: string, host: string, ifid: number, f: CheckFinding, nowS: number, holding: Set<string>): EmittedAlert[] {
+    const key = `${kind}|${ifid}|${value}|${f.check}`;
+    holding.add(key);
+    const cur = this.engaged.get(key);
+    if (cur) {
+      // Still holding: refresh the numbers, no new message.
+      cur.event.score = Math.max(0, Math.round(f.score));
+      cur.event.severity = severityFromScore(cur.event.score);
+      cur.event.description = f.description;
+      cur.event.details = f.details;
+      return [];
+    }
+    const event = this.build(f, kind, value, host, ifid, nowS);
+    event.status = 'engaged';
+    this.engaged.set(key, { event, ifid, kind });
+    return [{ event: { ...event }, ifid }];
+  }
+
+  private releaseMissing(kind: 'host' | 'interface', holding: Set<string>, nowS: number): EmittedAlert[] {
+    const out: EmittedAlert[] = [];
+    for (const [key, e] of this.engaged) {
+      if (e.kind !== kind || holding.has(key)) continue;
+      this.engaged.delete(key);
+      out.push({ event: { ...e.event, status: 'released', end_time: new Date(nowS * 1000).toISOString() }, ifid: e.ifid });
+    }
+    return out;
+  }
+
+  /** Engaged alerts (copies), newest first. */
+  engagedAlerts(): EmittedAlert[] {
+    return [...this.engaged.values()].map((e) => ({ event: { ...e.event }, ifid: e.ifid })).sort((a, b) => b.event.time.localeCompare(a.event.time));
+  }
+
+  /** Removes an engaged alert without releasing it (DELETE on an engaged alert); it re-engages if the condition still holds. */
+  dropEngaged(id: string): boolean {
+    for (const [key, e] of this.engaged) {
+      if (e.event.id === id) {
+        this.engaged.delete(key);
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+function hostValue(h: HostWindow): string {
+  return h.vlan ? `${h.ip}@${h.vlan}` : h.ip;
+}
