@@ -206,6 +206,18 @@ describe('DpiEngine (real nDPI 4.2)', () => {
     expect(name(false)).toBe('Unknown');
   });
 
+  it('detects SNMPv3 traps nDPI 4.2 rejects with the payload rules', () => {
+    // BER SEQUENCE (2-byte long form), INTEGER version 3, then a v3 header; padded to 250 bytes as in snmp.pcap.
+    const trap = new Uint8Array(250);
+    trap.set([0x30, 0x81, 0xf7, 0x02, 0x01, 0x03, 0x30, 0x0d, 0x02, 0x01, 0x20, 0x02, 0x02, 0x05, 0xdc, 0x04]);
+    const name = (payloadRules: boolean) => {
+      const e = engine({ payloadRules, hostPatterns: false });
+      return e.names.protocolName(run(e, [[udp('10.0.0.1', 54318, '10.0.0.2', 162, trap)]])[0].l7);
+    };
+    expect(name(true)).toBe('SNMP');
+    expect(name(false)).not.toBe('SNMP');
+  });
+
   it('drops an application nDPI 4.2 took from the server address alone, as current nDPI', () => {
     // 17.0.0.0/8 is Apple in nDPI's lists; the Host header names another site.
     const req = text('GET / HTTP/1.1\r\nHost: www.example.org\r\n\r\n');

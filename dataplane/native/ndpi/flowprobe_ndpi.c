@@ -173,9 +173,18 @@ static uint16_t dns_lookup(fp_ndpi *e, uint8_t ver, const uint32_t *addr) {
   return 0;
 }
 
-/* Payload rules for protocols nDPI 4.2 misses but current nDPI detects. Returns a protocol id or 0. */
+/* Payload rules for protocols nDPI 4.2 misses but current nDPI detects. `pl` is the UDP payload
+ * (the UDP header is the 8 bytes before it). Returns a protocol id or 0. */
 static uint16_t payload_rule(const uint8_t *pl, uint32_t n, uint8_t l4) {
   if (l4 != IPPROTO_UDP || !pl) return 0;
+  /* SNMP v1/v2c/v3 on 161/162 (requests, traps, long messages 4.2's dissector rejects):
+   * BER SEQUENCE (short or 1-2 byte long length) then INTEGER version 0, 1 or 3. */
+  uint16_t sport = (uint16_t)(pl[-8] << 8 | pl[-7]), dport = (uint16_t)(pl[-6] << 8 | pl[-5]);
+  if ((sport == 161 || sport == 162 || dport == 161 || dport == 162) && n >= 8 && pl[0] == 0x30) {
+    uint32_t v = pl[1] < 0x80 ? 2 : pl[1] == 0x81 ? 3 : pl[1] == 0x82 ? 4 : 0;
+    if (v && n > v + 3 && pl[v] == 0x02 && pl[v + 1] == 0x01 && (pl[v + 2] == 0 || pl[v + 2] == 1 || pl[v + 2] == 3))
+      return NDPI_PROTOCOL_SNMP;
+  }
   /* Gnutella UDP "GND" (semi-reliable UDP layer of gtk-gnutella/LimeWire): "GND", flags,
    * u16 sequence, part number, part count with 1 <= part <= count. */
   if (n >= 8 && pl[0] == 'G' && pl[1] == 'N' && pl[2] == 'D' && pl[6] >= 1 && pl[7] >= 1 && pl[6] <= pl[7])

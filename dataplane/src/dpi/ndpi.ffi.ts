@@ -115,30 +115,30 @@ export function loadNdpiShim(): NdpiShim {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const koffi = require('koffi') as typeof import('koffi');
   const lib = koffi.load(file);
-  koffi.opaque('fp_ndpi');
+  // The engine is an opaque `void *` (a named koffi type would clash when jest reloads this module).
   // Typed arrays are passed as pointers to their memory, which C reads/fills in place: no copy.
   shim = {
     fp_ndpi_create: lib.func(
-      'fp_ndpi *fp_ndpi_create(uint32_t max_states, uint32_t packet_limit, uint32_t options, uint32_t dns_cache_entries, const char *protos_path)',
+      'void *fp_ndpi_create(uint32_t max_states, uint32_t packet_limit, uint32_t options, uint32_t dns_cache_entries, const char *protos_path)',
     ),
-    fp_ndpi_destroy: lib.func('void fp_ndpi_destroy(fp_ndpi *e)'),
+    fp_ndpi_destroy: lib.func('void fp_ndpi_destroy(void *e)'),
     fp_ndpi_flow_struct_size: lib.func('uint32_t fp_ndpi_flow_struct_size(void)'),
     fp_ndpi_api_version: lib.func('uint32_t fp_ndpi_api_version(void)'),
     fp_ndpi_process: lib.func(
-      'int32_t fp_ndpi_process(fp_ndpi *e, const uint8_t *data, uint32_t data_len, uint32_t n, const int32_t *state_idx, const uint32_t *l3_off, const uint32_t *l3_len, const double *ts_ms, const uint8_t *flags, uint32_t *out, uint8_t *text)',
+      'int32_t fp_ndpi_process(void *e, const uint8_t *data, uint32_t data_len, uint32_t n, const int32_t *state_idx, const uint32_t *l3_off, const uint32_t *l3_len, const double *ts_ms, const uint8_t *flags, uint32_t *out, uint8_t *text)',
     ),
-    fp_ndpi_giveup: lib.func('int32_t fp_ndpi_giveup(fp_ndpi *e, uint32_t n, const int32_t *state_idx, uint32_t *out, uint8_t *text)'),
-    fp_ndpi_release: lib.func('void fp_ndpi_release(fp_ndpi *e, int32_t state_idx)'),
-    fp_ndpi_protocol_name: lib.func('int32_t fp_ndpi_protocol_name(fp_ndpi *e, uint32_t l7, uint8_t *buf, uint32_t buf_len)'),
-    fp_ndpi_category_name: lib.func('const char *fp_ndpi_category_name(fp_ndpi *e, uint32_t category)'),
-    fp_ndpi_breed_name: lib.func('const char *fp_ndpi_breed_name(fp_ndpi *e, uint32_t breed)'),
+    fp_ndpi_giveup: lib.func('int32_t fp_ndpi_giveup(void *e, uint32_t n, const int32_t *state_idx, uint32_t *out, uint8_t *text)'),
+    fp_ndpi_release: lib.func('void fp_ndpi_release(void *e, int32_t state_idx)'),
+    fp_ndpi_protocol_name: lib.func('int32_t fp_ndpi_protocol_name(void *e, uint32_t l7, uint8_t *buf, uint32_t buf_len)'),
+    fp_ndpi_category_name: lib.func('const char *fp_ndpi_category_name(void *e, uint32_t category)'),
+    fp_ndpi_breed_name: lib.func('const char *fp_ndpi_breed_name(void *e, uint32_t breed)'),
     fp_ndpi_confidence_name: lib.func('const char *fp_ndpi_confidence_name(uint32_t confidence)'),
     fp_ndpi_risk_name: lib.func('const char *fp_ndpi_risk_name(uint32_t risk_bit)'),
-    fp_ndpi_num_protocols: lib.func('uint32_t fp_ndpi_num_protocols(fp_ndpi *e)'),
-    fp_ndpi_protocol_id: lib.func('int32_t fp_ndpi_protocol_id(fp_ndpi *e, const char *name)'),
-    fp_ndpi_protocol_category: lib.func('uint32_t fp_ndpi_protocol_category(fp_ndpi *e, uint32_t l7)'),
-    fp_ndpi_protocol_breed: lib.func('uint32_t fp_ndpi_protocol_breed(fp_ndpi *e, uint32_t proto)'),
-    fp_ndpi_stats: lib.func('void fp_ndpi_stats(fp_ndpi *e, double *out)'),
+    fp_ndpi_num_protocols: lib.func('uint32_t fp_ndpi_num_protocols(void *e)'),
+    fp_ndpi_protocol_id: lib.func('int32_t fp_ndpi_protocol_id(void *e, const char *name)'),
+    fp_ndpi_protocol_category: lib.func('uint32_t fp_ndpi_protocol_category(void *e, uint32_t l7)'),
+    fp_ndpi_protocol_breed: lib.func('uint32_t fp_ndpi_protocol_breed(void *e, uint32_t proto)'),
+    fp_ndpi_stats: lib.func('void fp_ndpi_stats(void *e, double *out)'),
   };
   return shim;
 }
