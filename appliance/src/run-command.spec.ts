@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeCapture, type AnalyzeResult } from '@flowprobe/dataplane';
 import {
+  DailyJob,
   FiveMinuteJob,
+  HourlyJob,
   LiveService,
   MinuteJob,
   REDIS_KEYS,
@@ -181,6 +183,16 @@ describe('flowprobe run on a shared capture (real dataplane, Redis, SQLite)', ()
     const hostTs = (await admin.get(`/api/v1/timeseries?metric=host:traffic&entity=${top.ip}&from=${nowS - 900}&to=${nowS}`)).body as TimeseriesResponse;
     expect(hostTs.points).toHaveLength(1);
     expect(hostTs.points[0].bytes_sent + hostTs.points[0].bytes_rcvd).toBe(top.bytes.total);
+
+    // Hourly and daily rollups (and retention) on the same rows.
+    await appliance.controlPlane.app.get(HourlyJob).rollupAndRetain(nowS);
+    await appliance.controlPlane.app.get(DailyJob).rollupDay(nowS);
+    const week = (await admin.get(`/api/v1/timeseries?metric=interface:traffic&entity=0&from=${nowS - 3 * 86400}&to=${nowS}`)).body as TimeseriesResponse;
+    expect(week.step).toBe(3600);
+    expect(week.points.reduce((sum, p) => sum + p.bytes, 0)).toBe(expected.stats.bytes);
+    const year = (await admin.get(`/api/v1/timeseries?metric=interface:traffic&entity=0&from=${nowS - 300 * 86400}&to=${nowS}`)).body as TimeseriesResponse;
+    expect(year.step).toBe(86400);
+    expect(year.points.reduce((sum, p) => sum + p.bytes, 0)).toBe(expected.stats.bytes);
   });
 
   it('keeps settings in SQLite and validates them', async () => {

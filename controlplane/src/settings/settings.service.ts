@@ -6,7 +6,7 @@ import { SettingsRepository } from './settings.repository';
 
 type CheckSettings = Settings['checks'][string];
 
-/** Default retention (days), after ntopng's defaults: minute data 1 day... daily 1 year. */
+/** Default retention, days: minute points 3 days, 5-minute host points 2 weeks, hourly 90 days, daily 2 years, past alerts 90 days. */
 export const DEFAULT_RETENTION = { minute_days: 3, five_minute_days: 14, hourly_days: 90, daily_days: 730, alerts_days: 90 };
 
 /**

@@ -100,8 +100,8 @@ export class TimeseriesRepository {
 
   /** Deletes rows older than `beforeT`; returns how many. */
   async deleteBefore(table: TimeseriesTable, beforeT: number): Promise<number> {
-    const rows = (await this.dataSource.query(`DELETE FROM ${table} WHERE t < ? RETURNING t`, [beforeT])) as unknown[];
-    return rows.length;
+    const result = await this.dataSource.createQueryBuilder().delete().from(table).where('t < :beforeT', { beforeT }).execute();
+    return result.affected ?? 0;
   }
 
   interfacePoints(table: InterfaceTable, ifid: number, fromT: number, toT: number): Promise<InterfacePoint[]> {
