@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { DatabaseExtension } from './database/data-source';
+import { ALERTS_DATABASE, AlertsModule } from './alerts/alerts.module';
 
 /**
  * Registration point for feature modules built beside the core (alerts, SIEM).
@@ -7,7 +8,7 @@ import type { DatabaseExtension } from './database/data-source';
  * timestamped migrations to {@link FEATURE_DATABASE}; the core wires both into
  * the single AppModule and the single SQLite database.
  */
-export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [];
+export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [AlertsModule];
 
 /** Entities and migrations of the feature modules. */
-export const FEATURE_DATABASE: DatabaseExtension[] = [];
+export const FEATURE_DATABASE: DatabaseExtension[] = [ALERTS_DATABASE];

@@ -45,7 +45,9 @@ export class AlertEngine {
   readonly checks: CheckSet = allChecks();
   private readonly engaged = new Map<string, Engaged>();
   private readonly alertedFlows = new Map<string, Set<string>>();
-  private readonly activity: HostActivity;
+  /** Host behaviour windows, one per interface (a host on two interfaces is two entities, as in ntopng). */
+  private readonly activities = new Map<number, HostActivity>();
+  private readonly windowStartS: number;
   private readonly ifacePrev = new Map<number, { packets: number; drops: number; tsS: number; lastPacketTsS: number }>();
   private localCidrs = '';
   private local = new BlockList();
@@ -54,7 +56,16 @@ export class AlertEngine {
     private readonly opts: AlertEngineOptions,
     nowS = Date.now() / 1000,
   ) {
-    this.activity = new HostActivity(nowS);
+    this.windowStartS = nowS;
+  }
+
+  private activity(ifid: number): HostActivity {
+    let a = this.activities.get(ifid);
+    if (!a) {
+      a = new HostActivity(this.windowStartS);
+      this.activities.set(ifid, a);
+    }
+    return a;
   }
 
   private settingsFor(id: string, defaults: CheckSettings): CheckSettings {
@@ -134,22 +145,23 @@ export class AlertEngine {
         }
       }
       if (ended) this.alertedFlows.delete(key);
-      this.activity.observe(flow, score);
+      this.activity(ifid).observe(flow, score);
     }
     if (out.length) this.opts.emit(out);
     return out;
   }
 
-  /** Closes the host window and runs the host checks: engages, keeps or releases host alerts. */
-  checkHosts(nowS = Date.now() / 1000, ifid = 0): EmittedAlert[] {
-    const windows = this.activity.roll(nowS);
+  /** Closes the host windows and runs the host checks: engages, keeps or releases host alerts. */
+  checkHosts(nowS = Date.now() / 1000): EmittedAlert[] {
     const checks = this.checks.host.map((c) => ({ c, s: this.settingsFor(c.id, c.defaults) })).filter((x) => x.s.enabled);
     const holding = new Set<string>();
     const out: EmittedAlert[] = [];
-    for (const h of windows) {
-      for (const { c, s } of checks) {
-        const f = c.evaluate(h, s);
-        if (f) out.push(...this.engage('host', hostValue(h), h.ip, ifid, f, nowS, holding));
+    for (const [ifid, activity] of this.activities) {
+      for (const h of activity.roll(nowS)) {
+        for (const { c, s } of checks) {
+          const f = c.evaluate(h, s);
+          if (f) out.push(...this.engage('host', hostValue(h), h.ip, ifid, f, nowS, holding));
+        }
       }
     }
     out.push(...this.releaseMissing('host', holding, nowS));

@@ -1,0 +1,93 @@
+import type { FlowRecord, InterfaceStats } from '@flowprobe/dataplane';
+import { AlertEngine, EmittedAlert } from './alert-engine';
+import { CheckSettings } from './checks/check.types';
+
+function flow(over: Partial<FlowRecord> = {}): FlowRecord {
+  return {
+    key: '0:1:1', l4: 'TCP', vlan: 0, client: { ip: '10.0.0.1', port: 40000 }, server: { ip: '10.0.0.2', port: 80 },
+    cli2srv: { packets: 5, bytes: 500 }, srv2cli: { packets: 5, bytes: 5000 }, first_seen: 1000, last_seen: 1010, duration: 10,
+    thpt: { bps: 0, pps: 0 }, l7: 'HTTP', server_name: '', category: 'Web', breed: 'Acceptable', risks: [], score: 0,
+    tcp_flags: { cli2srv: 0x1a, srv2cli: 0x1a }, retransmissions: { cli2srv: 0, srv2cli: 0 }, out_of_order: { cli2srv: 0, srv2cli: 0 },
+    first_from_server: false, state: 'active', ...over,
+  };
+}
+
+function iface(over: Partial<InterfaceStats> = {}): InterfaceStats {
+  return {
+    id: 0, name: 'eth0', source: 'pcap:x', packets: 0, bytes: 0, drops: 0, num_flows: 0, num_hosts: 0, thpt: { bps: 0, pps: 0 },
+    decode_errors: {}, running: true,
+    workers: [{ worker: 0, packets: 0, bytes: 0, num_flows: 0, num_hosts: 0, flow_table_full: false, host_table_full: false, unaccounted_packets: 0 }],
+    ...over,
+  };
+}
+
+function engine(settings: Record<string, CheckSettings> = {}, local: string[] = ['10.0.0.0/8']) {
+  const emitted: EmittedAlert[] = [];
+  const e = new AlertEngine({ hostname: 'h', interfaceName: () => 'eth0', checkSettings: () => settings, localNetworks: () => local, emit: (a) => emitted.push(...a) }, 0);
+  return { e, emitted };
+}
+
+describe('AlertEngine', () => {
+  it('raises a flow risk alert once per flow: at detection on the active flow, not again at flow end', () => {
+    const { e, emitted } = engine();
+    const f = flow({ risks: ['Clear-Text Credentials'] });
+    e.checkFlows([f], false, 1005);
+    expect(emitted.map((a) => [a.event.check, a.event.status, a.event.severity, a.event.end_time])).toEqual([['clear_text_credentials', 'triggered', 'error', null]]);
+    e.checkFlows([{ ...f, state: 'idle' }], true, 1100);
+    expect(emitted).toHaveLength(1);
+  });
+
+  it('judges unidirectional only at flow end, and skips broadcast', () => {
+    const { e, emitted } = engine();
+    const one = flow({ srv2cli: { packets: 0, bytes: 0 } });
+    e.checkFlows([one], false, 1);
+    expect(emitted).toHaveLength(0);
+    e.checkFlows([one, flow({ key: '0:2:1', server: { ip: '10.255.255.255', port: 137 }, srv2cli: { packets: 0, bytes: 0 } })], true, 2);
+    expect(emitted.map((a) => a.event.check)).toEqual(['unidirectional_flow']);
+    expect(emitted[0].event.end_time).not.toBeNull();
+  });
+
+  it('honours settings: disabled checks, tuned thresholds and scores', () => {
+    const { e, emitted } = engine({ unidirectional_flow: { enabled: false }, elephant_flow: { enabled: true, min_bytes: 1000, score: 60 } });
+    e.checkFlows([flow({ srv2cli: { packets: 0, bytes: 0 }, cli2srv: { packets: 9, bytes: 2000 } })], true, 2);
+    expect(emitted.map((a) => [a.event.check, a.event.score, a.event.severity])).toEqual([['elephant_flow', 60, 'warning']]);
+  });
+
+  it('remote-to-remote only when neither end is local', () => {
+    const { e, emitted } = engine({}, ['192.168.0.0/16']);
+    e.checkFlows([flow(), flow({ key: '0:3:1', client: { ip: '192.168.1.1', port: 1 } })], true, 2);
+    expect(emitted.filter((a) => a.event.check === 'remote_to_remote').map((a) => a.event.flow!.client.ip)).toEqual(['10.0.0.1']);
+  });
+
+  it('engages a host alert while the condition holds and releases it after a quiet window', () => {
+    const { e, emitted } = engine();
+    const scan = (n: number, base: number) =>
+      Array.from({ length: n }, (_, i) => flow({ key: `0:${base + i}:1`, server: { ip: '10.0.0.9', port: i + 1 }, tcp_flags: { cli2srv: 0x02, srv2cli: 0x14 }, srv2cli: { packets: 1, bytes: 60 }, cli2srv: { packets: 1, bytes: 60 } }));
+    e.checkFlows(scan(150, 0), false, 30);
+    e.checkHosts(60);
+    expect(emitted.filter((a) => a.event.check === 'syn_scan').map((a) => a.event.status)).toEqual(['engaged']);
+    expect(e.engagedAlerts()).toHaveLength(1);
+    const id = e.engagedAlerts()[0].event.id;
+    e.checkFlows(scan(150, 1000), false, 90);
+    e.checkHosts(120);
+    expect(emitted.filter((a) => a.event.check === 'syn_scan')).toHaveLength(1);
+    e.checkHosts(180);
+    const released = emitted.filter((a) => a.event.check === 'syn_scan');
+    expect(released.map((a) => a.event.status)).toEqual(['engaged', 'released']);
+    expect(released[1].event.id).toBe(id);
+    expect(released[1].event.end_time).toBe(new Date(180_000).toISOString());
+    expect(e.engagedAlerts()).toHaveLength(0);
+  });
+
+  it('interface checks: drops above the limit, silence, full tables; released when over', () => {
+    const { e, emitted } = engine({ no_traffic: { enabled: true, min_silence_s: 60 } });
+    e.checkInterfaces([iface({ packets: 1000, drops: 0 })], 0);
+    e.checkInterfaces([iface({ packets: 2000, drops: 100 })], 60);
+    expect(emitted.map((a) => [a.event.check, a.event.status])).toEqual([['packet_drops', 'engaged']]);
+    e.checkInterfaces([iface({ packets: 2000, drops: 100, workers: [{ ...iface().workers[0], flow_table_full: true }] })], 130);
+    expect(emitted.map((a) => [a.event.check, a.event.status])).toEqual([
+      ['packet_drops', 'engaged'], ['no_traffic', 'engaged'], ['flow_table_full', 'engaged'], ['packet_drops', 'released'],
+    ]);
+    expect(emitted[2].event.severity).toBe('critical');
+  });
+});

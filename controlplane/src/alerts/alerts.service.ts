@@ -1,0 +1,158 @@
+import { Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { hostname } from 'node:os';
+import type { FlowRecord } from '@flowprobe/dataplane';
+import type { AlertEvent } from '../api/api-types';
+import type { AuthUser } from '../auth/auth-user';
+import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
+import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
+import { PeriodicHooks } from '../jobs/periodic-hooks';
+import { LiveService } from '../live/live.service';
+import { SettingsService } from '../settings/settings.service';
+import { AlertEventV1, severityRank } from '../siem/formats/alert-event';
+import { SiemService } from '../siem/siem.service';
+import { AlertEngine, EmittedAlert } from './alert-engine';
+import { AlertsRepository } from './alerts.repository';
+import { checkDefaults } from './checks/all-checks';
+import type { AlertQueryDto } from './dto/alert-query.dto';
+
+/** An alert as GET /api/v1/alerts answers it: the v1 event plus its state in the probe. */
+export type AlertView = AlertEventV1 & {
+  state: 'engaged' | 'past';
+  ifid: number;
+  acknowledged: boolean;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+};
+
+/** Active flows looked at each minute per ordering (recent, longest, largest); bounds the scan cost. */
+const ACTIVE_SCAN_LIMIT = 10_000;
+
+/** The live-socket / `alerts:recent` shape of an alert. */
+export function toLiveAlert(e: AlertEventV1): AlertEvent {
+  return {
+    id: e.id,
+    check: e.check,
+    severity: e.severity,
+    score: e.score,
+    entity: e.entity.type,
+    entity_value: e.entity.value,
+    tstamp: Math.floor(Date.parse(e.end_time ?? e.time) / 1000),
+    message: e.description || e.title,
+    ...(e.status === 'engaged' || e.status === 'released' ? { state: e.status } : {}),
+  };
+}
+
+/**
+ * Alerts in the app: runs the engine from the periodic jobs (flow checks on
+ * ended flows every second and on active flows every minute, host and
+ * interface checks every minute), stores past alerts, and hands every alert
+ * event to the SIEM queues and the live WebSocket / Redis list.
+ */
+@Injectable()
+export class AlertsService implements OnModuleInit {
+  private readonly logger = new Logger(AlertsService.name);
+  engine!: AlertEngine;
+
+  constructor(
+    private readonly repository: AlertsRepository,
+    private readonly siem: SiemService,
+    private readonly live: LiveService,
+    private readonly settings: SettingsService,
+    private readonly hooks: PeriodicHooks,
+    private readonly dataplane: DataplaneRepository,
+    @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
+  ) {}
+
+  onModuleInit(): void {
+    this.settings.registerCheckDefaults(checkDefaults());
+    this.engine = new AlertEngine({
+      hostname: hostname(),
+      version: this.options.version,
+      interfaceName: (ifid) => this.dataplane.interfaces()[ifid]?.name ?? `if${ifid}`,
+      checkSettings: () => this.settings.get().checks,
+      localNetworks: () => this.settings.get().local_networks,
+      emit: (alerts) => void this.handle(alerts),
+    });
+    this.hooks.onEndedFlows('alerts:flow-end', (flows, nowS) => {
+      this.engine.checkFlows(flows, true, nowS);
+    });
+    this.hooks.on('minute', 'alerts:periodic', (nowS) => this.runPeriodicChecks(nowS));
+    this.hooks.on('daily', 'alerts:retention', async (nowS) => {
+      const n = await this.repository.deleteOlderThan(nowS - this.settings.get().retention.alerts_days * 86400);
+      if (n) this.logger.log(`Retention: ${n} past alerts deleted`);
+    });
+  }
+
+  /** Minute pass: active flows (new, long, large), then the host window and the interface counters. */
+  runPeriodicChecks(nowS: number): void {
+    const seen = new Map<string, OnInterface<FlowRecord>>();
+    for (const sort of ['first_seen', 'duration', 'bytes'] as const) {
+      for (const f of this.dataplane.queryFlows({ sort, order: 'desc', limit: ACTIVE_SCAN_LIMIT, offset: 0 }).data) seen.set(`${f.ifid}/${f.key}`, f);
+    }
+    this.engine.checkFlows([...seen.values()], false, nowS);
+    this.engine.checkHosts(nowS);
+    this.engine.checkInterfaces(this.dataplane.interfaces(), nowS);
+  }
+
+  /** Stores, forwards and publishes alert events; a failing sink is logged and the others still run. */
+  async handle(alerts: EmittedAlert[]): Promise<void> {
+    for (const { event, ifid } of alerts) {
+      if (event.status === 'released' || event.status === 'triggered') {
+        await this.repository.insert(event, ifid).catch((err: Error) => this.logger.error(`Storing alert ${event.id} failed: ${err.message}`));
+      }
+      await this.siem.publish(event).catch((err: Error) => this.logger.error(`SIEM publish of ${event.id} failed: ${err.message}`));
+      await this.live.publishAlert(toLiveAlert(event)).catch((err: Error) => this.logger.warn(`Live publish of ${event.id} failed: ${err.message}`));
+    }
+  }
+
+  async list(q: AlertQueryDto): Promise<{ total: number; data: AlertView[] }> {
+    const limit = q.limit ?? 50;
+    const offset = q.offset ?? 0;
+    if (q.state === 'engaged') {
+      const minRank = q.severity ? severityRank(q.severity) : 0;
+      const all = this.engine
+        .engagedAlerts()
+        .filter(({ event: e }) => {
+          const t = Date.parse(e.time) / 1000;
+          return (
+            severityRank(e.severity) >= minRank &&
+            (!q.entity || e.entity.type === q.entity) &&
+            (!q.entity_value || e.entity.value === q.entity_value) &&
+            (!q.host || e.host === q.host) &&
+            (!q.check || e.check === q.check) &&
+            (q.from === undefined || t >= q.from) &&
+            (q.to === undefined || t <= q.to) &&
+            q.acknowledged !== true
+          );
+        });
+      return {
+        total: all.length,
+        data: all.slice(offset, offset + limit).map(({ event, ifid }) => ({ ...event, state: 'engaged', ifid, acknowledged: false, acknowledged_by: null, acknowledged_at: null })),
+      };
+    }
+    const { total, rows } = await this.repository.find({
+      minSeverityRank: q.severity ? severityRank(q.severity) : undefined,
+      entityType: q.entity, entityValue: q.entity_value, host: q.host, check: q.check, fromS: q.from, toS: q.to, acknowledged: q.acknowledged,
+      limit, offset,
+    });
+    return {
+      total,
+      data: rows.map((r) => ({
+        ...(JSON.parse(r.json) as AlertEventV1),
+        state: 'past', ifid: r.ifid, acknowledged: r.acknowledged, acknowledged_by: r.acknowledgedBy, acknowledged_at: r.acknowledgedAtS,
+      })),
+    };
+  }
+
+  /** Acknowledges a past alert (engaged alerts are acknowledged once released). */
+  async acknowledge(id: string, auth: AuthUser, nowS = Date.now() / 1000): Promise<void> {
+    if (!(await this.repository.acknowledge(id, auth.username, nowS))) throw new NotFoundException(`past alert ${id} not found`);
+  }
+
+  /** Deletes a past alert, or forgets an engaged one (it engages again if its condition still holds). */
+  async delete(id: string): Promise<void> {
+    if (await this.repository.delete(id)) return;
+    if (this.engine.dropEngaged(id)) return;
+    throw new NotFoundException(`alert ${id} not found`);
+  }
+}

@@ -1,0 +1,110 @@
+import { ConflictException, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { RedisService } from '../redis/redis.service';
+import type { RecipientDto } from './dto/recipient.dto';
+import { AlertEventV1 } from './formats/alert-event';
+import { buildTestAlert } from './formats/test-alert';
+import { toRecipientConfig, toRecipientView, RecipientView } from './recipient-mapping';
+import { RecipientConfig } from './recipient.types';
+import { RecipientsRepository } from './recipients.repository';
+import { SiemDispatcher } from './siem-dispatcher';
+
+/**
+ * SIEM forwarding in the app: recipients CRUD (SQLite), one durable Redis
+ * queue and forwarder per recipient (SiemDispatcher), alert fan-out. Uses its
+ * own Redis connection (same URL and key prefix as RedisService, no offline
+ * queue) so consumer pipelines never wait behind live-state writes.
+ */
+@Injectable()
+export class SiemService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SiemService.name);
+  private readonly redis: Redis;
+  readonly dispatcher: SiemDispatcher;
+  private recipients: RecipientConfig[] = [];
+
+  constructor(
+    private readonly repository: RecipientsRepository,
+    redisService: RedisService,
+  ) {
+    this.redis = new Redis(redisService.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (n) => Math.min(n * 250, 2000),
+      connectionName: 'flowprobe-siem',
+    });
+    this.redis.on('error', () => undefined);
+    this.dispatcher = new SiemDispatcher(this.redis, {
+      prefix: redisService.keyPrefix,
+      log: (level, msg) => this.logger[level](msg),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.recipients = await this.repository.all();
+    await this.dispatcher.setRecipients(this.recipients);
+    this.logger.log(`${this.recipients.filter((r) => r.enabled).length} SIEM recipient(s) enabled`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dispatcher.close();
+    this.redis.disconnect();
+  }
+
+  /** Queues an alert for every recipient that accepts it. */
+  publish(alert: AlertEventV1): Promise<string[]> {
+    return this.dispatcher.publish(alert);
+  }
+
+  private findOrFail(id: string): RecipientConfig {
+    const r = this.recipients.find((x) => x.id === id);
+    if (!r) throw new NotFoundException(`recipient ${id} not found`);
+    return r;
+  }
+
+  async list(): Promise<RecipientView[]> {
+    return Promise.all(this.recipients.map(async (r) => toRecipientView(r, await this.dispatcher.stats(r.id))));
+  }
+
+  async get(id: string): Promise<RecipientView> {
+    const r = this.findOrFail(id);
+    return toRecipientView(r, await this.dispatcher.stats(r.id));
+  }
+
+  async create(dto: RecipientDto, nowS = Math.floor(Date.now() / 1000)): Promise<RecipientView> {
+    if (this.recipients.some((r) => r.name === dto.name)) throw new ConflictException(`a recipient named "${dto.name}" exists`);
+    const config = toRecipientConfig(randomUUID(), dto);
+    await this.repository.save(config, nowS, true);
+    this.recipients = [...this.recipients, config];
+    await this.dispatcher.setRecipients(this.recipients);
+    this.logger.log(`Recipient ${config.name} (${config.id}) created`);
+    return this.get(config.id);
+  }
+
+  async update(id: string, dto: RecipientDto, nowS = Math.floor(Date.now() / 1000)): Promise<RecipientView> {
+    const previous = this.findOrFail(id);
+    if (this.recipients.some((r) => r.name === dto.name && r.id !== id)) throw new ConflictException(`a recipient named "${dto.name}" exists`);
+    const config = toRecipientConfig(id, dto, previous);
+    await this.repository.save(config, nowS, false);
+    this.recipients = this.recipients.map((r) => (r.id === id ? config : r));
+    await this.dispatcher.setRecipients(this.recipients);
+    return this.get(id);
+  }
+
+  /** Deletes the recipient, its queue, in-flight list and counters. */
+  async delete(id: string): Promise<void> {
+    this.findOrFail(id);
+    await this.repository.delete(id);
+    this.recipients = this.recipients.filter((r) => r.id !== id);
+    await this.dispatcher.setRecipients(this.recipients);
+    await this.dispatcher.queue.purge(id).catch((err: Error) => this.logger.warn(`Purge of recipient ${id} queues failed: ${err.message}`));
+  }
+
+  /** Queues a test alert (status `test`) for one recipient; answers the alert sent. */
+  async sendTest(id: string): Promise<AlertEventV1> {
+    this.findOrFail(id);
+    const alert = buildTestAlert();
+    await this.dispatcher.publishTo(id, alert);
+    return alert;
+  }
+}
