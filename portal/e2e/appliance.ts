@@ -63,6 +63,9 @@ export function bootConfig(options: { port: number; databasePath: string; captur
  * /healthz answers.
  */
 export async function startAppliance(adminPassword: string): Promise<RunningAppliance> {
+  // An appliance someone already started (fresh database, FLOWPROBE_ADMIN_PASSWORD as below): for debugging the suite.
+  const external = process.env['FLOWPROBE_E2E_URL'];
+  if (external) return { baseUrl: external, port: Number(new URL(external).port), dir: '', logs: () => '', stop: async () => undefined };
   for (const needed of [FLOWPROBE_BIN, join(REPO_ROOT, 'appliance', 'dist', 'cli.js'), join(PORTAL_DIST, 'index.html')]) {
     if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`make build\` (or npm run build --workspaces) first`);
   }

@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { latestValue } from '../core/latest-value';
 import { RouterLink } from '@angular/router';
 import type { AlertSeverity, FlowListResponse, HostListResponse, InterfaceListResponse } from '@flowprobe/api';
 import type { AlertListResponse } from '../core/alert-api-types';
@@ -57,7 +58,7 @@ export class Dashboard {
   });
   protected readonly totals = computed(() => {
     const samples = this.live.latest();
-    const fromList = this.interfaces.hasValue() ? this.interfaces.value() : [];
+    const fromList = this.interfacesData() ?? [];
     const source = samples.length ? samples : fromList;
     return {
       bps: source.reduce((n, i) => n + i.thpt.bps, 0),
@@ -69,16 +70,22 @@ export class Dashboard {
     };
   });
   protected readonly applications = computed<Slice[]>(() =>
-    this.applicationFlows.hasValue() ? topApplications(this.applicationFlows.value().data) : [],
+    topApplications(this.applicationFlowsData()?.data ?? []),
   );
   protected readonly severities = computed(() => {
-    const alerts = this.engagedAlerts.hasValue() ? this.engagedAlerts.value().data : [];
+    const alerts = this.engagedAlertsData()?.data ?? [];
     const counts = new Map<AlertSeverity, number>();
     for (const alert of alerts) counts.set(alert.severity, (counts.get(alert.severity) ?? 0) + 1);
     return [...SEVERITY_ORDER].reverse().map((severity) => ({ severity, count: counts.get(severity) ?? 0 }));
   });
-  protected readonly engagedTotal = computed(() => (this.engagedAlerts.hasValue() ? this.engagedAlerts.value().total : 0));
-  protected readonly maxHostBps = computed(() => Math.max(1, ...(this.hosts.value()?.data.map((h) => h.thpt.bps) ?? [])));
+  protected readonly engagedTotal = computed(() => this.engagedAlertsData()?.total ?? 0);
+  protected readonly maxHostBps = computed(() => Math.max(1, ...(this.hostsData()?.data.map((h) => h.thpt.bps) ?? [])));
+
+  protected readonly hostsData = latestValue(this.hosts);
+  protected readonly flowsData = latestValue(this.flows);
+  protected readonly applicationFlowsData = latestValue(this.applicationFlows);
+  protected readonly interfacesData = latestValue(this.interfaces);
+  protected readonly engagedAlertsData = latestValue(this.engagedAlerts);
 
   constructor() {
     pollEvery(REFRESH_MS, this.hosts, this.flows, this.interfaces, this.engagedAlerts);

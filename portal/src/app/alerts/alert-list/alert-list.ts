@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, linkedSignal, signal } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import type { AlertEvent, AlertSeverity } from '@flowprobe/api';
 import { firstValueFrom } from 'rxjs';
@@ -58,11 +59,10 @@ export class AlertList {
       offset: this.offset(),
     }),
   }));
-  protected readonly rows = linkedSignal<AlertListResponse | undefined, AlertListResponse | undefined>({
-    source: () => (this.alerts.hasValue() ? this.alerts.value() : undefined),
-    computation: (next, previous) => next ?? previous?.value,
-  });
   protected readonly filtered = computed(() => !!(this.severity() || this.entity() || this.host() || this.periodS()));
+
+  /** The last page loaded, kept on screen while the next one loads. */
+  protected readonly rows = latestValue(this.alerts);
 
   constructor() {
     pollEvery(10_000, this.alerts);

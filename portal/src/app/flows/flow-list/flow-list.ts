@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, input, linkedSignal, signal } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import type { FlowListResponse } from '@flowprobe/api';
 import { API_BASE } from '../../core/api-client';
@@ -49,12 +50,11 @@ export class FlowList {
       offset: this.offset(),
     }),
   }));
-  protected readonly rows = linkedSignal<FlowListResponse | undefined, FlowListResponse | undefined>({
-    source: () => (this.flows.hasValue() ? this.flows.value() : undefined),
-    computation: (next, previous) => next ?? previous?.value,
-  });
   protected readonly filtered = computed(() => !!(this.hostFilter() || this.port() || this.l4() || this.l7()));
   protected readonly portInvalid = computed(() => this.port().trim() !== '' && !/^\d+$/.test(this.port().trim()));
+
+  /** The last page loaded, kept on screen while the next one loads. */
+  protected readonly rows = latestValue(this.flows);
 
   constructor() {
     pollEvery(REFRESH_MS, this.flows);

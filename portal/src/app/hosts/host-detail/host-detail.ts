@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import { RouterLink } from '@angular/router';
 import type { FlowListResponse, HostDetail, TimeseriesResponse } from '@flowprobe/api';
 import type { AlertListResponse } from '../../core/alert-api-types';
@@ -59,11 +60,20 @@ export class HostDetailPage {
     params: { host: this.ip(), state: 'past', limit: 20, offset: 0 },
   }));
 
-  protected readonly traffic = computed<LineSeries[]>(() => (this.timeseries.hasValue() ? trafficSeries(this.timeseries.value()) : []));
+  protected readonly traffic = computed<LineSeries[]>(() => {
+    const ts = this.timeseriesData();
+    return ts ? trafficSeries(ts) : [];
+  });
   protected readonly applications = computed<Slice[]>(() =>
-    this.host.hasValue() ? this.host.value().applications.map((a) => ({ label: a.name, value: a.bytes })) : [],
+    this.hostData()?.applications.map((a) => ({ label: a.name, value: a.bytes })) ?? [],
   );
   protected readonly notFound = computed(() => (this.host.error() as { status?: number } | undefined)?.status === 404);
+
+  protected readonly hostData = latestValue(this.host);
+  protected readonly timeseriesData = latestValue(this.timeseries);
+  protected readonly flowsData = latestValue(this.flows);
+  protected readonly alertsData = latestValue(this.alerts);
+  protected readonly pastAlertsData = latestValue(this.pastAlerts);
 
   constructor() {
     pollEvery(5_000, this.host, this.flows, this.alerts);

@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import type { HostListQuery, HostListResponse } from '@flowprobe/api';
@@ -45,11 +46,10 @@ export class HostList {
     }),
   }));
   /** Keeps the previous page on screen while the next one loads (no flicker on sort or paging). */
-  protected readonly rows = linkedSignal<HostListResponse | undefined, HostListResponse | undefined>({
-    source: () => (this.hosts.hasValue() ? this.hosts.value() : undefined),
-    computation: (next, previous) => next ?? previous?.value,
-  });
   protected readonly filtered = computed(() => !!this.search().trim() || !!this.locality());
+
+  /** The last page loaded, kept on screen while the next one loads. */
+  protected readonly rows = latestValue(this.hosts);
 
   constructor() {
     pollEvery(5_000, this.hosts);

@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import type { InterfaceInfo, InterfaceListResponse, TimeseriesResponse } from '@flowprobe/api';
 import { API_BASE } from '../../core/api-client';
 import { LiveSocket } from '../../core/live-socket';
@@ -30,7 +31,7 @@ export class InterfaceList {
   protected readonly interfaces = httpResource<InterfaceListResponse>(() => `${API_BASE}/interfaces`);
   protected readonly selectedId = linkedSignal(() => (this.id() !== undefined ? Number(this.id()) : null));
   protected readonly selected = computed<InterfaceInfo | undefined>(() => {
-    const list = this.interfaces.value() ?? [];
+    const list = this.interfacesData() ?? [];
     return list.find((i) => i.id === this.selectedId()) ?? list[0];
   });
   protected readonly ranges = HISTORY_RANGES;
@@ -50,7 +51,7 @@ export class InterfaceList {
     return series ? [{ label: 'Throughput', points: series.tsMs.map((x, i) => ({ x, y: series.bps[i] })) }] : [];
   });
   protected readonly historySeries = computed<LineSeries[]>(() => {
-    const ts = this.history.value();
+    const ts = this.historyData();
     if (!ts) return [];
     return [
       { label: 'Throughput', points: ts.points.map((p) => ({ x: p.t * 1000, y: p['bps'] ?? ((p['bytes'] ?? 0) * 8) / ts.step })) },
@@ -59,6 +60,9 @@ export class InterfaceList {
   });
   protected readonly decodeErrors = computed(() => Object.entries(this.selected()?.decode_errors ?? {}).filter(([, n]) => n > 0));
   protected readonly maxQueuePackets = computed(() => Math.max(1, ...(this.selected()?.queues.map((q) => q.packets) ?? [])));
+
+  protected readonly interfacesData = latestValue(this.interfaces);
+  protected readonly historyData = latestValue(this.history);
 
   constructor() {
     pollEvery(2_000, this.interfaces);

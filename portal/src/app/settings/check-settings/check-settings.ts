@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import type { Settings } from '@flowprobe/api';
 import { firstValueFrom } from 'rxjs';
@@ -49,10 +50,12 @@ export class CheckSettings {
   protected readonly saved = signal(false);
   protected readonly humanize = humanize;
 
+  protected readonly settingsData = latestValue(this.settings);
+
   constructor() {
     effect(() => {
-      if (!this.settings.hasValue()) return;
-      const checks = this.settings.value().checks;
+      const checks = this.settingsData()?.checks;
+      if (!checks) return;
       this.rows.set(
         Object.keys(checks)
           .sort()

@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, effect, inject, signal } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import type { RetentionSettings, Settings, SystemInfo } from '@flowprobe/api';
 import { firstValueFrom } from 'rxjs';
@@ -37,11 +38,14 @@ export class GeneralSettings {
   protected readonly error = signal('');
   protected readonly saved = signal(false);
 
+  protected readonly settingsData = latestValue(this.settings);
+  protected readonly systemData = latestValue(this.system);
+
   constructor() {
     // Fill the form whenever the server's settings (re)load.
     effect(() => {
-      if (!this.settings.hasValue()) return;
-      const s = this.settings.value();
+      const s = this.settingsData();
+      if (!s) return;
       this.localNetworks.set(s.local_networks.join('\n'));
       this.liveIntervalMs.set(s.live_interval_ms);
       this.retention.set({ ...s.retention });

@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import { firstValueFrom } from 'rxjs';
 import type { RecipientWithStats } from '../../core/alert-api-types';
@@ -32,6 +33,8 @@ export class Recipients {
   protected readonly formError = signal('');
   /** Outcome of the last "send test alert", per recipient id. */
   protected readonly testResult = signal<Record<string, { ok: boolean; text: string }>>({});
+
+  protected readonly recipientsData = latestValue(this.recipients);
 
   constructor() {
     // Queue depth and delivery counters move as alerts flow.

@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import type { HealthResponse, SystemInfo } from '@flowprobe/api';
 import { API_BASE } from '../../core/api-client';
 import { pollEvery } from '../../core/poll';
@@ -24,17 +25,20 @@ export class SystemInfoPage {
   protected readonly health = httpResource<HealthResponse>(() => '/healthz');
 
   protected readonly memoryUsedPct = computed(() => {
-    const m = this.system.value()?.memory;
+    const m = this.systemData()?.memory;
     return m && m.total ? (100 * (m.total - m.free)) / m.total : 0;
   });
   protected readonly diskUsedPct = computed(() => {
-    const d = this.system.value()?.disk;
+    const d = this.systemData()?.disk;
     return d && d.total ? (100 * (d.total - d.free)) / d.total : 0;
   });
   protected readonly loadPct = computed(() => {
-    const c = this.system.value()?.cpu;
+    const c = this.systemData()?.cpu;
     return c && c.cores ? Math.min(100, (100 * c.load_avg[0]) / c.cores) : 0;
   });
+
+  protected readonly systemData = latestValue(this.system);
+  protected readonly healthData = latestValue(this.health);
 
   constructor() {
     pollEvery(10_000, this.system, this.health);

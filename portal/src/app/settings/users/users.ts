@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import type { ApiTokenInfo, CreateTokenResponse, Role, UserInfo, UserListResponse } from '@flowprobe/api';
 import { firstValueFrom } from 'rxjs';
@@ -104,4 +105,7 @@ export class Users {
       this.userError.set(errorMessage(error));
     }
   }
+
+  protected readonly usersData = latestValue(this.users);
+  protected readonly tokensData = latestValue(this.tokens);
 }
