@@ -23,6 +23,7 @@ typedef struct {
   uint16_t dpi_packets;
   uint8_t in_use;  /* nDPI data allocated and not yet freed */
   uint8_t ip_ver;
+  uint8_t l4;      /* IP protocol of the first clean packet; 0 until then */
   uint32_t addr[2][4]; /* [0] = source, [1] = destination of the first packet */
   ndpi_protocol last;  /* last result of ndpi_detection_process_packet */
 } fp_state;
@@ -114,10 +115,12 @@ void fp_ndpi_destroy(fp_ndpi *e) {
 
 /* ---------------------------------------------------------------- packet helpers */
 
-/* Finds addresses, L4 protocol and L4 payload of an IP packet. Returns 0 when unparseable. */
+/* Finds addresses, L4 protocol and L4 payload of an IP packet. Returns 0 when unparseable,
+ * 2 when parseable but not safe to give to nDPI 4.2 (fragment, truncated L4 header), else 1. */
 static int parse_ip(const uint8_t *p, uint32_t len, uint8_t *ver, uint32_t *src, uint32_t *dst,
                     uint8_t *l4, const uint8_t **payload, uint32_t *plen) {
   uint32_t hl;
+  int clean = 1;
   if (len < 20) return 0;
   *ver = p[0] >> 4;
   memset(src, 0, 16);
@@ -128,12 +131,18 @@ static int parse_ip(const uint8_t *p, uint32_t len, uint8_t *ver, uint32_t *src,
     memcpy(src, p + 12, 4);
     memcpy(dst, p + 16, 4);
     *l4 = p[9];
+    uint32_t tot = (uint32_t)p[2] << 8 | p[3];
+    /* nDPI 4.2 parses no L4 header in fragments or packets with a bad total length, and
+     * some dissectors then dereference the missing header (TLS reassembly): not clean. */
+    if ((p[6] & 0x3f) || p[7] || tot < hl || tot > len) clean = 0;
   } else if (*ver == 6) {
     if (len < 40) return 0;
     memcpy(src, p + 8, 16);
     memcpy(dst, p + 24, 16);
     *l4 = p[6];
     hl = 40;
+    uint32_t plen6 = (uint32_t)p[4] << 8 | p[5];
+    if (plen6 == 0 || plen6 + 40 > len) clean = 0;
   } else {
     return 0;
   }
@@ -149,7 +158,8 @@ static int parse_ip(const uint8_t *p, uint32_t len, uint8_t *ver, uint32_t *src,
       *plen = len - hl - th;
     }
   }
-  return 1;
+  if ((*l4 == IPPROTO_UDP || *l4 == IPPROTO_TCP) && !*payload) clean = 0;
+  return clean ? 1 : 2;
 }
 
 static uint32_t dns_slot(fp_ndpi *e, const uint32_t *addr) {
@@ -353,6 +363,9 @@ static void finish(fp_ndpi *e, int32_t idx, uint16_t forced, uint32_t origin, ui
     p.app_protocol = forced;
     p.category = ndpi_get_proto_category(e->mod, p);
     f->confidence = NDPI_CONFIDENCE_DPI;
+  } else if (s->dpi_packets == 0) {
+    memset(&p, 0, sizeof(p)); /* nDPI never saw a packet of this flow: nothing to give up */
+    state = FP_STATE_GIVEN_UP;
   } else if (p.app_protocol == NDPI_PROTOCOL_UNKNOWN) {
     uint8_t guessed = 0;
     p = ndpi_detection_giveup(e->mod, f, 1, &guessed);
@@ -418,7 +431,7 @@ int32_t fp_ndpi_process(fp_ndpi *e, const uint8_t *data, uint32_t data_len, uint
     int32_t idx = state_idx[i];
     uint32_t off = l3_off[i], len = l3_len[i];
     o[FP_OUT_STATE] = FP_STATE_SKIPPED;
-    if (idx < 0 || (uint32_t)idx >= e->max_states || off > data_len || len > data_len - off || len == 0) {
+    if (idx < 0 || (uint32_t)idx >= e->max_states) {
       e->stats[FP_STAT_SKIPPED]++;
       continue;
     }
@@ -428,7 +441,9 @@ int32_t fp_ndpi_process(fp_ndpi *e, const uint8_t *data, uint32_t data_len, uint
     const uint8_t *pl = NULL;
     uint32_t plen = 0, src[4], dst[4];
     uint8_t ver = 0, l4 = 0;
-    int parsed = parse_ip(pkt, len, &ver, src, dst, &l4, &pl, &plen);
+    /* An entry outside the buffer still takes its state (the caller has allocated it). */
+    int inside = off <= data_len && len <= data_len - off && len > 0;
+    int parsed = inside ? parse_ip(pkt, len, &ver, src, dst, &l4, &pl, &plen) : 0;
 
     if (flags[i] & FP_ENTRY_NEW_STATE) {
       if (s->in_use) fp_ndpi_release(e, idx);
@@ -443,6 +458,13 @@ int32_t fp_ndpi_process(fp_ndpi *e, const uint8_t *data, uint32_t data_len, uint
       }
     }
     if (!s->in_use) continue; /* already final earlier in this batch */
+    /* Feed nDPI only well-formed packets of the flow's own L4 protocol: nDPI 4.2 crashes on
+     * some malformed ones (a TCP flow in TLS reassembly given a packet without TCP header). */
+    if (parsed != 1 || (s->l4 && s->l4 != l4)) {
+      e->stats[FP_STAT_SKIPPED]++;
+      continue;
+    }
+    if (!s->l4) s->l4 = l4;
 
     if (len > 0xffff) len = 0xffff;
     s->last = ndpi_detection_process_packet(e->mod, f, pkt, (unsigned short)len, (u_int64_t)ts_ms[i]);

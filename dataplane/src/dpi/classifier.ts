@@ -163,7 +163,7 @@ export class DpiEngine implements DpiHook {
     if (s < 0) return;
     this.entryState[0] = s;
     this.shim.fp_ndpi_giveup(this.engine, 1, this.entryState, this.out, this.text);
-    this.apply(0, slot, s, flows);
+    this.apply(0, slot, s, flows, true);
   }
 
   /** End of capture: gives up on every flow still under detection, in batches. */
@@ -210,14 +210,21 @@ export class DpiEngine implements DpiHook {
 
   private giveUpBatch(k: number, flows: FlowDpiSink): void {
     this.shim.fp_ndpi_giveup(this.engine, k, this.entryState, this.out, this.text);
-    for (let i = 0; i < k; i++) this.apply(i, this.entrySlot[i], this.entryState[i], flows);
+    for (let i = 0; i < k; i++) this.apply(i, this.entrySlot[i], this.entryState[i], flows, true);
   }
 
-  private apply(i: number, slot: number, s: number, flows: FlowDpiSink): void {
+  private apply(i: number, slot: number, s: number, flows: FlowDpiSink, final = false): void {
     const o = i * NdpiOut.Words;
     const out = this.out;
     const state = out[o + NdpiOut.State];
-    if (state === NDPI_STATE_SKIPPED) return;
+    if (state === NDPI_STATE_SKIPPED) {
+      // A give-up found no native state: nothing to report, but the index is free again.
+      if (final) {
+        this.freeState(s);
+        this.slotState[slot] = SLOT_DONE;
+      }
+      return;
+    }
     flows.setDpiResult(
       slot, out[o + NdpiOut.L7], out[o + NdpiOut.CategoryBreed], out[o + NdpiOut.RiskLo], out[o + NdpiOut.RiskHi], out[o + NdpiOut.DpiPackets], state,
     );
