@@ -26,6 +26,8 @@ export interface Received {
   facility: string;
   protocolversion: string;
   timereported: string;
+  /** When rsyslog received the message (RFC 3339, microseconds). */
+  received: string;
 }
 
 export interface Certs {
@@ -120,6 +122,8 @@ template(name="fpjson" type="list") {
 ${tpl}
   constant(value=",")
   property(outname="timereported" name="timereported" dateFormat="rfc3339" format="jsonf")
+  constant(value=",")
+  property(outname="received" name="timegenerated" dateFormat="rfc3339" format="jsonf")
   constant(value="}\\n")
 }
 action(type="omfile" file="${this.out}" template="fpjson" flushOnTXEnd="on" asyncWriting="off")
