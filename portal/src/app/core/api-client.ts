@@ -24,7 +24,7 @@ import type {
   UserListResponse,
 } from '@flowprobe/api';
 import type { Observable } from 'rxjs';
-import type { AlertListQuery, AlertListResponse, RecipientConfig, RecipientWithStats } from './alert-api-types';
+import type { AlertEventV1, AlertListQuery, AlertListResponse, RecipientBody, RecipientView } from './alert-api-types';
 
 /** Base path of the REST API; the portal is served by the same origin. */
 export const API_BASE = '/api/v1';
@@ -129,27 +129,28 @@ export class ApiClient {
   }
 
   acknowledgeAlert(id: string): Observable<void> {
-    return this.http.post<void>(`${API_BASE}/alerts/${encodeURIComponent(id)}/ack`, {});
+    return this.http.post<void>(`${API_BASE}/alerts/${encodeURIComponent(id)}/acknowledge`, {});
   }
 
-  recipients(): Observable<RecipientWithStats[]> {
-    return this.http.get<RecipientWithStats[]>(`${API_BASE}/recipients`);
+  recipients(): Observable<RecipientView[]> {
+    return this.http.get<RecipientView[]>(`${API_BASE}/recipients`);
   }
 
-  createRecipient(body: Omit<RecipientConfig, 'id'>): Observable<RecipientWithStats> {
-    return this.http.post<RecipientWithStats>(`${API_BASE}/recipients`, body);
+  createRecipient(body: RecipientBody): Observable<RecipientView> {
+    return this.http.post<RecipientView>(`${API_BASE}/recipients`, body);
   }
 
-  updateRecipient(id: string, body: Partial<RecipientConfig>): Observable<RecipientWithStats> {
-    return this.http.put<RecipientWithStats>(`${API_BASE}/recipients/${encodeURIComponent(id)}`, body);
+  updateRecipient(id: string, body: RecipientBody): Observable<RecipientView> {
+    return this.http.put<RecipientView>(`${API_BASE}/recipients/${encodeURIComponent(id)}`, body);
   }
 
   deleteRecipient(id: string): Observable<void> {
     return this.http.delete<void>(`${API_BASE}/recipients/${encodeURIComponent(id)}`);
   }
 
-  sendTestAlert(id: string): Observable<unknown> {
-    return this.http.post<unknown>(`${API_BASE}/recipients/${encodeURIComponent(id)}/test`, {});
+  /** Queues a test alert (202) and answers it; delivery shows in the recipient's stats. */
+  sendTestAlert(id: string): Observable<AlertEventV1> {
+    return this.http.post<AlertEventV1>(`${API_BASE}/recipients/${encodeURIComponent(id)}/test`, {});
   }
 }
 

@@ -2,10 +2,11 @@ import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, linkedSignal, signal } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
-import type { AlertEvent, AlertSeverity } from '@flowprobe/api';
+import type { AlertSeverity } from '@flowprobe/api';
 import { firstValueFrom } from 'rxjs';
 import type { AlertListResponse, AlertRecord } from '../../core/alert-api-types';
 import { API_BASE, ApiClient, errorMessage } from '../../core/api-client';
+import { Auth } from '../../core/auth';
 import { LiveSocket } from '../../core/live-socket';
 import { pollEvery, queryParams } from '../../core/poll';
 import { AlertTable } from '../../shared/alert-table/alert-table';
@@ -32,12 +33,13 @@ const PERIODS = [
 export class AlertList {
   private readonly api = inject(ApiClient);
   private readonly live = inject(LiveSocket);
+  protected readonly auth = inject(Auth);
 
   protected readonly severities = [...SEVERITY_ORDER].reverse();
   protected readonly periods = PERIODS;
   protected readonly state = signal<'engaged' | 'past'>('engaged');
   protected readonly severity = signal<AlertSeverity | ''>('');
-  protected readonly entity = signal<AlertEvent['entity'] | ''>('');
+  protected readonly entity = signal<'flow' | 'host' | 'interface' | ''>('');
   protected readonly host = signal('');
   protected readonly periodS = signal(0);
   protected readonly limit = signal(25);

@@ -1,5 +1,5 @@
 import type { AlertSeverity } from '@flowprobe/api';
-import type { RecipientConfig } from '../../core/alert-api-types';
+import type { RecipientBody, RecipientView } from '../../core/alert-api-types';
 
 /** Flat, form-friendly view of a recipient (the API's shape nests syslog/webhook options). */
 export interface RecipientDraft {
@@ -40,31 +40,34 @@ export function emptyDraft(): RecipientDraft {
   };
 }
 
-export function toDraft(r: RecipientConfig): RecipientDraft {
+export function toDraft(r: RecipientView): RecipientDraft {
   const draft = emptyDraft();
+  const s = r.syslog;
+  const w = r.webhook;
   return {
     ...draft,
     id: r.id,
     name: r.name,
     enabled: r.enabled,
-    minSeverity: r.minSeverity,
+    minSeverity: r.min_severity,
     type: r.type,
-    host: r.syslog?.host ?? '',
-    port: r.syslog?.port ?? draft.port,
-    transport: r.syslog?.transport ?? draft.transport,
-    framing: r.syslog?.framing ?? draft.framing,
-    header: r.syslog?.header ?? draft.header,
-    format: r.syslog?.format ?? draft.format,
-    rejectUnauthorized: (r.syslog?.tls?.rejectUnauthorized ?? r.webhook?.rejectUnauthorized) !== false,
-    ca: r.syslog?.tls?.ca ?? r.webhook?.ca ?? '',
-    url: r.webhook?.url ?? '',
-    secret: r.webhook?.secret ?? '',
+    host: s?.host ?? '',
+    port: s?.port ?? draft.port,
+    transport: s?.transport ?? draft.transport,
+    framing: s?.framing ?? draft.framing,
+    header: s?.header ?? draft.header,
+    format: s?.format ?? draft.format,
+    rejectUnauthorized: (s?.tls?.reject_unauthorized ?? w?.reject_unauthorized) !== false,
+    ca: s?.tls?.ca ?? w?.ca ?? '',
+    url: w?.url ?? '',
+    // Write-only on the server: left empty, the stored secret is kept.
+    secret: '',
   };
 }
 
 /** The API body for a draft: only the options of its type. */
-export function fromDraft(d: RecipientDraft): Omit<RecipientConfig, 'id'> {
-  const base = { name: d.name.trim(), enabled: d.enabled, minSeverity: d.minSeverity, type: d.type };
+export function fromDraft(d: RecipientDraft): RecipientBody {
+  const base = { name: d.name.trim(), enabled: d.enabled, min_severity: d.minSeverity, type: d.type };
   if (d.type === 'webhook') {
     return {
       ...base,
@@ -72,7 +75,7 @@ export function fromDraft(d: RecipientDraft): Omit<RecipientConfig, 'id'> {
         url: d.url.trim(),
         ...(d.secret ? { secret: d.secret } : {}),
         ...(d.ca ? { ca: d.ca } : {}),
-        rejectUnauthorized: d.rejectUnauthorized,
+        reject_unauthorized: d.rejectUnauthorized,
       },
     };
   }
@@ -85,13 +88,13 @@ export function fromDraft(d: RecipientDraft): Omit<RecipientConfig, 'id'> {
       ...(d.transport !== 'udp' ? { framing: d.framing } : {}),
       header: d.header,
       format: d.format,
-      ...(d.transport === 'tls' ? { tls: { rejectUnauthorized: d.rejectUnauthorized, ...(d.ca ? { ca: d.ca } : {}) } } : {}),
+      ...(d.transport === 'tls' ? { tls: { reject_unauthorized: d.rejectUnauthorized, ...(d.ca ? { ca: d.ca } : {}) } } : {}),
     },
   };
 }
 
-/** "udp://10.0.0.5:514 · RFC 5424 · JSON" or the webhook URL. */
-export function describeTarget(r: RecipientConfig): string {
+/** "udp://10.0.0.5:514 · RFC5424 · JSON" or the webhook URL. */
+export function describeTarget(r: RecipientView): string {
   if (r.type === 'webhook') return r.webhook?.url ?? '';
   const s = r.syslog;
   return s ? `${s.transport}://${s.host}:${s.port} · ${s.header.toUpperCase()} · ${s.format.toUpperCase()}` : '';

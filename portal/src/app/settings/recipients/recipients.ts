@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import { firstValueFrom } from 'rxjs';
-import type { RecipientWithStats } from '../../core/alert-api-types';
+import type { RecipientView } from '../../core/alert-api-types';
 import { API_BASE, ApiClient, errorMessage } from '../../core/api-client';
 import { Clock } from '../../core/clock';
 import { pollEvery } from '../../core/poll';
@@ -24,7 +24,7 @@ export class Recipients {
   private readonly api = inject(ApiClient);
   protected readonly clock = inject(Clock);
 
-  protected readonly recipients = httpResource<RecipientWithStats[]>(() => `${API_BASE}/recipients`);
+  protected readonly recipients = httpResource<RecipientView[]>(() => `${API_BASE}/recipients`);
   protected readonly severities = SEVERITY_ORDER;
   protected readonly describeTarget = describeTarget;
   /** The recipient being edited or created; null when the form is closed. */
@@ -46,7 +46,7 @@ export class Recipients {
     this.draft.set(emptyDraft());
   }
 
-  protected edit(r: RecipientWithStats): void {
+  protected edit(r: RecipientView): void {
     this.formError.set('');
     this.draft.set(toDraft(r));
   }
@@ -73,7 +73,7 @@ export class Recipients {
     }
   }
 
-  protected async remove(r: RecipientWithStats): Promise<void> {
+  protected async remove(r: RecipientView): Promise<void> {
     if (!confirm(`Delete the recipient "${r.name}"? Alerts still queued for it are discarded.`)) return;
     try {
       await firstValueFrom(this.api.deleteRecipient(r.id));
@@ -83,7 +83,7 @@ export class Recipients {
     }
   }
 
-  protected async sendTest(r: RecipientWithStats): Promise<void> {
+  protected async sendTest(r: RecipientView): Promise<void> {
     this.setResult(r.id, true, 'Sending…');
     try {
       await firstValueFrom(this.api.sendTestAlert(r.id));
@@ -92,6 +92,12 @@ export class Recipients {
     } catch (error) {
       this.setResult(r.id, false, errorMessage(error));
     }
+  }
+
+  /** Last delivery as UNIX seconds (the API gives RFC 3339), 0 = never. */
+  protected deliveredAt(r: RecipientView): number {
+    const t = r.stats?.last_delivery_time;
+    return t ? Date.parse(t) / 1000 : 0;
   }
 
   private setResult(id: string, ok: boolean, text: string): void {

@@ -32,24 +32,31 @@ import { SeverityBadge } from '../severity-badge/severity-badge';
             <tr [class.acknowledged]="alert.acknowledged">
               <td><app-severity-badge [severity]="alert.severity" /></td>
               <td class="mono small">{{ alert.check }}</td>
-              <td class="mono small">
-                @if (alert.entity === 'host') {
-                  <a [routerLink]="['/hosts', alert.entity_value]">{{ alert.entity_value }}</a>
-                } @else if (alert.entity === 'flow' && alert.host) {
-                  <a [routerLink]="['/hosts', alert.host]">{{ alert.host }}</a>
+              <td class="small">
+                <span class="badge">{{ alert.entity.type }}</span>
+                @if (alert.host) {
+                  <a class="mono" [routerLink]="['/hosts', alert.host]">{{ alert.host }}</a>
                 } @else {
-                  <span class="muted">{{ alert.entity }}</span> {{ alert.entity_value }}
+                  <span class="mono">{{ alert.entity.value }}</span>
+                }
+                @if (alert.flow; as flow) {
+                  <div class="muted mono">{{ flow.l7 || flow.l4 }} → {{ flow.server.ip }}:{{ flow.server.port }}</div>
                 }
               </td>
-              <td>{{ alert.title || alert.message }}</td>
-              <td class="muted" [title]="alert.tstamp | dateTime">{{ alert.tstamp | relativeTime: clock.now() }}</td>
+              <td>
+                <strong>{{ alert.title }}</strong>
+                @if (alert.description && alert.description !== alert.title) {
+                  <div class="muted small">{{ alert.description }}</div>
+                }
+              </td>
+              <td class="muted" [title]="alert.time">{{ unixS(alert.time) | relativeTime: clock.now() }}</td>
               @if (past()) {
-                <td class="muted">{{ alert.end_tstamp | dateTime }}</td>
+                <td class="muted">{{ unixS(alert.end_time) | dateTime }}</td>
               }
               @if (canAcknowledge()) {
                 <td class="actions">
                   @if (alert.acknowledged) {
-                    <span class="muted small">acknowledged</span>
+                    <span class="muted small" [title]="'by ' + alert.acknowledged_by">acknowledged</span>
                   } @else {
                     <button type="button" class="btn btn-small" (click)="acknowledge.emit(alert)">Acknowledge</button>
                   }
@@ -70,4 +77,9 @@ export class AlertTable {
   readonly acknowledge = output<AlertRecord>();
 
   protected readonly clock = inject(Clock);
+
+  /** RFC 3339 → UNIX seconds (null stays null). */
+  protected unixS(time: string | null): number | null {
+    return time ? Date.parse(time) / 1000 : null;
+  }
 }

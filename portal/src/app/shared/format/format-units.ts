@@ -73,7 +73,8 @@ export function formatRelativeTime(unixS: number, nowS: number): string {
   if (!unixS) return 'never';
   const delta = nowS - unixS;
   if (Math.abs(delta) < 2) return 'just now';
-  const text = formatDuration(Math.abs(delta)).split(' ').slice(0, 2).join(' ');
+  // Whole units only: "13 s ago", not "13.5 s ago".
+  const text = formatDuration(Math.floor(Math.abs(delta))).split(' ').slice(0, 2).join(' ');
   return delta > 0 ? `${text} ago` : `in ${text}`;
 }
 
