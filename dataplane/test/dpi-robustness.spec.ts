@@ -55,7 +55,10 @@ describe('DPI robustness', () => {
         const len = rnd(4) === 0 ? rnd(src.length + 1) : src.length; // a quarter truncated
         data.set(src.subarray(0, len), off);
         const flips = rnd(8);
-        for (let f = 0; f < flips; f++) data[off + rnd(Math.max(len, 1))] = rnd(256); // header and payload bytes
+        // Even bursts: any byte (headers too); odd bursts: payload bytes only, so the packet
+        // stays well-formed and the mutation reaches nDPI's protocol dissectors.
+        const from = burst % 2 === 0 ? 0 : Math.min(len, 60);
+        for (let f = 0; f < flips; f++) if (len > from) data[off + from + rnd(len - from)] = rnd(256);
         // Half the bursts mix L4 protocols in a slot (the shim must refuse them), half keep
         // TCP in even slots and the rest in odd ones, so mutated packets reach nDPI's dissectors.
         const tcpPacket = (src[0] >> 4 === 4 ? src[9] : src[6]) === 6;
@@ -83,7 +86,7 @@ describe('DPI robustness', () => {
     expect(skipped).toBeGreaterThanOrEqual(outOfBounds);
     // Entries not processed: skipped (bounds, empty) or queued after their flow finished in the same batch.
     expect(processed + skipped).toBeLessThanOrEqual(queued);
-    expect(processed).toBeGreaterThan(queued / 3);
+    expect(processed).toBeGreaterThan(queued / 10); // nDPI really ran (many entries end early: flow already classified)
     expect(engine.statesInUse).toBe(0);
     engine.close();
   });
