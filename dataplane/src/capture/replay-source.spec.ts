@@ -77,6 +77,19 @@ describe('ReplaySource', () => {
     src.close();
   });
 
+  it('startAtS anchors the shift and the pacing, so several readers of one file agree', () => {
+    const clock = new FakeClock(1_900_000_003.25); // this reader starts late
+    const src = ReplaySource.open(file, { shiftToNow: true, speed: 'realtime', startAtS: 1_900_000_000, clockS: clock.read });
+    const burst = new PacketBurst(64);
+    const n = src.nextBurst(burst);
+    expect(src.nextBurst(burst)).toBe(0);
+    const got = { ts: Array.from(burst.tsS.subarray(0, n)) };
+    // 3.25 s after the common start: packets up to +3.0 s are due, shifted to the common start.
+    expect(got.ts.length).toBe(7);
+    got.ts.forEach((t, i) => expect(t).toBeCloseTo(1_900_000_000 + i * 0.5, 6));
+    src.close();
+  });
+
   it('realtime: returns 0 while the next packet is in the future and says how long to wait', () => {
     const clock = new FakeClock(5000);
     const src = ReplaySource.open(file, { speed: 'realtime', clockS: clock.read });

@@ -23,6 +23,12 @@ export interface ReplayOptions {
   loopGapS?: number;
   /** Wall clock, seconds since the epoch (default `Date.now() / 1000`); tests inject their own. */
   clockS?: () => number;
+  /**
+   * Wall-clock time the replay starts at, seconds (default: the clock when the first packet is
+   * read). Workers that each replay the same file (software RSS) pass one value so that their
+   * shifted timestamps and pacing agree to the microsecond.
+   */
+  startAtS?: number;
 }
 
 const DEFAULT_LOOP_GAP_S = 1;
@@ -46,6 +52,7 @@ export class ReplaySource implements CaptureSource {
   private readonly shiftToNow: boolean;
   private readonly loopGapS: number;
   private readonly clockS: () => number;
+  private readonly startAtS: number | undefined;
   private readonly counters: CaptureSourceStats = { packets: 0, bytes: 0, drops: 0 };
   private started = false;
   /** Wall-clock time of the start, seconds. */
@@ -72,6 +79,7 @@ export class ReplaySource implements CaptureSource {
     this.shiftToNow = options.shiftToNow ?? false;
     this.loopGapS = options.loopGapS ?? DEFAULT_LOOP_GAP_S;
     this.clockS = options.clockS ?? wallClockS;
+    this.startAtS = options.startAtS;
   }
 
   /** Opens a pcap/pcapng file for replay. */
@@ -155,7 +163,7 @@ export class ReplaySource implements CaptureSource {
     const ts = burst.tsS;
     if (!this.started) {
       this.started = true;
-      this.startWallS = this.clockS();
+      this.startWallS = this.startAtS ?? this.clockS();
       this.firstFileTsS = ts[0];
       this.shiftS = this.shiftToNow ? this.startWallS - ts[0] : 0;
       this.firstOutTsS = ts[0] + this.shiftS;
