@@ -106,6 +106,8 @@ describe('portal against the real appliance', () => {
     await page.waitForSelector('[data-testid=interface-drops] tbody tr');
     await expect(page.locator('[data-testid=alerts-by-severity] li').count()).resolves.toBe(6);
     await expect(page.locator('[data-testid=live-status]').textContent()).resolves.toContain('Live');
+    // A fuller chart for the screenshot: 20 live samples (20 s at the default 1 s period).
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) >= 20, throughput, { timeout: 60_000 });
     await screenshot(page, 'dashboard');
   });
 
@@ -132,6 +134,8 @@ describe('portal against the real appliance', () => {
     await page.waitForURL(`**/hosts/${encodeURIComponent(firstIp)}**`);
     await expect(page.textContent('[data-testid=host-title]')).resolves.toBe(firstIp);
     await page.waitForSelector('[data-testid=host-stats]');
+    // "Live" range: the host's throughput, polled, drawn on a canvas.
+    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid=host-traffic-chart] canvas')?.dataset['points'] ?? 0) > 0);
     await page.waitForSelector('[data-testid=flow-table] tbody tr');
     await screenshot(page, 'host-detail');
   });

@@ -6,7 +6,7 @@ import type { AlertSeverity, FlowListResponse, HostListResponse, InterfaceListRe
 import type { AlertListResponse } from '../core/alert-api-types';
 import { API_BASE } from '../core/api-client';
 import { Clock } from '../core/clock';
-import { LiveSocket } from '../core/live-socket';
+import { LIVE_HISTORY_SAMPLES, LiveSocket } from '../core/live-socket';
 import { pollEvery } from '../core/poll';
 import { DoughnutChart, Slice } from '../shared/doughnut-chart/doughnut-chart';
 import { FlowTable } from '../shared/flow-table/flow-table';
@@ -31,6 +31,8 @@ const APPLICATION_SAMPLE_FLOWS = 1000;
 })
 export class Dashboard {
   protected readonly live = inject(LiveSocket);
+  /** Time span the live chart shows, ms. */
+  protected readonly historyMs = computed(() => LIVE_HISTORY_SAMPLES * this.live.intervalMs());
   protected readonly clock = inject(Clock);
 
   protected readonly hosts = httpResource<HostListResponse>(() => ({

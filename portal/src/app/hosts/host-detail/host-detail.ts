@@ -1,5 +1,5 @@
 import { httpResource } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
 import { RouterLink } from '@angular/router';
 import type { FlowListResponse, HostDetail, TimeseriesResponse } from '@flowprobe/api';
@@ -15,6 +15,11 @@ import { LineChart, LineSeries } from '../../shared/line-chart/line-chart';
 import { LoadState } from '../../shared/load-state/load-state';
 import { SortState } from '../../shared/sort-header/sort-header';
 import { RANGES, TimeRange, trafficSeries } from './traffic-series';
+
+/** The host is polled this often, ms; the "Live" range plots each answer. */
+const LIVE_POLL_MS = 2_000;
+/** Live samples kept: 5 minutes. */
+const LIVE_SAMPLES = 150;
 
 /** One host: counters, traffic over a chosen range, applications, its flows and alerts. */
 @Component({
@@ -41,6 +46,7 @@ export class HostDetailPage {
     params: queryParams({ vlan: this.vlan() }),
   }));
   protected readonly timeseries = httpResource<TimeseriesResponse>(() => {
+    if (!this.range().seconds) return undefined;
     const to = Math.floor(Date.now() / 1000);
     return {
       url: `${API_BASE}/timeseries`,
@@ -60,9 +66,16 @@ export class HostDetailPage {
     params: { host: this.ip(), state: 'past', limit: 20, offset: 0 },
   }));
 
+  /** Throughput samples polled since the page opened (the "Live" range), oldest first. */
+  private readonly liveSamples = signal<{ x: number; y: number }[]>([]);
   protected readonly traffic = computed<LineSeries[]>(() => {
+    if (!this.range().seconds) return [{ label: 'Throughput', points: this.liveSamples() }];
     const ts = this.timeseriesData();
     return ts ? trafficSeries(ts) : [];
+  });
+  protected readonly trafficRange = computed<[number, number] | null>(() => {
+    const ts = this.timeseriesData();
+    return this.range().seconds && ts ? [ts.from * 1000, ts.to * 1000] : null;
   });
   protected readonly applications = computed<Slice[]>(() =>
     this.hostData()?.applications.map((a) => ({ label: a.name, value: a.bytes })) ?? [],
@@ -76,7 +89,14 @@ export class HostDetailPage {
   protected readonly pastAlertsData = latestValue(this.pastAlerts);
 
   constructor() {
-    pollEvery(5_000, this.host, this.flows, this.alerts);
+    pollEvery(LIVE_POLL_MS, this.host);
+    pollEvery(5_000, this.flows, this.alerts);
+    effect(() => {
+      const host = this.hostData();
+      if (!host || host.ip !== this.ip()) return;
+      const sample = { x: Date.now(), y: host.thpt.bps };
+      untracked(() => this.liveSamples.update((s) => [...s, sample].slice(-LIVE_SAMPLES)));
+    });
     pollEvery(60_000, this.timeseries);
   }
 }

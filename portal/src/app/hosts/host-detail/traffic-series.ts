@@ -7,7 +7,9 @@ export interface TimeRange {
   seconds: number;
 }
 
+/** `seconds: 0` is the live view: the host's throughput as polled since the page opened. */
 export const RANGES: TimeRange[] = [
+  { label: 'Live', seconds: 0 },
   { label: '1 h', seconds: 3600 },
   { label: '6 h', seconds: 6 * 3600 },
   { label: '24 h', seconds: 86_400 },

@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSign
 import { latestValue } from '../../core/latest-value';
 import type { InterfaceInfo, InterfaceListResponse, TimeseriesResponse } from '@flowprobe/api';
 import { API_BASE } from '../../core/api-client';
-import { LiveSocket } from '../../core/live-socket';
+import { LIVE_HISTORY_SAMPLES, LiveSocket } from '../../core/live-socket';
 import { pollEvery } from '../../core/poll';
 import { FORMAT_PIPES } from '../../shared/format/format';
 import { LineChart, LineSeries } from '../../shared/line-chart/line-chart';
@@ -25,6 +25,7 @@ const HISTORY_RANGES = [
 })
 export class InterfaceList {
   private readonly live = inject(LiveSocket);
+  protected readonly historyMs = computed(() => LIVE_HISTORY_SAMPLES * this.live.intervalMs());
   /** `?id=` preselects an interface. */
   readonly id = input<string>();
 
@@ -57,6 +58,10 @@ export class InterfaceList {
       { label: 'Throughput', points: ts.points.map((p) => ({ x: p.t * 1000, y: p['bps'] ?? ((p['bytes'] ?? 0) * 8) / ts.step })) },
       { label: 'Drops/s', points: ts.points.map((p) => ({ x: p.t * 1000, y: (p['drops'] ?? 0) / ts.step })) },
     ];
+  });
+  protected readonly historyRange = computed<[number, number] | null>(() => {
+    const ts = this.historyData();
+    return ts ? [ts.from * 1000, ts.to * 1000] : null;
   });
   protected readonly decodeErrors = computed(() => Object.entries(this.selected()?.decode_errors ?? {}).filter(([, n]) => n > 0));
   protected readonly maxQueuePackets = computed(() => Math.max(1, ...(this.selected()?.queues.map((q) => q.packets) ?? [])));

@@ -87,7 +87,7 @@ export class Recipients {
     this.setResult(r.id, true, 'Sending…');
     try {
       await firstValueFrom(this.api.sendTestAlert(r.id));
-      this.setResult(r.id, true, 'Test alert queued: watch "delivered" and your SIEM.');
+      this.setResult(r.id, true, 'Test alert queued.');
       this.recipients.reload();
     } catch (error) {
       this.setResult(r.id, false, errorMessage(error));

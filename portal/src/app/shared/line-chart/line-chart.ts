@@ -30,6 +30,10 @@ export class LineChart {
   /** `clock` (HH:MM:SS) for live minutes, `date` for longer ranges. */
   readonly timeAxis = input<'clock' | 'date'>('clock');
   readonly fill = input(true);
+  /** Live charts: show the last `windowMs` up to the newest point (a steady axis that scrolls). */
+  readonly windowMs = input(0);
+  /** Fixed charts: the x range in ms since epoch (the requested range, even where data is missing). */
+  readonly xRange = input<[number, number] | null>(null);
   readonly ariaLabel = input('chart');
 
   private readonly canvas = viewChild.required<ElementRef<HTMLCanvasElement>>('canvas');
@@ -115,6 +119,17 @@ export class LineChart {
       }
     });
     datasets.length = series.length;
+    const x = chart.options.scales!['x']!;
+    const range = this.xRange();
+    const windowMs = this.windowMs();
+    if (range) {
+      x.min = range[0];
+      x.max = range[1];
+    } else if (windowMs) {
+      const newest = Math.max(0, ...series.map((s) => s.points[s.points.length - 1]?.x ?? 0));
+      x.min = newest - windowMs;
+      x.max = newest;
+    }
     chart.update('none');
     this.lastDrawMs = Date.now();
     this.canvas().nativeElement.dataset['points'] = String(series.reduce((n, s) => n + s.points.length, 0));
