@@ -91,7 +91,11 @@ export class Rsyslog {
   mtlsPort = 0;
   private proc: ChildProcess | null = null;
 
-  constructor() {
+  /**
+   * @param lean write only `<received RFC 3339 µs> <structured data>` per message (benchmarks: a
+   * tenth of the disk traffic of the full JSON lines).
+   */
+  constructor(private readonly lean = false) {
     this.dir = mkdtempSync(join(tmpdir(), 'flowprobe-rsyslog-'));
     this.out = join(this.dir, 'received.jsonl');
     this.certs = makeCerts(join(this.dir, 'certs'));
@@ -126,7 +130,8 @@ ${tpl}
   property(outname="received" name="timegenerated" dateFormat="rfc3339" format="jsonf")
   constant(value="}\\n")
 }
-action(type="omfile" file="${this.out}" template="fpjson" flushOnTXEnd="on" asyncWriting="off")
+template(name="fplean" type="string" string="%timegenerated:::date-rfc3339% %structured-data%\n")
+action(type="omfile" file="${this.out}" template="${this.lean ? 'fplean' : 'fpjson'}" flushOnTXEnd="on" asyncWriting="off")
 `;
     const path = join(this.dir, 'rsyslog.conf');
     writeFileSync(path, conf);

@@ -41,6 +41,8 @@ export class RecipientForwarder {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | null = null;
+  /** A wake() that arrived while the loop was busy: the next sleep returns at once. */
+  private woken = false;
   private pending: PendingBatch[] = [];
   /** Items of a lost connection that could not be requeued (Redis down); retried every loop. */
   private stranded: string[] = [];
@@ -73,6 +75,7 @@ export class RecipientForwarder {
 
   /** Signals new items (same-process producers), so delivery does not wait for the poll period. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -85,6 +88,10 @@ export class RecipientForwarder {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       const t = setTimeout(done, ms);
       function done() {
@@ -94,6 +101,7 @@ export class RecipientForwarder {
       this.wakeUp = done;
     }).then(() => {
       this.wakeUp = null;
+      this.woken = false;
     });
   }
 
