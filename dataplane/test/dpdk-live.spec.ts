@@ -93,7 +93,6 @@ interface Traffic {
 
 /** ping, one HTTP GET and UDP flows from the namespace; returns the host veth counters around it. */
 async function sendTraffic(pings: number, udpFlows: number, perFlow: number): Promise<Traffic> {
-  await sleep(300); // af_packet sockets bound and fanout joined before the first frame
   const before = counters();
   await inNsAsync('ping', '-q', '-c', String(pings), '-i', '0.2', '-W', '2', HOST_IP);
   expect((await inNsAsync('node', TRAFFIC, 'http', `http://${HOST_IP}:${httpPort}/`)).trim()).toBe('200');

@@ -12,24 +12,30 @@ export type ScenarioError = Extract<ScenarioMessage, { error: unknown }>;
 
 /**
  * Forks the scenario, calls `whileRunning` once its ports are up (live traffic goes there), then
- * tells it to stop and resolves with its results, or with its `{ error }` if DPDK failed to start.
+ * tells it to stop (without `whileRunning`: lets it run to the end of its files) and resolves with its results, or with its `{ error }` if DPDK failed to start.
  */
 export function runDpdkScenario(
   config: ScenarioConfig,
   whileRunning?: (ready: ScenarioReady) => Promise<void>,
+  timeoutMs = 100_000,
 ): Promise<ScenarioDone | ScenarioError> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(__dirname, 'dpdk-scenario.ts'), [JSON.stringify(config)], {
       execArgv: ['-r', path.join(__dirname, 'dpdk-ts-register.js')],
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let stderr = '';
+    // EAL and PMD logs, shown only when the scenario dies without a result.
+    child.stdout!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // A scenario never outlives its test: DPDK workers poll, and the machine is shared.
+    const deadline = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     let outcome: ScenarioDone | ScenarioError | null = null;
     child.on('message', (m: ScenarioMessage) => {
       if ('ready' in m) {
-        const traffic = whileRunning ? whileRunning(m) : Promise.resolve();
-        traffic.then(
+        // Without `whileRunning` the scenario is a finite replay: it ends with its files, no 'stop'.
+        if (!whileRunning) return;
+        whileRunning(m).then(
           () => child.send('stop'),
           (err) => {
             child.kill('SIGKILL');
@@ -41,6 +47,7 @@ export function runDpdkScenario(
       }
     });
     child.on('exit', (code) => {
+      clearTimeout(deadline);
       if (outcome !== null) resolve(outcome);
       else reject(new Error(`DPDK scenario exited with ${code} without a result; stderr:\n${stderr}`));
     });

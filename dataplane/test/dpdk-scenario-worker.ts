@@ -72,12 +72,14 @@ function flowKeyOf(data: Uint8Array, off: number, len: number): [string, boolean
 const task = workerData as WorkerTask;
 const source = new DpdkQueueSource(task.port, task.queue, task.snaplen, { linkType: task.linkType, endAfterEmptyPolls: task.endAfterEmptyPolls });
 const burst = new PacketBurst();
+parentPort!.postMessage({ polling: source.lcore });
 const result: WorkerResult = { port: task.port, queue: task.queue, lcore: source.lcore, packets: 0, bytes: 0, records: [], flows: {}, nonIp: 0, nonIpFrames: {} };
 for (;;) {
+  // Checked before receiving, so that every burst received is counted.
+  if (Atomics.load(task.stop, 0) === 1) break;
   const n = source.nextBurst(burst);
   if (n === END_OF_CAPTURE) break;
   if (n === 0) {
-    if (Atomics.load(task.stop, 0) === 1) break;
     // Idle: sleep 1 ms (or until stopped) rather than spin on a machine shared with others.
     Atomics.wait(task.stop, 0, 0, 1);
     continue;

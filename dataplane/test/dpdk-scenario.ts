@@ -4,7 +4,7 @@
  *
  * argv[2]: a JSON {@link ScenarioConfig}. The process initialises EAL and the ports on its main
  * thread, starts one worker thread per (port, queue) that polls a DpdkQueueSource, and reports
- * over IPC: `{ ready, ports }` once the ports are up, then `{ done, results, nic }` when every
+ * over IPC: `{ ready, ports }` once the ports are up and every worker polls (sequential runs: before the first), then `{ done, results, nic }` when every
  * worker ended (replay: end of file; live: after the parent sends 'stop'), or `{ error }`.
  */
 import * as path from 'node:path';
@@ -50,10 +50,11 @@ async function main(): Promise<void> {
       Atomics.notify(stop, 0);
     }
   });
-  await send({ ready: true, ports: infos });
 
-  const run = (port: DpdkPortInfo): Promise<WorkerResult>[] => {
-    const out: Promise<WorkerResult>[] = [];
+  /** Starts one worker per queue of `port`; resolves `polling` once each has registered with EAL. */
+  const run = (port: DpdkPortInfo): { polling: Promise<void>[]; results: Promise<WorkerResult>[] } => {
+    const polling: Promise<void>[] = [];
+    const results: Promise<WorkerResult>[] = [];
     for (let queue = 0; queue < port.rxQueues; queue++) {
       const task: WorkerTask = {
         port: port.port,
@@ -68,22 +69,27 @@ async function main(): Promise<void> {
         `require(${JSON.stringify(path.join(__dirname, 'dpdk-ts-register.js'))}); require(${JSON.stringify(path.join(__dirname, 'dpdk-scenario-worker.ts'))});`,
         { eval: true, workerData: task },
       );
-      out.push(
-        new Promise((resolve, reject) => {
-          worker.once('message', (r: WorkerResult) => resolve(r));
-          worker.once('error', reject);
-          worker.once('exit', (code) => code !== 0 && reject(new Error(`worker ${port.port}/${queue} exited with ${code}`)));
-        }),
+      const failed = new Promise<never>((_resolve, reject) => {
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`worker ${port.port}/${queue} exited with ${code} before reporting`)));
+      });
+      polling.push(Promise.race([new Promise<void>((resolve) => worker.once('message', () => resolve())), failed]));
+      results.push(
+        polling[polling.length - 1].then(() => Promise.race([new Promise<WorkerResult>((resolve) => worker.once('message', resolve)), failed])),
       );
     }
-    return out;
+    return { polling, results };
   };
 
   const results: WorkerResult[] = [];
   if (config.sequential) {
-    for (const p of infos) results.push(...(await Promise.all(run(p))));
+    await send({ ready: true, ports: infos });
+    for (const p of infos) results.push(...(await Promise.all(run(p).results)));
   } else {
-    results.push(...(await Promise.all(infos.flatMap(run))));
+    const runs = infos.map(run);
+    await Promise.all(runs.flatMap((r) => r.polling));
+    await send({ ready: true, ports: infos });
+    results.push(...(await Promise.all(runs.flatMap((r) => r.results))));
   }
   const nic = infos.map((p) => readDpdkPortStats(p.port, p.rxQueues));
   for (const p of infos) closeDpdkPort(p.port);
