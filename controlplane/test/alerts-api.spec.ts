@@ -73,7 +73,7 @@ describe('alerts and recipients API', () => {
     await ready(redis);
     dataplanes = [];
     for (const f of ['ftp.pcap', 'synscan.pcap']) {
-      const dp = await Dataplane.start({ name: f, source: { kind: 'pcap', path: `/work/shared/pcaps/ndpi/${f}` }, workers: 1 });
+      const dp = await Dataplane.start({ name: f, source: { kind: 'pcap', path: join(__dirname, '../../../shared/pcaps/ndpi', f) }, workers: 1 });
       await dp.whenFinished();
       dataplanes.push(dp);
     }

@@ -1,5 +1,6 @@
 import { analyzeCapture } from '@flowprobe/dataplane';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { AlertEngine, EmittedAlert } from '../src/alerts/alert-engine';
 import { alertSchemaValidator } from './siem-schema';
 
@@ -8,7 +9,8 @@ import { alertSchemaValidator } from './siem-schema';
  * (pcap reader, workers, nDPI) and the alert engine must raise the checks
  * the captures are known for, on the expected flows and hosts.
  */
-const PCAPS = '/work/shared/pcaps/ndpi';
+/** The shared nDPI captures, beside the repository (../shared, see shared/pcaps/README.md). */
+const PCAPS = join(__dirname, '../../../shared/pcaps/ndpi');
 const validate = alertSchemaValidator();
 
 async function alertsFor(file: string, localNetworks: string[] = []): Promise<EmittedAlert[]> {
