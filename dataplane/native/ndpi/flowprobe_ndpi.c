@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "flowprobe_ndpi.h"
+#include "ndpi_internal.h"
 
 #include <ndpi_api.h>
 #include <pthread.h>
@@ -113,54 +114,7 @@ void fp_ndpi_destroy(fp_ndpi *e) {
   free(e);
 }
 
-/* ---------------------------------------------------------------- packet helpers */
-
-/* Finds addresses, L4 protocol and L4 payload of an IP packet. Returns 0 when unparseable,
- * 2 when parseable but not safe to give to nDPI 4.2 (fragment, truncated L4 header), else 1. */
-static int parse_ip(const uint8_t *p, uint32_t len, uint8_t *ver, uint32_t *src, uint32_t *dst,
-                    uint8_t *l4, const uint8_t **payload, uint32_t *plen) {
-  uint32_t hl;
-  int clean = 1;
-  if (len < 20) return 0;
-  *ver = p[0] >> 4;
-  memset(src, 0, 16);
-  memset(dst, 0, 16);
-  if (*ver == 4) {
-    hl = (uint32_t)(p[0] & 0x0f) * 4;
-    if (hl < 20 || hl > len) return 0;
-    memcpy(src, p + 12, 4);
-    memcpy(dst, p + 16, 4);
-    *l4 = p[9];
-    uint32_t tot = (uint32_t)p[2] << 8 | p[3];
-    /* nDPI 4.2 parses no L4 header in fragments or packets with a bad total length, and
-     * some dissectors then dereference the missing header (TLS reassembly): not clean. */
-    if ((p[6] & 0x3f) || p[7] || tot < hl || tot > len) clean = 0;
-  } else if (*ver == 6) {
-    if (len < 40) return 0;
-    memcpy(src, p + 8, 16);
-    memcpy(dst, p + 24, 16);
-    *l4 = p[6];
-    hl = 40;
-    uint32_t plen6 = (uint32_t)p[4] << 8 | p[5];
-    if (plen6 == 0 || plen6 + 40 > len) clean = 0;
-  } else {
-    return 0;
-  }
-  *payload = NULL;
-  *plen = 0;
-  if (*l4 == IPPROTO_UDP && len >= hl + 8) {
-    *payload = p + hl + 8;
-    *plen = len - hl - 8;
-  } else if (*l4 == IPPROTO_TCP && len >= hl + 20) {
-    uint32_t th = (uint32_t)(p[hl + 12] >> 4) * 4;
-    if (th >= 20 && len >= hl + th) {
-      *payload = p + hl + th;
-      *plen = len - hl - th;
-    }
-  }
-  if ((*l4 == IPPROTO_UDP || *l4 == IPPROTO_TCP) && !*payload) clean = 0;
-  return clean ? 1 : 2;
-}
+/* ---------------------------------------------------------------- DNS-answer cache */
 
 static uint32_t dns_slot(fp_ndpi *e, const uint32_t *addr) {
   uint32_t h = 2166136261u;
@@ -181,148 +135,6 @@ static uint16_t dns_lookup(fp_ndpi *e, uint8_t ver, const uint32_t *addr) {
   fp_dns_entry *d = &e->dns[dns_slot(e, addr)];
   if (d->used && d->ip_ver == ver && memcmp(d->addr, addr, 16) == 0) return d->app;
   return 0;
-}
-
-/* Payload rules for protocols nDPI 4.2 misses but current nDPI detects. `pl` is the UDP payload
- * (the UDP header is the 8 bytes before it). Returns a protocol id or 0. */
-static uint16_t payload_rule(const uint8_t *pl, uint32_t n, uint8_t l4) {
-  if (l4 != IPPROTO_UDP || !pl) return 0;
-  /* SNMP v1/v2c/v3 on 161/162 (requests, traps, long messages 4.2's dissector rejects):
-   * BER SEQUENCE (short or 1-2 byte long length) then INTEGER version 0, 1 or 3. */
-  uint16_t sport = (uint16_t)(pl[-8] << 8 | pl[-7]), dport = (uint16_t)(pl[-6] << 8 | pl[-5]);
-  if ((sport == 161 || sport == 162 || dport == 161 || dport == 162) && n >= 8 && pl[0] == 0x30) {
-    uint32_t v = pl[1] < 0x80 ? 2 : pl[1] == 0x81 ? 3 : pl[1] == 0x82 ? 4 : 0;
-    if (v && n > v + 3 && pl[v] == 0x02 && pl[v + 1] == 0x01 && (pl[v + 2] == 0 || pl[v + 2] == 1 || pl[v + 2] == 3))
-      return NDPI_PROTOCOL_SNMP;
-  }
-  /* Gnutella UDP "GND" (semi-reliable UDP layer of gtk-gnutella/LimeWire): "GND", flags,
-   * u16 sequence, part number, part count with 1 <= part <= count. */
-  if (n >= 8 && pl[0] == 'G' && pl[1] == 'N' && pl[2] == 'D' && pl[6] >= 1 && pl[7] >= 1 && pl[6] <= pl[7])
-    return NDPI_PROTOCOL_GNUTELLA;
-  /* Plain Gnutella message: 16-byte GUID, function, TTL, hops, u32 LE payload length that
-   * must equal the rest of the datagram (a 32-bit match, so false positives are negligible). */
-  if (n >= 24) {
-    uint32_t l = (uint32_t)pl[19] | (uint32_t)pl[20] << 8 | (uint32_t)pl[21] << 16 | (uint32_t)pl[22] << 24;
-    if (l == n - 23 && pl[17] <= 16 && pl[18] <= 16) return NDPI_PROTOCOL_GNUTELLA;
-  }
-  return 0;
-}
-
-/* SSDP carries its target in a "HOST:" header; current nDPI reports it as the server name. */
-static void ssdp_host(struct ndpi_flow_struct *f, const uint8_t *pl, uint32_t n) {
-  if (!pl || f->host_server_name[0]) return;
-  for (uint32_t i = 0; i + 6 < n; i++) {
-    if ((i == 0 || pl[i - 1] == '\n') && strncasecmp((const char *)pl + i, "HOST:", 5) == 0) {
-      uint32_t s = i + 5, k = 0;
-      while (s < n && pl[s] == ' ') s++;
-      while (s < n && pl[s] != '\r' && pl[s] != '\n' && k < sizeof(f->host_server_name) - 1)
-        f->host_server_name[k++] = (char)tolower(pl[s++]); /* nDPI keeps names lowercase */
-      f->host_server_name[k] = 0;
-      return;
-    }
-  }
-}
-
-/* ---------------------------------------------------------------- result text */
-
-typedef struct { char *b; uint32_t cap, pos; } jw;
-
-static void jw_raw(jw *w, const char *s, uint32_t n) {
-  if (w->pos + n >= w->cap) { w->pos = w->cap; return; }
-  memcpy(w->b + w->pos, s, n);
-  w->pos += n;
-}
-
-/* Adds "key":"value" with JSON escaping; drops the field when it does not fit. */
-static void jw_str(jw *w, const char *key, const char *v) {
-  if (!v || !v[0] || w->pos >= w->cap) return;
-  uint32_t start = w->pos;
-  char tmp[8];
-  jw_raw(w, w->pos > 1 ? ",\"" : "\"", w->pos > 1 ? 2 : 1);
-  jw_raw(w, key, (uint32_t)strlen(key));
-  jw_raw(w, "\":\"", 3);
-  for (const unsigned char *c = (const unsigned char *)v; *c && w->pos < w->cap; c++) {
-    if (*c == '"' || *c == '\\') { tmp[0] = '\\'; tmp[1] = (char)*c; jw_raw(w, tmp, 2); }
-    else if (*c < 0x20) { snprintf(tmp, sizeof(tmp), "\\u%04x", *c); jw_raw(w, tmp, 6); }
-    else jw_raw(w, (const char *)c, 1);
-  }
-  jw_raw(w, "\"", 1);
-  if (w->pos >= w->cap) w->pos = start; /* did not fit: leave it out */
-}
-
-static void jw_num(jw *w, const char *key, uint32_t v) {
-  char tmp[16];
-  if (!v) return;
-  snprintf(tmp, sizeof(tmp), "%u", v);
-  uint32_t start = w->pos;
-  jw_raw(w, w->pos > 1 ? ",\"" : "\"", w->pos > 1 ? 2 : 1);
-  jw_raw(w, key, (uint32_t)strlen(key));
-  jw_raw(w, "\":", 2);
-  jw_raw(w, tmp, (uint32_t)strlen(tmp));
-  if (w->pos >= w->cap) w->pos = start;
-}
-
-static int is_proto(ndpi_protocol p, uint16_t id) { return p.master_protocol == id || p.app_protocol == id; }
-
-static void write_text(fp_ndpi *e, struct ndpi_flow_struct *f, ndpi_protocol p, uint8_t *text) {
-  /* Server name: u8 length + bytes. SSH reports the client banner, as ndpiReader. */
-  const char *name = is_proto(p, NDPI_PROTOCOL_SSH) ? f->protos.ssh.client_signature : ndpi_get_flow_name(f);
-  uint32_t nl = name ? (uint32_t)strnlen(name, FP_NAME_BYTES - 1) : 0;
-  text[0] = (uint8_t)nl;
-  if (nl) memcpy(text + 1, name, nl);
-
-  char *info = (char *)text + FP_NAME_BYTES + 2;
-  jw w = { info, FP_INFO_BYTES - 2, 0 };
-  char buf[64];
-  jw_raw(&w, "{", 1);
-  if (is_proto(p, NDPI_PROTOCOL_HTTP) && f->http.url) {
-    jw_str(&w, "url", f->http.url);
-    jw_num(&w, "status", f->http.response_status_code);
-    jw_str(&w, "content_type", f->http.content_type);
-    jw_str(&w, "req_content_type", f->http.request_content_type);
-    jw_str(&w, "user_agent", f->http.user_agent);
-    jw_str(&w, "nat_ip", f->http.nat_ip);
-  } else if (is_proto(p, NDPI_PROTOCOL_DNS)) {
-    if (f->protos.dns.rsp_type == 0x1 && f->protos.dns.rsp_addr.ipv4)
-      inet_ntop(AF_INET, &f->protos.dns.rsp_addr.ipv4, buf, sizeof(buf));
-    else if (f->protos.dns.rsp_type == 0x1c)
-      inet_ntop(AF_INET6, &f->protos.dns.rsp_addr.ipv6, buf, sizeof(buf));
-    else buf[0] = 0;
-    jw_str(&w, "dns_answer", buf);
-    jw_num(&w, "dns_query_type", f->protos.dns.query_type);
-    jw_num(&w, "dns_reply_code", f->protos.dns.reply_code);
-  } else if (is_proto(p, NDPI_PROTOCOL_SSH)) {
-    jw_str(&w, "ssh_server", f->protos.ssh.server_signature);
-    jw_str(&w, "hassh_c", f->protos.ssh.hassh_client);
-    jw_str(&w, "hassh_s", f->protos.ssh.hassh_server);
-  } else if (is_proto(p, NDPI_PROTOCOL_TLS) || is_proto(p, NDPI_PROTOCOL_QUIC) || is_proto(p, NDPI_PROTOCOL_DTLS)) {
-    /* protos is a union: read tls_quic (pointers) only for TLS-family results. */
-    if (f->protos.tls_quic.ssl_version) {
-      uint8_t unknown = 0;
-      jw_str(&w, "tls_version", ndpi_ssl_version2str(buf, sizeof(buf), f->protos.tls_quic.ssl_version, &unknown));
-    }
-    jw_str(&w, "ja3c", f->protos.tls_quic.ja3_client);
-    jw_str(&w, "ja3s", f->protos.tls_quic.ja3_server);
-    jw_str(&w, "alpn", f->protos.tls_quic.alpn);
-    jw_str(&w, "tls_supported_versions", f->protos.tls_quic.tls_supported_versions);
-    if (f->protos.tls_quic.server_cipher) jw_str(&w, "cipher", ndpi_cipher2str(f->protos.tls_quic.server_cipher));
-    jw_str(&w, "user_agent", f->http.user_agent);
-    jw_str(&w, "issuer", f->protos.tls_quic.issuerDN);
-    jw_str(&w, "subject", f->protos.tls_quic.subjectDN);
-    jw_str(&w, "server_names", f->protos.tls_quic.server_names);
-  } else if (is_proto(p, NDPI_PROTOCOL_DHCP)) {
-    jw_str(&w, "dhcp_fingerprint", f->protos.dhcp.fingerprint);
-    jw_str(&w, "dhcp_class_ident", f->protos.dhcp.class_ident);
-  } else if (is_proto(p, NDPI_PROTOCOL_FTP_CONTROL) || is_proto(p, NDPI_PROTOCOL_MAIL_IMAP) ||
-             is_proto(p, NDPI_PROTOCOL_MAIL_POP) || is_proto(p, NDPI_PROTOCOL_MAIL_SMTP)) {
-    jw_str(&w, "user", f->l4.tcp.ftp_imap_pop_smtp.username);
-  }
-  jw_str(&w, "extra", f->flow_extra_info);
-  jw_raw(&w, "}", 1);
-  uint32_t il = w.pos >= w.cap ? 0 : w.pos;
-  if (il == 2) il = 0; /* "{}" carries nothing */
-  text[FP_NAME_BYTES] = (uint8_t)(il & 0xff);
-  text[FP_NAME_BYTES + 1] = (uint8_t)(il >> 8);
 }
 
 /* ---------------------------------------------------------------- results */
@@ -414,7 +226,7 @@ static void finish(fp_ndpi *e, int32_t idx, uint16_t forced, uint32_t origin, ui
   }
 
   write_out(e, f, s, p, state, origin, o);
-  if (text) write_text(e, f, p, text);
+  if (text) fp_write_text(f, p, text);
   e->stats[state == FP_STATE_DETECTED ? FP_STAT_FLOWS_DETECTED : FP_STAT_FLOWS_GIVEN_UP]++;
   ndpi_free_flow_data(f);
   s->in_use = 0;
@@ -443,7 +255,7 @@ int32_t fp_ndpi_process(fp_ndpi *e, const uint8_t *data, uint32_t data_len, uint
     uint8_t ver = 0, l4 = 0;
     /* An entry outside the buffer still takes its state (the caller has allocated it). */
     int inside = off <= data_len && len <= data_len - off && len > 0;
-    int parsed = inside ? parse_ip(pkt, len, &ver, src, dst, &l4, &pl, &plen) : 0;
+    int parsed = inside ? fp_parse_ip(pkt, len, &ver, src, dst, &l4, &pl, &plen) : 0;
 
     if (flags[i] & FP_ENTRY_NEW_STATE) {
       if (s->in_use) fp_ndpi_release(e, idx);
@@ -473,9 +285,9 @@ int32_t fp_ndpi_process(fp_ndpi *e, const uint8_t *data, uint32_t data_len, uint
     done++;
 
     if ((e->options & FP_OPT_PAYLOAD_RULES) && parsed) {
-      if (s->last.app_protocol == NDPI_PROTOCOL_SSDP) ssdp_host(f, pl, plen);
+      if (s->last.app_protocol == NDPI_PROTOCOL_SSDP) fp_ssdp_host(f, pl, plen);
       if (s->last.app_protocol == NDPI_PROTOCOL_UNKNOWN) {
-        uint16_t forced = payload_rule(pl, plen, l4);
+        uint16_t forced = fp_payload_rule(pl, plen, l4);
         if (forced) { finish(e, idx, forced, FP_ORIGIN_PAYLOAD, o, t); continue; }
       }
     }
