@@ -28,7 +28,7 @@ describe('boot config', () => {
     const config = loadBootConfig(file, { FLOWPROBE_ADMIN_PASSWORD: 'from-env' });
     expect(config.sources[0]).toEqual({ type: 'pcap', path: path.join(dir, 'captures/a.pcap'), loop: false, speed: 'realtime', shift_to_now: false });
     expect(config.http.port).toBe(3000);
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', key_prefix: '', publish_interval_ms: 1000, max_hosts: 10000 });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', key_prefix: '', publish_interval_ms: 1000, max_hosts: 1000 });
     expect(config.database.path).toBe(path.join(dir, 'data/fp.db'));
     expect(config.capture.idle_timeout_s).toBe(120);
     expect(config.admin_password).toBe('from-env');

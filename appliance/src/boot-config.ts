@@ -48,7 +48,7 @@ export const bootConfigSchema = z.strictObject({
       /** Live publication period; the live_interval_ms setting overrides it at run time. */
       publish_interval_ms: z.number().int().min(250).max(10000).default(1000),
       /** Hosts in hosts:bandwidth and host:* hashes (top by bytes). */
-      max_hosts: z.number().int().min(1).max(1_000_000).default(10000),
+      max_hosts: z.number().int().min(1).max(1_000_000).default(1000),
     })
     .prefault({}),
   database: z

@@ -4,6 +4,7 @@ import type { LoginResponse } from '../api/api-types';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { UsersRepository } from '../users/users.repository';
 import { toUserInfo } from '../users/user-info';
+import { AuthCache } from './auth-cache';
 import type { AuthUser } from './auth-user';
 import { verifyPassword } from './password-hasher';
 import { SessionsRepository } from './sessions.repository';
@@ -14,6 +15,9 @@ export function hashSecret(secret: string): string {
 }
 
 const nowS = (): number => Math.floor(Date.now() / 1000);
+
+/** `last_used_at` of a token is written at most this often, s (not on every request). */
+const TOKEN_TOUCH_S = 60;
 
 // A valid-looking hash to verify against when the user does not exist, so a
 // wrong username costs the same time as a wrong password.
@@ -29,6 +33,7 @@ export class AuthService {
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
+    private readonly cache: AuthCache,
     @Inject(CONTROL_PLANE_OPTIONS) options: ControlPlaneOptions,
   ) {
     this.sessionTtlS = Math.round((options.auth.sessionTtlHours ?? 12) * 3600);
@@ -51,11 +56,14 @@ export class AuthService {
 
   async logout(sessionHash: string | undefined): Promise<void> {
     if (sessionHash) await this.sessions.delete(sessionHash);
+    this.cache.clear();
   }
 
   /** Session cookie secret → user, or null when unknown or expired. */
   async authenticateSession(secret: string): Promise<AuthUser | null> {
     const tokenHash = hashSecret(secret);
+    const hit = this.cache.get(tokenHash);
+    if (hit) return hit;
     const session = await this.sessions.find(tokenHash);
     if (!session) return null;
     if (session.expiresAt <= nowS()) {
@@ -64,19 +72,24 @@ export class AuthService {
     }
     const user = await this.users.findById(session.userId);
     if (!user) return null;
-    return { id: user.id, username: user.username, role: user.role, mustChangePassword: user.mustChangePassword, via: 'session', sessionHash: tokenHash };
+    const auth: AuthUser = { id: user.id, username: user.username, role: user.role, mustChangePassword: user.mustChangePassword, via: 'session', sessionHash: tokenHash };
+    return this.cache.set(tokenHash, auth, session.expiresAt);
   }
 
   /** Bearer API token → user, or null when unknown or expired. */
   async authenticateToken(token: string): Promise<AuthUser | null> {
-    const entity = await this.users.findTokenByHash(hashSecret(token));
+    const tokenHash = hashSecret(token);
+    const hit = this.cache.get(tokenHash);
+    if (hit) return hit;
+    const entity = await this.users.findTokenByHash(tokenHash);
     const now = nowS();
     if (!entity || (entity.expiresAt !== null && entity.expiresAt <= now)) return null;
     const user = await this.users.findById(entity.userId);
     if (!user) return null;
+    if (entity.lastUsedAt === null || now - entity.lastUsedAt >= TOKEN_TOUCH_S) await this.users.touchToken(entity.id, now);
     // Tokens are for scripts: they act with the user's role; a pending password change does not block them.
-    await this.users.touchToken(entity.id, now);
-    return { id: user.id, username: user.username, role: user.role, mustChangePassword: false, via: 'token' };
+    const auth: AuthUser = { id: user.id, username: user.username, role: user.role, mustChangePassword: false, via: 'token' };
+    return this.cache.set(tokenHash, auth, entity.expiresAt);
   }
 
   /** Authenticates from a Bearer header first, then the session cookie. */

@@ -21,7 +21,7 @@ export interface ControlPlaneOptions {
   };
   /** Live publication period (Redis + WebSocket), 250..10000 ms. Default 1000. Overridden by the `live_interval_ms` setting. */
   liveIntervalMs?: number;
-  /** Hosts published to Redis each period (top by bytes): the `hosts:bandwidth` set and `host:*` hashes. Default 10000. */
+  /** Hosts published to Redis each period (top by bytes): the `hosts:bandwidth` set and `host:*` hashes. Default 1000. */
   redisMaxHosts?: number;
   /** Local networks from the boot config: the default of the `local_networks` setting. */
   localNetworks: string[];

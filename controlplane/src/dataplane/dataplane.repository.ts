@@ -2,6 +2,12 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page } from '@flowprobe/dataplane';
 import { PROBE_DATAPLANES, ProbeDataplane } from './probe-dataplane';
 
+/** Interface counters served at most this old, ms (a quarter of the fastest live interval). */
+export const STATS_MAX_AGE_MS = 60;
+
+/** Largest page the dataplane returns (its MAX_HOST_PAGE / MAX_FLOW_PAGE). */
+export const HOST_PAGE = 1000;
+
 /** A record tagged with the interface it came from. */
 export type OnInterface<T> = T & { ifid: number };
 
@@ -36,6 +42,13 @@ function hostSortValue(host: HostRecord, sort: NonNullable<HostQuery['sort']>): 
  */
 @Injectable()
 export class DataplaneRepository {
+  /**
+   * Interface counters are computed by walking every shard (O(table size)):
+   * readers within {@link STATS_MAX_AGE_MS} share one computation, so API
+   * load does not multiply that walk.
+   */
+  private readonly statsCache = new Map<number, { atMs: number; stats: InterfaceStats }>();
+
   constructor(@Inject(PROBE_DATAPLANES) private readonly dataplanes: ProbeDataplane[]) {}
 
   get count(): number {
@@ -43,12 +56,18 @@ export class DataplaneRepository {
   }
 
   interfaces(): InterfaceStats[] {
-    return this.dataplanes.map((dp, id) => ({ ...dp.stats(), id }));
+    return this.dataplanes.map((_dp, id) => this.interface(id));
   }
 
   /** @throws NotFoundException for an unknown interface id. */
   interface(id: number): InterfaceStats {
-    return { ...this.dataplaneOrFail(id).stats(), id };
+    const dp = this.dataplaneOrFail(id);
+    const now = Date.now();
+    const hit = this.statsCache.get(id);
+    if (hit && now - hit.atMs < STATS_MAX_AGE_MS) return hit.stats;
+    const stats = { ...dp.stats(), id };
+    this.statsCache.set(id, { atMs: now, stats });
+    return stats;
   }
 
   /** Offline periodic pass on every interface; returns the flows that ended, tagged with their interface. */
@@ -66,6 +85,20 @@ export class DataplaneRepository {
 
   queryHosts(q: HostQuery, ifid?: number): Page<OnInterface<HostRecord>> {
     return this.query(q, ifid, (dp, query) => dp.queryHosts(query), (h) => hostSortValue(h, q.sort ?? 'bytes'));
+  }
+
+  /**
+   * The `n` busiest hosts by total bytes, over every interface, fetched in
+   * pages of {@link HOST_PAGE} (the dataplane's largest page).
+   */
+  topHosts(n: number): OnInterface<HostRecord>[] {
+    const out: OnInterface<HostRecord>[] = [];
+    for (let offset = 0; offset < n; offset += HOST_PAGE) {
+      const page = this.queryHosts({ sort: 'bytes', order: 'desc', offset, limit: Math.min(HOST_PAGE, n - offset) });
+      out.push(...page.data);
+      if (page.data.length === 0 || offset + page.data.length >= page.total) break;
+    }
+    return out;
   }
 
   /** The host on the first interface that knows it. */

@@ -21,6 +21,9 @@ export const REDIS_KEYS = {
   liveChannel: 'live',
 } as const;
 
+/** Host hashes queued per event-loop turn while building the MULTI. */
+const HOSTS_PER_TICK = 200;
+
 /** Alerts kept in `alerts:recent`. */
 export const RECENT_ALERTS = 100;
 
@@ -71,26 +74,30 @@ export class LiveStateRepository {
     } else {
       tx.del(REDIS_KEYS.hostsBandwidth);
     }
-    for (const h of s.hosts) {
+    for (let i = 0; i < s.hosts.length; i++) {
+      // Building commands is CPU on the event loop: yield every chunk so API requests are not held up.
+      if (i > 0 && i % HOSTS_PER_TICK === 0) await new Promise((resolve) => setImmediate(resolve));
+      const h = s.hosts[i];
       const key = REDIS_KEYS.host(hostKey(h.ip, h.vlan));
-      tx.hset(key, {
-        ip: h.ip,
-        vlan: h.vlan,
-        mac: h.mac,
-        is_local: h.is_local ? 1 : 0,
-        ifid: h.ifid,
-        bytes_sent: h.bytes.sent,
-        bytes_rcvd: h.bytes.rcvd,
-        bytes_total: h.bytes.total,
-        packets_sent: h.packets.sent,
-        packets_rcvd: h.packets.rcvd,
-        bps: h.thpt.bps,
-        pps: h.thpt.pps,
-        flows_as_client: h.num_flows.as_client,
-        flows_as_server: h.num_flows.as_server,
-        first_seen: h.first_seen,
-        last_seen: h.last_seen,
-      });
+      tx.hset(
+        key,
+        'ip', h.ip,
+        'vlan', h.vlan,
+        'mac', h.mac,
+        'is_local', h.is_local ? 1 : 0,
+        'ifid', h.ifid,
+        'bytes_sent', h.bytes.sent,
+        'bytes_rcvd', h.bytes.rcvd,
+        'bytes_total', h.bytes.total,
+        'packets_sent', h.packets.sent,
+        'packets_rcvd', h.packets.rcvd,
+        'bps', h.thpt.bps,
+        'pps', h.thpt.pps,
+        'flows_as_client', h.num_flows.as_client,
+        'flows_as_server', h.num_flows.as_server,
+        'first_seen', h.first_seen,
+        'last_seen', h.last_seen,
+      );
       tx.expire(key, s.hostTtlS);
     }
     tx.hset(REDIS_KEYS.status, {

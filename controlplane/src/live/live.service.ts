@@ -34,7 +34,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly settings: SettingsService,
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
   ) {
-    this.maxHosts = options.redisMaxHosts ?? 10_000;
+    this.maxHosts = options.redisMaxHosts ?? 1000;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -72,7 +72,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       return;
     }
     try {
-      const hosts = this.dataplane.queryHosts({ sort: 'bytes', order: 'desc', limit: this.maxHosts, offset: 0 }).data.map(toHostSummary);
+      const hosts = this.dataplane.topHosts(this.maxHosts).map(toHostSummary);
       // Host hashes outlive 3 periods (at least 5 s) so a slow period never empties them.
       const hostTtlS = Math.max(5, Math.ceil((3 * this.settings.get().live_interval_ms) / 1000));
       await this.state.writeSnapshot({ tsS: nowS, interfaces, hosts, hostTtlS, version: this.options.version ?? '0.0.0', startedAtS: this.startedAtS });

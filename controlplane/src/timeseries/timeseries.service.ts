@@ -11,7 +11,7 @@ const HOUR_S = 3600;
 const DAY_S = 86400;
 
 /** Host timeseries kept for at most this many hosts per 5-minute point (the busiest by bytes). */
-export const MAX_HOSTS_PER_POINT = 100_000;
+export const MAX_HOSTS_PER_POINT = 10_000;
 
 interface CounterSnapshot {
   tS: number;
@@ -74,10 +74,10 @@ export class TimeseriesService {
   /** Writes one point per active host with traffic in the last 5 minutes (t = start of that period). */
   async writeHostFiveMinute(nowS = Date.now() / 1000): Promise<number> {
     const t = Math.floor(nowS / FIVE_MINUTES_S) * FIVE_MINUTES_S - FIVE_MINUTES_S;
-    const hosts = this.dataplane.queryHosts({ sort: 'bytes', order: 'desc', limit: MAX_HOSTS_PER_POINT, offset: 0 });
+    const hosts = this.dataplane.topHosts(MAX_HOSTS_PER_POINT);
     const next = new Map<string, CounterSnapshot>();
     const points: HostPoint[] = [];
-    for (const host of hosts.data) {
+    for (const host of hosts) {
       const key = hostKey(host.ip, host.vlan);
       const before = this.hostSnapshots.get(key) ?? { tS: this.startedS, a: 0, b: 0, c: 0, d: 0 };
       const spanS = Math.max(nowS - before.tS, 1);

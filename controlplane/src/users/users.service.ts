@@ -11,6 +11,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ApiTokenInfo, CreateTokenResponse, UserInfo } from '../api/api-types';
+import { AuthCache } from '../auth/auth-cache';
 import { hashSecret } from '../auth/auth.service';
 import type { AuthUser } from '../auth/auth-user';
 import { hashPassword, verifyPassword } from '../auth/password-hasher';
@@ -46,6 +47,7 @@ export class UsersService implements OnApplicationBootstrap {
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
+    private readonly authCache: AuthCache,
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
   ) {}
 
@@ -117,6 +119,7 @@ export class UsersService implements OnApplicationBootstrap {
     }
     if (Object.keys(changes).length > 0) await this.users.update(id, changes);
     if (dto.password || changes.role) await this.sessions.deleteForUser(id);
+    this.authCache.clear();
     return toUserInfo(await this.findOrFail(id));
   }
 
@@ -125,6 +128,7 @@ export class UsersService implements OnApplicationBootstrap {
     if (user.id === actor.id) throw new BadRequestException('Cannot delete yourself');
     if (user.role === 'admin' && (await this.users.countAdmins()) <= 1) throw new BadRequestException('Cannot delete the last admin');
     await this.users.delete(id);
+    this.authCache.clear();
   }
 
   async me(actor: AuthUser): Promise<UserInfo> {
@@ -138,6 +142,7 @@ export class UsersService implements OnApplicationBootstrap {
     if (dto.current_password === dto.new_password) throw new BadRequestException('new_password must differ from current_password');
     await this.users.update(user.id, { passwordHash: await hashPassword(dto.new_password), mustChangePassword: false });
     await this.sessions.deleteForUser(user.id, actor.sessionHash);
+    this.authCache.clear();
   }
 
   async listTokens(actor: AuthUser): Promise<ApiTokenInfo[]> {
@@ -161,6 +166,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   async deleteToken(actor: AuthUser, id: number): Promise<void> {
     if (!(await this.users.deleteToken(actor.id, id))) throw new NotFoundException(`Token ${id} not found`);
+    this.authCache.clear();
   }
 
   private async findOrFail(id: number): Promise<UserEntity> {
