@@ -1,11 +1,21 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-/** Repository root (portal/e2e → ../..). */
-export const REPO_ROOT = resolve(__dirname, '..', '..');
+/** The repository root: the first parent whose package.json declares workspaces (works from e2e/ and dist-bench/e2e/). */
+function findRepoRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && 'workspaces' in JSON.parse(readFileSync(manifest, 'utf8'))) return dir;
+  }
+  throw new Error(`no workspace root above ${from}`);
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
+/** First-start admin password given to the appliance (FLOWPROBE_ADMIN_PASSWORD); changed at first login. */
+export const INITIAL_ADMIN_PASSWORD = 'e2e-initial-Pa55';
 export const FLOWPROBE_BIN = join(REPO_ROOT, 'appliance', 'bin', 'flowprobe.js');
 export const PORTAL_DIST = join(REPO_ROOT, 'portal', 'dist', 'portal', 'browser');
 /** The shared capture the e2e suite replays: 162 flows over 176 s (Amazon, TLS, DNS, QUIC...). */
@@ -62,7 +72,7 @@ export function bootConfig(options: { port: number; databasePath: string; captur
  * SQLite file and the shared Redis, serving the built portal; resolves once
  * /healthz answers.
  */
-export async function startAppliance(adminPassword: string): Promise<RunningAppliance> {
+export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD): Promise<RunningAppliance> {
   // An appliance someone already started (fresh database, FLOWPROBE_ADMIN_PASSWORD as below): for debugging the suite.
   const external = process.env['FLOWPROBE_E2E_URL'];
   if (external) return { baseUrl: external, port: Number(new URL(external).port), dir: '', logs: () => '', stop: async () => undefined };

@@ -6,11 +6,11 @@
  */
 import type { FlowListResponse, HostListResponse, Settings } from '@flowprobe/api';
 import type { Page } from 'playwright-core';
-import { RunningAppliance, startAppliance } from './appliance';
+import { INITIAL_ADMIN_PASSWORD, RunningAppliance, startAppliance } from './appliance';
 import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
 import { UdpReceiver, startUdpReceiver } from './siem-receiver';
 
-const INITIAL_PASSWORD = 'e2e-initial-Pa55';
+const INITIAL_PASSWORD = INITIAL_ADMIN_PASSWORD;
 const ADMIN_PASSWORD = 'e2e-admin-NewPa55';
 const VIEWER = { username: 'e2e-viewer', initial: 'viewer-initial-1', password: 'viewer-changed-2' };
 /** Upper bound for something the UI shows after a live sample or a poll (not a measurement). */
