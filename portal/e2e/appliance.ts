@@ -45,24 +45,30 @@ export async function freePort(): Promise<number> {
 }
 
 /** Boot config for `flowprobe run` (YAML, keys of appliance/src/boot-config.ts). */
-export function bootConfig(options: { port: number; databasePath: string; capture: string; redisUrl: string }): string {
+export function bootConfig(options: { port: number; databasePath: string; capture: string; redisUrl: string; redisKeyPrefix: string }): string {
   return [
     'sources:',
     '  - name: e2e',
-    '    pcap:',
-    `      path: ${JSON.stringify(options.capture)}`,
-    '      loop: true',
-    '      speed: realtime',
+    '    type: pcap',
+    `    path: ${JSON.stringify(options.capture)}`,
+    '    loop: true',
+    '    speed: realtime',
+    '    shift_to_now: true',
     'http:',
     `  port: ${options.port}`,
+    '  host: 127.0.0.1',
     'redis:',
     `  url: ${JSON.stringify(options.redisUrl)}`,
+    // Own keys on the shared Redis, so parallel suites and `make run` do not mix.
+    `  key_prefix: ${JSON.stringify(options.redisKeyPrefix)}`,
     'database:',
     `  path: ${JSON.stringify(options.databasePath)}`,
-    'local_networks:',
-    '  - 192.168.0.0/16',
-    '  - 10.0.0.0/8',
-    '  - 172.16.0.0/12',
+    'local_networks: [192.168.0.0/16, 10.0.0.0/8]',
+    'capture:',
+    // One worker: replayed traffic is light and the machine is shared.
+    '  workers: 1',
+    'portal:',
+    `  path: ${JSON.stringify(PORTAL_DIST)}`,
     '',
   ].join('\n');
 }
@@ -84,7 +90,13 @@ export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD): Pr
   const configPath = join(dir, 'flowprobe.yaml');
   writeFileSync(
     configPath,
-    bootConfig({ port, databasePath: join(dir, 'flowprobe.db'), capture: E2E_CAPTURE, redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379' }),
+    bootConfig({
+      port,
+      databasePath: join(dir, 'flowprobe.db'),
+      capture: E2E_CAPTURE,
+      redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      redisKeyPrefix: `portal-e2e-${process.pid}:`,
+    }),
   );
   const output: string[] = [];
   const child: ChildProcess = spawn(process.execPath, [FLOWPROBE_BIN, 'run', '--config', configPath], {
