@@ -13,6 +13,7 @@ import {
   Page,
   WorkerStats,
 } from './dataplane.types';
+import { DpdkPortInfo, readDpdkPortStats, startDpdk, stopDpdkPort } from './capture/dpdk-port';
 import { DECODE_STATUS_NAMES } from './decode/decode-status';
 import { EntryState } from './flow/entry-state';
 import { ndpiNames } from './dpi/classifier';
@@ -59,6 +60,8 @@ export class Dataplane extends EventEmitter {
   private lastError: string | undefined;
   private running = 0;
   private thpt = { bps: 0, pps: 0, prevBytes: 0, prevPkts: 0, prevTs: 0 };
+  /** The DPDK port polled by the workers (dpdk source). */
+  private dpdk: DpdkPortInfo | null = null;
 
   private constructor(readonly options: Required<Omit<DataplaneOptions, 'name'>>, name: string) {
     super();
@@ -71,6 +74,8 @@ export class Dataplane extends EventEmitter {
     const name = options.name ?? (options.source.kind === 'pcap' ? path.basename(options.source.path) : `dpdk${options.source.port}`);
     const dp = new Dataplane(resolved, name);
     if (resolved.dpi) dp.setNames(ndpiNames());
+    // EAL and the port (one RX queue per worker) are set up once, here on the main thread; the workers only poll.
+    if (resolved.source.kind === 'dpdk') dp.dpdk = startDpdk(resolved.source, resolved.workers);
     await dp.spawn();
     return dp;
   }
@@ -135,6 +140,7 @@ export class Dataplane extends EventEmitter {
       );
     }
     this.finished = Promise.all(done).then(() => {
+      if (this.dpdk) stopDpdkPort(this.dpdk.port);
       this.emit('finished');
     });
     try {
@@ -196,6 +202,9 @@ export class Dataplane extends EventEmitter {
     numHosts = queryHosts(this.shards, { limit: 0 }).total;
     if (this.shards.length > 0) drops += this.shards[0].stats[WorkerF64.SourceDrops];
     const src = this.options.source;
+    // NIC drops (ring full, no mbuf, bad frames) count as interface drops.
+    const nic = this.dpdk ? readDpdkPortStats(this.dpdk.port, this.dpdk.rxQueues) : undefined;
+    if (nic) drops += nic.imissed + nic.rx_nombuf + nic.ierrors;
     return {
       id: 0,
       name: this.name,
@@ -208,6 +217,7 @@ export class Dataplane extends EventEmitter {
       thpt: { bps: this.thpt.bps, pps: this.thpt.pps },
       decode_errors: decode,
       workers,
+      ...(nic ? { nic } : {}),
       running: this.running > 0,
       ...(this.lastError ? { error: this.lastError } : {}),
     };

@@ -144,9 +144,9 @@ export function setupDpdkPort(port: number, queues: number, options: DpdkPortOpt
  * Initialises EAL and sets up the spec's port: everything the main thread does before the
  * capture workers start. Each worker then opens `new DpdkQueueSource(port, queue, snaplen, { linkType })`.
  */
-export function startDpdk(spec: DpdkSourceSpec, options: DpdkPortOptions = {}): DpdkPortInfo {
+export function startDpdk(spec: DpdkSourceSpec, queues: number = spec.queues, options: DpdkPortOptions = {}): DpdkPortInfo {
   initDpdkEal(spec.eal);
-  return setupDpdkPort(spec.port, spec.queues, options);
+  return setupDpdkPort(spec.port, queues, options);
 }
 
 /** Reads the NIC counters (rte_eth_stats_get). Safe from any thread; not for the packet path. */
@@ -163,7 +163,16 @@ export function readDpdkPortStats(port: number, queues: number): DpdkNicStats {
   return { ipackets: out[0], ibytes: out[1], imissed: out[2], ierrors: out[3], rx_nombuf: out[4], queues: perQueue };
 }
 
-/** Stops and closes the port. Call after every worker polling it has stopped. */
+/**
+ * Stops the port (rte_eth_dev_stop) after every worker polling it has stopped. It can be set up
+ * again later in the same process (EAL itself cannot be re-initialised).
+ */
+export function stopDpdkPort(port: number): void {
+  const shim = loadDpdkShim();
+  if (shim.shim_port_stop(port) < 0) throw new DpdkError('DPDK_PORT', shim.shim_last_error());
+}
+
+/** Stops and closes the port for good (a virtual device is released). Call after every worker polling it has stopped. */
 export function closeDpdkPort(port: number): void {
   const shim = loadDpdkShim();
   if (shim.shim_port_stop(port) < 0 || shim.shim_port_close(port) < 0) throw new DpdkError('DPDK_PORT', shim.shim_last_error());

@@ -1,11 +1,29 @@
 import { isMainThread } from 'node:worker_threads';
+import type { DpdkSourceSpec } from '../dataplane.types';
 import { CaptureSource, CaptureSourceStats, END_OF_CAPTURE } from './capture-source';
 import { DpdkError } from './dpdk-error';
+import { captureLinkType, pcapReplayOf } from './dpdk-port';
 import { DpdkShim, loadDpdkShim } from './dpdk-shim.ffi';
 import { LinkType, PacketBurst } from './packet-burst';
 
 /** Default bytes kept of each frame: a full 1500-byte Ethernet frame with two VLAN tags, enough for DPI. */
 export const DPDK_DEFAULT_SNAPLEN = 1600;
+
+/** Empty polls in a row that end a finite net_pcap replay (see DpdkQueueSourceOptions). */
+const REPLAY_END_EMPTY_POLLS = 3;
+
+/**
+ * Opens, in capture worker `queue`, the RX queue of the same number on the spec's port (set up
+ * by the main thread with startDpdk). A net_pcap replay of a file (no infinite_rx) gets the
+ * file's link type and ends with the file, so `flowprobe analyze --source dpdk:...` terminates.
+ */
+export function openDpdkQueueSource(spec: DpdkSourceSpec, queue: number): DpdkQueueSource {
+  const replay = pcapReplayOf(loadDpdkShim().shim_port_name(spec.port), spec.eal);
+  return new DpdkQueueSource(spec.port, queue, spec.snaplen ?? DPDK_DEFAULT_SNAPLEN, {
+    linkType: replay.file === null ? LinkType.Ethernet : captureLinkType(replay.file),
+    endAfterEmptyPolls: replay.file !== null && !replay.infinite ? REPLAY_END_EMPTY_POLLS : 0,
+  });
+}
 
 /** Options of {@link DpdkQueueSource}. */
 export interface DpdkQueueSourceOptions {

@@ -1,5 +1,6 @@
 import { SourceSpec } from '../dataplane.types';
 import { CaptureSource } from './capture-source';
+import { openDpdkQueueSource } from './dpdk-queue-source';
 import { PcapFileSource } from './pcap-file-source';
 import { ReplaySource } from './replay-source';
 
@@ -19,6 +20,7 @@ export function createCaptureSource(spec: SourceSpec, worker: number): { source:
       return { source, shardFilter: true };
     }
     case 'dpdk':
-      throw new Error(`worker ${worker}: the dpdk source is not available in this build`);
+      // Worker i polls RX queue i, set up by Dataplane.start (startDpdk) on the main thread.
+      return { source: openDpdkQueueSource(spec, worker), shardFilter: false };
   }
 }
