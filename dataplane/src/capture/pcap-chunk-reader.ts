@@ -1,14 +1,8 @@
 import * as fs from 'node:fs';
+import { BlockCopier } from './pcap-block-copy';
 
 /** Default size of the one reusable read buffer: large enough for few syscalls, small enough to stay in L2/L3-friendly sizes. */
 export const PCAP_DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
-/**
- * Granularity of the preallocated views used for bulk copies, bytes (a power of two). A copy is
- * whole blocks via `set()` plus at most two partial blocks by a byte loop; `subarray()` per copy
- * would allocate a view each time, and the workers must run without garbage collections.
- */
-const COPY_BLOCK_SHIFT = 8;
-const COPY_BLOCK_BYTES = 1 << COPY_BLOCK_SHIFT;
 
 /**
  * Sequential reader of a capture file through one reusable chunk buffer
@@ -43,16 +37,14 @@ export class PcapChunkReader {
 
   private fd: number;
   private target: Uint8Array | null = null;
-  /** `blocks[k]` views `buf[k * COPY_BLOCK_BYTES, (k + 1) * COPY_BLOCK_BYTES)`. */
-  private readonly blocks: Uint8Array[] = [];
+  private readonly copier: BlockCopier;
 
   constructor(
     readonly path: string,
     chunkBytes: number = PCAP_DEFAULT_CHUNK_BYTES,
   ) {
-    const size = Math.ceil(Math.max(chunkBytes, 4096) / COPY_BLOCK_BYTES) * COPY_BLOCK_BYTES;
-    this.buf = new Uint8Array(size);
-    for (let o = 0; o < size; o += COPY_BLOCK_BYTES) this.blocks.push(this.buf.subarray(o, o + COPY_BLOCK_BYTES));
+    this.buf = new Uint8Array(Math.max(chunkBytes, 4096));
+    this.copier = new BlockCopier(this.buf);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.fd = fs.openSync(path, 'r');
     this.fileBytes = fs.fstatSync(this.fd).size;
@@ -72,23 +64,10 @@ export class PcapChunkReader {
 
   /** Copies the pending run of accepted records into the burst (bulk, allocation-free) and starts a new run at `pos`. */
   flushRange(): void {
-    const target = this.target;
-    const buf = this.buf;
-    const end = this.pos;
-    let a = this.rangeStart;
-    let t = this.dataUsed;
-    if (end > a && target !== null) {
-      const headEnd = Math.min(end, ((a + COPY_BLOCK_BYTES - 1) >>> COPY_BLOCK_SHIFT) << COPY_BLOCK_SHIFT);
-      while (a < headEnd) target[t++] = buf[a++];
-      while (a + COPY_BLOCK_BYTES <= end) {
-        target.set(this.blocks[a >>> COPY_BLOCK_SHIFT], t);
-        t += COPY_BLOCK_BYTES;
-        a += COPY_BLOCK_BYTES;
-      }
-      while (a < end) target[t++] = buf[a++];
-      this.dataUsed = t;
+    if (this.pos > this.rangeStart && this.target !== null) {
+      this.dataUsed = this.copier.copy(this.rangeStart, this.pos, this.target, this.dataUsed);
     }
-    this.rangeStart = end;
+    this.rangeStart = this.pos;
   }
 
   /**

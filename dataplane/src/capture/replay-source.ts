@@ -1,5 +1,6 @@
 import { CaptureSource, CaptureSourceStats, END_OF_CAPTURE } from './capture-source';
 import { PacketBurst } from './packet-burst';
+import { BlockCopier } from './pcap-block-copy';
 import { PcapFileSource, PcapFileSourceOptions } from './pcap-file-source';
 
 /** A capture source that can start again from its first packet (a file). */
@@ -67,6 +68,7 @@ export class ReplaySource implements CaptureSource {
   private shiftS = 0;
   private packetsThisPass = 0;
   private stage: PacketBurst | null = null;
+  private stageCopier: BlockCopier | null = null;
   private stagePos = 0;
   private ended = false;
 
@@ -97,6 +99,7 @@ export class ReplaySource implements CaptureSource {
     let stage = this.stage;
     if (stage === null || stage.capacity !== burst.capacity || stage.data.length !== burst.data.length) {
       stage = this.stage = new PacketBurst(burst.capacity, burst.data.length);
+      this.stageCopier = new BlockCopier(stage.data);
     }
     burst.count = 0;
     if (this.stagePos >= stage.count) {
@@ -180,12 +183,12 @@ export class ReplaySource implements CaptureSource {
     return n;
   }
 
-  /** Copies packets [from, to) of `stage` into `burst`: one bulk copy of their data, fields one by one. */
+  /** Copies packets [from, to) of `stage` into `burst`: one allocation-free bulk copy of their data, fields one by one. */
   private copyOut(stage: PacketBurst, from: number, to: number, burst: PacketBurst): void {
     // The file source lays packets out in increasing offsets, so [from, to) is one contiguous run.
     const base = stage.offset[from];
     const last = to - 1;
-    burst.data.set(stage.data.subarray(base, stage.offset[last] + stage.caplen[last]), 0);
+    (this.stageCopier as BlockCopier).copy(base, stage.offset[last] + stage.caplen[last], burst.data, 0);
     for (let i = from, j = 0; i < to; i++, j++) {
       burst.tsS[j] = stage.tsS[i];
       burst.offset[j] = stage.offset[i] - base;
