@@ -30,11 +30,14 @@ function engine(settings: Record<string, CheckSettings> = {}, local: string[] = 
 describe('AlertEngine', () => {
   it('raises a flow risk alert once per flow: at detection on the active flow, not again at flow end', () => {
     const { e, emitted } = engine();
-    const f = flow({ risks: ['Clear-Text Credentials'] });
+    const f = flow({ risks: ['Unsafe Protocol', 'Clear-Text Credentials'] });
     e.checkFlows([f], false, 1005);
-    expect(emitted.map((a) => [a.event.check, a.event.status, a.event.severity, a.event.end_time])).toEqual([['clear_text_credentials', 'triggered', 'error', null]]);
+    expect(emitted.map((a) => [a.event.check, a.event.status, a.event.severity, a.event.end_time])).toEqual([
+      ['clear_text_credentials', 'triggered', 'error', null], ['unsafe_protocol', 'triggered', 'notice', null],
+    ]);
+    e.checkFlows([f], false, 1006);
     e.checkFlows([{ ...f, state: 'idle' }], true, 1100);
-    expect(emitted).toHaveLength(1);
+    expect(emitted).toHaveLength(2);
   });
 
   it('judges unidirectional only at flow end, and skips broadcast', () => {

@@ -128,7 +128,7 @@ export class AlertEngine {
     for (const flow of flows) {
       const ifid = flow.ifid ?? 0;
       const key = `${ifid}/${flow.key}`;
-      const done = this.alertedFlows.get(key);
+      let done = this.alertedFlows.get(key);
       let score = 0;
       for (const { c, s } of checks) {
         const f = c.evaluate(flow, s, ctx, ended);
@@ -139,9 +139,11 @@ export class AlertEngine {
         event.end_time = ended ? new Date((flow.last_seen || nowS) * 1000).toISOString() : null;
         out.push({ event, ifid });
         if (!ended) {
-          const set = done ?? new Set<string>();
-          set.add(c.id);
-          if (!done && this.alertedFlows.size < MAX_ALERTED_FLOWS) this.alertedFlows.set(key, set);
+          if (!done) {
+            done = new Set<string>();
+            if (this.alertedFlows.size < MAX_ALERTED_FLOWS) this.alertedFlows.set(key, done);
+          }
+          done.add(c.id);
         }
       }
       if (ended) this.alertedFlows.delete(key);

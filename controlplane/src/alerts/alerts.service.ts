@@ -26,6 +26,9 @@ export type AlertView = AlertEventV1 & {
 
 /** Active flows looked at each minute per ordering (recent, longest, largest); bounds the scan cost. */
 const ACTIVE_SCAN_LIMIT = 10_000;
+/** Newest flows looked at by the detection pass, and its period in seconds: risk alerts within ~5 s of detection. */
+const DETECTION_SCAN_LIMIT = 5_000;
+const DETECTION_PERIOD_S = 5;
 
 /** The live-socket / `alerts:recent` shape of an alert. */
 export function toLiveAlert(e: AlertEventV1): AlertEvent {
@@ -44,14 +47,16 @@ export function toLiveAlert(e: AlertEventV1): AlertEvent {
 
 /**
  * Alerts in the app: runs the engine from the periodic jobs (flow checks on
- * ended flows every second and on active flows every minute, host and
- * interface checks every minute), stores past alerts, and hands every alert
+ * ended flows every second, on the newest active flows every 5 s and on
+ * recent/long/large active flows every minute; host and interface checks every
+ * minute), stores past alerts, and hands every alert
  * event to the SIEM queues and the live WebSocket / Redis list.
  */
 @Injectable()
 export class AlertsService implements OnModuleInit {
   private readonly logger = new Logger(AlertsService.name);
   engine!: AlertEngine;
+  private secondsSinceDetectionScan = 0;
 
   constructor(
     private readonly repository: AlertsRepository,
@@ -76,11 +81,22 @@ export class AlertsService implements OnModuleInit {
     this.hooks.onEndedFlows('alerts:flow-end', (flows, nowS) => {
       this.engine.checkFlows(flows, true, nowS);
     });
+    this.hooks.on('second', 'alerts:detection', (nowS) => {
+      if (++this.secondsSinceDetectionScan < DETECTION_PERIOD_S) return;
+      this.secondsSinceDetectionScan = 0;
+      this.runDetectionChecks(nowS);
+    });
     this.hooks.on('minute', 'alerts:periodic', (nowS) => this.runPeriodicChecks(nowS));
     this.hooks.on('daily', 'alerts:retention', async (nowS) => {
       const n = await this.repository.deleteOlderThan(nowS - this.settings.get().retention.alerts_days * 86400);
       if (n) this.logger.log(`Retention: ${n} past alerts deleted`);
     });
+  }
+
+  /** Detection pass: flow checks on the newest active flows (nDPI risks are set once detection is done). */
+  runDetectionChecks(nowS: number): void {
+    const recent = this.dataplane.queryFlows({ sort: 'first_seen', order: 'desc', limit: DETECTION_SCAN_LIMIT, offset: 0 }).data;
+    this.engine.checkFlows(recent, false, nowS);
   }
 
   /** Minute pass: active flows (new, long, large), then the host window and the interface counters. */
