@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAnalyzeCommand } from './analyze-command';
+import { registerRunCommand } from './run-command';
 
 /**
  * The `flowprobe` command. Each subcommand lives in its own file and registers
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   };
   registerAnalyzeCommand(program, setExitCode);
+  registerRunCommand(program, setExitCode);
   try {
     await program.parseAsync(argv);
   } catch (err) {
