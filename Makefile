@@ -56,7 +56,7 @@ redis: apt
 	fi
 
 run: build redis
-	node appliance/bin/flowprobe.js demo
+	node appliance/bin/flowprobe.js run
 
 test: build redis
 	npm test --workspaces --if-present
