@@ -7,7 +7,8 @@ import { CaptureFileError } from './pcap-file-error';
 import { PcapFileSource } from './pcap-file-source';
 import { PcapWriter, PcapWriterOptions } from './pcap-writer';
 
-const NDPI_DIR = path.resolve(__dirname, '../../../../shared/pcaps/ndpi');
+/** The shared nDPI captures: FLOWPROBE_PCAPS, else the `shared/` folder beside the repository. */
+const NDPI_DIR = process.env.FLOWPROBE_PCAPS ?? path.resolve(__dirname, '../../../../shared/pcaps/ndpi');
 
 /**
  * Ground truth per capture: packets from the table in shared/pcaps/README.md, total captured
