@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { connect as netConnect, Socket } from 'node:net';
+import { connect as netConnect, isIP, Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { SyslogTlsOptions } from '../recipient.types';
 import { SiemTransport } from './siem-transport';
@@ -51,7 +51,8 @@ export class SyslogStreamTransport extends EventEmitter implements SiemTransport
             ca: tls.ca,
             cert: tls.cert,
             key: tls.key,
-            servername: tls.servername ?? host,
+            // SNI must be a name (RFC 6066); for an IP the certificate is checked against its IP SANs.
+            servername: tls.servername ?? (isIP(host) ? undefined : host),
             rejectUnauthorized: tls.rejectUnauthorized ?? true,
           })
         : netConnect({ host, port });
