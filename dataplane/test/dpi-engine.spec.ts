@@ -149,8 +149,26 @@ describe('DpiEngine (real nDPI 4.2)', () => {
     e.release(0);
   });
 
-  it('counts flows that find the state pool full and marks them DpiState.None', () => {
+  it('with a full pool, gives up on the oldest flows to make room (scan-proof)', () => {
     const e = engine({ maxConcurrentFlows: 2, hostPatterns: false });
+    const syn = (port: number) => [tcp('10.0.0.1', 40100 + port, '10.0.0.2', port, SYN, 1, 0)];
+    const flows = run(e, [syn(22), syn(443), syn(80), syn(25)], false);
+    expect(e.evictions).toBe(2);
+    expect(e.flowsWithoutState).toBe(0);
+    // The first two were given up (guessed by port) when the last two needed their states.
+    expect(flows.slice(0, 2).map((f) => [f.state, e.names.protocolName(f.l7)])).toEqual([
+      [DpiState.GivenUp, 'SSH'],
+      [DpiState.GivenUp, 'TLS'],
+    ]);
+    expect(flows.slice(2).map((f) => f.state)).toEqual([DpiState.Pending, DpiState.Pending]);
+    expect(e.statesInUse).toBe(2);
+    e.release(2);
+    e.release(3);
+    expect(e.statesInUse).toBe(0);
+  });
+
+  it('counts flows that find the state pool full and marks them DpiState.None (eviction off)', () => {
+    const e = engine({ maxConcurrentFlows: 2, hostPatterns: false, evictWhenFull: false });
     const syn = (port: number) => [tcp('10.0.0.1', port, '10.0.0.2', 5555, SYN, 1, 0)];
     const flows = run(e, [syn(1), syn(2), syn(3)], false);
     expect(e.flowsWithoutState).toBe(1);

@@ -249,6 +249,11 @@ int32_t fp_ndpi_process(fp_ndpi *e, const uint8_t *data, uint32_t data_len, uint
     }
     fp_state *s = &e->states[idx];
     struct ndpi_flow_struct *f = (struct ndpi_flow_struct *)(e->pool + (size_t)idx * e->flow_size);
+    if (flags[i] & FP_ENTRY_GIVE_UP) {
+      /* The pool is full and the caller evicts this flow to make room: final result now. */
+      if (s->in_use) finish(e, idx, 0, 0, o, t);
+      continue;
+    }
     const uint8_t *pkt = data + off;
     const uint8_t *pl = NULL;
     uint32_t plen = 0, src[4], dst[4];

@@ -58,6 +58,7 @@ enum {
 /* Entry flags. */
 #define FP_ENTRY_FROM_CLIENT 1
 #define FP_ENTRY_NEW_STATE 2 /* (re)initialise the state before this packet */
+#define FP_ENTRY_GIVE_UP 4   /* no packet: give up on the flow holding this state (evicted) */
 
 /* Engine options (bit flags). */
 #define FP_OPT_DNS_CACHE 1       /* classify later flows by earlier DNS answers */

@@ -33,6 +33,12 @@ export interface DpiEngineOptions {
   dropIpOnlyApp?: boolean;
   /** Shim payload rules for protocols 4.2 misses (default true). */
   payloadRules?: boolean;
+  /**
+   * When the state pool is full, give up on a flow under detection (round robin) to make
+   * room for the new one, rather than leaving the new flow without DPI (default true).
+   * Keeps DPI working through scans that open more flows than the pool holds.
+   */
+  evictWhenFull?: boolean;
   /** Load host-patterns.ts into nDPI (default true). */
   hostPatterns?: boolean;
 }
@@ -55,8 +61,12 @@ export class DpiEngine implements DpiHook {
   readonly batchCapacity: number;
   /** Names for the offline side, from this engine's own module. */
   readonly names: NdpiNames;
-  /** Flows that could not get DPI state (pool full). */
+  /** Flows that could not get DPI state (pool full, eviction off). */
   flowsWithoutState = 0;
+  /** Flows given up early to make room in a full pool. */
+  evictions = 0;
+  private readonly evictWhenFull: boolean;
+  private evictHand = 0;
   /** Packets dropped because the batch was full (flush not called often enough). */
   batchOverflows = 0;
 
@@ -85,6 +95,7 @@ export class DpiEngine implements DpiHook {
     this.packetLimit = opts.packetLimit ?? 32;
     this.maxConcurrentFlows = opts.maxConcurrentFlows ?? Math.min(opts.flowCapacity, 65536);
     this.batchCapacity = opts.batchCapacity ?? 1024;
+    this.evictWhenFull = opts.evictWhenFull !== false;
     if (this.packetLimit < 1 || this.maxConcurrentFlows < 1 || this.batchCapacity < 1) throw new RangeError('DpiEngine: limits must be >= 1');
     let options = 0;
     if (opts.dnsCache !== false) options |= NdpiOption.DnsCache;
@@ -119,7 +130,9 @@ export class DpiEngine implements DpiHook {
     if (s === SLOT_DONE || s === SLOT_NO_STATE) return;
     let flags = fromClient ? NdpiEntryFlag.FromClient : 0;
     if (s === SLOT_NONE) {
-      if (this.freeTop === 0) {
+      if (this.freeTop === 0 && this.evictWhenFull && this.n + 2 <= this.batchCapacity) {
+        this.evict();
+      } else if (this.freeTop === 0) {
         this.slotState[slot] = SLOT_NO_STATE;
         this.flowsWithoutState++;
         if (this.noneN < this.noneSlots.length) this.noneSlots[this.noneN++] = slot;
@@ -144,6 +157,27 @@ export class DpiEngine implements DpiHook {
     this.n = i + 1;
   }
 
+  /**
+   * Queues a give-up entry for the next state of the round-robin hand (every state is in
+   * use when the pool is full) and returns that state to the free list for the caller.
+   */
+  private evict(): void {
+    const v = this.evictHand;
+    this.evictHand = v + 1 === this.maxConcurrentFlows ? 0 : v + 1;
+    const victim = this.stateSlot[v];
+    const i = this.n++;
+    this.entrySlot[i] = victim;
+    this.entryState[i] = v;
+    this.entryOff[i] = 0;
+    this.entryLen[i] = 0;
+    this.entryTs[i] = 0;
+    this.entryFlags[i] = NdpiEntryFlag.GiveUp;
+    this.slotState[victim] = SLOT_DONE; // its later packets are not queued
+    this.stateSlot[v] = -1;
+    this.freeList[this.freeTop++] = v;
+    this.evictions++;
+  }
+
   /** Runs the queued packets against the burst's `data` in one FFI call; results go to `flows`. */
   flush(data: Uint8Array, flows: FlowDpiSink): void {
     for (let k = 0; k < this.noneN; k++) flows.setDpiResult(this.noneSlots[k], 0, 0, 0, 0, 0, DpiState.None);
@@ -154,7 +188,22 @@ export class DpiEngine implements DpiHook {
     this.shim.fp_ndpi_process(
       this.engine, data, data.length, n, this.entryState, this.entryOff, this.entryLen, this.entryTs, this.entryFlags, this.out, this.text,
     );
-    for (let i = 0; i < n; i++) this.apply(i, this.entrySlot[i], this.entryState[i], flows);
+    for (let i = 0; i < n; i++) {
+      if (this.entryFlags[i] === NdpiEntryFlag.GiveUp) this.applyEvicted(i, this.entrySlot[i], flows);
+      else this.apply(i, this.entrySlot[i], this.entryState[i], flows);
+    }
+  }
+
+  /** Result of an evicted flow: written to its slot; its state already belongs to another flow. */
+  private applyEvicted(i: number, slot: number, flows: FlowDpiSink): void {
+    const o = i * NdpiOut.Words;
+    const out = this.out;
+    if (out[o + NdpiOut.State] === NDPI_STATE_SKIPPED) return;
+    flows.setDpiResult(slot, out[o + NdpiOut.L7], out[o + NdpiOut.CategoryBreed], out[o + NdpiOut.RiskLo], out[o + NdpiOut.RiskHi], out[o + NdpiOut.DpiPackets], out[o + NdpiOut.State]);
+    const t = i * NDPI_TEXT_BYTES;
+    const text = this.text;
+    flows.setName(slot, text, t + 1, text[t]);
+    flows.setInfo(slot, text, t + NDPI_NAME_BYTES + 2, text[t + NDPI_NAME_BYTES] | (text[t + NDPI_NAME_BYTES + 1] << 8));
   }
 
   /** Gives up (with guessing) on the flow in `slot` if it is still under detection: idle, expiry. */
@@ -220,7 +269,7 @@ export class DpiEngine implements DpiHook {
     if (state === NDPI_STATE_SKIPPED) {
       // A give-up found no native state: nothing to report, but the index is free again.
       if (final) {
-        this.freeState(s);
+        if (this.stateSlot[s] === slot) this.freeState(s);
         this.slotState[slot] = SLOT_DONE;
       }
       return;
@@ -233,7 +282,8 @@ export class DpiEngine implements DpiHook {
     const text = this.text;
     flows.setName(slot, text, t + 1, text[t]);
     flows.setInfo(slot, text, t + NDPI_NAME_BYTES + 2, text[t + NDPI_NAME_BYTES] | (text[t + NDPI_NAME_BYTES + 1] << 8));
-    this.freeState(s);
+    // The state may already serve another flow (this one was evicted later in the batch).
+    if (this.stateSlot[s] === slot) this.freeState(s);
     this.slotState[slot] = SLOT_DONE;
   }
 

@@ -64,6 +64,7 @@ export const NDPI_TEXT_BYTES = NDPI_NAME_BYTES + NDPI_INFO_BYTES;
 export const enum NdpiEntryFlag {
   FromClient = 1,
   NewState = 2,
+  GiveUp = 4,
 }
 
 /** FP_OPT_* engine options. */
