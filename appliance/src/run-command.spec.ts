@@ -154,6 +154,10 @@ describe('flowprobe run on a shared capture (real dataplane, Redis, SQLite)', ()
     expect(bad.status).toBe(400);
     expect(bad.body.message).toEqual(expect.arrayContaining(['property colour should not exist', 'limit must not be less than 1']));
     expect((await admin.get('/api/v1/hosts/not-an-ip')).status).toBe(400);
+    const l4 = await admin.get('/api/v1/flows?l4=XTP');
+    expect(l4.status).toBe(400);
+    expect(l4.body.message).toMatch(/XTP/);
+    expect((await admin.get('/api/v1/flows?l4=udp&port=53')).status).toBe(200);
   });
 
   it('publishes the same numbers to Redis', async () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import type { FlowRecord } from '@flowprobe/dataplane';
 import type { FlowListResponse, FlowSummary } from '../api/api-types';
 import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
@@ -31,9 +31,16 @@ export function toFlowSummary(flow: OnInterface<FlowRecord>): FlowSummary {
 export class FlowsService {
   constructor(private readonly dataplane: DataplaneRepository) {}
 
+  /** @throws BadRequestException for a filter the dataplane does not know (e.g. an unknown L4 protocol). */
   list(query: FlowQueryDto): FlowListResponse {
     const { ifid, ...q } = query;
-    const page = this.dataplane.queryFlows({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
-    return { total: page.total, data: page.data.map(toFlowSummary) };
+    try {
+      const page = this.dataplane.queryFlows({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
+      return { total: page.total, data: page.data.map(toFlowSummary) };
+    } catch (err) {
+      // The dataplane reports bad query values (unknown L4 name) as RangeError.
+      if (err instanceof RangeError) throw new BadRequestException(err.message);
+      throw err;
+    }
   }
 }
