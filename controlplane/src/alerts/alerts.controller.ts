@@ -2,7 +2,8 @@ import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } 
 import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
 import { Auth, Roles } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth-user';
-import { AlertsService, AlertView } from './alerts.service';
+import type { AlertPage } from './alert-view';
+import { AlertsService } from './alerts.service';
 import { AlertQueryDto } from './dto/alert-query.dto';
 
 /** Engaged and past alerts: any role reads, admins acknowledge and delete. */
@@ -14,7 +15,7 @@ export class AlertsController {
   constructor(private readonly service: AlertsService) {}
 
   @Get()
-  list(@Query() query: AlertQueryDto): Promise<{ total: number; data: AlertView[] }> {
+  list(@Query() query: AlertQueryDto): Promise<AlertPage> {
     return this.service.list(query);
   }
 

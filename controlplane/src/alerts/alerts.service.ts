@@ -11,18 +11,10 @@ import { SettingsService } from '../settings/settings.service';
 import { AlertEventV1, severityRank } from '../siem/formats/alert-event';
 import { SiemService } from '../siem/siem.service';
 import { AlertEngine, EmittedAlert } from './alert-engine';
+import type { AlertPage } from './alert-view';
 import { AlertsRepository } from './alerts.repository';
 import { checkDefaults } from './checks/all-checks';
 import type { AlertQueryDto } from './dto/alert-query.dto';
-
-/** An alert as GET /api/v1/alerts answers it: the v1 event plus its state in the probe. */
-export type AlertView = AlertEventV1 & {
-  state: 'engaged' | 'past';
-  ifid: number;
-  acknowledged: boolean;
-  acknowledged_by: string | null;
-  acknowledged_at: number | null;
-};
 
 /** Active flows looked at each minute per ordering (recent, longest, largest); bounds the scan cost. */
 const ACTIVE_SCAN_LIMIT = 10_000;
@@ -121,7 +113,7 @@ export class AlertsService implements OnModuleInit {
     }
   }
 
-  async list(q: AlertQueryDto): Promise<{ total: number; data: AlertView[] }> {
+  async list(q: AlertQueryDto): Promise<AlertPage> {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
     if (q.state === 'engaged') {

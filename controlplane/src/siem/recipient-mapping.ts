@@ -1,20 +1,5 @@
 import type { RecipientDto } from './dto/recipient.dto';
-import { RecipientConfig, RecipientStats } from './recipient.types';
-
-/** A recipient as the API shows it: snake_case, secrets replaced by `*_set` flags. */
-export interface RecipientView {
-  id: string;
-  name: string;
-  enabled: boolean;
-  min_severity: RecipientConfig['minSeverity'];
-  entities: string[];
-  checks: string[];
-  batch_size: number;
-  type: 'syslog' | 'webhook';
-  syslog?: Record<string, unknown>;
-  webhook?: Record<string, unknown>;
-  stats?: RecipientStats;
-}
+import { RecipientConfig, RecipientStats, RecipientView } from './recipient.types';
 
 /** API body → stored configuration; write-only secrets missing from the body are taken from `previous`. */
 export function toRecipientConfig(id: string, dto: RecipientDto, previous?: RecipientConfig): RecipientConfig {

@@ -77,3 +77,18 @@ export interface RecipientStats {
   last_error_time: string | null;
   last_delivery_time: string | null;
 }
+
+/** A recipient as the API shows it: snake_case, secrets replaced by `*_set` flags. */
+export interface RecipientView {
+  id: string;
+  name: string;
+  enabled: boolean;
+  min_severity: Severity;
+  entities: string[];
+  checks: string[];
+  batch_size: number;
+  type: 'syslog' | 'webhook';
+  syslog?: Record<string, unknown>;
+  webhook?: Record<string, unknown>;
+  stats?: RecipientStats;
+}

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
 import { RecipientDto } from './dto/recipient.dto';
 import type { AlertEventV1 } from './formats/alert-event';
-import type { RecipientView } from './recipient-mapping';
+import type { RecipientView } from './recipient.types';
 import { SiemService } from './siem.service';
 
 /** SIEM recipients: any role reads (with queue depth and delivery counters), admins write. */

@@ -5,8 +5,8 @@ import { RedisService } from '../redis/redis.service';
 import type { RecipientDto } from './dto/recipient.dto';
 import { AlertEventV1 } from './formats/alert-event';
 import { buildTestAlert } from './formats/test-alert';
-import { toRecipientConfig, toRecipientView, RecipientView } from './recipient-mapping';
-import { RecipientConfig } from './recipient.types';
+import { toRecipientConfig, toRecipientView } from './recipient-mapping';
+import { RecipientConfig, RecipientView } from './recipient.types';
 import { RecipientsRepository } from './recipients.repository';
 import { SiemDispatcher } from './siem-dispatcher';
 
