@@ -1,3 +1,4 @@
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -322,5 +323,46 @@ describe('Redis stopped and restarted while the appliance runs', () => {
     expect(JSON.parse((await after.lindex(REDIS_KEYS.recentAlerts, 0)) ?? '{}')).toMatchObject({ id: 'outage-1' });
     after.disconnect();
     expect(await (await fetch(`${appliance.controlPlane.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('flowprobe run without --config (the `make run` demo)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowprobe-demo-'));
+  let child: ChildProcess | undefined;
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child!.once('exit', r));
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the portal port and lists demo hosts, then stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    child = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'flowprobe.js'), 'run'], {
+      // The demo capture is cached in the user's cache folder (as `make run` does); state goes to the temp dir.
+      env: { ...process.env, FLOWPROBE_HTTP_PORT: String(port), XDG_STATE_HOME: dir, FLOWPROBE_ADMIN_PASSWORD: 'demo-initial' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let log = '';
+    child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    const client = new Client(`http://127.0.0.1:${port}`);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 'the HTTP port', 120000);
+    expect((await client.post('/api/v1/auth/login', { username: 'admin', password: 'demo-initial' })).status).toBe(200);
+    expect((await client.post('/api/v1/users/me/password', { current_password: 'demo-initial', new_password: 'demo-changed' })).status).toBe(204);
+    let hosts: HostListResponse = { total: 0, data: [] };
+    await waitFor(async () => {
+      hosts = (await client.get('/api/v1/hosts?local=true&limit=10')).body as HostListResponse;
+      return hosts.total > 3;
+    }, 'local demo hosts', 60000);
+    expect(hosts.data[0].ip).toMatch(/^(192\.168\.1\.|10\.0\.0\.|2001:db8:1:)/);
+    // JSON lines on stdout.
+    const lines = log.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child!.once('exit', (c) => r(c)));
+    expect(code).toBe(0);
   });
 });
