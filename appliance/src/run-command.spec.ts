@@ -232,6 +232,16 @@ describe('flowprobe run on a shared capture (real dataplane, Redis, SQLite)', ()
 
     expect((await viewer.post('/api/v1/auth/logout')).status).toBe(204);
     expect((await viewer.get('/api/v1/hosts')).status).toBe(401);
+
+    // Users CRUD by the admin: the last admin and oneself are protected; deleting a user revokes their tokens.
+    const users = (await admin.get('/api/v1/users')).body as { id: number; username: string }[];
+    const adminId = users.find((u) => u.username === 'admin')!.id;
+    expect((await admin.request('PATCH', `/api/v1/users/${adminId}`, { role: 'viewer' })).status).toBe(400);
+    expect((await admin.request('DELETE', `/api/v1/users/${adminId}`)).status).toBe(400);
+    expect((await admin.request('PATCH', `/api/v1/users/${created.body.id}`, { role: 'admin' })).body.role).toBe('admin');
+    expect((await admin.request('DELETE', `/api/v1/users/${created.body.id}`)).status).toBe(204);
+    expect((await admin.request('DELETE', `/api/v1/users/${created.body.id}`)).status).toBe(404);
+    expect((await bearer.get('/api/v1/interfaces', { authorization: `Bearer ${token.body.token}` })).status).toBe(401);
   });
 
   it('streams interface throughput and alerts to authenticated WebSocket clients only', async () => {
