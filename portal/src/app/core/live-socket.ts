@@ -43,6 +43,8 @@ export class LiveSocket {
   readonly intervalMs = signal(1_000);
   /** Alerts pushed since the page was opened, newest first (at most 50). */
   readonly alerts = signal<AlertEvent[]>([]);
+  /** Alerts pushed since the alerts page was last opened (the navigation badge). */
+  readonly unseenAlerts = signal(0);
 
   /** Opens the socket (idempotent); it reconnects until {@link stop}. */
   start(): void {
@@ -56,6 +58,11 @@ export class LiveSocket {
     this.socket?.close();
     this.socket = null;
     this.connected.set(false);
+  }
+
+  /** The user looked at the alerts: clear the badge. */
+  markAlertsSeen(): void {
+    this.unseenAlerts.set(0);
   }
 
   /** History of every interface seen, in id order. */
@@ -97,6 +104,7 @@ export class LiveSocket {
         break;
       case 'alert':
         this.alerts.update((list) => [message.data, ...list].slice(0, 50));
+        this.unseenAlerts.update((n) => n + 1);
         break;
     }
   }

@@ -1,5 +1,5 @@
 import { httpResource } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, effect, inject, linkedSignal, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, linkedSignal, signal, untracked } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import type { AlertSeverity } from '@flowprobe/api';
@@ -70,7 +70,8 @@ export class AlertList {
     pollEvery(10_000, this.alerts);
     // A new alert on the live socket: show it now rather than at the next poll.
     effect(() => {
-      if (this.live.alerts().length) this.alerts.reload();
+      if (this.live.alerts().length) untracked(() => this.alerts.reload());
+      this.live.markAlertsSeen();
     });
   }
 

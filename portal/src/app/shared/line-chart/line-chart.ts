@@ -3,6 +3,9 @@ import type { ChartDataset } from 'chart.js';
 import { formatClock, formatDateTime } from '../format/format-units';
 import { CHART_COLORS, CHART_MIN_REDRAW_MS, Chart, ValueFormat, formatValue } from './chart-setup';
 
+/** Shortest time span a live chart shows, ms. */
+const MIN_LIVE_SPAN_MS = 60_000;
+
 /** One line: `x` in ms since epoch, `y` in the chart's unit. */
 export interface LineSeries {
   label: string;
@@ -127,7 +130,9 @@ export class LineChart {
       x.max = range[1];
     } else if (windowMs) {
       const newest = Math.max(0, ...series.map((s) => s.points[s.points.length - 1]?.x ?? 0));
-      x.min = newest - windowMs;
+      const oldest = Math.min(newest, ...series.map((s) => s.points[0]?.x ?? newest));
+      // Grow with the history up to the window, so a fresh page is not a mostly empty chart.
+      x.min = newest - Math.min(windowMs, Math.max(MIN_LIVE_SPAN_MS, newest - oldest));
       x.max = newest;
     }
     chart.update('none');
