@@ -105,6 +105,8 @@ async function main(): Promise<void> {
     // 2. Latency at fixed publish rates: producer and forwarder in one process, as in the appliance.
     const d2 = new SiemDispatcher(redis, { prefix });
     await d2.setRecipients([recipient]);
+    // Start from an idle recipient: nothing queued or in flight.
+    for (let s = await d2.stats('bench'); s.queue_depth + s.inflight > 0; s = await d2.stats('bench')) await sleep(100);
     const latency: Record<string, unknown>[] = [];
     for (const rate of rates) {
       const published = new Map<string, number>();

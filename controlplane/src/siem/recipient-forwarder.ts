@@ -79,7 +79,7 @@ export class RecipientForwarder {
     this.wakeUp?.();
   }
 
-  /** Stops after the current batch. Unsettled items stay in flight and are re-sent at the next start. */
+  /** Stops after the current batch and its settle period (≤ 1 s); what cannot be acknowledged stays in flight for the next start. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
@@ -133,6 +133,8 @@ export class RecipientForwarder {
         await this.sleep(this.backoffMs());
       }
     }
+    // Graceful stop: give what was just written its settle period, so a clean restart re-sends nothing.
+    if (this.pending.length) await new Promise((r) => setTimeout(r, this.transport.settleMs));
     await this.settle().catch(() => undefined);
   }
 
