@@ -41,7 +41,7 @@ const SYN = 0x02;
 const ACK = 0x10;
 const PSH = 0x08;
 
-function tcp(src: string, sport: number, dst: string, dport: number, flags: number, seq: number, ack: number, payload = new Uint8Array(0)): Uint8Array {
+function tcp(src: string, sport: number, dst: string, dport: number, flags: number, seq: number, ack: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
   const t = new Uint8Array(20 + payload.length);
   t[0] = sport >> 8;
   t[1] = sport & 255;
@@ -147,6 +147,27 @@ describe('DpiEngine (real nDPI 4.2)', () => {
     expect(e.names.protocolName(sink.flows[0].l7)).toBe('TLS');
     expect(e.statesInUse).toBe(0);
     e.release(0);
+  });
+
+  it('gives up on flows silent for idleGiveUpS of packet time, inside the next flush', () => {
+    const e = engine({ hostPatterns: false, idleGiveUpS: 5 });
+    const sink = new HarnessSink();
+    for (let slot = 0; slot < 2; slot++) sink.flows.push({ key: '', slot, l4: 6, vlan: 0, l7: 0, categoryBreed: 0, riskLo: 0, riskHi: 0, dpiPackets: 0, state: DpiState.Pending, name: '', info: '', packets: 0 });
+    const data = new Uint8Array(4096);
+    const a = tcp('10.0.0.1', 40200, '10.0.0.2', 22, SYN, 1, 0);
+    data.set(a, 0);
+    e.queue(0, 0, a.length, 1_000_000, true);
+    e.flush(data, sink);
+    expect(sink.flows[0].state).toBe(DpiState.Pending);
+    const b = tcp('10.0.0.3', 40201, '10.0.0.4', 8080, SYN, 1, 0);
+    data.set(b, 0);
+    e.queue(1, 0, b.length, 1_000_000 + 6000, true); // 6 s later, another flow
+    e.flush(data, sink);
+    expect([sink.flows[0].state, e.names.protocolName(sink.flows[0].l7)]).toEqual([DpiState.GivenUp, 'SSH']);
+    expect(sink.flows[1].state).toBe(DpiState.Pending);
+    expect(e.idleGiveUps).toBe(1);
+    e.release(1);
+    expect(e.statesInUse).toBe(0);
   });
 
   it('with a full pool, gives up on the oldest flows to make room (scan-proof)', () => {

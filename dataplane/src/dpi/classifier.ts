@@ -39,6 +39,12 @@ export interface DpiEngineOptions {
    * Keeps DPI working through scans that open more flows than the pool holds.
    */
   evictWhenFull?: boolean;
+  /**
+   * Give up (with guessing) on a flow still under detection after this many seconds of packet
+   * time without a packet, so its result exists before the flow table reports it idle.
+   * 0 = only at end of capture, as ndpiReader on files (default 0).
+   */
+  idleGiveUpS?: number;
   /** Load host-patterns.ts into nDPI (default true). */
   hostPatterns?: boolean;
 }
@@ -65,8 +71,14 @@ export class DpiEngine implements DpiHook {
   flowsWithoutState = 0;
   /** Flows given up early to make room in a full pool. */
   evictions = 0;
+  /** Flows given up after `idleGiveUpS` of silence. */
+  idleGiveUps = 0;
   private readonly evictWhenFull: boolean;
   private evictHand = 0;
+  private readonly idleGiveUpMs: number;
+  private readonly stateLastTs: Float64Array;
+  private nowMs = 0;
+  private sweepHand = 0;
   /** Packets dropped because the batch was full (flush not called often enough). */
   batchOverflows = 0;
 
@@ -96,6 +108,7 @@ export class DpiEngine implements DpiHook {
     this.maxConcurrentFlows = opts.maxConcurrentFlows ?? Math.min(opts.flowCapacity, 65536);
     this.batchCapacity = opts.batchCapacity ?? 1024;
     this.evictWhenFull = opts.evictWhenFull !== false;
+    this.idleGiveUpMs = (opts.idleGiveUpS ?? 0) * 1000;
     if (this.packetLimit < 1 || this.maxConcurrentFlows < 1 || this.batchCapacity < 1) throw new RangeError('DpiEngine: limits must be >= 1');
     let options = 0;
     if (opts.dnsCache !== false) options |= NdpiOption.DnsCache;
@@ -112,6 +125,7 @@ export class DpiEngine implements DpiHook {
     this.freeList = new Int32Array(this.maxConcurrentFlows);
     for (let i = 0; i < this.maxConcurrentFlows; i++) this.freeList[i] = this.maxConcurrentFlows - 1 - i;
     this.freeTop = this.maxConcurrentFlows;
+    this.stateLastTs = new Float64Array(this.maxConcurrentFlows);
     const cap = Math.max(this.batchCapacity, 1);
     this.entrySlot = new Int32Array(cap);
     this.entryState = new Int32Array(cap);
@@ -155,6 +169,8 @@ export class DpiEngine implements DpiHook {
     this.entryTs[i] = tsMs;
     this.entryFlags[i] = flags;
     this.n = i + 1;
+    this.stateLastTs[s] = tsMs;
+    if (tsMs > this.nowMs) this.nowMs = tsMs;
   }
 
   /**
@@ -164,6 +180,12 @@ export class DpiEngine implements DpiHook {
   private evict(): void {
     const v = this.evictHand;
     this.evictHand = v + 1 === this.maxConcurrentFlows ? 0 : v + 1;
+    this.queueGiveUp(v);
+    this.evictions++;
+  }
+
+  /** Queues a give-up entry for state `v` (in use) and frees `v` for the next flow. */
+  private queueGiveUp(v: number): void {
     const victim = this.stateSlot[v];
     const i = this.n++;
     this.entrySlot[i] = victim;
@@ -175,13 +197,27 @@ export class DpiEngine implements DpiHook {
     this.slotState[victim] = SLOT_DONE; // its later packets are not queued
     this.stateSlot[v] = -1;
     this.freeList[this.freeTop++] = v;
-    this.evictions++;
+  }
+
+  /** Checks a few states per flush (round robin) for flows silent longer than idleGiveUpS. */
+  private sweepIdle(): void {
+    const max = this.maxConcurrentFlows;
+    const limit = this.nowMs - this.idleGiveUpMs;
+    for (let k = 0; k < 64 && this.n < this.batchCapacity; k++) {
+      const v = this.sweepHand;
+      this.sweepHand = v + 1 === max ? 0 : v + 1;
+      if (this.stateSlot[v] >= 0 && this.stateLastTs[v] < limit) {
+        this.queueGiveUp(v);
+        this.idleGiveUps++;
+      }
+    }
   }
 
   /** Runs the queued packets against the burst's `data` in one FFI call; results go to `flows`. */
   flush(data: Uint8Array, flows: FlowDpiSink): void {
     for (let k = 0; k < this.noneN; k++) flows.setDpiResult(this.noneSlots[k], 0, 0, 0, 0, 0, DpiState.None);
     this.noneN = 0;
+    if (this.idleGiveUpMs > 0 && this.freeTop < this.maxConcurrentFlows) this.sweepIdle();
     const n = this.n;
     if (n === 0) return;
     this.n = 0;

@@ -28,7 +28,11 @@ function main(init: WorkerInit): void {
   try {
     const { source, shardFilter, close } = openSource(init);
     release = close;
-    if (init.options.dpi) dpi = new DpiEngine({ flowCapacity: flows.table.capacity, packetLimit: init.options.dpiPacketLimit });
+    if (init.options.dpi) {
+      // With expiry on, give up on silent flows well before the table reports them idle.
+      const idle = init.options.idleTimeoutS;
+      dpi = new DpiEngine({ flowCapacity: flows.table.capacity, packetLimit: init.options.dpiPacketLimit, idleGiveUpS: idle > 0 ? Math.min(30, idle / 2) : 0 });
+    }
     loop = new BurstLoop(source, flows, hosts, stats, control, init.worker, shardFilter ? init.workers : 1, dpi);
   } catch (err) {
     stats[WorkerF64.Finished] = 1;
