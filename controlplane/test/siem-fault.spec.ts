@@ -130,5 +130,5 @@ describe('SIEM delivery survives a SIEM outage and a probe restart', () => {
     await new Promise((r) => second.once('exit', r));
     const left = await redis.llen(`${prefix}siem:queue:tcp`);
     expect(left).toBe(0);
-  });
+  }, 240_000);
 });
