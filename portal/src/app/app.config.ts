@@ -1,8 +1,9 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, inject, provideAppInitializer, provideBrowserGlobalErrorListeners, provideZoneChangeDetection } from '@angular/core';
-import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { TitleStrategy, provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { Auth } from './core/auth';
+import { PageTitle } from './core/page-title';
 import { sessionInterceptor } from './core/session-interceptor';
 
 export const appConfig: ApplicationConfig = {
@@ -11,6 +12,7 @@ export const appConfig: ApplicationConfig = {
     provideZoneChangeDetection({ eventCoalescing: true }),
     provideRouter(routes, withComponentInputBinding()),
     provideHttpClient(withInterceptors([sessionInterceptor])),
+    { provide: TitleStrategy, useClass: PageTitle },
     // Know who is signed in before the first route guard runs.
     provideAppInitializer(() => inject(Auth).restoreSession()),
   ],
