@@ -29,8 +29,11 @@ export function dnsQuery(id: number, name: string, type: number): Buffer {
   return Buffer.concat([header(id, 0x0100, 1, 0), question(name, type)]);
 }
 
-/** The answer to {@link dnsQuery}: one record per address (4 or 16 bytes each), name compressed to the question. */
-export function dnsResponse(id: number, name: string, type: number, addresses: Buffer[], ttlS: number): Buffer {
+/**
+ * The answer to {@link dnsQuery}: one record per address (4 or 16 bytes each), name compressed to
+ * the question; `rcode` 3 (NXDOMAIN) for a name that does not exist.
+ */
+export function dnsResponse(id: number, name: string, type: number, addresses: Buffer[], ttlS: number, rcode = 0): Buffer {
   const answers = addresses.map((addr) => {
     const rr = Buffer.alloc(12 + addr.length);
     rr.writeUInt16BE(0xc00c, 0); // pointer to the name in the question
@@ -41,5 +44,5 @@ export function dnsResponse(id: number, name: string, type: number, addresses: B
     addr.copy(rr, 12);
     return rr;
   });
-  return Buffer.concat([header(id, 0x8180, 1, answers.length), question(name, type), ...answers]);
+  return Buffer.concat([header(id, 0x8180 | rcode, 1, answers.length), question(name, type), ...answers]);
 }

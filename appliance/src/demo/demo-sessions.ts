@@ -1,5 +1,5 @@
 import { dnsQuery, dnsResponse } from './demo-dns';
-import { FlowPath, icmpEchoFrame } from './demo-frames';
+import { FlowPath, icmpEchoFrame, TCP_ACK, TCP_RST, TCP_SYN, tcpFrame } from './demo-frames';
 import { quicInitialKeys, quicInitialPacket, quicTransportParameters } from './demo-quic';
 import { DemoRandom } from './demo-random';
 import { DemoPacket, TcpMessage, tcpSession, udpPacket } from './demo-tcp';
@@ -25,10 +25,10 @@ export interface SessionContext {
 }
 
 /** Application data as TLS records of at most 16 KiB of plaintext (+ 17 bytes of AEAD overhead). */
-function appData(rng: DemoRandom, bytes: number): Buffer {
+function appData(rng: DemoRandom, bytes: number, version = 0x0303): Buffer {
   const records: Buffer[] = [];
   for (let left = Math.max(1, Math.round(bytes)); left > 0; left -= 16384) {
-    records.push(tlsRecord(TLS_APPLICATION_DATA, rng.bytes(Math.min(16384, left) + 17)));
+    records.push(tlsRecord(TLS_APPLICATION_DATA, rng.bytes(Math.min(16384, left) + 17), version));
   }
   return Buffer.concat(records);
 }
@@ -45,6 +45,8 @@ export interface TlsSessionOptions {
   serverName: string;
   alpn: string[];
   tls13: boolean;
+  /** Version of a pre-1.3 handshake (default 0x0303, TLS 1.2; 0x0301 for TLS 1.0). */
+  version?: number;
   upBytes: number;
   downBytes: number;
   rateBps: number;
@@ -54,9 +56,10 @@ export interface TlsSessionOptions {
 /** HTTPS over TCP: TLS 1.3 or 1.2 handshake with SNI, then request/response rounds of application data. */
 export function tlsSession(c: SessionContext, o: TlsSessionOptions): DemoPacket[] {
   const rng = c.rng;
-  const ch = clientHello(rng, { serverName: o.serverName, alpn: o.alpn, tls13: o.tls13, padTo: o.tls13 ? 512 : undefined });
-  const sh = serverHello(rng, o.tls13, o.alpn[0] ?? null, helloSessionId(ch));
-  const ccs = tlsRecord(TLS_CHANGE_CIPHER_SPEC, Buffer.from([1]));
+  const version = o.version ?? 0x0303;
+  const ch = clientHello(rng, { serverName: o.serverName, alpn: o.alpn, tls13: o.tls13, padTo: o.tls13 ? 512 : undefined, version });
+  const sh = serverHello(rng, o.tls13, o.alpn[0] ?? null, helloSessionId(ch), version);
+  const ccs = tlsRecord(TLS_CHANGE_CIPHER_SPEC, Buffer.from([1]), version);
   const messages: TcpMessage[] = [{ fromClient: true, data: tlsRecord(TLS_HANDSHAKE, ch, 0x0301) }];
   if (o.tls13) {
     // ServerHello in clear, then EncryptedExtensions..Finished as one encrypted record.
@@ -64,16 +67,16 @@ export function tlsSession(c: SessionContext, o: TlsSessionOptions): DemoPacket[
     messages.push({ fromClient: true, data: Buffer.concat([ccs, appData(rng, 36)]) });
   } else {
     // ServerHello + ServerHelloDone (no certificate chain in the demo), client key exchange, both Finished.
-    messages.push({ fromClient: false, data: Buffer.concat([tlsRecord(TLS_HANDSHAKE, sh), tlsRecord(TLS_HANDSHAKE, handshake(14, Buffer.alloc(0)))]) });
+    messages.push({ fromClient: false, data: Buffer.concat([tlsRecord(TLS_HANDSHAKE, sh, version), tlsRecord(TLS_HANDSHAKE, handshake(14, Buffer.alloc(0)), version)]) });
     const cke = handshake(16, Buffer.concat([Buffer.from([32]), rng.bytes(32)]));
-    messages.push({ fromClient: true, data: Buffer.concat([tlsRecord(TLS_HANDSHAKE, cke), ccs, tlsRecord(TLS_HANDSHAKE, rng.bytes(40))]) });
-    messages.push({ fromClient: false, data: Buffer.concat([ccs, tlsRecord(TLS_HANDSHAKE, rng.bytes(40))]) });
+    messages.push({ fromClient: true, data: Buffer.concat([tlsRecord(TLS_HANDSHAKE, cke, version), ccs, tlsRecord(TLS_HANDSHAKE, rng.bytes(40), version)]) });
+    messages.push({ fromClient: false, data: Buffer.concat([ccs, tlsRecord(TLS_HANDSHAKE, rng.bytes(40), version)]) });
   }
   const ups = splitBytes(rng, o.upBytes, o.requests);
   const downs = splitBytes(rng, o.downBytes, o.requests);
   for (let i = 0; i < o.requests; i++) {
-    messages.push({ fromClient: true, data: appData(rng, ups[i]), pauseS: i === 0 ? 0 : rng.exp(2) });
-    messages.push({ fromClient: false, data: appData(rng, downs[i]), pauseS: rng.real(0.002, 0.08) });
+    messages.push({ fromClient: true, data: appData(rng, ups[i], version), pauseS: i === 0 ? 0 : rng.exp(2) });
+    messages.push({ fromClient: false, data: appData(rng, downs[i], version), pauseS: rng.real(0.002, 0.08) });
   }
   return tcpSession({ ...c, messages, rateBps: o.rateBps, close: rng.chance(0.7) ? 'client' : rng.chance(0.8) ? 'server' : 'reset' });
 }
@@ -114,13 +117,35 @@ export function httpSession(c: SessionContext, o: HttpSessionOptions): DemoPacke
   return tcpSession({ ...c, messages, rateBps: o.rateBps, close: 'client' });
 }
 
-/** One DNS query and its answer (A or AAAA records), the answer after the resolver's delay. */
-export function dnsExchange(c: SessionContext, name: string, type: number, answers: Buffer[]): DemoPacket[] {
+/** One DNS query and its answer (A or AAAA records, or NXDOMAIN with rcode 3), the answer after the resolver's delay. */
+export function dnsExchange(c: SessionContext, name: string, type: number, answers: Buffer[], rcode = 0): DemoPacket[] {
   const id = c.rng.int(1, 65535);
   return [
     udpPacket(c.path, true, c.startS, dnsQuery(id, name, type)),
-    udpPacket(c.path, false, c.startS + c.rttS, dnsResponse(id, name, type, answers, c.rng.pick([60, 300, 3600]))),
+    udpPacket(c.path, false, c.startS + c.rttS, dnsResponse(id, name, type, answers, c.rng.pick([60, 300, 3600]), rcode)),
   ];
+}
+
+/**
+ * A TCP SYN scan: one SYN per port, 2 ms apart; open ports answer SYN+ACK (and the scanner
+ * resets), closed ones RST+ACK. Each port is its own flow.
+ */
+export function synScan(c: SessionContext, ports: number[], openPorts: Set<number>): DemoPacket[] {
+  const out: DemoPacket[] = [];
+  const seq = c.rng.u32();
+  ports.forEach((port, i) => {
+    const p = { ...c.path, serverPort: port };
+    const t = c.startS + i * 0.002;
+    out.push({ tsS: t, frame: tcpFrame(p, true, seq, 0, TCP_SYN, Buffer.alloc(0), 1024) });
+    if (openPorts.has(port)) {
+      const sseq = c.rng.u32();
+      out.push({ tsS: t + c.rttS, frame: tcpFrame(p, false, sseq, seq + 1, TCP_SYN | TCP_ACK, Buffer.alloc(0), 64240) });
+      out.push({ tsS: t + c.rttS + 0.00005, frame: tcpFrame(p, true, seq + 1, 0, TCP_RST, Buffer.alloc(0), 0) });
+    } else {
+      out.push({ tsS: t + c.rttS, frame: tcpFrame(p, false, 0, seq + 1, TCP_RST | TCP_ACK, Buffer.alloc(0), 0) });
+    }
+  });
+  return out.sort((a, b) => a.tsS - b.tsS);
 }
 
 /** Options of {@link quicSession}. */

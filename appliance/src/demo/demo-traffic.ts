@@ -13,7 +13,7 @@ import { DemoClient, makeDemoClients, takePort } from './demo-clients';
 import { DNS_TYPE_A, DNS_TYPE_AAAA } from './demo-dns';
 import { FlowPath, ipBytes, macBytes } from './demo-frames';
 import { DemoRandom } from './demo-random';
-import { dnsExchange, httpSession, ntpExchange, pingSession, quicSession, SessionContext, sshSession, tlsSession, unknownUdpSession } from './demo-sessions';
+import { dnsExchange, httpSession, ntpExchange, pingSession, quicSession, synScan, sshSession, tlsSession, unknownUdpSession } from './demo-sessions';
 import { DemoPacket } from './demo-tcp';
 
 /** Options of {@link generateDemoCapture}. */
@@ -48,6 +48,8 @@ const MEAN_VISIT_GAP_S: Record<DemoClient['profile'], number> = { streamer: 16, 
  * quick to generate at first start, small in the cache, and still dominated by video as offices are.
  */
 const VOLUME_SCALE = 0.25;
+/** The legacy TLS 1.0 server of the demo's incidents. */
+const LEGACY_TLS_SERVER = { name: 'portal.legacy-erp.com', ip: '203.0.113.10' };
 /** A name stays in a client's DNS cache this long, seconds. */
 const DNS_CACHE_S = 120;
 
@@ -83,33 +85,35 @@ function planSessions(rng: DemoRandom, o: Required<DemoTrafficOptions>, remotes:
     plan.push({ startS, build: () => build(srng) });
   };
 
-  for (const c of clients) {
-    const dnsCache = new Map<string, number>();
-    /** DNS lookup (if not cached) at `t`; returns when the answer is in. */
-    const resolve = (t: number, name: string, addrs: string[]): number => {
-      names.add(name);
-      if ((dnsCache.get(name) ?? 0) > t) return t;
-      dnsCache.set(name, t + DNS_CACHE_S);
-      const local = c.resolver === c.gateway;
-      const rtt = local ? rng.real(0.0008, 0.025) : rng.real(0.008, 0.03);
-      const sport = takePort(c, rng);
-      const v4 = addrs.filter((a) => !a.includes(':'));
-      const v6 = addrs.filter((a) => a.includes(':'));
-      add(t, (srng) => dnsExchange({ rng: srng, path: pathFor(c, c.resolver, sport, 53, srng), startS: t, rttS: rtt }, name, DNS_TYPE_A, v4.map(ipBytes)));
-      if (c.ip6 !== null) {
-        const sport6 = takePort(c, rng);
-        add(t + 0.00005, (srng) => dnsExchange({ rng: srng, path: pathFor(c, c.resolver, sport6, 53, srng), startS: t + 0.00005, rttS: rtt * 1.1 }, name, DNS_TYPE_AAAA, v6.map(ipBytes)));
-      }
-      return t + rtt * 1.2 + 0.0005;
-    };
+  const dnsCaches = new Map<DemoClient, Map<string, number>>();
+  /** DNS lookup by `c` (if not in its cache) at `t`; returns when the answer is in. */
+  const resolve = (c: DemoClient, t: number, name: string, addrs: string[]): number => {
+    names.add(name);
+    const dnsCache = dnsCaches.get(c) ?? new Map<string, number>();
+    dnsCaches.set(c, dnsCache);
+    if ((dnsCache.get(name) ?? 0) > t) return t;
+    dnsCache.set(name, t + DNS_CACHE_S);
+    const local = c.resolver === c.gateway;
+    const rtt = local ? rng.real(0.0008, 0.025) : rng.real(0.008, 0.03);
+    const sport = takePort(c, rng);
+    const v4 = addrs.filter((a) => !a.includes(':'));
+    const v6 = addrs.filter((a) => a.includes(':'));
+    add(t, (srng) => dnsExchange({ rng: srng, path: pathFor(c, c.resolver, sport, 53, srng), startS: t, rttS: rtt }, name, DNS_TYPE_A, v4.map(ipBytes)));
+    if (c.ip6 !== null) {
+      const sport6 = takePort(c, rng);
+      add(t + 0.00005, (srng) => dnsExchange({ rng: srng, path: pathFor(c, c.resolver, sport6, 53, srng), startS: t + 0.00005, rttS: rtt * 1.1 }, name, DNS_TYPE_AAAA, v6.map(ipBytes)));
+    }
+    return t + rtt * 1.2 + 0.0005;
+  };
 
+  for (const c of clients) {
     // Browsing and app traffic.
     for (let t = o.startS + rng.real(0, 8); t < endS; t += rng.exp(MEAN_VISIT_GAP_S[c.profile] / c.activity)) {
       const svc = rng.weighted(DEMO_SERVICES, (s) => s.weight[c.profile] ?? 0);
       const name = rng.pick(svc.names);
       const useV6 = c.ip6 !== null && svc.ipv6 !== undefined && rng.chance(0.7);
       const addrs = useV6 ? [...svc.ipv4.slice(0, 1), ...(svc.ipv6 as string[])] : svc.ipv4;
-      const ready = resolve(t, name, addrs);
+      const ready = resolve(c, t, name, addrs);
       const server = useV6 ? rng.pick(svc.ipv6 as string[]) : rng.pick(svc.ipv4);
       // A page load opens one to three connections to the same name.
       const parallel = svc.kind === 'tls' && svc.downBytes[1] < 2_000_000 ? rng.int(1, 3) : 1;
@@ -120,7 +124,7 @@ function planSessions(rng: DemoRandom, o: Required<DemoTrafficOptions>, remotes:
     const ntpEvery = c.os === 'linux' || c.os === 'iot' ? 64 : o.durationS * 2;
     for (let t = o.startS + rng.real(0, 60); t < endS; t += ntpEvery * rng.real(0.9, 1.1)) {
       const [ntpName, ntpIp] = c.os === 'windows' ? DEMO_NTP_SERVERS[5] : c.os === 'mac' ? DEMO_NTP_SERVERS[6] : rng.pick(DEMO_NTP_SERVERS.slice(0, 5));
-      const ready = resolve(t, ntpName, [ntpIp]);
+      const ready = resolve(c, t, ntpName, [ntpIp]);
       const sport = c.os === 'linux' || c.os === 'iot' ? 123 : takePort(c, rng);
       const rtt = rng.real(0.005, 0.03);
       add(ready, (srng) => ntpExchange({ rng: srng, path: pathFor(c, ntpIp, sport, 123, srng), startS: ready, rttS: rtt }));
@@ -140,7 +144,7 @@ function planSessions(rng: DemoRandom, o: Required<DemoTrafficOptions>, remotes:
       for (const ssh of DEMO_SSH_SERVERS) {
         if (!rng.chance(0.6)) continue;
         const t0 = o.startS + rng.real(0, o.durationS * 0.8);
-        const ready = resolve(t0, ssh.name, [ssh.ip]);
+        const ready = resolve(c, t0, ssh.name, [ssh.ip]);
         const sport = takePort(c, rng);
         const rtt = rng.real(0.015, 0.04);
         const exchanges = ssh.interactive ? rng.int(30, 120) : rng.int(2, 6);
@@ -161,6 +165,42 @@ function planSessions(rng: DemoRandom, o: Required<DemoTrafficOptions>, remotes:
     if (c.ip6 !== null) {
       const t = o.startS + rng.real(0, o.durationS - 10);
       add(t, (srng) => pingSession({ rng: srng, path: pathFor(c, DEMO_PING6_TARGET, 0, 0, srng), startS: t, rttS: rng.real(0.008, 0.02) }, rng.int(3, 6), 1));
+    }
+  }
+
+  // A few incidents, so that the alert pages have something to show.
+  // A legacy device (the first IoT machine) still talks TLS 1.0 to an old ERP portal.
+  const legacy = clients.find((x) => x.profile === 'iot');
+  if (legacy !== undefined) {
+    for (let t = o.startS + rng.real(5, 30); t < endS; t += rng.real(30, 60)) {
+      const ready = resolve(legacy, t, LEGACY_TLS_SERVER.name, [LEGACY_TLS_SERVER.ip]);
+      const sport = takePort(legacy, rng);
+      add(ready, (srng) =>
+        tlsSession(
+          { rng: srng, path: pathFor(legacy, LEGACY_TLS_SERVER.ip, sport, 443, srng), startS: ready, rttS: 0.035 },
+          { serverName: LEGACY_TLS_SERVER.name, alpn: [], tls13: false, version: 0x0301, upBytes: 600, downBytes: srng.int(2_000, 20_000), rateBps: 500_000, requests: 1 },
+        ),
+      );
+    }
+  }
+  // An office machine in 10.0.0.0/24 SYN-scans a machine in 192.168.1.0/24 a third into the capture.
+  const scanner = clients.find((x) => x.profile === 'office' && x.ip4.startsWith('10.'));
+  const victim = clients.find((x) => x.ip4.startsWith('192.168.'));
+  if (scanner !== undefined && victim !== undefined) {
+    const t = o.startS + o.durationS / 3;
+    const ports = [...Array.from({ length: 300 }, (_, i) => i + 1), 1433, 3306, 3389, 5432, 5900, 6379, 8080, 8443];
+    const sport = takePort(scanner, rng);
+    // Routed between the two subnets: the frames go from the scanner to its gateway.
+    add(t, (srng) => synScan({ rng: srng, path: pathFor(scanner, victim.ip4, sport, 0, srng), startS: t, rttS: 0.0004 }, ports, new Set([22, 80, 443])));
+  }
+  // A social-media machine looks up algorithmically generated names (malware-like): NXDOMAIN.
+  const dga = clients.find((x) => x.profile === 'social');
+  if (dga !== undefined) {
+    for (let i = 0, t = o.startS + o.durationS / 2; i < 6; i++, t += rng.real(2, 10)) {
+      const name = `${Array.from({ length: rng.int(14, 20) }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[rng.int(0, 35)]).join('')}.${rng.pick(['com', 'net', 'info'])}`;
+      const sport = takePort(dga, rng);
+      const at = t;
+      add(at, (srng) => dnsExchange({ rng: srng, path: pathFor(dga, dga.resolver, sport, 53, srng), startS: at, rttS: 0.02 }, name, DNS_TYPE_A, [], 3));
     }
   }
   return plan;
