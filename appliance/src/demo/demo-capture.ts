@@ -7,7 +7,7 @@ import { generateDemoCapture, DemoTrafficOptions } from './demo-traffic';
  * Version of the demo traffic recipe: part of the default cache file name, so a changed
  * generator never replays a stale capture.
  */
-export const DEMO_CAPTURE_VERSION = 1;
+export const DEMO_CAPTURE_VERSION = 2;
 
 /** Where the demo capture is cached by default: `$XDG_CACHE_HOME/flowprobe` or `~/.cache/flowprobe`. */
 export function defaultDemoCapturePath(cacheDir: string = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache')): string {
