@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
+import { LoginResponseSchema, UserInfoSchema } from '../api/api-schemas';
 import type { Response } from 'express';
 import type { LoginResponse, MeResponse } from '../api/api-types';
 import { UsersService } from '../users/users.service';
@@ -20,6 +21,7 @@ export class AuthController {
 
   /** Rate-limited per client IP (ThrottlerModule `login` limit): 429 beyond it. */
   @Post('login')
+  @ApiOkResponse({ type: LoginResponseSchema })
   @Public()
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
@@ -44,6 +46,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOkResponse({ type: UserInfoSchema })
   @AllowPasswordChangePending()
   me(@Auth() auth: AuthUser): Promise<MeResponse> {
     return this.users.me(auth);

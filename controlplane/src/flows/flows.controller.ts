@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { FlowListSchema } from '../api/api-schemas';
 import type { FlowListResponse } from '../api/api-types';
 import { FlowQueryDto } from './dto/flow-query.dto';
 import { FlowsService } from './flows.service';
@@ -12,6 +13,7 @@ export class FlowsController {
   constructor(private readonly service: FlowsService) {}
 
   @Get()
+  @ApiOkResponse({ type: FlowListSchema })
   list(@Query() query: FlowQueryDto): FlowListResponse {
     return this.service.list(query);
   }

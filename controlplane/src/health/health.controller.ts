@@ -1,5 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { HealthSchema } from '../api/api-schemas';
 import type { Response } from 'express';
 import type { HealthResponse } from '../api/api-types';
 import { Public } from '../auth/auth.decorators';
@@ -13,6 +14,7 @@ export class HealthController {
   /** No authentication; 200 for ok/degraded, 503 for down. */
   @Get()
   @Public()
+  @ApiOkResponse({ type: HealthSchema })
   health(@Res({ passthrough: true }) res: Response): HealthResponse {
     const health = this.service.check();
     res.status(health.status === 'down' ? 503 : 200);

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { HostDetailSchema, HostListSchema } from '../api/api-schemas';
 import type { HostDetail, HostListResponse } from '../api/api-types';
 import { HostIpParamDto, HostParamsQueryDto, HostQueryDto } from './dto/host-query.dto';
 import { HostsService } from './hosts.service';
@@ -12,11 +13,13 @@ export class HostsController {
   constructor(private readonly service: HostsService) {}
 
   @Get()
+  @ApiOkResponse({ type: HostListSchema })
   list(@Query() query: HostQueryDto): HostListResponse {
     return this.service.list(query);
   }
 
   @Get(':ip')
+  @ApiOkResponse({ type: HostDetailSchema })
   get(@Param() params: HostIpParamDto, @Query() query: HostParamsQueryDto): HostDetail {
     return this.service.get(params.ip, query.vlan);
   }

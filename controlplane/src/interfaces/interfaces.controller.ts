@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { InterfaceInfoSchema } from '../api/api-schemas';
 import type { InterfaceInfo } from '../api/api-types';
 import { InterfacesService } from './interfaces.service';
 
@@ -11,11 +12,13 @@ export class InterfacesController {
   constructor(private readonly service: InterfacesService) {}
 
   @Get()
+  @ApiOkResponse({ type: [InterfaceInfoSchema] })
   list(): InterfaceInfo[] {
     return this.service.list();
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: InterfaceInfoSchema })
   get(@Param('id', ParseIntPipe) id: number): InterfaceInfo {
     return this.service.get(id);
   }

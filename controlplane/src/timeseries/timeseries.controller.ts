@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { TimeseriesSchema } from '../api/api-schemas';
 import type { TimeseriesResponse } from '../api/api-types';
 import { SettingsService } from '../settings/settings.service';
 import { TimeseriesQueryDto } from './dto/timeseries-query.dto';
@@ -16,6 +17,7 @@ export class TimeseriesController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: TimeseriesSchema })
   query(@Query() query: TimeseriesQueryDto): Promise<TimeseriesResponse> {
     return this.service.query(query, this.settings.get().retention);
   }

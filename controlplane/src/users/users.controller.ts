@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
-import { ApiCookieAuth, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UserInfoSchema } from '../api/api-schemas';
 import type { ApiTokenInfo, CreateTokenResponse, UserInfo } from '../api/api-types';
 import { AllowPasswordChangePending, Auth, Roles } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth-user';
@@ -16,6 +17,7 @@ export class MeController {
 
   @Get()
   @AllowPasswordChangePending()
+  @ApiOkResponse({ type: UserInfoSchema })
   me(@Auth() auth: AuthUser): Promise<UserInfo> {
     return this.service.me(auth);
   }
@@ -54,6 +56,7 @@ export class UsersController {
   constructor(private readonly service: UsersService) {}
 
   @Get()
+  @ApiOkResponse({ type: [UserInfoSchema] })
   list(): Promise<UserInfo[]> {
     return this.service.list();
   }
