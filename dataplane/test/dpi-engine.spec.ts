@@ -257,6 +257,18 @@ describe('DpiEngine (real nDPI 4.2)', () => {
     expect(name(false)).not.toBe('SNMP');
   });
 
+  it('detects OpenVPN on a non-default port from its session id (payload rules)', () => {
+    const sid = [0x97, 0x53, 0x56, 0x89, 0x24, 0x84, 0x2f, 0x7b];
+    const reset = new Uint8Array([0x38, ...sid, ...new Array<number>(77).fill(0x11)]);
+    const ack = new Uint8Array([0x28, ...sid, ...new Array<number>(85).fill(0x22)]);
+    const name = (payloadRules: boolean) => {
+      const e = engine({ payloadRules, hostPatterns: false });
+      return e.names.protocolName(run(e, [[udp('10.0.0.1', 41133, '10.0.0.2', 443, reset), udp('10.0.0.1', 41133, '10.0.0.2', 443, ack)]])[0].l7);
+    };
+    expect(name(true)).toBe('OpenVPN');
+    expect(name(false)).not.toBe('OpenVPN');
+  });
+
   it('drops an application nDPI 4.2 took from the server address alone, as current nDPI', () => {
     // 17.0.0.0/8 is Apple in nDPI's lists; the Host header names another site.
     const req = text('GET / HTTP/1.1\r\nHost: www.example.org\r\n\r\n');

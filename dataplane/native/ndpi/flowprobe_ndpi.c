@@ -25,6 +25,8 @@ typedef struct {
   uint8_t in_use;  /* nDPI data allocated and not yet freed */
   uint8_t ip_ver;
   uint8_t l4;      /* IP protocol of the first clean packet; 0 until then */
+  uint8_t ovpn_seen;   /* payload rule state: OpenVPN session id of the first hard reset */
+  uint8_t ovpn_sid[8];
   uint32_t addr[2][4]; /* [0] = source, [1] = destination of the first packet */
   ndpi_protocol last;  /* last result of ndpi_detection_process_packet */
 } fp_state;
@@ -293,6 +295,7 @@ int32_t fp_ndpi_process(fp_ndpi *e, const uint8_t *data, uint32_t data_len, uint
       if (s->last.app_protocol == NDPI_PROTOCOL_SSDP) fp_ssdp_host(f, pl, plen);
       if (s->last.app_protocol == NDPI_PROTOCOL_UNKNOWN) {
         uint16_t forced = fp_payload_rule(pl, plen, l4);
+        if (!forced) forced = fp_openvpn_rule(s->ovpn_sid, &s->ovpn_seen, pl, plen, l4);
         if (forced) { finish(e, idx, forced, FP_ORIGIN_PAYLOAD, o, t); continue; }
       }
     }

@@ -10,6 +10,7 @@ int fp_parse_ip(const uint8_t *p, uint32_t len, uint8_t *ver, uint32_t *src, uin
                 uint8_t *l4, const uint8_t **payload, uint32_t *plen);
 uint16_t fp_payload_rule(const uint8_t *pl, uint32_t n, uint8_t l4);
 void fp_ssdp_host(struct ndpi_flow_struct *f, const uint8_t *pl, uint32_t n);
+uint16_t fp_openvpn_rule(uint8_t *sid, uint8_t *seen, const uint8_t *pl, uint32_t n, uint8_t l4);
 
 /* ndpi_result_text.c */
 int fp_is_proto(ndpi_protocol p, uint16_t id);

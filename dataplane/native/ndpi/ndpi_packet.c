@@ -92,3 +92,23 @@ void fp_ssdp_host(struct ndpi_flow_struct *f, const uint8_t *pl, uint32_t n) {
     }
   }
 }
+
+/* OpenVPN (UDP, or TCP with its 2-byte length prefix), as current nDPI: a hard-reset
+ * packet (P_CONTROL_HARD_RESET_CLIENT_V2/V3, key id 0) carries an 8-byte session id that the
+ * same peer repeats in its next control/ack packets. `sid`/`seen` hold the first packet's id.
+ * nDPI 4.2 misses OpenVPN on non-default ports and several TCP variants. */
+uint16_t fp_openvpn_rule(uint8_t *sid, uint8_t *seen, const uint8_t *pl, uint32_t n, uint8_t l4) {
+  uint32_t o = l4 == IPPROTO_TCP ? 2 : 0;
+  if (!pl || (l4 != IPPROTO_UDP && l4 != IPPROTO_TCP) || n < o + 9) return 0;
+  if (o && (uint32_t)(pl[0] << 8 | pl[1]) != n - 2) return 0; /* TCP: one whole record */
+  uint8_t op = pl[o];
+  if (!*seen) {
+    if (op == 0x38 || op == 0x50) { /* hard reset client v2 / v3 */
+      memcpy(sid, pl + o + 1, 8);
+      *seen = 1;
+    }
+    return 0;
+  }
+  if ((op == 0x20 || op == 0x28 || op == 0x38 || op == 0x50) && memcmp(sid, pl + o + 1, 8) == 0) return NDPI_PROTOCOL_OPENVPN;
+  return 0;
+}
