@@ -87,6 +87,14 @@ describe('syslog headers', () => {
     expect(validate(JSON.parse(m.msg))).toBe(true);
   });
 
+  it("RFC 5424 without structured data writes the NILVALUE '-'", () => {
+    const line = formatSyslogMessage(buildTestAlert(), { ...base, header: 'rfc5424', format: 'json', hostname: 'h', structuredData: false });
+    expect(line).toMatch(/^<\d+>1 \S+ h flowprobe \d+ test_alert - \{/);
+    const m = parseRfc5424(line);
+    expect(m.structuredData).toEqual({});
+    expect(validate(JSON.parse(m.msg))).toBe(true);
+  });
+
   it('RFC 5424 escapes SD values', () => {
     const line = formatSyslogMessage(buildTestAlert({ check: 'x' }), { ...base, header: 'rfc5424', format: 'cef', hostname: 'h' });
     expect(parseRfc5424(line).structuredData['flowprobe@32473'].check).toBe('x');

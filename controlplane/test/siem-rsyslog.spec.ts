@@ -43,6 +43,7 @@ describe('SIEM forwarding to a real rsyslog', () => {
         tls: { ...tls, cert: rsyslog.certs.clientCert, key: rsyslog.certs.clientKey } }),
       syslog('tls-wrong-ca', { transport: 'tls', port: rsyslog.tlsPort, appName: 'fp-wrongca', tls: { ca: rsyslog.certs.otherCa, servername: 'localhost' } }, { checks: ['only_wrong_ca'] }),
       syslog('tls-ip-san', { transport: 'tls', port: rsyslog.tlsPort, appName: 'fp-ipsan', tls: { ca: rsyslog.certs.ca } }, { checks: ['only_ip_san'] }),
+      syslog('tcp-no-sd', { transport: 'tcp', port: rsyslog.tcpPort, appName: 'fp-nosd', structuredData: false }, { checks: ['only_no_sd'] }),
       syslog('tcp-errors-only', { transport: 'tcp', port: rsyslog.tcpPort, appName: 'fp-errors' }, { minSeverity: 'error' }),
     ]);
   });
@@ -169,6 +170,16 @@ describe('SIEM forwarding to a real rsyslog', () => {
     expect(hits).toHaveLength(1);
     expect(hits[0].input).toBe('tls');
     expect(parseRfc5424(hits[0].rawmsg).structuredData['flowprobe@32473'].id).toBe(a.id);
+  });
+
+  it("sends RFC 5424 with '-' as structured data when asked", async () => {
+    const a = buildTestAlert({ status: 'triggered', check: 'only_no_sd' });
+    await dispatcher.publish(a);
+    const got = await rsyslog.waitFor((r) => r.some((m) => m.appname === 'fp-nosd'));
+    const hits = got.filter((m) => m.appname === 'fp-nosd');
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ sd: '-', msgid: 'only_no_sd', protocolversion: '1' });
+    expect(JSON.parse(parseRfc5424(hits[0].rawmsg).msg)).toEqual(a);
   });
 
   it('sends a test alert to one recipient only', async () => {

@@ -26,6 +26,7 @@ export function toRecipientConfig(id: string, dto: RecipientDto, previous?: Reci
             facility: s.facility ?? 'local0',
             hostname: s.hostname,
             appName: s.app_name,
+            structuredData: s.structured_data ?? true,
             tls: s.tls
               ? {
                   ca: s.tls.ca,
@@ -70,7 +71,7 @@ export function toRecipientView(c: RecipientConfig, stats?: RecipientStats): Rec
       ? {
           syslog: {
             host: s.host, port: s.port, transport: s.transport, framing: s.framing, header: s.header, format: s.format,
-            facility: s.facility, hostname: s.hostname, app_name: s.appName,
+            facility: s.facility, hostname: s.hostname, app_name: s.appName, structured_data: s.structuredData ?? true,
             ...(s.tls
               ? { tls: { ca: s.tls.ca, cert: s.tls.cert, key_set: !!s.tls.key, servername: s.tls.servername, reject_unauthorized: s.tls.rejectUnauthorized ?? true } }
               : {}),

@@ -27,6 +27,8 @@ export interface SyslogRecipientOptions {
   hostname?: string;
   /** APP-NAME / TAG; default `flowprobe`. */
   appName?: string;
+  /** RFC 5424: send the `[flowprobe@32473 …]` element (default true) or the NILVALUE '-'. */
+  structuredData?: boolean;
   tls?: SyslogTlsOptions;
 }
 

@@ -67,6 +67,10 @@ export class SyslogOptionsDto {
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.-]{1,32}$/, { message: 'app_name must be 1-32 letters, digits, ".", "_" or "-"' })
   app_name?: string;
 
+  @ApiPropertyOptional({ default: true, description: "RFC 5424: send the [flowprobe@32473 id status check severity score] element, else '-'" })
+  @IsOptional() @IsBoolean()
+  structured_data?: boolean;
+
   @ApiPropertyOptional({ type: SyslogTlsDto })
   @IsOptional() @ValidateNested() @Type(() => SyslogTlsDto)
   tls?: SyslogTlsDto;

@@ -37,9 +37,10 @@ export function formatSyslogMessage(alert: AlertEventV1, opts: SyslogRecipientOp
     appName: opts.appName ?? 'flowprobe',
     procId: String(process.pid),
     msgId: alert.check,
-    structuredData: {
-      [SD_ID]: { id: alert.id, status: alert.status, check: alert.check, severity: alert.severity, score: String(alert.score) },
-    },
+    structuredData:
+      opts.structuredData === false
+        ? undefined
+        : { [SD_ID]: { id: alert.id, status: alert.status, check: alert.check, severity: alert.severity, score: String(alert.score) } },
   };
   const header = opts.header === 'rfc3164' ? rfc3164Header(fields) : rfc5424Header(fields);
   return `${header} ${formatBody(alert, opts.format)}`;
