@@ -142,6 +142,10 @@ export class DpiEngine implements DpiHook {
   queue(slot: number, l3Offset: number, l3Length: number, tsMs: number, fromClient: boolean): void {
     let s = this.slotState[slot];
     if (s === SLOT_DONE || s === SLOT_NO_STATE) return;
+    if (this.n === this.batchCapacity) {
+      this.batchOverflows++; // flush() not called often enough: the packet is not dissected
+      return;
+    }
     let flags = fromClient ? NdpiEntryFlag.FromClient : 0;
     if (s === SLOT_NONE) {
       if (this.freeTop === 0 && this.evictWhenFull && this.n + 2 <= this.batchCapacity) {
@@ -158,10 +162,6 @@ export class DpiEngine implements DpiHook {
       flags |= NdpiEntryFlag.NewState;
     }
     const i = this.n;
-    if (i === this.batchCapacity) {
-      this.batchOverflows++;
-      return;
-    }
     this.entrySlot[i] = slot;
     this.entryState[i] = s;
     this.entryOff[i] = l3Offset;
