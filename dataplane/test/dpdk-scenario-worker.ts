@@ -17,6 +17,7 @@ export interface WorkerTask {
   endAfterEmptyPolls: number;
   /** packets: one record per packet; flows: packets per flow and direction; count: totals only. */
   mode: 'packets' | 'flows' | 'count';
+  burstDataBytes?: number;
   stop: Int32Array;
 }
 
@@ -71,7 +72,7 @@ function flowKeyOf(data: Uint8Array, off: number, len: number): [string, boolean
 
 const task = workerData as WorkerTask;
 const source = new DpdkQueueSource(task.port, task.queue, task.snaplen, { linkType: task.linkType, endAfterEmptyPolls: task.endAfterEmptyPolls });
-const burst = new PacketBurst();
+const burst = new PacketBurst(undefined, task.burstDataBytes);
 parentPort!.postMessage({ polling: source.lcore });
 const result: WorkerResult = { port: task.port, queue: task.queue, lcore: source.lcore, packets: 0, bytes: 0, records: [], flows: {}, nonIp: 0, nonIpFrames: {} };
 for (;;) {

@@ -20,6 +20,8 @@ export interface ScenarioConfig {
   snaplen?: number;
   /** > 0: finite replay, a worker stops after this many empty polls in a row. */
   endAfterEmptyPolls?: number;
+  /** Bytes of the workers' PacketBurst data buffer (default PacketBurst's 4 MiB). */
+  burstDataBytes?: number;
   /** Run the ports one after the other (many replay ports) instead of all at once. */
   sequential?: boolean;
 }
@@ -63,20 +65,28 @@ async function main(): Promise<void> {
         snaplen: config.snaplen ?? 1600,
         endAfterEmptyPolls: config.endAfterEmptyPolls ?? 0,
         mode: config.mode,
+        burstDataBytes: config.burstDataBytes,
         stop,
       };
       const worker = new Worker(
         `require(${JSON.stringify(path.join(__dirname, 'dpdk-ts-register.js'))}); require(${JSON.stringify(path.join(__dirname, 'dpdk-scenario-worker.ts'))});`,
         { eval: true, workerData: task },
       );
-      const failed = new Promise<never>((_resolve, reject) => {
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`worker ${port.port}/${queue} exited with ${code} before reporting`)));
+      // One listener for both messages: the second may arrive before a later listener would be attached.
+      let onPolling!: () => void;
+      let onResult!: (r: WorkerResult) => void;
+      let onFail!: (err: Error) => void;
+      polling.push(new Promise<void>((resolve, reject) => ((onPolling = resolve), (onFail = reject))));
+      const result = new Promise<WorkerResult>((resolve, reject) => {
+        onResult = resolve;
+        const fail = onFail;
+        onFail = (err) => (fail(err), reject(err));
       });
-      polling.push(Promise.race([new Promise<void>((resolve) => worker.once('message', () => resolve())), failed]));
-      results.push(
-        polling[polling.length - 1].then(() => Promise.race([new Promise<WorkerResult>((resolve) => worker.once('message', resolve)), failed])),
-      );
+      result.catch(() => undefined); // reported through Promise.all below
+      worker.on('message', (m: WorkerResult | { polling: number }) => ('polling' in m ? onPolling() : onResult(m)));
+      worker.once('error', (err) => onFail(err));
+      worker.once('exit', (code) => onFail(new Error(`worker ${port.port}/${queue} exited with ${code} before reporting`)));
+      results.push(result);
     }
     return { polling, results };
   };

@@ -26,6 +26,13 @@
 
 static __thread char last_error[512];
 
+/* Frames received but not yet copied out because the caller's buffer was full. Only the
+ * thread polling the queue touches its stash. */
+struct shim_stash {
+	uint32_t count;
+	struct rte_mbuf *m[SHIM_MAX_BURST];
+};
+
 struct shim_port {
 	uint16_t rx_queues;
 	uint16_t tx_queues;
@@ -38,6 +45,7 @@ struct shim_port {
 	uint8_t scatter;
 	uint64_t rss_offloads;
 	uint32_t max_rx_queues;
+	struct shim_stash *stash; /* one per RX queue */
 	int ts_offset;       /* mbuf dynfield offset of rte_mbuf_timestamp_t */
 	uint64_t ts_flag;    /* ol_flags bit saying the dynfield is valid */
 };
@@ -52,6 +60,16 @@ static int fail(int rc, const char *fmt, ...)
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+static void free_stash(struct shim_port *sp)
+{
+	if (sp->stash == NULL)
+		return;
+	for (uint16_t q = 0; q < sp->rx_queues; q++)
+		rte_pktmbuf_free_bulk(sp->stash[q].m, sp->stash[q].count);
+	free(sp->stash);
+	sp->stash = NULL;
 }
 
 const char *shim_last_error(void)
@@ -119,6 +137,7 @@ int shim_port_setup(uint16_t port, uint16_t rx_queues, uint32_t mbufs_per_queue,
 	if (rx_queues == 0)
 		return fail(-1, "port %u setup: at least one RX queue is needed", port);
 	sp = &ports[port];
+	free_stash(sp);
 	memset(sp, 0, sizeof(*sp));
 	rc = rte_eth_dev_info_get(port, &info);
 	if (rc != 0)
@@ -201,6 +220,9 @@ int shim_port_setup(uint16_t port, uint16_t rx_queues, uint32_t mbufs_per_queue,
 	 * support it (ENOTSUP), which is harmless. */
 	rte_eth_promiscuous_enable(port);
 
+	sp->stash = calloc(rx_queues, sizeof(struct shim_stash));
+	if (sp->stash == NULL)
+		return fail(-1, "port %u setup: out of memory for %u queue stashes", port, rx_queues);
 	sp->rx_queues = rx_queues;
 	sp->data_room = mbuf_data_room;
 	sp->mbufs = mbufs_per_queue;
@@ -269,6 +291,7 @@ int shim_port_stats(uint16_t port, double *out, uint32_t n)
 
 int shim_port_stop(uint16_t port)
 {
+	free_stash(&ports[port]); /* the workers have stopped: give stashed mbufs back before the pools go */
 	int rc = rte_eth_dev_stop(port);
 	if (rc != 0)
 		return fail(-1, "port %u stop: rte_eth_dev_stop failed: %s", port, rte_strerror(-rc));
@@ -281,6 +304,7 @@ int shim_port_close(uint16_t port)
 	if (rc != 0)
 		return fail(-1, "port %u close: rte_eth_dev_close failed: %s", port, rte_strerror(-rc));
 	/* The pools are not freed: a port set up again reuses them by name (rte_mempool_lookup). */
+	free_stash(&ports[port]);
 	memset(&ports[port], 0, sizeof(ports[port]));
 	return 0;
 }
@@ -330,16 +354,23 @@ int shim_rx_burst(uint16_t port, uint16_t queue, double *ts_s, uint32_t *offset,
 {
 	struct rte_mbuf *bufs[SHIM_MAX_BURST];
 	const struct shim_port *sp = &ports[port];
+	struct shim_stash *st;
+	uint32_t n = 0;
 
-	if (snaplen == 0)
+	if (snaplen == 0 || sp->stash == NULL || queue >= sp->rx_queues)
 		return 0;
-	/* Ask for no more packets than the data buffer holds at full snap length, so every
-	 * received mbuf is copied and none is lost for lack of room. */
+	st = &sp->stash[queue];
 	if (max > SHIM_MAX_BURST)
 		max = SHIM_MAX_BURST;
-	if (max > data_bytes / snaplen)
-		max = data_bytes / snaplen;
-	uint16_t n = rte_eth_rx_burst(port, queue, bufs, (uint16_t)max);
+	/* Frames left over by the previous call (its data buffer was full) come first, in order. */
+	if (st->count > 0) {
+		n = st->count < max ? st->count : max;
+		memcpy(bufs, st->m, n * sizeof(bufs[0]));
+		st->count -= n;
+		memmove(st->m, st->m + n, st->count * sizeof(st->m[0]));
+	}
+	if (n < max)
+		n += rte_eth_rx_burst(port, queue, bufs + n, (uint16_t)(max - n));
 	if (n == 0)
 		return 0;
 
@@ -350,12 +381,26 @@ int shim_rx_burst(uint16_t port, uint16_t queue, double *ts_s, uint32_t *offset,
 		now_s = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 	}
 	uint32_t pos = 0;
-	for (uint16_t i = 0; i < n; i++) {
+	uint32_t i;
+	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = bufs[i];
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(bufs[i + 1], void *));
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		uint32_t cap = len < snaplen ? len : snaplen;
+		if (pos + cap > data_bytes) {
+			if (i > 0) {
+				/* No room: keep the rest, in order, ahead of anything still stashed, for the
+				 * next call. Nothing is dropped. (They fit: either they came from the stash,
+				 * or the stash was empty before this call.) */
+				uint32_t rest = n - i;
+				memmove(st->m + rest, st->m, st->count * sizeof(st->m[0]));
+				memcpy(st->m, bufs + i, rest * sizeof(bufs[0]));
+				st->count += rest;
+				break;
+			}
+			cap = data_bytes; /* one frame larger than the whole buffer: keep what fits */
+		}
 		/* Reads across segments of a chained mbuf; returns a pointer into the mbuf
 		 * when the bytes are contiguous, else copies them into data + pos. */
 		const void *p = rte_pktmbuf_read(m, 0, cap, data + pos);
@@ -372,6 +417,6 @@ int shim_rx_burst(uint16_t port, uint16_t queue, double *ts_s, uint32_t *offset,
 			ts_s[i] = now_s;
 		pos += cap;
 	}
-	rte_pktmbuf_free_bulk(bufs, n);
-	return n;
+	rte_pktmbuf_free_bulk(bufs, i);
+	return (int)i;
 }

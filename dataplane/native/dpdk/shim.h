@@ -12,6 +12,10 @@
  * shim_rx_burst() and shim_thread_unregister() when it stops. A queue is polled
  * by exactly one thread.
  *
+ * shim_rx_burst() copies frames while they fit in the caller's data buffer; frames that do
+ * not fit stay in a per-queue stash and come first in the next call, so nothing is lost
+ * whatever the snap length.
+ *
  * Errors: functions return a negative value and leave a message naming the
  * failing step in a thread-local buffer read by shim_last_error().
  */

@@ -6,8 +6,13 @@ import { captureLinkType, pcapReplayOf } from './dpdk-port';
 import { DpdkShim, loadDpdkShim } from './dpdk-shim.ffi';
 import { LinkType, PacketBurst } from './packet-burst';
 
-/** Default bytes kept of each frame: a full 1500-byte Ethernet frame with two VLAN tags, enough for DPI. */
-export const DPDK_DEFAULT_SNAPLEN = 1600;
+/**
+ * Default bytes kept of each frame: all of it (the largest IP packet). Flow byte counts and the
+ * decoder use the captured length, so a shorter snap length would undercount frames longer than
+ * it (jumbo frames, GRO'd af_packet frames, loopback captures) and make them look truncated.
+ * The shim stashes frames that do not fit in a burst's buffer, so a large value costs only copying.
+ */
+export const DPDK_DEFAULT_SNAPLEN = 65535;
 
 /** Empty polls in a row that end a finite net_pcap replay (see DpdkQueueSourceOptions). */
 const REPLAY_END_EMPTY_POLLS = 3;
