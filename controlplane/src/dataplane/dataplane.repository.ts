@@ -91,10 +91,10 @@ export class DataplaneRepository {
    * The `n` busiest hosts by total bytes, over every interface, fetched in
    * pages of {@link HOST_PAGE} (the dataplane's largest page).
    */
-  topHosts(n: number): OnInterface<HostRecord>[] {
+  topHosts(n: number, filter: Pick<HostQuery, 'local'> = {}): OnInterface<HostRecord>[] {
     const out: OnInterface<HostRecord>[] = [];
     for (let offset = 0; offset < n; offset += HOST_PAGE) {
-      const page = this.queryHosts({ sort: 'bytes', order: 'desc', offset, limit: Math.min(HOST_PAGE, n - offset) });
+      const page = this.queryHosts({ ...filter, sort: 'bytes', order: 'desc', offset, limit: Math.min(HOST_PAGE, n - offset) });
       out.push(...page.data);
       if (page.data.length === 0 || offset + page.data.length >= page.total) break;
     }

@@ -10,8 +10,12 @@ const FIVE_MINUTES_S = 300;
 const HOUR_S = 3600;
 const DAY_S = 86400;
 
-/** Host timeseries kept for at most this many hosts per 5-minute point (the busiest by bytes). */
-export const MAX_HOSTS_PER_POINT = 10_000;
+/**
+ * Hosts with a 5-minute point: every local host (as ntopng, up to this many)
+ * plus the busiest remote ones ({@link MAX_REMOTE_HOSTS_PER_POINT}).
+ */
+export const MAX_LOCAL_HOSTS_PER_POINT = 10_000;
+export const MAX_REMOTE_HOSTS_PER_POINT = 1000;
 
 interface CounterSnapshot {
   tS: number;
@@ -71,10 +75,13 @@ export class TimeseriesService {
     return points;
   }
 
-  /** Writes one point per active host with traffic in the last 5 minutes (t = start of that period). */
+  /** Writes one point per active host (local ones, the busiest remote ones) with traffic in the last 5 minutes (t = start of that period). */
   async writeHostFiveMinute(nowS = Date.now() / 1000): Promise<number> {
     const t = Math.floor(nowS / FIVE_MINUTES_S) * FIVE_MINUTES_S - FIVE_MINUTES_S;
-    const hosts = this.dataplane.topHosts(MAX_HOSTS_PER_POINT);
+    const hosts = [
+      ...this.dataplane.topHosts(MAX_LOCAL_HOSTS_PER_POINT, { local: true }),
+      ...this.dataplane.topHosts(MAX_REMOTE_HOSTS_PER_POINT, { local: false }),
+    ];
     const next = new Map<string, CounterSnapshot>();
     const points: HostPoint[] = [];
     for (const host of hosts) {
