@@ -17,8 +17,6 @@ export interface Rfc5424Message {
   msg: string;
 }
 
-const NIL = '-';
-
 export function parseRfc5424(line: string): Rfc5424Message {
   const m = /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) /.exec(line);
   if (!m) throw new Error(`not RFC 5424: ${line.slice(0, 80)}`);
