@@ -30,6 +30,10 @@ import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-st
 
 export * from './dataplane.types';
 export { l4Name } from './flow/flow-record';
+export { PcapWriter, PcapWriterOptions } from './capture/pcap-writer';
+export { PcapFileSource } from './capture/pcap-file-source';
+export { CaptureFileError } from './capture/pcap-file-error';
+export { ReplaySource, ReplayOptions } from './capture/replay-source';
 
 /** One shard: the tables a worker owns, seen from the main (offline) thread. */
 export interface Shard {
@@ -95,6 +99,7 @@ export class Dataplane extends EventEmitter {
       dpiPacketLimit: o.dpiPacketLimit,
     };
     const script = workerScript();
+    const startAtS = Date.now() / 1000;
     const started: Promise<void>[] = [];
     const done: Promise<void>[] = [];
     for (let i = 0; i < o.workers; i++) {
@@ -102,7 +107,7 @@ export class Dataplane extends EventEmitter {
       const hostSab = HostTable.allocate(o.hostCapacity);
       const statsSab = new SharedArrayBuffer(WORKER_STATS_BYTES);
       const controlSab = new SharedArrayBuffer(WorkerControl.Count * 4);
-      const init: WorkerInit = { worker: i, workers: o.workers, source: o.source, options: workerOptions, flowSab, hostSab, statsSab, controlSab };
+      const init: WorkerInit = { worker: i, workers: o.workers, startAtS, source: o.source, options: workerOptions, flowSab, hostSab, statsSab, controlSab };
       const worker = new Worker(script, { workerData: init });
       const hosts = new HostTable(hostSab);
       const shard: Shard = { index: i, flows: new FlowTable(flowSab, hosts), hosts, stats: new Float64Array(statsSab), control: new Int32Array(controlSab), worker };

@@ -1,4 +1,4 @@
-import { PcapWriter } from '@flowprobe/dataplane/dist/capture/pcap-writer';
+import { PcapWriter } from '@flowprobe/dataplane';
 import {
   DEMO_NTP_SERVERS,
   DEMO_PING6_TARGET,

@@ -55,7 +55,7 @@ function main(init: WorkerInit): void {
 }
 
 function openSource(init: WorkerInit) {
-  const { source, shardFilter } = createCaptureSource(init.source, init.worker);
+  const { source, shardFilter } = createCaptureSource(init.source, init.worker, init.startAtS);
   return { source, shardFilter, close: () => source.close() };
 }
 

@@ -13,6 +13,8 @@ export interface WorkerOptions {
 export interface WorkerInit {
   worker: number;
   workers: number;
+  /** Wall-clock start of the interface, seconds: the common origin of replayed timestamps. */
+  startAtS: number;
   source: SourceSpec;
   options: WorkerOptions;
   flowSab: SharedArrayBuffer;
