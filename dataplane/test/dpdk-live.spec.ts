@@ -7,13 +7,15 @@
  * Multi-queue: 2 queues (af_packet qpairs=2, PACKET_FANOUT_HASH), 2 worker threads, 40 two-way
  * UDP flows plus ping and HTTP: each flow is seen by exactly one worker, both directions included.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, fork } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import type { FlowRecord, InterfaceStats } from '../src/dataplane.types';
+import type { DataplaneScenarioMessage } from './dpdk-dataplane-scenario';
 import { runDpdkScenario, ScenarioDone, TEST_EAL_ARGS } from './dpdk-scenario-client';
 
 const tag = `${process.pid % 100000}`;
@@ -93,6 +95,10 @@ interface Traffic {
 
 /** ping, one HTTP GET and UDP flows from the namespace; returns the host veth counters around it. */
 async function sendTraffic(pings: number, udpFlows: number, perFlow: number): Promise<Traffic> {
+  // The af_packet PMD takes the interface down when a previous port stops, which flushes even
+  // permanent neighbour entries: set them again so that no ARP runs during the test.
+  ip('neigh', 'replace', NS_IP, 'lladdr', nsMac, 'dev', HOST_IF, 'nud', 'permanent');
+  inNs('ip', 'neigh', 'replace', HOST_IP, 'lladdr', hostMac, 'dev', NS_IF, 'nud', 'permanent');
   const before = counters();
   await inNsAsync('ping', '-q', '-c', String(pings), '-i', '0.2', '-W', '2', HOST_IP);
   expect((await inNsAsync('node', TRAFFIC, 'http', `http://${HOST_IP}:${httpPort}/`)).trim()).toBe('200');
@@ -173,5 +179,75 @@ describe('DPDK net_af_packet live capture on a veth in a network namespace', () 
     // 40 flows hashed over 2 queues: both get some (all on one would be a 2^-39 chance).
     for (const r of done.results) expect(Object.keys(r.flows).length).toBeGreaterThan(0);
     expectExactFlows(done, traffic!, 3, 40, 5);
+  });
+});
+
+/** Runs the product's Dataplane on net_af_packet in a child process while `traffic` runs. */
+function runDataplane(queues: number, traffic: () => Promise<void>): Promise<{ flows: FlowRecord[]; stats: InterfaceStats }> {
+  return new Promise((resolve, reject) => {
+    const eal = [...TEST_EAL_ARGS, '--vdev', `net_af_packet0,iface=${HOST_IF},qpairs=${queues}`];
+    const child = fork(path.join(__dirname, 'dpdk-dataplane-scenario.ts'), [JSON.stringify({ eal, queues })], {
+      execArgv: ['-r', path.join(__dirname, 'dpdk-ts-register.js')],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    let log = '';
+    child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 100_000);
+    let outcome: { flows: FlowRecord[]; stats: InterfaceStats } | null = null;
+    let error = '';
+    child.on('message', (m: DataplaneScenarioMessage) => {
+      if ('ready' in m) traffic().then(() => child.send('stop'), (err) => (child.kill('SIGKILL'), reject(err)));
+      else if ('flows' in m) outcome = m;
+      else error = m.error;
+    });
+    child.on('exit', (code) => {
+      clearTimeout(deadline);
+      if (outcome) resolve(outcome);
+      else reject(new Error(`Dataplane scenario exited with ${code}: ${error}\n${log}`));
+    });
+  });
+}
+
+function expectExactProductFlows(r: { flows: FlowRecord[]; stats: InterfaceStats }, t: Traffic, pings: number, udpFlows: number, perFlow: number): void {
+  const fromNs = t.after.rx - t.before.rx;
+  const toNs = t.after.tx - t.before.tx;
+  // No ARP (neighbours are permanent), no IPv6: every frame on the link is an IP packet of a flow.
+  expect(r.stats.decode_errors).toEqual({});
+  expect(r.stats.packets).toBe(fromNs + toNs);
+  expect(r.stats.nic!.ipackets).toBe(fromNs + toNs);
+  expect(r.stats.drops).toBe(0);
+  const id = (f: FlowRecord) => `${f.l4} ${f.client.ip}:${f.client.port} ${f.server.ip}:${f.server.port}`;
+  const ids = r.flows.map(id);
+  expect(new Set(ids).size).toBe(ids.length); // one record per flow: never split over two shards
+  const counts = (f: FlowRecord | undefined) => f && [f.cli2srv.packets, f.srv2cli.packets];
+  expect(counts(r.flows.find((f) => f.l4 === 'ICMP' && f.client.ip === NS_IP && f.server.ip === HOST_IP))).toEqual([pings, pings]);
+  const udp = r.flows.filter((f) => f.l4 === 'UDP' && f.client.ip === NS_IP && f.server.ip === HOST_IP && f.server.port === udpPort);
+  expect(udp.map(counts)).toEqual(Array.from({ length: udpFlows }, () => [perFlow, perFlow]));
+  const tcp = r.flows.filter((f) => f.l4 === 'TCP' && f.client.ip === NS_IP && f.server.ip === HOST_IP && f.server.port === httpPort);
+  expect(tcp.map(counts)).toEqual([[fromNs - pings - udpFlows * perFlow, toNs - pings - udpFlows * perFlow]]);
+  expect(tcp[0].l7).toBe('HTTP');
+  expect(r.flows).toHaveLength(2 + udpFlows);
+}
+
+describe('DPDK net_af_packet live capture through the Dataplane (capture workers, shards, nDPI)', () => {
+  it('one queue: ping, HTTP and a UDP burst are flows with exact packet counts', async () => {
+    let traffic: Traffic | null = null;
+    const r = await runDataplane(1, async () => {
+      traffic = await sendTraffic(5, 1, 50);
+    });
+    expectExactProductFlows(r, traffic!, 5, 1, 50);
+  });
+
+  it('two queues, two workers: each flow in exactly one shard, both shards used', async () => {
+    let traffic: Traffic | null = null;
+    const r = await runDataplane(2, async () => {
+      traffic = await sendTraffic(3, 40, 5);
+    });
+    expectExactProductFlows(r, traffic!, 3, 40, 5);
+    const shards = new Set(r.flows.map((f) => f.key.split(':')[0]));
+    expect([...shards].sort()).toEqual(['0', '1']);
+    expect(r.stats.workers.map((w) => w.packets).reduce((a, b) => a + b, 0)).toBe(r.stats.packets);
+    expect(r.stats.nic!.queues.map((q) => q.ipackets)).toEqual(r.stats.workers.map((w) => w.packets));
   });
 });
