@@ -147,7 +147,7 @@ export class AlertEngine {
         }
       }
       if (ended) this.alertedFlows.delete(key);
-      this.activity(ifid).observe(flow, score);
+      this.activity(ifid).observe(flow, score, ended);
     }
     if (out.length) this.opts.emit(out);
     return out;
