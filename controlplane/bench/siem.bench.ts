@@ -10,7 +10,7 @@
  * Bounded in count and time; loopback only.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { cpus, hostname } from 'node:os';
+import { cpus, hostname, loadavg } from 'node:os';
 import { AlertEventV1 } from '../src/siem/formats/alert-event';
 import { buildTestAlert } from '../src/siem/formats/test-alert';
 import { SiemDispatcher } from '../src/siem/siem-dispatcher';
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   const tail = new Tail(rsyslog.out);
   const results: Record<string, unknown> = {
     machine: `${hostname()} ${cpus().length}x ${cpus()[0]?.model} node ${process.version}`,
+    load_avg_1m_at_start: +loadavg()[0].toFixed(2),
     recipient: 'TCP syslog, RFC 5424, JSON body, octet counting, batch 500, rsyslogd 8 on loopback',
   };
   try {
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
     redis.disconnect();
     await rsyslog.dispose();
   }
+  results.load_avg_1m_at_end = +loadavg()[0].toFixed(2);
   console.log(JSON.stringify(results, null, 2));
 }
 
