@@ -179,6 +179,19 @@ describe('alerts and recipients API', () => {
     expect(recent.some((a) => a.id === cred.id && a.entity === 'flow')).toBe(true);
   });
 
+  it('a check disabled in settings releases its engaged alert into the past alerts', async () => {
+    const settings = await call('GET', '/settings', viewer);
+    expect(settings.json.checks.syn_scan).toMatchObject({ enabled: true, min_syn_per_min: 100 });
+    expect((await call('PUT', '/settings', viewer, { checks: { syn_scan: { enabled: false } } })).status).toBe(403);
+    expect((await call('PUT', '/settings', admin, { checks: { syn_scan: { enabled: false } } })).status).toBe(200);
+    const engagedId = (await call('GET', '/alerts?state=engaged&check=syn_scan', viewer)).json.data[0].id;
+    cp.app.get(AlertsService).runPeriodicChecks(Date.now() / 1000 + 120);
+    expect((await call('GET', '/alerts?state=engaged&check=syn_scan', viewer)).json.total).toBe(0);
+    const released = await until(() => call('GET', '/alerts?state=past&check=syn_scan', viewer), (r) => r.json.total >= 1);
+    expect(released.json.data[0]).toMatchObject({ id: engagedId, status: 'released', state: 'past', host: '172.16.0.8' });
+    expect(released.json.data[0].end_time).not.toBeNull();
+  });
+
   it('acknowledges and deletes: admin only', async () => {
     const cred = (await call('GET', '/alerts?state=past&check=clear_text_credentials', viewer)).json.data[0];
     expect((await call('POST', `/alerts/${cred.id}/acknowledge`, viewer)).status).toBe(403);
