@@ -4,6 +4,16 @@ import { RecipientStats } from '../recipient.types';
 /** Counters kept per recipient in the hash `siem:stats:<id>`. */
 type StatsHash = Partial<Record<'delivered' | 'failed' | 'dropped' | 'last_error' | 'last_error_time' | 'last_delivery_time', string>>;
 
+/** KEYS[1] queue, KEYS[2] in-flight, ARGV[1] max: LMOVE RIGHT→LEFT until empty or max. */
+const TAKE_SCRIPT = `
+local out = {}
+for i = 1, tonumber(ARGV[1]) do
+  local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not v then break end
+  out[i] = v
+end
+return out`;
+
 /**
  * Redis side of the per-recipient durable queues. Producers LPUSH serialized
  * alerts to `siem:queue:<id>`; the consumer LMOVEs the oldest (right end) to
@@ -53,18 +63,13 @@ export class SiemQueueRepository {
     if (trimmed) await trim.exec();
   }
 
-  /** Moves up to `max` oldest items to the in-flight list and returns them, oldest first. */
+  /**
+   * Moves up to `max` oldest items to the in-flight list and returns them,
+   * oldest first: one server-side script, so an almost empty queue costs one
+   * command, not `max` LMOVEs, and the batch moves atomically.
+   */
   async take(id: string, max: number): Promise<string[]> {
-    const p = this.redis.pipeline();
-    for (let i = 0; i < max; i++) p.lmove(this.queueKey(id), this.inflightKey(id), 'RIGHT', 'LEFT');
-    const res = (await p.exec()) ?? [];
-    const out: string[] = [];
-    for (const [err, v] of res) {
-      if (err) throw err;
-      if (v === null) break;
-      out.push(v as string);
-    }
-    return out;
+    return (await this.redis.eval(TAKE_SCRIPT, 2, this.queueKey(id), this.inflightKey(id), max)) as string[];
   }
 
   /** Acknowledges delivered items: removes them from in-flight and counts them. LREM from the tail (count -1): the oldest items sit there, so each removal is near O(1). */
