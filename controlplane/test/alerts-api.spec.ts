@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dataplane } from '@flowprobe/dataplane';
 import type Redis from 'ioredis';
+import { WebSocket } from 'ws';
 import { startControlPlane, ControlPlane } from '../src';
 import { AlertsService } from '../src/alerts/alerts.service';
 import { alertSchemaValidator } from './siem-schema';
@@ -146,6 +147,11 @@ describe('alerts and recipients API', () => {
 
   it('raises flow alerts and an engaged SYN scan from the captures, lists them with filters, forwards the accepted ones', async () => {
     const service = cp.app.get(AlertsService);
+    // A live WebSocket client (session cookie), to see alerts pushed as they are raised.
+    const live: { type: string; data?: { id: string; check: string; state?: string } }[] = [];
+    const ws = new WebSocket(`${cp.url.replace('http', 'ws')}/api/v1/live`, { headers: { cookie: viewer } });
+    ws.on('message', (m) => live.push(JSON.parse(m.toString())));
+    await until(() => live, (l) => l.some((m) => m.type === 'hello'));
     const nowS = Date.now() / 1000 + 60; // one full host window after start
     service.runDetectionChecks(nowS - 30); // the 5-second detection pass sees the flows first...
     await until(() => call('GET', '/alerts?state=past&check=clear_text_credentials', viewer), (r) => r.json.total >= 1);
@@ -174,7 +180,11 @@ describe('alerts and recipients API', () => {
     expect(all.every((a) => ['warning', 'error', 'critical', 'emergency'].includes(a.severity) || a.check === 'test_alert')).toBe(true);
     expect(all.some((a) => a.check === 'unsafe_protocol')).toBe(false);
 
-    // Redis recent-alert list and live channel (through the control plane's LiveService).
+    // Live WebSocket (through Redis pub/sub) and the Redis recent-alert list, both fed by the control plane's LiveService.
+    await until(() => live, (l) => l.some((m) => m.type === 'alert' && m.data?.id === cred.id));
+    expect(live.some((m) => m.type === 'alert' && m.data?.id === cred.id)).toBe(true);
+    expect(live.some((m) => m.type === 'alert' && m.data?.check === 'syn_scan' && m.data?.state === 'engaged')).toBe(true);
+    ws.close();
     const recent = (await redis.lrange(`${prefix}alerts:recent`, 0, -1)).map((s) => JSON.parse(s));
     expect(recent.some((a) => a.id === cred.id && a.entity === 'flow')).toBe(true);
   });
