@@ -26,27 +26,34 @@ export class AlertsRepository {
     this.alerts = dataSource.getRepository(AlertEntity);
   }
 
-  async insert(alert: AlertEventV1, ifid: number): Promise<void> {
-    const timeS = Date.parse(alert.time) / 1000;
-    await this.alerts.insert({
-      id: alert.id,
-      check: alert.check,
-      entityType: alert.entity.type,
-      entityValue: alert.entity.value,
-      host: alert.host,
-      ifid,
-      severity: alert.severity,
-      severityRank: severityRank(alert.severity),
-      score: alert.score,
-      status: alert.status === 'released' ? 'released' : 'triggered',
-      timeS,
-      endTimeS: alert.end_time ? Date.parse(alert.end_time) / 1000 : timeS,
-      title: alert.title,
-      description: alert.description,
-      acknowledged: false,
-      acknowledgedAtS: null,
-      acknowledgedBy: null,
-      json: JSON.stringify(alert),
+  /** Stores past alerts in one transaction (a pass can raise thousands; one commit, not one per row). */
+  async insertMany(alerts: { event: AlertEventV1; ifid: number }[]): Promise<void> {
+    const rows = alerts.map(({ event: alert, ifid }) => {
+      const timeS = Date.parse(alert.time) / 1000;
+      return {
+        id: alert.id,
+        check: alert.check,
+        entityType: alert.entity.type,
+        entityValue: alert.entity.value,
+        host: alert.host,
+        ifid,
+        severity: alert.severity,
+        severityRank: severityRank(alert.severity),
+        score: alert.score,
+        status: alert.status === 'released' ? ('released' as const) : ('triggered' as const),
+        timeS,
+        endTimeS: alert.end_time ? Date.parse(alert.end_time) / 1000 : timeS,
+        title: alert.title,
+        description: alert.description,
+        acknowledged: false,
+        acknowledgedAtS: null,
+        acknowledgedBy: null,
+        json: JSON.stringify(alert),
+      };
+    });
+    // SQLite allows 999 bound variables per statement by default: 18 columns → 50 rows per INSERT.
+    await this.alerts.manager.transaction(async (m) => {
+      for (let i = 0; i < rows.length; i += 50) await m.insert(AlertEntity, rows.slice(i, i + 50));
     });
   }
 

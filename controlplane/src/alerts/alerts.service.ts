@@ -104,10 +104,9 @@ export class AlertsService implements OnModuleInit {
 
   /** Stores, forwards and publishes alert events; a failing sink is logged and the others still run. */
   async handle(alerts: EmittedAlert[]): Promise<void> {
-    for (const { event, ifid } of alerts) {
-      if (event.status === 'released' || event.status === 'triggered') {
-        await this.repository.insert(event, ifid).catch((err: Error) => this.logger.error(`Storing alert ${event.id} failed: ${err.message}`));
-      }
+    const past = alerts.filter((a) => a.event.status === 'released' || a.event.status === 'triggered');
+    if (past.length) await this.repository.insertMany(past).catch((err: Error) => this.logger.error(`Storing ${past.length} past alerts failed: ${err.message}`));
+    for (const { event } of alerts) {
       await this.siem.publish(event).catch((err: Error) => this.logger.error(`SIEM publish of ${event.id} failed: ${err.message}`));
       await this.live.publishAlert(toLiveAlert(event)).catch((err: Error) => this.logger.warn(`Live publish of ${event.id} failed: ${err.message}`));
     }
