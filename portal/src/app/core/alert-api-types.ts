@@ -33,6 +33,7 @@ export interface AlertListQuery {
   /** UNIX seconds. */
   from?: number;
   to?: number;
+  acknowledged?: boolean;
   limit: number;
   offset: number;
 }

@@ -42,9 +42,10 @@ export class AlertList {
   protected readonly entity = signal<'flow' | 'host' | 'interface' | ''>('');
   protected readonly host = signal('');
   protected readonly periodS = signal(0);
+  protected readonly acknowledged = signal<'' | 'true' | 'false'>('');
   protected readonly limit = signal(25);
   protected readonly offset = linkedSignal({
-    source: () => [this.state(), this.severity(), this.entity(), this.host(), this.periodS(), this.limit()],
+    source: () => [this.state(), this.severity(), this.entity(), this.host(), this.periodS(), this.acknowledged(), this.limit()],
     computation: () => 0,
   });
   protected readonly actionError = signal('');
@@ -57,11 +58,12 @@ export class AlertList {
       entity: this.entity(),
       host: this.host().trim(),
       from: this.periodS() ? Math.floor(Date.now() / 1000) - this.periodS() : undefined,
+      acknowledged: this.state() === 'past' ? this.acknowledged() : '',
       limit: this.limit(),
       offset: this.offset(),
     }),
   }));
-  protected readonly filtered = computed(() => !!(this.severity() || this.entity() || this.host() || this.periodS()));
+  protected readonly filtered = computed(() => !!(this.severity() || this.entity() || this.host() || this.periodS() || (this.state() === 'past' && this.acknowledged())));
 
   /** The last page loaded, kept on screen while the next one loads. */
   protected readonly rows = latestValue(this.alerts);

@@ -29,7 +29,7 @@ import { SeverityBadge } from '../severity-badge/severity-badge';
         </thead>
         <tbody>
           @for (alert of alerts(); track alert.id) {
-            <tr [class.acknowledged]="alert.acknowledged">
+            <tr [class.acknowledged]="alert.acknowledged" [attr.data-alert-id]="alert.id">
               <td><app-severity-badge [severity]="alert.severity" /></td>
               <td class="mono small">{{ alert.check }}</td>
               <td class="small">
