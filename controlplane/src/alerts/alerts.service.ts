@@ -106,8 +106,8 @@ export class AlertsService implements OnModuleInit {
   async handle(alerts: EmittedAlert[]): Promise<void> {
     const past = alerts.filter((a) => a.event.status === 'released' || a.event.status === 'triggered');
     if (past.length) await this.repository.insertMany(past).catch((err: Error) => this.logger.error(`Storing ${past.length} past alerts failed: ${err.message}`));
+    await this.siem.publishMany(alerts.map((a) => a.event)).catch((err: Error) => this.logger.error(`SIEM publish of ${alerts.length} alerts failed: ${err.message}`));
     for (const { event } of alerts) {
-      await this.siem.publish(event).catch((err: Error) => this.logger.error(`SIEM publish of ${event.id} failed: ${err.message}`));
       await this.live.publishAlert(toLiveAlert(event)).catch((err: Error) => this.logger.warn(`Live publish of ${event.id} failed: ${err.message}`));
     }
   }

@@ -69,9 +69,15 @@ export class SiemDispatcher {
 
   /** Queues an alert for every recipient whose filters accept it. Never throws (Redis down: memory buffer). */
   async publish(alert: AlertEventV1): Promise<string[]> {
-    const ids = [...this.recipients.values()].filter((r) => recipientAccepts(r, alert)).map((r) => r.id);
-    await this.outbox.publish(ids, JSON.stringify(alert));
-    return ids;
+    return (await this.publishMany([alert]))[0];
+  }
+
+  /** Queues alerts (in order) in one Redis round trip; answers the recipient ids of each. */
+  async publishMany(alerts: AlertEventV1[]): Promise<string[][]> {
+    const recipients = [...this.recipients.values()];
+    const entries = alerts.map((alert) => ({ recipientIds: recipients.filter((r) => recipientAccepts(r, alert)).map((r) => r.id), item: JSON.stringify(alert) }));
+    await this.outbox.publishMany(entries);
+    return entries.map((e) => e.recipientIds);
   }
 
   /** Queues a test alert for one recipient. */

@@ -51,9 +51,9 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
     this.redis.disconnect();
   }
 
-  /** Queues an alert for every recipient that accepts it. */
-  publish(alert: AlertEventV1): Promise<string[]> {
-    return this.dispatcher.publish(alert);
+  /** Queues alerts for every recipient that accepts them, in one Redis round trip. */
+  publishMany(alerts: AlertEventV1[]): Promise<string[][]> {
+    return this.dispatcher.publishMany(alerts);
   }
 
   private findOrFail(id: string): RecipientConfig {

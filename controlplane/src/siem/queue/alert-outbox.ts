@@ -28,18 +28,24 @@ export class AlertOutbox {
   }
 
   /** Queues one serialized alert for the given recipients. Never throws. */
-  async publish(recipientIds: string[], item: string): Promise<void> {
-    if (!recipientIds.length) return;
+  publish(recipientIds: string[], item: string): Promise<void> {
+    return this.publishMany([{ recipientIds, item }]);
+  }
+
+  /** Queues serialized alerts (in order) in one Redis round trip. Never throws. */
+  async publishMany(entries: Buffered[]): Promise<void> {
+    const todo = entries.filter((e) => e.recipientIds.length);
+    if (!todo.length) return;
     if (this.buffer.length === 0 && this.redis.status === 'ready') {
       try {
-        await this.queue.enqueue(recipientIds, item);
-        this.onQueued(recipientIds);
+        await this.queue.enqueueMany(todo);
+        this.onQueued([...new Set(todo.flatMap((e) => e.recipientIds))]);
         return;
       } catch {
-        // fall through to the buffer
+        // fall through to the buffer (a retried push may repeat an item: at-least-once)
       }
     }
-    this.hold({ recipientIds, item });
+    for (const e of todo) this.hold(e);
     void this.flush();
   }
 

@@ -44,22 +44,36 @@ export class SiemQueueRepository {
   }
 
   /** Appends one item to several recipients' queues in one round trip. */
-  async enqueue(recipientIds: string[], item: string): Promise<void> {
-    if (!recipientIds.length) return;
+  enqueue(recipientIds: string[], item: string): Promise<void> {
+    return this.enqueueMany([{ recipientIds, item }]);
+  }
+
+  /** Appends items (each to its recipients' queues), in order, in one round trip; trims queues past the cap. */
+  async enqueueMany(entries: { recipientIds: string[]; item: string }[]): Promise<void> {
     const p = this.redis.pipeline();
-    for (const id of recipientIds) p.lpush(this.queueKey(id), item);
+    const keys: string[] = [];
+    for (const e of entries) {
+      for (const id of e.recipientIds) {
+        p.lpush(this.queueKey(id), e.item);
+        keys.push(id);
+      }
+    }
+    if (!keys.length) return;
     const lengths = (await p.exec()) ?? [];
-    const trim = this.redis.pipeline();
-    let trimmed = false;
+    const longest = new Map<string, number>();
     lengths.forEach(([err, len], i) => {
       if (err) throw err;
-      const over = (len as number) - this.maxQueueLength;
-      if (over > 0) {
-        trimmed = true;
-        trim.ltrim(this.queueKey(recipientIds[i]), 0, this.maxQueueLength - 1);
-        trim.hincrby(this.statsKey(recipientIds[i]), 'dropped', over);
-      }
+      longest.set(keys[i], Math.max(longest.get(keys[i]) ?? 0, len as number));
     });
+    const trim = this.redis.pipeline();
+    let trimmed = false;
+    for (const [id, len] of longest) {
+      const over = len - this.maxQueueLength;
+      if (over <= 0) continue;
+      trimmed = true;
+      trim.ltrim(this.queueKey(id), 0, this.maxQueueLength - 1);
+      trim.hincrby(this.statsKey(id), 'dropped', over);
+    }
     if (trimmed) await trim.exec();
   }
 
