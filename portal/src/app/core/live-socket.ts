@@ -84,7 +84,16 @@ export class LiveSocket {
       this.retryMs = RECONNECT_MIN_MS;
       this.connected.set(true);
     };
-    socket.onmessage = (event: MessageEvent<string>) => this.handle(JSON.parse(event.data) as LiveMessage);
+    socket.onmessage = (event: MessageEvent<string>) => {
+      let message: LiveMessage;
+      try {
+        message = JSON.parse(event.data) as LiveMessage;
+      } catch {
+        console.warn('live: ignored a message that is not JSON');
+        return;
+      }
+      this.handle(message);
+    };
     socket.onclose = () => {
       this.socket = null;
       this.connected.set(false);

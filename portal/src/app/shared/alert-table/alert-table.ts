@@ -18,7 +18,7 @@ import { SeverityBadge } from '../severity-badge/severity-badge';
             <th>Check</th>
             <th>Entity</th>
             <th>Message</th>
-            <th>Since</th>
+            <th>Time</th>
             @if (past()) {
               <th>Ended</th>
             }
@@ -49,9 +49,9 @@ import { SeverityBadge } from '../severity-badge/severity-badge';
                   <div class="muted small">{{ alert.description }}</div>
                 }
               </td>
-              <td class="muted" [title]="alert.time">{{ unixS(alert.time) | relativeTime: clock.now() }}</td>
+              <td class="muted nowrap" [title]="alert.time">{{ unixS(alert.time) | relativeTime: clock.now() }}</td>
               @if (past()) {
-                <td class="muted">{{ unixS(alert.end_time) | dateTime }}</td>
+                <td class="muted nowrap">{{ unixS(alert.end_time) | dateTime }}</td>
               }
               @if (canAcknowledge()) {
                 <td class="actions">
