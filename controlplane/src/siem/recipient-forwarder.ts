@@ -44,8 +44,10 @@ export class RecipientForwarder {
   /** A wake() that arrived while the loop was busy: the next sleep returns at once. */
   private woken = false;
   private pending: PendingBatch[] = [];
-  /** Items of a lost connection that could not be requeued (Redis down); retried every loop. */
+  /** Items to put back in the queue that could not be (Redis down); retried every loop. */
   private stranded: string[] = [];
+  /** Delivered items whose acknowledgement failed (Redis down); retried every loop. */
+  private unacked: string[] = [];
   private consecutiveFailures = 0;
   private readonly opts: Required<ForwarderOptions>;
 
@@ -120,6 +122,10 @@ export class RecipientForwarder {
           await this.queue.requeue(id, this.stranded);
           this.stranded = [];
         }
+        if (this.unacked.length) {
+          await this.queue.ack(id, this.unacked, new Date().toISOString());
+          this.unacked = [];
+        }
         await this.settle();
         const items = await this.queue.take(id, batchSize);
         if (!items.length) {
@@ -147,12 +153,12 @@ export class RecipientForwarder {
       const message = (err as Error).message;
       const now = new Date().toISOString();
       if (err instanceof PermanentDeliveryError) {
-        await this.queue.bury(id, items, message, now);
+        await this.queue.bury(id, items, message, now).catch(() => this.stranded.push(...items));
         this.opts.log('error', `recipient ${id}: ${items.length} alerts undeliverable: ${message}`);
         return;
       }
-      await this.queue.requeue(id, items);
-      await this.queue.recordFailure(id, items.length, message, now);
+      await this.requeueOrStrand(items);
+      await this.queue.recordFailure(id, items.length, message, now).catch(() => undefined);
       this.consecutiveFailures++;
       const delay = this.backoffMs();
       this.opts.log('warn', `recipient ${id}: delivery failed (${message}); retry in ${delay} ms`);
@@ -162,11 +168,11 @@ export class RecipientForwarder {
     this.consecutiveFailures = 0;
     if (this.transport.generation !== generation) {
       // The connection died between our write and now: its 'lost' event has passed, re-send ourselves.
-      await this.queue.requeue(id, items);
+      await this.requeueOrStrand(items);
       return;
     }
     if (this.transport.settleMs === 0) {
-      await this.queue.ack(id, items, new Date().toISOString());
+      await this.ackOrKeep(items);
     } else {
       this.pending.push({ items, generation, writtenAtMs: Date.now() });
     }
@@ -183,7 +189,25 @@ export class RecipientForwarder {
       // A batch from a dead connection was already requeued by requeueLost.
       if (b.generation === live) done.push(...b.items);
     }
-    if (done.length) await this.queue.ack(this.recipient.id, done, new Date().toISOString());
+    if (done.length) await this.ackOrKeep(done);
+  }
+
+  /** Acknowledges, or keeps the items for the next loop when Redis does not answer (never re-sent meanwhile). */
+  private async ackOrKeep(items: string[]): Promise<void> {
+    try {
+      await this.queue.ack(this.recipient.id, items, new Date().toISOString());
+    } catch {
+      this.unacked.push(...items);
+    }
+  }
+
+  /** Puts items back in the queue, or keeps them for the next loop when Redis does not answer. */
+  private async requeueOrStrand(items: string[]): Promise<void> {
+    try {
+      await this.queue.requeue(this.recipient.id, items);
+    } catch {
+      this.stranded.push(...items);
+    }
   }
 
   private async requeueLost(generation: number, err: Error): Promise<void> {
@@ -192,13 +216,8 @@ export class RecipientForwarder {
     this.pending = this.pending.filter((b) => b.generation !== generation);
     const items = lost.flatMap((b) => b.items);
     this.opts.log('warn', `recipient ${this.recipient.id}: connection lost (${err.message}); ${items.length} unsettled alerts will be sent again`);
-    try {
-      await this.queue.requeue(this.recipient.id, items);
-      await this.queue.recordFailure(this.recipient.id, 0, `connection lost: ${err.message}`, new Date().toISOString());
-    } catch {
-      // Redis down too: the items are still in the in-flight list; the loop requeues them when it can.
-      this.stranded.push(...items);
-    }
+    await this.requeueOrStrand(items);
+    await this.queue.recordFailure(this.recipient.id, 0, `connection lost: ${err.message}`, new Date().toISOString()).catch(() => undefined);
   }
 
   private backoffMs(): number {
