@@ -19,6 +19,8 @@ import { LoadState } from '../../shared/load-state/load-state';
     .token-secret { background: #fff8e6; border: 1px solid #f3d37a; padding: 0.6rem 0.8rem; border-radius: 6px; margin: 0.75rem 0; word-break: break-all; }
     .inline-form { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: flex-end; margin-top: 0.75rem; }
     .inline-form .field { margin: 0; }
+    .reset { display: inline-flex; gap: 0.3rem; align-items: center; }
+    .reset input { width: 11rem; padding: 0.2rem 0.4rem; font-size: 0.8rem; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -60,10 +62,22 @@ export class Users {
     await this.run(() => firstValueFrom(this.api.updateUser(user.id, { role })), `${user.username} is now ${role}.`);
   }
 
+  /** The user whose password is being reset (inline form), and the temporary password typed. */
+  protected readonly resetting = signal<number | null>(null);
+  protected readonly temporaryPassword = signal('');
+
+  protected startReset(user: UserInfo): void {
+    this.temporaryPassword.set('');
+    this.resetting.set(user.id);
+  }
+
   protected async resetPassword(user: UserInfo): Promise<void> {
-    const password = prompt(`New temporary password for ${user.username} (at least 8 characters; they must change it at next sign-in):`);
-    if (!password) return;
-    await this.run(() => firstValueFrom(this.api.updateUser(user.id, { password, must_change_password: true })), `Password of ${user.username} reset.`);
+    const password = this.temporaryPassword();
+    await this.run(
+      () => firstValueFrom(this.api.updateUser(user.id, { password, must_change_password: true })),
+      `Password of ${user.username} reset: they choose a new one at their next sign-in.`,
+    );
+    this.resetting.set(null);
   }
 
   protected async deleteUser(user: UserInfo): Promise<void> {
