@@ -18,8 +18,11 @@ export const REPO_ROOT = findRepoRoot(__dirname);
 export const INITIAL_ADMIN_PASSWORD = 'e2e-initial-Pa55';
 export const FLOWPROBE_BIN = join(REPO_ROOT, 'appliance', 'bin', 'flowprobe.js');
 export const PORTAL_DIST = join(REPO_ROOT, 'portal', 'dist', 'portal', 'browser');
-/** The shared capture the e2e suite replays: 162 flows over 176 s (Amazon, TLS, DNS, QUIC...). */
-export const E2E_CAPTURE = '/work/shared/pcaps/ndpi/alexa-app.pcapng';
+/**
+ * The shared capture the e2e suite replays: 162 flows over 176 s (Amazon, TLS, DNS, HTTP...). From
+ * FLOWPROBE_PCAPS, else the `shared/` folder beside the repository (as the dataplane specs).
+ */
+export const E2E_CAPTURE = join(process.env['FLOWPROBE_PCAPS'] ?? join(REPO_ROOT, '..', 'shared', 'pcaps', 'ndpi'), 'alexa-app.pcapng');
 /** How long the appliance may take to answer /healthz, ms (two shared cores, cold caches). */
 const BOOT_TIMEOUT_MS = 60_000;
 
@@ -82,8 +85,8 @@ export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD): Pr
   // An appliance someone already started (fresh database, FLOWPROBE_ADMIN_PASSWORD as below): for debugging the suite.
   const external = process.env['FLOWPROBE_E2E_URL'];
   if (external) return { baseUrl: external, port: Number(new URL(external).port), dir: '', logs: () => '', stop: async () => undefined };
-  for (const needed of [FLOWPROBE_BIN, join(REPO_ROOT, 'appliance', 'dist', 'cli.js'), join(PORTAL_DIST, 'index.html')]) {
-    if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`make build\` (or npm run build --workspaces) first`);
+  for (const needed of [E2E_CAPTURE, FLOWPROBE_BIN, join(REPO_ROOT, 'appliance', 'dist', 'cli.js'), join(PORTAL_DIST, 'index.html')]) {
+    if (!existsSync(needed)) throw new Error(`${needed} is missing (build with \`make build\`; the capture folder is FLOWPROBE_PCAPS or ../shared/pcaps/ndpi)`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'flowprobe-e2e-'));
   const port = await freePort();
