@@ -19,6 +19,8 @@ import { LoadState } from '../../shared/load-state/load-state';
     .token-secret { background: #fff8e6; border: 1px solid #f3d37a; padding: 0.6rem 0.8rem; border-radius: 6px; margin: 0.75rem 0; word-break: break-all; }
     .inline-form { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: flex-end; margin-top: 0.75rem; }
     .inline-form .field { margin: 0; }
+    .stack { display: flex; flex-direction: column; gap: 1rem; }
+    .row-actions { display: flex; flex-wrap: wrap; gap: 0.3rem; justify-content: flex-end; }
     .reset { display: inline-flex; gap: 0.3rem; align-items: center; }
     .reset input { width: 11rem; padding: 0.2rem 0.4rem; font-size: 0.8rem; }
   `,
