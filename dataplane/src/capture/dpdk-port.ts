@@ -66,6 +66,8 @@ export interface DpdkNicStats {
 }
 
 let ealArgs: string[] | null = null;
+/** Ports set up and not stopped since: setting one up again with as many queues returns this. */
+const setUp = new Map<number, DpdkPortInfo>();
 
 /**
  * Initialises EAL once per process. Calling again with the same arguments is a no-op; with other
@@ -97,10 +99,19 @@ function ensureRuntimeDirectory(): void {
   process.once('exit', () => fs.rmSync(created, { recursive: true, force: true }));
 }
 
-/** Configures and starts `port` with `queues` RX queues (one per worker). Main thread, after {@link initDpdkEal}. */
+/**
+ * Configures and starts `port` with `queues` RX queues (one per worker). Main thread, after
+ * {@link initDpdkEal}. A port already running with as many queues is left as it is (so a caller
+ * can size its mempools before Dataplane.start); with another queue count it is an error.
+ */
 export function setupDpdkPort(port: number, queues: number, options: DpdkPortOptions = {}): DpdkPortInfo {
   const shim = loadDpdkShim();
   if (ealArgs === null) throw new DpdkError('DPDK_PORT_SETUP', `port ${port} setup: EAL is not initialised`);
+  const running = setUp.get(port);
+  if (running !== undefined) {
+    if (running.rxQueues === queues) return running;
+    throw new DpdkError('DPDK_PORT_SETUP', `port ${port} setup: already running with ${running.rxQueues} RX queues, ${queues} requested`);
+  }
   const available = shim.shim_port_count();
   if (port < 0 || port >= available) {
     throw new DpdkError(
@@ -124,7 +135,7 @@ export function setupDpdkPort(port: number, queues: number, options: DpdkPortOpt
   const info = new Uint32Array(ShimInfo.Count);
   shim.shim_port_info(port, info, info.length);
   const offloads = info[ShimInfo.RssOffloadsLo] + info[ShimInfo.RssOffloadsHi] * 2 ** 32;
-  return {
+  const result: DpdkPortInfo = {
     port,
     name,
     driver,
@@ -138,6 +149,8 @@ export function setupDpdkPort(port: number, queues: number, options: DpdkPortOpt
     mbufsPerQueue: info[ShimInfo.MbufsPerQueue],
     linkType: replay.file === null ? LinkType.Ethernet : captureLinkType(replay.file),
   };
+  setUp.set(port, result);
+  return result;
 }
 
 /**
@@ -169,12 +182,14 @@ export function readDpdkPortStats(port: number, queues: number): DpdkNicStats {
  */
 export function stopDpdkPort(port: number): void {
   const shim = loadDpdkShim();
+  setUp.delete(port);
   if (shim.shim_port_stop(port) < 0) throw new DpdkError('DPDK_PORT', shim.shim_last_error());
 }
 
 /** Stops and closes the port for good (a virtual device is released). Call after every worker polling it has stopped. */
 export function closeDpdkPort(port: number): void {
   const shim = loadDpdkShim();
+  setUp.delete(port);
   if (shim.shim_port_stop(port) < 0 || shim.shim_port_close(port) < 0) throw new DpdkError('DPDK_PORT', shim.shim_last_error());
 }
 

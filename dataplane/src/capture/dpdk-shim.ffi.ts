@@ -61,9 +61,14 @@ export const SHIM_STATS_QUEUE_FIELDS = 3;
 /** RTE_ETHDEV_QUEUE_STAT_CNTRS in Debian's DPDK 22.11. */
 export const SHIM_MAX_QUEUE_STATS = 16;
 
-/** Where the shim is built (dataplane/native/build), from src/capture or dist/capture. */
+/**
+ * Where the shim is built: dataplane/native/build, found upwards from this file (src/capture,
+ * dist/capture or dist-bench/src/capture). FLOWPROBE_DPDK_LIB overrides it.
+ */
 export function dpdkShimPath(): string {
-  return process.env.FLOWPROBE_DPDK_LIB ?? path.resolve(__dirname, '../../native/build/libflowprobe_dpdk.so');
+  if (process.env.FLOWPROBE_DPDK_LIB) return process.env.FLOWPROBE_DPDK_LIB;
+  const candidates = [path.resolve(__dirname, '../../native/build/libflowprobe_dpdk.so'), path.resolve(__dirname, '../../../native/build/libflowprobe_dpdk.so')];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
 }
 
 let shim: DpdkShim | null = null;
