@@ -135,7 +135,7 @@ describe('portal against the real appliance', () => {
     await expect(page.textContent('[data-testid=host-title]')).resolves.toBe(firstIp);
     await page.waitForSelector('[data-testid=host-stats]');
     // "Live" range: the host's throughput, polled, drawn on a canvas.
-    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid=host-traffic-chart] canvas')?.dataset['points'] ?? 0) > 0);
+    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid=host-traffic-chart] canvas')?.dataset['points'] ?? 0) >= 3);
     await page.waitForSelector('[data-testid=flow-table] tbody tr');
     await screenshot(page, 'host-detail');
   });

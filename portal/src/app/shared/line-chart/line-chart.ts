@@ -115,10 +115,13 @@ export class LineChart {
     series.forEach((s, i) => {
       const color = s.color ?? CHART_COLORS[i % CHART_COLORS.length];
       const existing = datasets[i] as ChartDataset<'line', { x: number; y: number }[]> | undefined;
+      // A line needs two points: until then, show the lone points.
+      const pointRadius = s.points.length < 3 ? 3 : 0;
       if (existing && existing.label === s.label) {
         existing.data = s.points;
+        existing.pointRadius = pointRadius;
       } else {
-        datasets[i] = { label: s.label, data: s.points, borderColor: color, backgroundColor: `${color}22`, fill: this.fill() ? 'origin' : false };
+        datasets[i] = { label: s.label, data: s.points, borderColor: color, backgroundColor: `${color}22`, fill: this.fill() ? 'origin' : false, pointRadius };
       }
     });
     datasets.length = series.length;
