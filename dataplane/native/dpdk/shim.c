@@ -1,5 +1,6 @@
 /* See shim.h for the contract. Follows DPDK's examples/skeleton port_init(). */
 #include "shim.h"
+#include "shim-port.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -26,31 +27,7 @@
 
 static __thread char last_error[512];
 
-/* Frames received but not yet copied out because the caller's buffer was full. Only the
- * thread polling the queue touches its stash. */
-struct shim_stash {
-	uint32_t count;
-	struct rte_mbuf *m[SHIM_MAX_BURST];
-};
-
-struct shim_port {
-	uint16_t rx_queues;
-	uint16_t tx_queues;
-	uint16_t data_room;
-	uint32_t mbufs;
-	uint8_t rss_enabled;
-	uint8_t rss_key_bytes;
-	uint8_t ts_capa;
-	uint8_t ts_enabled;
-	uint8_t scatter;
-	uint64_t rss_offloads;
-	uint32_t max_rx_queues;
-	struct shim_stash *stash; /* one per RX queue */
-	int ts_offset;       /* mbuf dynfield offset of rte_mbuf_timestamp_t */
-	uint64_t ts_flag;    /* ol_flags bit saying the dynfield is valid */
-};
-
-static struct shim_port ports[RTE_MAX_ETHPORTS];
+struct shim_port shim_ports[RTE_MAX_ETHPORTS];
 static uint8_t rss_key[SHIM_RSS_KEY_MAX];
 
 static int fail(int rc, const char *fmt, ...)
@@ -136,7 +113,7 @@ int shim_port_setup(uint16_t port, uint16_t rx_queues, uint32_t mbufs_per_queue,
 			    port, rte_eth_dev_count_avail());
 	if (rx_queues == 0)
 		return fail(-1, "port %u setup: at least one RX queue is needed", port);
-	sp = &ports[port];
+	sp = &shim_ports[port];
 	free_stash(sp);
 	memset(sp, 0, sizeof(*sp));
 	rc = rte_eth_dev_info_get(port, &info);
@@ -244,7 +221,7 @@ int shim_port_info(uint16_t port, uint32_t *out, uint32_t n)
 {
 	if (!rte_eth_dev_is_valid_port(port))
 		return fail(-1, "port %u info: no such port", port);
-	const struct shim_port *sp = &ports[port];
+	const struct shim_port *sp = &shim_ports[port];
 	uint32_t v[SHIM_INFO_COUNT] = {
 		[SHIM_INFO_RX_QUEUES] = sp->rx_queues,
 		[SHIM_INFO_TX_QUEUES] = sp->tx_queues,
@@ -270,7 +247,7 @@ int shim_port_stats(uint16_t port, double *out, uint32_t n)
 	int rc = rte_eth_stats_get(port, &st);
 	if (rc != 0)
 		return fail(-1, "port %u stats: rte_eth_stats_get failed: %s", port, rte_strerror(-rc));
-	uint32_t queues = ports[port].rx_queues;
+	uint32_t queues = shim_ports[port].rx_queues;
 	if (queues > RTE_ETHDEV_QUEUE_STAT_CNTRS)
 		queues = RTE_ETHDEV_QUEUE_STAT_CNTRS;
 	if (n < SHIM_STATS_PORT_FIELDS + SHIM_STATS_QUEUE_FIELDS * queues)
@@ -291,7 +268,7 @@ int shim_port_stats(uint16_t port, double *out, uint32_t n)
 
 int shim_port_stop(uint16_t port)
 {
-	free_stash(&ports[port]); /* the workers have stopped: give stashed mbufs back before the pools go */
+	free_stash(&shim_ports[port]); /* the workers have stopped: give stashed mbufs back before the pools go */
 	int rc = rte_eth_dev_stop(port);
 	if (rc != 0)
 		return fail(-1, "port %u stop: rte_eth_dev_stop failed: %s", port, rte_strerror(-rc));
@@ -304,8 +281,8 @@ int shim_port_close(uint16_t port)
 	if (rc != 0)
 		return fail(-1, "port %u close: rte_eth_dev_close failed: %s", port, rte_strerror(-rc));
 	/* The pools are not freed: a port set up again reuses them by name (rte_mempool_lookup). */
-	free_stash(&ports[port]);
-	memset(&ports[port], 0, sizeof(ports[port]));
+	free_stash(&shim_ports[port]);
+	memset(&shim_ports[port], 0, sizeof(shim_ports[port]));
 	return 0;
 }
 
@@ -338,85 +315,4 @@ const char *shim_port_name(uint16_t port)
 	if (rte_eth_dev_get_name_by_port(port, name) != 0)
 		name[0] = 0;
 	return name;
-}
-
-/* net_pcap stores microseconds (DPDK <= 22.11, pcap_open_offline) or nanoseconds (later
- * releases) in the same field. Any time after 1973 is above 1e17 in ns and below it in us
- * until the year 5138, so the magnitude tells the unit. */
-static inline double dynfield_ts_to_s(uint64_t v)
-{
-	return v >= 100000000000000000ULL ? (double)v * 1e-9 : (double)v * 1e-6;
-}
-
-int shim_rx_burst(uint16_t port, uint16_t queue, double *ts_s, uint32_t *offset,
-		  uint32_t *caplen, uint32_t *wirelen, uint8_t *data,
-		  uint32_t data_bytes, uint32_t snaplen, uint32_t max)
-{
-	struct rte_mbuf *bufs[SHIM_MAX_BURST];
-	const struct shim_port *sp = &ports[port];
-	struct shim_stash *st;
-	uint32_t n = 0;
-
-	if (snaplen == 0 || sp->stash == NULL || queue >= sp->rx_queues)
-		return 0;
-	st = &sp->stash[queue];
-	if (max > SHIM_MAX_BURST)
-		max = SHIM_MAX_BURST;
-	/* Frames left over by the previous call (its data buffer was full) come first, in order. */
-	if (st->count > 0) {
-		n = st->count < max ? st->count : max;
-		memcpy(bufs, st->m, n * sizeof(bufs[0]));
-		st->count -= n;
-		memmove(st->m, st->m + n, st->count * sizeof(st->m[0]));
-	}
-	if (n < max)
-		n += rte_eth_rx_burst(port, queue, bufs + n, (uint16_t)(max - n));
-	if (n == 0)
-		return 0;
-
-	double now_s = 0;
-	if (!sp->ts_enabled) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		now_s = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-	}
-	uint32_t pos = 0;
-	uint32_t i;
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = bufs[i];
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(bufs[i + 1], void *));
-		uint32_t len = rte_pktmbuf_pkt_len(m);
-		uint32_t cap = len < snaplen ? len : snaplen;
-		if (pos + cap > data_bytes) {
-			if (i > 0) {
-				/* No room: keep the rest, in order, ahead of anything still stashed, for the
-				 * next call. Nothing is dropped. (They fit: either they came from the stash,
-				 * or the stash was empty before this call.) */
-				uint32_t rest = n - i;
-				memmove(st->m + rest, st->m, st->count * sizeof(st->m[0]));
-				memcpy(st->m, bufs + i, rest * sizeof(bufs[0]));
-				st->count += rest;
-				break;
-			}
-			cap = data_bytes; /* one frame larger than the whole buffer: keep what fits */
-		}
-		/* Reads across segments of a chained mbuf; returns a pointer into the mbuf
-		 * when the bytes are contiguous, else copies them into data + pos. */
-		const void *p = rte_pktmbuf_read(m, 0, cap, data + pos);
-		if (p == NULL)
-			cap = 0; /* pkt_len larger than the chain: a PMD bug, keep the record empty */
-		else if (p != data + pos)
-			rte_memcpy(data + pos, p, cap);
-		offset[i] = pos;
-		caplen[i] = cap;
-		wirelen[i] = len;
-		if (sp->ts_enabled && (m->ol_flags & sp->ts_flag))
-			ts_s[i] = dynfield_ts_to_s(*RTE_MBUF_DYNFIELD(m, sp->ts_offset, rte_mbuf_timestamp_t *));
-		else
-			ts_s[i] = now_s;
-		pos += cap;
-	}
-	rte_pktmbuf_free_bulk(bufs, i);
-	return (int)i;
 }
