@@ -17,6 +17,7 @@
  *   node dist-bench/bench/dpdk.bench.js [seconds]      (run by `make bench`)
  */
 import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,6 +28,7 @@ import { PcapFileSource } from '../src/capture/pcap-file-source';
 import { PcapWriter } from '../src/capture/pcap-writer';
 import { Worker } from 'node:worker_threads';
 import { Dataplane } from '../src/dataplane';
+import { WorkerF64 } from '../src/worker/worker-stats.layout';
 import { shardOf } from '../src/decode/shard-hash';
 import { benchDataDir, BenchCaptureName, ensureBenchCapture } from './bench-captures';
 
@@ -63,6 +65,8 @@ interface ChildResult {
   flows: number;
   drops: number;
   elapsedS: number;
+  /** GCs in each capture-only worker during the measured window. */
+  workerGcs?: number[];
 }
 
 /** Writes the prefix of `name` once as 1 file and as 2 files split by flow hash (cached in bench-data/). */
@@ -137,7 +141,9 @@ async function child(c: ChildConfig): Promise<ChildResult> {
     );
   }
   // Warm-up: every worker has seen its whole file once (every flow and host inserted), and WARMUP_S passed.
-  const sample = () => dps.map((dp) => dp.stats());
+  // Read the workers' counters straight from shared memory: Dataplane.stats() also counts flows and
+  // merges hosts, which at 1 M hosts costs the main thread (and so the workers' cores) real time.
+  const sample = () => dps.map((dp) => ({ packets: dp.shards[0].stats[WorkerF64.Packets], bytes: dp.shards[0].stats[WorkerF64.Bytes] }));
   const warmupStart = Date.now();
   while (Date.now() - warmupStart < WARMUP_S * 1000 || sample().some((s, i) => s.packets < c.packets[i])) {
     if (Date.now() - warmupStart > MAX_WARMUP_S * 1000) throw new Error(`warm-up: a worker did not get through its file in ${MAX_WARMUP_S} s`);
@@ -149,6 +155,7 @@ async function child(c: ChildConfig): Promise<ChildResult> {
   const s1 = sample();
   const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
   for (const dp of dps) await dp.stop();
+  const final = dps.map((dp) => dp.stats());
   const workerMpps = s1.map((s, i) => (s.packets - s0[i].packets) / elapsedS / 1e6);
   const packets = s1.reduce((a, s, i) => a + s.packets - s0[i].packets, 0);
   const bytes = s1.reduce((a, s, i) => a + s.bytes - s0[i].bytes, 0);
@@ -157,15 +164,19 @@ async function child(c: ChildConfig): Promise<ChildResult> {
     totalMpps: packets / elapsedS / 1e6,
     gbps: (bytes * 8) / elapsedS / 1e9,
     wireGbps: ((bytes + packets * WIRE_OVERHEAD_BYTES) * 8) / elapsedS / 1e9,
-    flows: s1.reduce((a, s) => a + s.num_flows, 0),
-    drops: s1.reduce((a, s) => a + s.drops, 0),
+    flows: final.reduce((a, s) => a + s.num_flows, 0),
+    drops: final.reduce((a, s) => a + s.drops, 0),
     elapsedS,
   };
 }
 
 /** Worker threads that only poll their port (DpdkQueueSource) and count: the capture path's own cost. */
 const CAPTURE_ONLY_WORKER = `
-const { workerData } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+const { PerformanceObserver } = require('node:perf_hooks');
+const { performance } = require('node:perf_hooks');
+const gcTimes = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) gcTimes.push(performance.timeOrigin + e.startTime); }).observe({ entryTypes: ['gc'] });
 const { DpdkQueueSource } = require(workerData.dir + '/capture/dpdk-queue-source.js');
 const { PacketBurst } = require(workerData.dir + '/capture/packet-burst.js');
 const source = new DpdkQueueSource(workerData.port, 0);
@@ -177,25 +188,29 @@ while (Atomics.load(stop, 0) === 0) {
   if (n > 0) { counters[0] += n; counters[1] += burst.offset[n - 1] + burst.caplen[n - 1]; }
 }
 source.close();
+// GC entries are delivered once the event loop runs again.
+// Only GCs inside the measured window count (counters[2] = its start, epoch ms); start-up allocates.
+setTimeout(() => parentPort.postMessage({ gcs: gcTimes.filter((t) => t >= counters[2]).length }), 200);
 `;
 
 async function captureOnly(c: ChildConfig): Promise<ChildResult> {
   const stop = new SharedArrayBuffer(4);
-  const counters = c.files.map(() => new Float64Array(new SharedArrayBuffer(16)));
+  const counters = c.files.map(() => new Float64Array(new SharedArrayBuffer(24)));
   const dir = path.resolve(__dirname, '../src');
   const workers = c.files.map(
     (_f, port) => new Worker(CAPTURE_ONLY_WORKER, { eval: true, workerData: { dir, port, counters: counters[port].buffer, stop } }),
   );
-  const exited = workers.map((w) => new Promise((r) => w.once('exit', r)));
+  const gcs = workers.map((w) => new Promise<number>((r) => w.once('message', (m: { gcs: number }) => r(m.gcs))));
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
   const sample = () => counters.map((k) => [k[0], k[1]]);
+  for (const k of counters) k[2] = performance.timeOrigin + performance.now();
   const t0 = process.hrtime.bigint();
   const s0 = sample();
   await new Promise((r) => setTimeout(r, c.seconds * 1000));
   const s1 = sample();
   const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
   Atomics.store(new Int32Array(stop), 0, 1);
-  await Promise.all(exited);
+  const workerGcs = await Promise.all(gcs);
   const packets = s1.reduce((a, s, i) => a + s[0] - s0[i][0], 0);
   const bytes = s1.reduce((a, s, i) => a + s[1] - s0[i][1], 0);
   return {
@@ -206,6 +221,7 @@ async function captureOnly(c: ChildConfig): Promise<ChildResult> {
     flows: 0,
     drops: 0,
     elapsedS,
+    workerGcs,
   };
 }
 
@@ -228,7 +244,7 @@ function parent(seconds: number): number {
         `${name.padEnd(13)} ${mode === 'dataplane' ? 'flows+hosts ' : 'capture only'} ${workers} worker(s) ${split.packets[workers - 1].join('+')} pkts looped: ` +
           `${res.totalMpps.toFixed(2)} Mpps total (per worker ${res.workerMpps.map((m) => m.toFixed(2)).join(' / ')}), ` +
           `${res.gbps.toFixed(2)} Gbit/s of frames, ${res.wireGbps.toFixed(2)} Gbit/s on the wire` +
-          (mode === 'dataplane' ? `, ${res.flows} flows, ${res.drops} drops` : ''),
+          (mode === 'dataplane' ? `, ${res.flows} flows, ${res.drops} drops` : `, GCs per worker ${res.workerGcs!.join(' / ')}`),
       );
     }
   }
