@@ -47,10 +47,10 @@ describe('DPDK library loading', () => {
 
 describe('net_pcap replay helpers', () => {
   it('finds the replayed file of a vdev and the link type of its frames', () => {
-    const eal = ['--vdev', `net_pcap0,rx_pcap=${PCAP}`, `--vdev=net_pcap1,rx_pcap=${SLL_PCAP},infinite_rx=1`];
-    expect(pcapReplayOf('net_pcap0', eal)).toEqual({ file: PCAP, infinite: false });
-    expect(pcapReplayOf('net_pcap1', eal)).toEqual({ file: SLL_PCAP, infinite: true });
-    expect(pcapReplayOf('net_null0', eal)).toEqual({ file: null, infinite: false });
+    const eal = ['--vdev', `net_pcap0,rx_pcap=${PCAP},rx_pcap=${SLL_PCAP}`, `--vdev=net_pcap1,rx_pcap=${SLL_PCAP},infinite_rx=1`];
+    expect(pcapReplayOf('net_pcap0', eal)).toEqual({ file: PCAP, files: [PCAP, SLL_PCAP], infinite: false });
+    expect(pcapReplayOf('net_pcap1', eal)).toEqual({ file: SLL_PCAP, files: [SLL_PCAP], infinite: true });
+    expect(pcapReplayOf('net_null0', eal)).toEqual({ file: null, files: [], infinite: false });
     expect(captureLinkType(PCAP)).toBe(LinkType.Ethernet);
     expect(captureLinkType(SLL_PCAP)).toBe(LinkType.LinuxSll);
   });

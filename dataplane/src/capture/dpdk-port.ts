@@ -193,17 +193,20 @@ export function closeDpdkPort(port: number): void {
   if (shim.shim_port_stop(port) < 0 || shim.shim_port_close(port) < 0) throw new DpdkError('DPDK_PORT', shim.shim_last_error());
 }
 
-/** The net_pcap replay behind a device name, from its `--vdev name,rx_pcap=FILE,...` argument. */
-export function pcapReplayOf(deviceName: string, eal: readonly string[]): { file: string | null; infinite: boolean } {
+/**
+ * The net_pcap replay behind a device name, from its `--vdev name,rx_pcap=FILE,...` argument:
+ * `files[q]` feeds RX queue q (one queue per rx_pcap), `file` is the first.
+ */
+export function pcapReplayOf(deviceName: string, eal: readonly string[]): { file: string | null; files: string[]; infinite: boolean } {
   for (let i = 0; i < eal.length; i++) {
     const arg = eal[i].startsWith('--vdev=') ? eal[i].slice(7) : eal[i - 1] === '--vdev' ? eal[i] : null;
     if (arg === null) continue;
     const parts = arg.split(',');
     if (parts[0] !== deviceName) continue;
-    const rx = parts.find((p) => p.startsWith('rx_pcap='));
-    return { file: rx === undefined ? null : rx.slice(8), infinite: parts.includes('infinite_rx=1') };
+    const files = parts.filter((p) => p.startsWith('rx_pcap=')).map((p) => p.slice(8));
+    return { file: files[0] ?? null, files, infinite: parts.includes('infinite_rx=1') };
   }
-  return { file: null, infinite: false };
+  return { file: null, files: [], infinite: false };
 }
 
 /**

@@ -24,8 +24,9 @@ const REPLAY_END_EMPTY_POLLS = 3;
  */
 export function openDpdkQueueSource(spec: DpdkSourceSpec, queue: number): DpdkQueueSource {
   const replay = pcapReplayOf(loadDpdkShim().shim_port_name(spec.port), spec.eal);
+  const file = replay.files[queue] ?? replay.file;
   return new DpdkQueueSource(spec.port, queue, spec.snaplen ?? DPDK_DEFAULT_SNAPLEN, {
-    linkType: replay.file === null ? LinkType.Ethernet : captureLinkType(replay.file),
+    linkType: file === null ? LinkType.Ethernet : captureLinkType(file),
     endAfterEmptyPolls: replay.file !== null && !replay.infinite ? REPLAY_END_EMPTY_POLLS : 0,
   });
 }
