@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import type { DpdkPortOptions } from '../src/capture/dpdk-port';
 import type { FlowRecord } from '../src/dataplane.types';
 import type { AnalyzePair } from './dpdk-analyze-scenario';
 import { END_OF_CAPTURE } from '../src/capture/capture-source';
@@ -107,9 +108,9 @@ function sameTimes(a: FlowRecord, b: FlowRecord): boolean {
 
 const flowId = (f: FlowRecord): string => `${f.l4} ${f.vlan} ${f.client.ip}:${f.client.port} ${f.server.ip}:${f.server.port}`;
 
-function runAnalyze(eal: string[], files: string[]): Promise<AnalyzePair[]> {
+function runAnalyze(eal: string[], files: string[], portOptions?: DpdkPortOptions): Promise<AnalyzePair[]> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'dpdk-analyze-scenario.ts'), [JSON.stringify({ eal, files })], {
+    const child = fork(path.join(__dirname, 'dpdk-analyze-scenario.ts'), [JSON.stringify({ eal, files, portOptions })], {
       execArgv: ['-r', path.join(__dirname, 'dpdk-ts-register.js')],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -164,5 +165,18 @@ describe('DPDK net_pcap through the Dataplane gives the same flows as the file r
       expect(p.pcap.length).toBeGreaterThan(0);
     }
     expect(report).toEqual({});
+  });
+});
+
+describe('NIC drops reach the interface counters', () => {
+  it('net_pcap out of mbufs: rx_nombuf counted as drops, the rest as packets', async () => {
+    const file = path.join(PCAP_DIR, 'synscan.pcap');
+    // 100 mbufs for bursts of 256: net_pcap reads a frame, finds no mbuf, counts rx_nombuf and loses it.
+    const [pair] = await runAnalyze([...TEST_EAL_ARGS, '--vdev', `net_pcap0,rx_pcap=${file}`], [file], { mbufsPerQueue: 100 });
+    const s = pair.dpdkStats;
+    expect(s.nic!.rx_nombuf).toBeGreaterThan(0);
+    expect(s.drops).toBe(s.nic!.rx_nombuf + s.nic!.imissed + s.nic!.ierrors);
+    expect(s.packets + s.drops).toBe(pair.pcapPackets);
+    expect(s.nic!.ipackets).toBe(s.packets);
   });
 });
