@@ -18,6 +18,8 @@ export interface WorkerTask {
   /** packets: one record per packet; flows: packets per flow and direction; count: totals only. */
   mode: 'packets' | 'flows' | 'count';
   burstDataBytes?: number;
+  /** Queue 0 does not poll for this long after start (a worker falling behind). */
+  stallQueue0Ms?: number;
   stop: Int32Array;
 }
 
@@ -74,13 +76,20 @@ const task = workerData as WorkerTask;
 const source = new DpdkQueueSource(task.port, task.queue, task.snaplen, { linkType: task.linkType, endAfterEmptyPolls: task.endAfterEmptyPolls });
 const burst = new PacketBurst(undefined, task.burstDataBytes);
 parentPort!.postMessage({ polling: source.lcore });
+if (task.queue === 0 && task.stallQueue0Ms) Atomics.wait(task.stop, 0, 0, task.stallQueue0Ms);
 const result: WorkerResult = { port: task.port, queue: task.queue, lcore: source.lcore, packets: 0, bytes: 0, records: [], flows: {}, nonIp: 0, nonIpFrames: {} };
+/** Bursts still taken after 'stop' to drain what the queue holds (bounded: net_null never runs dry). */
+const DRAIN_BURSTS = 64;
+let draining = -1;
 for (;;) {
   // Checked before receiving, so that every burst received is counted.
-  if (Atomics.load(task.stop, 0) === 1) break;
+  if (draining < 0 && Atomics.load(task.stop, 0) === 1) draining = DRAIN_BURSTS;
+  if (draining === 0) break;
+  if (draining > 0) draining--;
   const n = source.nextBurst(burst);
   if (n === END_OF_CAPTURE) break;
   if (n === 0) {
+    if (draining >= 0) break;
     // Idle: sleep 1 ms (or until stopped) rather than spin on a machine shared with others.
     Atomics.wait(task.stop, 0, 0, 1);
     continue;

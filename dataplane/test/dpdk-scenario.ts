@@ -22,6 +22,8 @@ export interface ScenarioConfig {
   endAfterEmptyPolls?: number;
   /** Bytes of the workers' PacketBurst data buffer (default PacketBurst's 4 MiB). */
   burstDataBytes?: number;
+  /** Worker of queue 0 waits this long before polling (see WorkerTask). */
+  stallQueue0Ms?: number;
   /** Run the ports one after the other (many replay ports) instead of all at once. */
   sequential?: boolean;
 }
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
         endAfterEmptyPolls: config.endAfterEmptyPolls ?? 0,
         mode: config.mode,
         burstDataBytes: config.burstDataBytes,
+        stallQueue0Ms: config.stallQueue0Ms,
         stop,
       };
       const worker = new Worker(
