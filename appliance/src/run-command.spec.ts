@@ -264,6 +264,13 @@ describe('flowprobe run on a shared capture (real dataplane, Redis, SQLite)', ()
     expect(sample).toMatchObject({ data: [{ id: 0, packets: expected.stats.packets }] });
     expect(JSON.parse((await redis.lindex(REDIS_KEYS.recentAlerts, 0)) ?? '{}')).toMatchObject({ id: 'a1' });
     socket.close();
+
+    // Scripts authenticate with an API token in the query string.
+    const token = (await admin.post('/api/v1/users/me/tokens', { name: 'ws' })).body.token as string;
+    const scripted = new WebSocket(`${wsUrl}?token=${token}`);
+    const hello = await new Promise<LiveMessage>((resolve) => scripted.once('message', (data) => resolve(JSON.parse(String(data)) as LiveMessage)));
+    expect(hello).toMatchObject({ type: 'hello', user: 'admin' });
+    scripted.close();
   });
 
   it('serves the OpenAPI document and rate-limits logins', async () => {
