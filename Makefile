@@ -36,11 +36,15 @@ apt:
 	  apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-# npm ci when the lockfile changed since the last install (or node_modules is missing).
+# Install the npm workspaces from the committed lockfile when it changed since the
+# last install (or node_modules is missing). `npm install` rather than `npm ci`:
+# the registry here lacks some other-platform optional binaries (e.g.
+# @unrs/resolver-binding-android-*), which npm leaves out of the lockfile and
+# `npm ci` then rejects as "out of sync"; `npm install` keeps every locked version.
 npm: $(STAMPS)/npm
 $(STAMPS)/npm: package-lock.json package.json */package.json
 	@mkdir -p $(STAMPS)
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 build: deps
