@@ -11,6 +11,7 @@ import {
   InterfaceHourEntity,
   InterfaceMinuteEntity,
 } from '../timeseries/timeseries.entity';
+import { serializeSqliteTransactions } from './sqlite-transactions';
 import { InitialSchema1795352400000 } from './migrations/1795352400000-initial-schema';
 
 /** Entities of the control plane core. Feature modules (alerts, SIEM) pass theirs through {@link DatabaseExtension}. */
@@ -60,6 +61,7 @@ export function buildDataSourceOptions(path: string, extensions: DatabaseExtensi
 export async function openDatabase(path: string, extensions: DatabaseExtension[] = []): Promise<DataSource> {
   const dataSource = new DataSource(buildDataSourceOptions(path, extensions));
   await dataSource.initialize();
+  serializeSqliteTransactions(dataSource);
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }
