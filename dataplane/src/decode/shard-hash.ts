@@ -1,6 +1,10 @@
 import { DecodedPacket } from './decoded-packet';
 import { decodeLinkLayer } from './link-layer';
 
+/** Hash seeds (int32: kept as small integers, see {@link word}). */
+const HASH_SEED_V4 = 0x9e3779b9 | 0;
+const HASH_SEED_V6 = 0x85ebca6b | 0;
+
 /** Scratch for the link-layer decoder (VLAN/MAC fields are written and ignored). One per thread. */
 const scratch = new DecodedPacket();
 
@@ -25,7 +29,7 @@ export function shardOf(data: Uint8Array, offset: number, caplen: number, linkTy
     if (end - pos < 20) return 0;
     const a = word(data, pos + 12);
     const b = word(data, pos + 16);
-    h = mix(mix(0x9e3779b9, a < b ? a : b), a < b ? b : a);
+    h = mix(mix(HASH_SEED_V4, a < b ? a : b), a < b ? b : a);
   } else if (version === 6) {
     if (end - pos < 40) return 0;
     // Order the two 128-bit addresses, then hash the lower one first.
@@ -40,7 +44,7 @@ export function shardOf(data: Uint8Array, offset: number, caplen: number, linkTy
     }
     const lo = srcFirst ? pos + 8 : pos + 24;
     const hi = srcFirst ? pos + 24 : pos + 8;
-    h = 0x85ebca6b;
+    h = HASH_SEED_V6;
     for (let i = 0; i < 16; i += 4) h = mix(h, word(data, lo + i));
     for (let i = 0; i < 16; i += 4) h = mix(h, word(data, hi + i));
   } else {
@@ -55,9 +59,13 @@ export function shardOf(data: Uint8Array, offset: number, caplen: number, linkTy
   return (h >>> 0) % shardCount;
 }
 
-/** Unsigned big-endian 32-bit word. */
+/**
+ * Big-endian 32-bit word as a signed int32: stays a small integer in V8 (an unsigned
+ * value above 2^31 returned from a call would be boxed, i.e. allocated). Any total
+ * order works for min/max, so signed comparison is fine.
+ */
 function word(data: Uint8Array, pos: number): number {
-  return ((data[pos] << 24) | (data[pos + 1] << 16) | (data[pos + 2] << 8) | data[pos + 3]) >>> 0;
+  return (data[pos] << 24) | (data[pos + 1] << 16) | (data[pos + 2] << 8) | data[pos + 3];
 }
 
 /** One murmur3 round: folds `k` into `h`. */
