@@ -65,8 +65,8 @@ interface ChildResult {
   flows: number;
   drops: number;
   elapsedS: number;
-  /** GCs in each capture-only worker during the measured window. */
-  workerGcs?: number[];
+  /** GCs in each capture-only worker during the measured window ("n (m scavenges)"). */
+  workerGcs?: string[];
 }
 
 /** Writes the prefix of `name` once as 1 file and as 2 files split by flow hash (cached in bench-data/). */
@@ -176,7 +176,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { PerformanceObserver } = require('node:perf_hooks');
 const { performance } = require('node:perf_hooks');
 const gcTimes = [];
-new PerformanceObserver((list) => { for (const e of list.getEntries()) gcTimes.push(performance.timeOrigin + e.startTime); }).observe({ entryTypes: ['gc'] });
+// [epoch ms, kind]: kind 1 = scavenge (young generation: allocation), 4 = mark-sweep (incl. V8's memory reducer).
+new PerformanceObserver((list) => { for (const e of list.getEntries()) gcTimes.push([performance.timeOrigin + e.startTime, e.detail.kind]); }).observe({ entryTypes: ['gc'] });
 const { DpdkQueueSource } = require(workerData.dir + '/capture/dpdk-queue-source.js');
 const { PacketBurst } = require(workerData.dir + '/capture/packet-burst.js');
 const source = new DpdkQueueSource(workerData.port, 0);
@@ -190,7 +191,10 @@ while (Atomics.load(stop, 0) === 0) {
 source.close();
 // GC entries are delivered once the event loop runs again.
 // Only GCs inside the measured window count (counters[2] = its start, epoch ms); start-up allocates.
-setTimeout(() => parentPort.postMessage({ gcs: gcTimes.filter((t) => t >= counters[2]).length }), 200);
+setTimeout(() => {
+  const inWindow = gcTimes.filter(([t]) => t >= counters[2]);
+  parentPort.postMessage({ gcs: inWindow.length + ' (' + inWindow.filter(([, k]) => k === 1).length + ' scavenges)' });
+}, 200);
 `;
 
 async function captureOnly(c: ChildConfig): Promise<ChildResult> {
@@ -200,7 +204,7 @@ async function captureOnly(c: ChildConfig): Promise<ChildResult> {
   const workers = c.files.map(
     (_f, port) => new Worker(CAPTURE_ONLY_WORKER, { eval: true, workerData: { dir, port, counters: counters[port].buffer, stop } }),
   );
-  const gcs = workers.map((w) => new Promise<number>((r) => w.once('message', (m: { gcs: number }) => r(m.gcs))));
+  const gcs = workers.map((w) => new Promise<string>((r) => w.once('message', (m: { gcs: string }) => r(m.gcs))));
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
   const sample = () => counters.map((k) => [k[0], k[1]]);
   for (const k of counters) k[2] = performance.timeOrigin + performance.now();
