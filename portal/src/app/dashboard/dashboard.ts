@@ -37,11 +37,11 @@ export class Dashboard {
 
   protected readonly hosts = httpResource<HostListResponse>(() => ({
     url: `${API_BASE}/hosts`,
-    params: { sort: 'thpt', order: 'desc', limit: 10 },
+    params: { sort: 'bytes', order: 'desc', limit: 10 },
   }));
   protected readonly flows = httpResource<FlowListResponse>(() => ({
     url: `${API_BASE}/flows`,
-    params: { sort: 'thpt', order: 'desc', limit: 10 },
+    params: { sort: 'bytes', order: 'desc', limit: 10 },
   }));
   protected readonly applicationFlows = httpResource<FlowListResponse>(() => ({
     url: `${API_BASE}/flows`,
@@ -81,7 +81,7 @@ export class Dashboard {
     return [...SEVERITY_ORDER].reverse().map((severity) => ({ severity, count: counts.get(severity) ?? 0 }));
   });
   protected readonly engagedTotal = computed(() => this.engagedAlertsData()?.total ?? 0);
-  protected readonly maxHostBps = computed(() => Math.max(1, ...(this.hostsData()?.data.map((h) => h.thpt.bps) ?? [])));
+  protected readonly maxHostBytes = computed(() => Math.max(1, ...(this.hostsData()?.data.map((h) => h.bytes.total) ?? [])));
 
   protected readonly hostsData = latestValue(this.hosts);
   protected readonly flowsData = latestValue(this.flows);

@@ -74,7 +74,11 @@ export class LineChart {
         parsing: false,
         normalized: true,
         interaction: { mode: 'index', intersect: false },
-        elements: { point: { radius: 0, hitRadius: 6 }, line: { borderWidth: 2, tension: 0.25 } },
+        elements: {
+          // A line needs two points: until then, show the lone points (scriptable, so re-evaluated on each update).
+          point: { radius: (ctx) => ((ctx.dataset.data as unknown[]).length < 3 ? 3 : 0), hitRadius: 6 },
+          line: { borderWidth: 2, tension: 0.25 },
+        },
         scales: {
           x: { type: 'linear', ticks: { maxTicksLimit: 7, callback: (v) => formatTime(Number(v)) }, grid: { display: false } },
           y: { beginAtZero: true, ticks: { maxTicksLimit: 6, callback: (v) => formatValue(format, Number(v)) } },
@@ -115,13 +119,10 @@ export class LineChart {
     series.forEach((s, i) => {
       const color = s.color ?? CHART_COLORS[i % CHART_COLORS.length];
       const existing = datasets[i] as ChartDataset<'line', { x: number; y: number }[]> | undefined;
-      // A line needs two points: until then, show the lone points.
-      const pointRadius = s.points.length < 3 ? 3 : 0;
       if (existing && existing.label === s.label) {
         existing.data = s.points;
-        existing.pointRadius = pointRadius;
       } else {
-        datasets[i] = { label: s.label, data: s.points, borderColor: color, backgroundColor: `${color}22`, fill: this.fill() ? 'origin' : false, pointRadius };
+        datasets[i] = { label: s.label, data: s.points, borderColor: color, backgroundColor: `${color}22`, fill: this.fill() ? 'origin' : false };
       }
     });
     datasets.length = series.length;
