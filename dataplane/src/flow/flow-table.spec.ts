@@ -81,7 +81,7 @@ describe('FlowTable', () => {
       const { flows, hosts } = makeShard(4);
       flows.idleTimeoutS = 60;
       const s = flows.account(ipv4Packet(p, UDP, A, 1, B, 2), 100, 60);
-      const cliHost = hosts.findOrCreate(p.src, 0, 4, 0, 0, 0, 100);
+      const cliHost = hosts.findOrCreate(p.src, 0, 4, 0, 0, 0);
       expect(hosts.entry(cliHost).activeAsClient).toBe(1);
 
       flows.purgeIdle(150, 1); // not idle yet

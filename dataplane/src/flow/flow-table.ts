@@ -46,8 +46,11 @@ export class FlowTable implements FlowDpiSink {
   readonly table: HashTable;
   readonly f64: Float64Array;
   readonly u32: Uint32Array;
+  readonly i32: Int32Array;
   readonly names: Uint8Array;
   readonly info: Uint8Array;
+  /** Packet time, seconds, of the packet being accounted: shared with the host table. */
+  readonly now: Float64Array;
   /** Give new flows to nDPI (DpiState.Pending). */
   dpiEnabled = false;
   /** Seconds of silence (packet time) before a flow goes idle; 0 = never (file analysis). */
@@ -68,6 +71,8 @@ export class FlowTable implements FlowDpiSink {
     this.table = new HashTable(sab, g, FLOW_SLOT_U32);
     this.f64 = this.table.f64;
     this.u32 = this.table.u32;
+    this.i32 = this.table.i32;
+    this.now = hosts.now;
     this.names = new Uint8Array(sab, flowNamesOffset(g), g.capacity * FLOW_NAME_BYTES);
     this.info = new Uint8Array(sab, flowInfoOffset(g), g.capacity * FLOW_INFO_BYTES);
   }
@@ -80,28 +85,34 @@ export class FlowTable implements FlowDpiSink {
     return sab;
   }
 
-  /**
-   * Accounts one decoded packet of `bytes` captured bytes at `tsS`. Returns the
-   * flow slot (and sets `dir`, `created`), or -1 when the table is full (the
-   * packet is counted as unaccounted).
-   */
+  /** Sets the packet time and accounts the packet (see accountNow). For tests and tools. */
   account(p: DecodedPacket, tsS: number, bytes: number): number {
+    this.now[0] = tsS;
+    return this.accountNow(p, bytes);
+  }
+
+  /**
+   * Accounts one decoded packet of `bytes` captured bytes at the packet time
+   * in `now[0]` (set by the caller: a double passed as an argument would be
+   * boxed). Returns the flow slot (and sets `dir`, `created`), or -1 when the
+   * table is full (the packet is counted as unaccounted).
+   */
+  accountNow(p: DecodedPacket, bytes: number): number {
     const t = this.table;
     const u32 = this.u32;
     const src = p.src;
     const dst = p.dst;
     const sport = p.srcPort;
     const dport = p.dstPort;
-    const meta = ((p.ipVersion << 24) | (p.l4Proto << 16) | (p.vlan & 0xfff)) >>> 0;
-    const hash = fmix32(
-      ((endpointHash(src[0], src[1], src[2], src[3], sport) + endpointHash(dst[0], dst[1], dst[2], dst[3], dport)) ^ meta) >>> 0,
-    );
+    const meta = (p.ipVersion << 24) | (p.l4Proto << 16) | (p.vlan & 0xfff); // < 2^31: an int
+    const hash = fmix32((endpointHash(src, 0, sport) + endpointHash(dst, 0, dport)) ^ meta);
+    const i32 = this.i32;
 
     let slot = t.chainHead(hash);
     let dir = -1;
     for (; slot >= 0; slot = t.nextOf(slot)) {
       const b = t.u32At(slot);
-      if (u32[b + FlowU32.Hash] !== hash || u32[b + FlowU32.KeyMeta] !== meta) continue;
+      if (i32[b + FlowU32.Hash] !== hash || u32[b + FlowU32.KeyMeta] !== meta) continue;
       // Plain read: only this (inline) thread makes entries active; a stale Idle/Ready is skipped either way.
       if (u32[b + FlowU32.State] !== EntryState.Active) continue;
       const ports = u32[b + FlowU32.Ports];
@@ -118,7 +129,7 @@ export class FlowTable implements FlowDpiSink {
     }
     this.created = false;
     if (slot < 0) {
-      slot = this.create(p, tsS, hash, meta);
+      slot = this.create(p, hash, meta);
       if (slot < 0) {
         t.countUnaccounted(bytes);
         return -1;
@@ -127,11 +138,12 @@ export class FlowTable implements FlowDpiSink {
       dir = (u32[t.u32At(slot) + FlowU32.Flags] & FlowFlag.FirstFromServer) !== 0 ? 1 : 0;
     }
     this.dir = dir;
-    this.update(slot, dir, p, tsS, bytes);
+    this.update(slot, dir, p, bytes);
     return slot;
   }
 
-  private create(p: DecodedPacket, tsS: number, hash: number, meta: number): number {
+  private create(p: DecodedPacket, hash: number, meta: number): number {
+    const tsS = this.now[0];
     const t = this.table;
     const slot = t.allocSlot();
     if (slot < 0) return -1;
@@ -170,8 +182,8 @@ export class FlowTable implements FlowDpiSink {
     const cliMacLo = fromServer ? p.dstMacLo : p.srcMacLo;
     const srvMacHi = fromServer ? p.srcMacHi : p.dstMacHi;
     const srvMacLo = fromServer ? p.srcMacLo : p.dstMacLo;
-    const cliHost = hosts.findOrCreate(cli, 0, p.ipVersion, p.vlan, cliMacHi, cliMacLo, tsS);
-    const srvHost = hosts.findOrCreate(srv, 0, p.ipVersion, p.vlan, srvMacHi, srvMacLo, tsS);
+    const cliHost = hosts.findOrCreate(cli, 0, p.ipVersion, p.vlan, cliMacHi, cliMacLo);
+    const srvHost = hosts.findOrCreate(srv, 0, p.ipVersion, p.vlan, srvMacHi, srvMacLo);
     u32[b + FlowU32.CliHost] = cliHost;
     u32[b + FlowU32.SrvHost] = srvHost;
     if (cliHost >= 0) hosts.attachFlow(cliHost, true);
@@ -185,7 +197,8 @@ export class FlowTable implements FlowDpiSink {
     return slot;
   }
 
-  private update(slot: number, dir: number, p: DecodedPacket, tsS: number, bytes: number): void {
+  private update(slot: number, dir: number, p: DecodedPacket, bytes: number): void {
+    const tsS = this.now[0];
     const t = this.table;
     const u32 = this.u32;
     const f64 = this.f64;
@@ -204,8 +217,8 @@ export class FlowTable implements FlowDpiSink {
     // Captures are not always in time order (merged files): keep min/max.
     if (tsS > f64[f + FlowF64.LastSeen]) f64[f + FlowF64.LastSeen] = tsS;
     else if (tsS < f64[f + FlowF64.FirstSeen]) f64[f + FlowF64.FirstSeen] = tsS;
-    if (sender >= 0) hosts.addSent(sender, bytes, tsS);
-    if (receiver >= 0) hosts.addRcvd(receiver, bytes, tsS);
+    if (sender >= 0) hosts.addSent(sender, bytes);
+    if (receiver >= 0) hosts.addRcvd(receiver, bytes);
 
     const dpi = u32[b + FlowU32.DpiState];
     if (dpi === DpiState.Detected || dpi === DpiState.GivenUp) {

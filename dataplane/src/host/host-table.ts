@@ -39,6 +39,8 @@ export class HostTable {
   readonly table: HashTable;
   readonly f64: Float64Array;
   readonly u32: Uint32Array;
+  /** Packet time, seconds, of the packet being accounted (set by the worker; shared with the flow table). */
+  readonly now = new Float64Array(1);
 
   constructor(
     readonly sab: SharedArrayBuffer,
@@ -63,15 +65,17 @@ export class HostTable {
    * Slot of host (addr words at `addr[at..at+3]`, vlan), created if new; -1 when
    * the table is full (counted). Called when a flow is created, not per packet.
    */
-  findOrCreate(addr: Uint32Array, at: number, ipVersion: number, vlan: number, macHi: number, macLo: number, tsS: number): number {
+  findOrCreate(addr: Uint32Array, at: number, ipVersion: number, vlan: number, macHi: number, macLo: number): number {
     const t = this.table;
+    const tsS = this.now[0];
     const a0 = addr[at], a1 = addr[at + 1], a2 = addr[at + 2], a3 = addr[at + 3];
-    const meta = ((ipVersion << 24) | vlan) >>> 0;
-    const hash = fmix32(endpointHash(a0, a1, a2, a3, 0) ^ meta);
+    const meta = (ipVersion << 24) | vlan; // < 2^31
+    const hash = fmix32(endpointHash(addr, at, 0) ^ meta);
     const u32 = this.u32;
+    const i32 = this.table.i32;
     for (let s = t.chainHead(hash); s >= 0; s = t.nextOf(s)) {
       const b = t.u32At(s);
-      if (u32[b + HostU32.Hash] !== hash || u32[b + HostU32.KeyMeta] !== meta) continue;
+      if (i32[b + HostU32.Hash] !== hash || u32[b + HostU32.KeyMeta] !== meta) continue;
       if (u32[b + HostU32.Addr0] !== a0 || u32[b + HostU32.Addr1] !== a1 || u32[b + HostU32.Addr2] !== a2 || u32[b + HostU32.Addr3] !== a3) continue;
       if (Atomics.load(u32, b + HostU32.State) !== EntryState.Active) continue;
       return s;
@@ -124,19 +128,21 @@ export class HostTable {
     this.u32[b + (asClient ? HostU32.ActiveAsClient : HostU32.ActiveAsServer)]--;
   }
 
-  /** Per packet: the host sent `bytes`. */
-  addSent(slot: number, bytes: number, tsS: number): void {
+  /** Per packet: the host sent `bytes` at packet time `now[0]`. */
+  addSent(slot: number, bytes: number): void {
     const f = this.table.f64At(slot);
     const f64 = this.f64;
+    const tsS = this.now[0];
     f64[f + HostF64.BytesSent] += bytes;
     f64[f + HostF64.PktsSent]++;
     if (tsS > f64[f + HostF64.LastSeen]) f64[f + HostF64.LastSeen] = tsS;
   }
 
-  /** Per packet: the host received `bytes`. */
-  addRcvd(slot: number, bytes: number, tsS: number): void {
+  /** Per packet: the host received `bytes` at packet time `now[0]`. */
+  addRcvd(slot: number, bytes: number): void {
     const f = this.table.f64At(slot);
     const f64 = this.f64;
+    const tsS = this.now[0];
     f64[f + HostF64.BytesRcvd] += bytes;
     f64[f + HostF64.PktsRcvd]++;
     if (tsS > f64[f + HostF64.LastSeen]) f64[f + HostF64.LastSeen] = tsS;

@@ -87,6 +87,7 @@ export class BurstLoop {
     const u32 = flows.u32;
     const table = flows.table;
     const filter = this.shardCount > 1;
+    const now = flows.now;
     let lastTs = stats[WorkerF64.LastPacketTs];
     for (let i = 0; i < n; i++) {
       const off = b.offset[i];
@@ -100,7 +101,8 @@ export class BurstLoop {
       const status = decodePacket(data, off, caplen, link, p);
       stats[WorkerF64.DecodeStatus0 + status]++;
       if (status !== 0) continue;
-      const slot = flows.account(p, tsS, caplen);
+      now[0] = tsS;
+      const slot = flows.accountNow(p, caplen);
       if (slot < 0 || dpi === null) continue;
       if (u32[table.u32At(slot) + FlowU32.DpiState] === DpiState.Pending) {
         dpi.queue(slot, p.l3Offset, p.l3Length, tsS * 1000, flows.dir === 0);
