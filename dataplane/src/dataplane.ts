@@ -63,7 +63,7 @@ export class Dataplane extends EventEmitter {
   private finished!: Promise<void>;
   private lastError: string | undefined;
   private running = 0;
-  private thpt = { bps: 0, pps: 0, prevBytes: 0, prevPkts: 0, prevTs: 0 };
+  private thpt = { bps: 0, pps: 0, uploadBps: 0, downloadBps: 0, prevBytes: 0, prevPkts: 0, prevUp: 0, prevDown: 0, prevTs: 0 };
   /** The DPDK port polled by the workers (dpdk source). */
   private dpdk: DpdkPortInfo | null = null;
 
@@ -176,6 +176,8 @@ export class Dataplane extends EventEmitter {
     let packets = 0;
     let bytes = 0;
     let drops = 0;
+    let upload = 0;
+    let download = 0;
     let numFlows = 0;
     let numHosts = 0;
     const decode: Record<string, number> = {};
@@ -184,6 +186,8 @@ export class Dataplane extends EventEmitter {
       const st = s.stats;
       packets += st[WorkerF64.Packets];
       bytes += st[WorkerF64.Bytes];
+      upload += st[WorkerF64.UploadBytes];
+      download += st[WorkerF64.DownloadBytes];
       const unaccounted = s.flows.table.counters[HashHeaderF64.UnaccountedPackets];
       drops += unaccounted;
       for (let c = 1; c < DECODE_STATUS_NAMES.length; c++) {
@@ -219,7 +223,9 @@ export class Dataplane extends EventEmitter {
       drops,
       num_flows: numFlows,
       num_hosts: numHosts,
-      thpt: { bps: this.thpt.bps, pps: this.thpt.pps },
+      thpt: { bps: this.thpt.bps, pps: this.thpt.pps, upload_bps: this.thpt.uploadBps, download_bps: this.thpt.downloadBps },
+      bytes_upload: upload,
+      bytes_download: download,
       decode_errors: decode,
       workers,
       ...(nic ? { nic } : {}),
@@ -296,17 +302,26 @@ export class Dataplane extends EventEmitter {
   private updateInterfaceThroughput(nowS: number): void {
     let bytes = 0;
     let pkts = 0;
+    let up = 0;
+    let down = 0;
     for (const s of this.shards) {
       bytes += s.stats[WorkerF64.Bytes];
       pkts += s.stats[WorkerF64.Packets];
+      up += s.stats[WorkerF64.UploadBytes];
+      down += s.stats[WorkerF64.DownloadBytes];
     }
     const t = this.thpt;
     if (t.prevTs > 0 && nowS > t.prevTs) {
-      t.bps = ((bytes - t.prevBytes) * 8) / (nowS - t.prevTs);
-      t.pps = (pkts - t.prevPkts) / (nowS - t.prevTs);
+      const dt = nowS - t.prevTs;
+      t.bps = ((bytes - t.prevBytes) * 8) / dt;
+      t.pps = (pkts - t.prevPkts) / dt;
+      t.uploadBps = ((up - t.prevUp) * 8) / dt;
+      t.downloadBps = ((down - t.prevDown) * 8) / dt;
     }
     t.prevBytes = bytes;
     t.prevPkts = pkts;
+    t.prevUp = up;
+    t.prevDown = down;
     t.prevTs = nowS;
   }
 }

@@ -131,7 +131,11 @@ export interface InterfaceStats {
   drops: number;
   num_flows: number;
   num_hosts: number;
-  thpt: { bps: number; pps: number };
+  /** Throughput; upload = local -> remote, download = remote -> local (by the configured local networks). */
+  thpt: { bps: number; pps: number; upload_bps: number; download_bps: number };
+  /** Bytes local -> remote and remote -> local. */
+  bytes_upload: number;
+  bytes_download: number;
   /** Malformed/ignored packets by cause (decode status name -> count). */
   decode_errors: Record<string, number>;
   workers: WorkerStats[];

@@ -65,6 +65,22 @@ describe('Dataplane', () => {
       expect(local.total).toBeGreaterThan(0);
       expect(local.data.every((h) => h.ip.startsWith('192.168.') && h.is_local)).toBe(true);
       expect(dp.getHost('10.99.99.99')).toBeUndefined();
+
+      // Upload = local -> remote bytes, download = remote -> local, from the flows' own counters.
+      const isLocal = (ip: string) => ip.startsWith('192.168.');
+      let up = 0;
+      let down = 0;
+      for (const f of flows) {
+        const c = isLocal(f.client.ip);
+        const sv = isLocal(f.server.ip);
+        if (c && !sv) (up += f.cli2srv.bytes), (down += f.srv2cli.bytes);
+        if (!c && sv) (up += f.srv2cli.bytes), (down += f.cli2srv.bytes);
+      }
+      const st = dp.stats();
+      expect(st.bytes_upload).toBe(up);
+      expect(st.bytes_download).toBe(down);
+      expect(up).toBeGreaterThan(0);
+      expect(down).toBeGreaterThan(0);
     } finally {
       await dp.stop();
     }

@@ -94,6 +94,9 @@ export const enum FlowFlag {
   Closed = 1 << 2,
   /** The control plane has already raised its flow-end checks. */
   Reported = 1 << 3,
+  /** The client / server is in the configured local networks (set at creation). */
+  CliLocal = 1 << 4,
+  SrvLocal = 1 << 5,
 }
 
 /** nDPI detection state of a flow. */

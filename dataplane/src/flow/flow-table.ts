@@ -51,6 +51,8 @@ export class FlowTable implements FlowDpiSink {
   readonly info: Uint8Array;
   /** Packet time, seconds, of the packet being accounted: shared with the host table. */
   readonly now: Float64Array;
+  /** Bytes uploaded (local -> remote) and downloaded (remote -> local); the worker points it into its stats. */
+  upDown: Float64Array = new Float64Array(2);
   /** Give new flows to nDPI (DpiState.Pending). */
   dpiEnabled = false;
   /** Seconds of silence (packet time) before a flow goes idle; 0 = never (file analysis). */
@@ -186,6 +188,8 @@ export class FlowTable implements FlowDpiSink {
     const srvHost = hosts.findOrCreate(srv, 0, p.ipVersion, p.vlan, srvMacHi, srvMacLo);
     u32[b + FlowU32.CliHost] = cliHost;
     u32[b + FlowU32.SrvHost] = srvHost;
+    if (cliHost >= 0 && hosts.isLocal(cliHost)) u32[b + FlowU32.Flags] |= FlowFlag.CliLocal;
+    if (srvHost >= 0 && hosts.isLocal(srvHost)) u32[b + FlowU32.Flags] |= FlowFlag.SrvLocal;
     if (cliHost >= 0) hosts.attachFlow(cliHost, true);
     else hosts.table.countUnaccounted(0);
     if (srvHost >= 0) hosts.attachFlow(srvHost, false);
@@ -219,6 +223,10 @@ export class FlowTable implements FlowDpiSink {
     else if (tsS < f64[f + FlowF64.FirstSeen]) f64[f + FlowF64.FirstSeen] = tsS;
     if (sender >= 0) hosts.addSent(sender, bytes);
     if (receiver >= 0) hosts.addRcvd(receiver, bytes);
+    // Upload = local -> remote, download = remote -> local; local <-> local and remote <-> remote are neither.
+    const local = u32[b + FlowU32.Flags] & (FlowFlag.CliLocal | FlowFlag.SrvLocal);
+    if (local === FlowFlag.CliLocal) this.upDown[d] += bytes;
+    else if (local === FlowFlag.SrvLocal) this.upDown[1 - d] += bytes;
 
     const dpi = u32[b + FlowU32.DpiState];
     if (dpi === DpiState.Detected || dpi === DpiState.GivenUp) {

@@ -109,6 +109,11 @@ export class HostTable {
     return slot;
   }
 
+  /** The host is in the configured local networks. */
+  isLocal(slot: number): boolean {
+    return (this.u32[this.table.u32At(slot) + HostU32.Flags] & HostFlag.Local) !== 0;
+  }
+
   /** A flow of this shard now references the host (as client or server). */
   attachFlow(slot: number, asClient: boolean): void {
     const b = this.table.u32At(slot);

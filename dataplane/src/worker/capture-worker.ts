@@ -20,6 +20,7 @@ function main(init: WorkerInit): void {
   hosts.idleTimeoutS = init.options.hostIdleTimeoutS;
   const flows = new FlowTable(init.flowSab, hosts);
   flows.idleTimeoutS = init.options.idleTimeoutS;
+  flows.upDown = new Float64Array(init.statsSab, WorkerF64.UploadBytes * 8, 2);
   flows.dpiEnabled = init.options.dpi;
   let dpi: DpiEngine | null = null;
 

@@ -14,8 +14,8 @@ export const enum WorkerF64 {
   Running, // 1 while the burst loop runs
   Finished, // 1 once the source ended (end of file) or the worker stopped
   DpiFlows, // flows given to nDPI
-  Reserved9,
-  Reserved10,
+  UploadBytes, // local -> remote bytes (by the configured local networks)
+  DownloadBytes, // remote -> local bytes
   Reserved11,
   Reserved12,
   Reserved13,
