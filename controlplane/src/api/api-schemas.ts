@@ -12,6 +12,11 @@ export class ThroughputSchema implements Api.Throughput {
   @ApiProperty({ description: 'packets per second' }) pps!: number;
 }
 
+export class InterfaceThroughputSchema extends ThroughputSchema implements Api.InterfaceThroughput {
+  @ApiProperty({ description: 'bits per second local -> remote (by the configured local networks)' }) upload_bps!: number;
+  @ApiProperty({ description: 'bits per second remote -> local (by the configured local networks)' }) download_bps!: number;
+}
+
 export class EndpointSchema implements Api.Endpoint {
   @ApiProperty() ip!: string;
   @ApiProperty() port!: number;
@@ -44,7 +49,9 @@ export class InterfaceInfoSchema implements Api.InterfaceInfo {
   @ApiProperty({ description: 'NIC + software drops' }) drops!: number;
   @ApiProperty() num_flows!: number;
   @ApiProperty() num_hosts!: number;
-  @ApiProperty({ type: ThroughputSchema }) thpt!: Api.Throughput;
+  @ApiProperty({ type: InterfaceThroughputSchema }) thpt!: Api.InterfaceThroughput;
+  @ApiProperty({ description: 'bytes local -> remote' }) bytes_upload!: number;
+  @ApiProperty({ description: 'bytes remote -> local' }) bytes_download!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) decode_errors!: Record<string, number>;
   @ApiProperty({ type: [QueueInfoSchema] }) queues!: Api.QueueInfo[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' } }) nic?: Api.InterfaceInfo['nic'];

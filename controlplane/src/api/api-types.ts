@@ -39,6 +39,16 @@ export interface Throughput {
   pps: number;
 }
 
+/**
+ * Interface throughput split by direction, by the configured local networks:
+ * upload = local -> remote, download = remote -> local (bits per second).
+ * Local <-> local and remote <-> remote traffic counts in `bps` only.
+ */
+export interface InterfaceThroughput extends Throughput {
+  upload_bps: number;
+  download_bps: number;
+}
+
 export interface Endpoint {
   ip: string;
   port: number;
@@ -157,7 +167,10 @@ export interface InterfaceInfo {
   drops: number;
   num_flows: number;
   num_hosts: number;
-  thpt: Throughput;
+  thpt: InterfaceThroughput;
+  /** Bytes local -> remote and remote -> local (see {@link InterfaceThroughput}). */
+  bytes_upload: number;
+  bytes_download: number;
   /** Malformed / ignored packets by cause. */
   decode_errors: Record<string, number>;
   queues: QueueInfo[];
@@ -387,9 +400,12 @@ export interface AlertEvent {
 export interface LiveInterfaceSample {
   id: number;
   name: string;
-  thpt: Throughput;
+  thpt: InterfaceThroughput;
   packets: number;
   bytes: number;
+  /** Bytes local -> remote and remote -> local (see {@link InterfaceThroughput}). */
+  bytes_upload: number;
+  bytes_download: number;
   drops: number;
   num_flows: number;
   num_hosts: number;

@@ -16,7 +16,9 @@ export function toInterfaceInfo(stats: InterfaceStats): InterfaceInfo {
     drops: stats.drops,
     num_flows: stats.num_flows,
     num_hosts: stats.num_hosts,
-    thpt: { bps: stats.thpt.bps, pps: stats.thpt.pps },
+    thpt: { bps: stats.thpt.bps, pps: stats.thpt.pps, upload_bps: stats.thpt.upload_bps, download_bps: stats.thpt.download_bps },
+    bytes_upload: stats.bytes_upload,
+    bytes_download: stats.bytes_download,
     decode_errors: stats.decode_errors,
     queues: stats.workers.map((w) => ({
       queue: w.worker,

@@ -58,8 +58,12 @@ export class LiveStateRepository {
         drops: i.drops,
         num_flows: i.num_flows,
         num_hosts: i.num_hosts,
+        bytes_upload: i.bytes_upload,
+        bytes_download: i.bytes_download,
         bps: i.thpt.bps,
         pps: i.thpt.pps,
+        upload_bps: i.thpt.upload_bps,
+        download_bps: i.thpt.download_bps,
         queues: JSON.stringify(i.queues),
         updated_at: s.tsS,
       });

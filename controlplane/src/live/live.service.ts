@@ -63,7 +63,8 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       type: 'interfaces',
       ts: nowS,
       data: interfaces.map((i) => ({
-        id: i.id, name: i.name, thpt: i.thpt, packets: i.packets, bytes: i.bytes, drops: i.drops, num_flows: i.num_flows, num_hosts: i.num_hosts,
+        id: i.id, name: i.name, thpt: i.thpt, packets: i.packets, bytes: i.bytes, bytes_upload: i.bytes_upload, bytes_download: i.bytes_download,
+        drops: i.drops, num_flows: i.num_flows, num_hosts: i.num_hosts,
       })),
     };
     const json = JSON.stringify(message);
