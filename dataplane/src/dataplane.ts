@@ -30,10 +30,12 @@ import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-st
 
 export * from './dataplane.types';
 export { l4Name } from './flow/flow-record';
-export { PcapWriter, PcapWriterOptions } from './capture/pcap-writer';
+export { PcapWriter } from './capture/pcap-writer';
+export type { PcapWriterOptions } from './capture/pcap-writer';
 export { PcapFileSource } from './capture/pcap-file-source';
 export { CaptureFileError } from './capture/pcap-file-error';
-export { ReplaySource, ReplayOptions } from './capture/replay-source';
+export { ReplaySource } from './capture/replay-source';
+export type { ReplayOptions } from './capture/replay-source';
 
 /** One shard: the tables a worker owns, seen from the main (offline) thread. */
 export interface Shard {
@@ -373,4 +375,5 @@ function workerScript(): string {
   return found;
 }
 
-export { analyzeCapture, AnalyzeOptions, AnalyzeResult } from './analyze';
+export { analyzeCapture } from './analyze';
+export type { AnalyzeOptions, AnalyzeResult } from './analyze';

@@ -88,7 +88,7 @@ const text = (s: string) => new Uint8Array(Buffer.from(s));
 function run(engine: DpiEngine, flows: Uint8Array[][], endOfCapture = true): HarnessFlow[] {
   const sink = new HarnessSink();
   flows.forEach((_, slot) =>
-    sink.flows.push({ key: String(slot), slot, l4: 0, vlan: 0, l7: 0, categoryBreed: 0, riskLo: 0, riskHi: 0, dpiPackets: 0, state: DpiState.Pending, name: '', info: '', packets: 0 }),
+    sink.flows.push({ key: String(slot), slot, l4: 0, vlan: 0, l7: 0, categoryBreed: 0, riskLo: 0, riskHi: 0, score: 0, dpiPackets: 0, state: DpiState.Pending, name: '', info: '', packets: 0 }),
   );
   const data = new Uint8Array(1 << 16);
   let ts = 1_700_000_000_000;
@@ -152,7 +152,7 @@ describe('DpiEngine (real nDPI 4.2)', () => {
   it('gives up on flows silent for idleGiveUpS of packet time, inside the next flush', () => {
     const e = engine({ hostPatterns: false, idleGiveUpS: 5 });
     const sink = new HarnessSink();
-    for (let slot = 0; slot < 2; slot++) sink.flows.push({ key: '', slot, l4: 6, vlan: 0, l7: 0, categoryBreed: 0, riskLo: 0, riskHi: 0, dpiPackets: 0, state: DpiState.Pending, name: '', info: '', packets: 0 });
+    for (let slot = 0; slot < 2; slot++) sink.flows.push({ key: '', slot, l4: 6, vlan: 0, l7: 0, categoryBreed: 0, riskLo: 0, riskHi: 0, score: 0, dpiPackets: 0, state: DpiState.Pending, name: '', info: '', packets: 0 });
     const data = new Uint8Array(4096);
     const a = tcp('10.0.0.1', 40200, '10.0.0.2', 22, SYN, 1, 0);
     data.set(a, 0);

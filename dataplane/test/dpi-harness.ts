@@ -21,6 +21,7 @@ export interface HarnessFlow {
   categoryBreed: number;
   riskLo: number;
   riskHi: number;
+  score: number;
   dpiPackets: number;
   state: number;
   name: string;
@@ -33,8 +34,9 @@ const utf8 = new TextDecoder();
 /** A FlowDpiSink over plain objects. */
 export class HarnessSink implements FlowDpiSink {
   readonly flows: HarnessFlow[] = [];
-  setDpiResult(slot: number, l7: number, categoryBreed: number, riskLo: number, riskHi: number, dpiPackets: number, state: number): void {
+  setDpiResult(slot: number, l7: number, categoryBreed: number, riskLo: number, riskHi: number, score: number, dpiPackets: number, state: number): void {
     const f = this.flows[slot];
+    f.score = score;
     f.l7 = l7;
     f.categoryBreed = categoryBreed;
     f.riskLo = riskLo;
@@ -83,7 +85,7 @@ export function classifyCapture(file: string, engine: DpiEngine, sink = new Harn
           slot = sink.flows.length;
           slots.set(key, slot);
           first.set(slot, `${s}|${p.srcPort}`);
-          sink.flows.push({ key, slot, l4: p.l4Proto, vlan: p.vlan, l7: 0, categoryBreed: 0, riskLo: 0, riskHi: 0, dpiPackets: 0, state: DpiState.Pending, name: '', info: '', packets: 0 });
+          sink.flows.push({ key, slot, l4: p.l4Proto, vlan: p.vlan, l7: 0, categoryBreed: 0, riskLo: 0, riskHi: 0, score: 0, dpiPackets: 0, state: DpiState.Pending, name: '', info: '', packets: 0 });
         }
         const f = sink.flows[slot];
         f.packets++;

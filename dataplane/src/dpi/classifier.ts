@@ -215,7 +215,7 @@ export class DpiEngine implements DpiHook {
 
   /** Runs the queued packets against the burst's `data` in one FFI call; results go to `flows`. */
   flush(data: Uint8Array, flows: FlowDpiSink): void {
-    for (let k = 0; k < this.noneN; k++) flows.setDpiResult(this.noneSlots[k], 0, 0, 0, 0, 0, DpiState.None);
+    for (let k = 0; k < this.noneN; k++) flows.setDpiResult(this.noneSlots[k], 0, 0, 0, 0, 0, 0, DpiState.None);
     this.noneN = 0;
     if (this.idleGiveUpMs > 0 && this.freeTop < this.maxConcurrentFlows) this.sweepIdle();
     const n = this.n;
@@ -235,7 +235,9 @@ export class DpiEngine implements DpiHook {
     const o = i * NdpiOut.Words;
     const out = this.out;
     if (out[o + NdpiOut.State] === NDPI_STATE_SKIPPED) return;
-    flows.setDpiResult(slot, out[o + NdpiOut.L7], out[o + NdpiOut.CategoryBreed], out[o + NdpiOut.RiskLo], out[o + NdpiOut.RiskHi], out[o + NdpiOut.DpiPackets], out[o + NdpiOut.State]);
+    flows.setDpiResult(
+      slot, out[o + NdpiOut.L7], out[o + NdpiOut.CategoryBreed], out[o + NdpiOut.RiskLo], out[o + NdpiOut.RiskHi], out[o + NdpiOut.Score], out[o + NdpiOut.DpiPackets], out[o + NdpiOut.State],
+    );
     const t = i * NDPI_TEXT_BYTES;
     const text = this.text;
     flows.setName(slot, text, t + 1, text[t]);
@@ -311,7 +313,7 @@ export class DpiEngine implements DpiHook {
       return;
     }
     flows.setDpiResult(
-      slot, out[o + NdpiOut.L7], out[o + NdpiOut.CategoryBreed], out[o + NdpiOut.RiskLo], out[o + NdpiOut.RiskHi], out[o + NdpiOut.DpiPackets], state,
+      slot, out[o + NdpiOut.L7], out[o + NdpiOut.CategoryBreed], out[o + NdpiOut.RiskLo], out[o + NdpiOut.RiskHi], out[o + NdpiOut.Score], out[o + NdpiOut.DpiPackets], state,
     );
     if (state === DpiState.Pending) return;
     const t = i * NDPI_TEXT_BYTES;

@@ -28,8 +28,8 @@ const TH_ACK = 0x10;
  * inline, in the flow's own worker, at most once per packet given to nDPI).
  */
 export interface FlowDpiSink {
-  /** Stores detection results; `state` is a DpiState. Attributes the flow's bytes so far to its hosts' applications when the app becomes known. */
-  setDpiResult(slot: number, l7: number, categoryBreed: number, riskLo: number, riskHi: number, dpiPackets: number, state: number): void;
+  /** Stores detection results; `score` is nDPI's risk score; `state` is a DpiState. Attributes the flow's bytes so far to its hosts' applications when the app becomes known. */
+  setDpiResult(slot: number, l7: number, categoryBreed: number, riskLo: number, riskHi: number, score: number, dpiPackets: number, state: number): void;
   /** Server name (SNI, Host, DNS query) as UTF-8 bytes `src[offset, offset+length)`; truncated to FLOW_NAME_BYTES - 1. */
   setName(slot: number, src: Uint8Array, offset: number, length: number): void;
   /** Extra metadata as compact JSON bytes; dropped (not cut) when longer than FLOW_INFO_BYTES - 2. */
@@ -296,7 +296,7 @@ export class FlowTable implements FlowDpiSink {
 
   // ---- FlowDpiSink -------------------------------------------------------
 
-  setDpiResult(slot: number, l7: number, categoryBreed: number, riskLo: number, riskHi: number, dpiPackets: number, state: number): void {
+  setDpiResult(slot: number, l7: number, categoryBreed: number, riskLo: number, riskHi: number, score: number, dpiPackets: number, state: number): void {
     const u32 = this.u32;
     const b = this.table.u32At(slot);
     const before = u32[b + FlowU32.DpiState];
@@ -305,6 +305,7 @@ export class FlowTable implements FlowDpiSink {
     u32[b + FlowU32.CategoryBreed] = categoryBreed >>> 0;
     u32[b + FlowU32.RiskLo] = riskLo >>> 0;
     u32[b + FlowU32.RiskHi] = riskHi >>> 0;
+    u32[b + FlowU32.Score] = score;
     u32[b + FlowU32.DpiPackets] = dpiPackets;
     u32[b + FlowU32.DpiState] = state;
     if (!wasKnown && (state === DpiState.Detected || state === DpiState.GivenUp)) {
