@@ -66,7 +66,8 @@ export function bootConfig(options: { port: number; databasePath: string; captur
     `  key_prefix: ${JSON.stringify(options.redisKeyPrefix)}`,
     'database:',
     `  path: ${JSON.stringify(options.databasePath)}`,
-    'local_networks: [192.168.0.0/16, 10.0.0.0/8]',
+    // The capture's client (172.16.42.216) is local: the dashboard's download/upload split has traffic to show.
+    'local_networks: [192.168.0.0/16, 10.0.0.0/8, 172.16.0.0/12]',
     'capture:',
     // One worker: replayed traffic is light and the machine is shared.
     '  workers: 1',

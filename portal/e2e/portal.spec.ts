@@ -91,6 +91,9 @@ describe('portal against the real appliance', () => {
     const throughput = '[data-testid=throughput-chart] canvas';
     await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) > 0, throughput);
     expect(await canvasInk(page, throughput)).toBeGreaterThan(500);
+    // Download and upload (by the appliance's local networks) as two lines, with the total dashed over them.
+    expect((await page.getAttribute(throughput, 'data-series'))?.split('|')).toEqual(['Download', 'Upload', 'Total']);
+    await page.waitForFunction(() => /↓ [1-9].*↑ [1-9]/.test(document.querySelector('[data-testid=direction-bps]')?.textContent ?? ''));
     const firstPoints = Number(await page.getAttribute(throughput, 'data-points'));
     // New live samples arrive every second and are appended in place.
     await page.waitForFunction(
@@ -106,8 +109,8 @@ describe('portal against the real appliance', () => {
     await page.waitForSelector('[data-testid=interface-drops] tbody tr');
     await expect(page.locator('[data-testid=alerts-by-severity] li').count()).resolves.toBe(6);
     await expect(page.locator('[data-testid=live-status]').textContent()).resolves.toContain('Live');
-    // A fuller chart for the screenshot: 20 live samples (20 s at the default 1 s period).
-    await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) >= 20, throughput, { timeout: 60_000 });
+    // A fuller chart for the screenshot: 20 live samples (20 s at the default 1 s period) of 3 lines.
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) >= 60, throughput, { timeout: 60_000 });
     await screenshot(page, 'dashboard');
   });
 
@@ -161,7 +164,7 @@ describe('portal against the real appliance', () => {
   it('lists past alerts and acknowledges one; shows interfaces', async () => {
     await page.goto(`${appliance.baseUrl}/alerts`);
     await page.waitForSelector('[data-testid=alert-table], .state-empty');
-    // The capture's hosts are outside the local networks: remote-to-remote flow alerts are raised within seconds.
+    // Flow alerts on the capture (weak TLS ciphers among others) are raised within seconds.
     await page.click('[role=tab] >> text=Past');
     await page.waitForSelector('[data-testid=alert-table] tbody tr', { timeout: 60_000 });
     const firstRow = '[data-testid=alert-table] tbody tr:first-child';
@@ -181,6 +184,7 @@ describe('portal against the real appliance', () => {
     const live = '[data-testid=interface-live-chart] canvas';
     await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) > 1, live);
     expect(await canvasInk(page, live)).toBeGreaterThan(500);
+    expect(await page.getAttribute(live, 'data-series')).toBe('Download|Upload|Total');
     await screenshot(page, 'interfaces');
   });
 

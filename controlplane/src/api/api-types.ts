@@ -394,6 +394,16 @@ export interface AlertEvent {
   state?: 'engaged' | 'released';
 }
 
+// ---------------------------------------------------------------- alerts list and SIEM recipients
+
+/**
+ * GET /api/v1/alerts (AlertPage of AlertView), /api/v1/recipients (RecipientView,
+ * RecipientRequest body). Defined beside the alerts and SIEM code, plain types only.
+ */
+export type { AlertView, AlertPage } from '../alerts/alert-view';
+export type { AlertEventV1, AlertEntityType } from '../siem/formats/alert-event';
+export type { RecipientRequest, RecipientStats, RecipientView, SyslogRecipientRequest, WebhookRecipientRequest } from '../siem/recipient.types';
+
 // ---------------------------------------------------------------- live WebSocket /api/v1/live
 
 /** Throughput of one interface at one instant, pushed every live interval. */

@@ -80,17 +80,57 @@ export interface RecipientStats {
   last_delivery_time: string | null;
 }
 
+/** Syslog options as the API reads and writes them (snake_case). `tls.key` is write-only. */
+export interface SyslogRecipientRequest {
+  host: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'tls';
+  framing?: 'octet-counting' | 'newline';
+  header: 'rfc5424' | 'rfc3164';
+  format: 'json' | 'cef' | 'ecs';
+  facility?: SyslogFacility;
+  hostname?: string;
+  app_name?: string;
+  structured_data?: boolean;
+  tls?: { ca?: string; cert?: string; key?: string; servername?: string; reject_unauthorized?: boolean };
+}
+
+/** Webhook options as the API reads and writes them. `secret` is write-only: omitted on update keeps the stored one. */
+export interface WebhookRecipientRequest {
+  url: string;
+  secret?: string;
+  headers?: Record<string, string>;
+  ca?: string;
+  reject_unauthorized?: boolean;
+  timeout_ms?: number;
+}
+
+/** POST /api/v1/recipients and PUT /api/v1/recipients/:id body (full replace; secrets kept when omitted). */
+export interface RecipientRequest {
+  name: string;
+  enabled?: boolean;
+  min_severity: Severity;
+  entities?: AlertEntityType[];
+  checks?: string[];
+  batch_size?: number;
+  type: 'syslog' | 'webhook';
+  syslog?: SyslogRecipientRequest;
+  webhook?: WebhookRecipientRequest;
+}
+
 /** A recipient as the API shows it: snake_case, secrets replaced by `*_set` flags. */
 export interface RecipientView {
   id: string;
   name: string;
   enabled: boolean;
   min_severity: Severity;
-  entities: string[];
+  entities: AlertEntityType[];
   checks: string[];
   batch_size: number;
   type: 'syslog' | 'webhook';
-  syslog?: Record<string, unknown>;
-  webhook?: Record<string, unknown>;
+  syslog?: Omit<SyslogRecipientRequest, 'tls'> & {
+    tls?: Omit<NonNullable<SyslogRecipientRequest['tls']>, 'key'> & { key_set: boolean };
+  };
+  webhook?: Omit<WebhookRecipientRequest, 'secret'> & { secret_set: boolean };
   stats?: RecipientStats;
 }

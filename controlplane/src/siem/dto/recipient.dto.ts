@@ -5,10 +5,11 @@ import {
 } from 'class-validator';
 import { SEVERITIES } from '../formats/alert-event';
 import { SYSLOG_FACILITIES } from '../formats/syslog-header';
+import type { RecipientRequest, SyslogRecipientRequest, WebhookRecipientRequest } from '../recipient.types';
 
 const ENTITIES = ['flow', 'host', 'interface'];
 
-export class SyslogTlsDto {
+export class SyslogTlsDto implements NonNullable<SyslogRecipientRequest['tls']> {
   @ApiPropertyOptional({ description: 'PEM CA bundle the server certificate must chain to (system store when absent)' })
   @IsOptional() @IsString() @MaxLength(65536)
   ca?: string;
@@ -30,7 +31,7 @@ export class SyslogTlsDto {
   reject_unauthorized?: boolean;
 }
 
-export class SyslogOptionsDto {
+export class SyslogOptionsDto implements SyslogRecipientRequest {
   @ApiProperty({ example: '192.0.2.50' })
   @IsString() @MinLength(1) @MaxLength(255)
   host!: string;
@@ -76,7 +77,7 @@ export class SyslogOptionsDto {
   tls?: SyslogTlsDto;
 }
 
-export class WebhookOptionsDto {
+export class WebhookOptionsDto implements WebhookRecipientRequest {
   @ApiProperty({ example: 'https://siem.example.org/ingest' })
   @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'url must be an http:// or https:// URL' })
   url!: string;
@@ -103,7 +104,7 @@ export class WebhookOptionsDto {
 }
 
 /** POST /api/v1/recipients and PUT /api/v1/recipients/:id (full replace; secrets kept when omitted). */
-export class RecipientDto {
+export class RecipientDto implements RecipientRequest {
   @ApiProperty({ example: 'corp-siem' })
   @IsString() @Matches(/^[A-Za-z0-9 ._-]{1,64}$/, { message: 'name must be 1-64 letters, digits, spaces, ".", "_" or "-"' })
   name!: string;

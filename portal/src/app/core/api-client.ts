@@ -1,6 +1,8 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
+  AlertEventV1,
+  AlertPage,
   ApiTokenInfo,
   ChangePasswordRequest,
   CreateTokenRequest,
@@ -14,6 +16,8 @@ import type {
   InterfaceListResponse,
   LoginResponse,
   MeResponse,
+  RecipientRequest,
+  RecipientView,
   Settings,
   SystemInfo,
   TimeseriesQuery,
@@ -24,7 +28,7 @@ import type {
   UserListResponse,
 } from '@flowprobe/api';
 import type { Observable } from 'rxjs';
-import type { AlertEventV1, AlertListQuery, AlertListResponse, RecipientBody, RecipientView } from './alert-api-types';
+import type { AlertListQuery } from './alert-api-types';
 
 /** Base path of the REST API; the portal is served by the same origin. */
 export const API_BASE = '/api/v1';
@@ -124,8 +128,8 @@ export class ApiClient {
     return this.http.delete<void>(`${API_BASE}/users/me/tokens/${id}`);
   }
 
-  alerts(query: AlertListQuery): Observable<AlertListResponse> {
-    return this.http.get<AlertListResponse>(`${API_BASE}/alerts`, { params: toParams(query) });
+  alerts(query: AlertListQuery): Observable<AlertPage> {
+    return this.http.get<AlertPage>(`${API_BASE}/alerts`, { params: toParams(query) });
   }
 
   acknowledgeAlert(id: string): Observable<void> {
@@ -136,11 +140,11 @@ export class ApiClient {
     return this.http.get<RecipientView[]>(`${API_BASE}/recipients`);
   }
 
-  createRecipient(body: RecipientBody): Observable<RecipientView> {
+  createRecipient(body: RecipientRequest): Observable<RecipientView> {
     return this.http.post<RecipientView>(`${API_BASE}/recipients`, body);
   }
 
-  updateRecipient(id: string, body: RecipientBody): Observable<RecipientView> {
+  updateRecipient(id: string, body: RecipientRequest): Observable<RecipientView> {
     return this.http.put<RecipientView>(`${API_BASE}/recipients/${encodeURIComponent(id)}`, body);
   }
 

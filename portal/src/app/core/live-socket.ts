@@ -14,6 +14,9 @@ export interface LiveSeries {
   /** Sample times, ms since epoch. */
   tsMs: number[];
   bps: number[];
+  /** Remote -> local and local -> remote bits/s (by the configured local networks). */
+  downloadBps: number[];
+  uploadBps: number[];
   pps: number[];
   /** Drops counter as last reported (cumulative). */
   drops: number;
@@ -122,16 +125,20 @@ export class LiveSocket {
     for (const sample of samples) {
       let series = this.seriesById.get(sample.id);
       if (!series) {
-        series = { id: sample.id, name: sample.name, tsMs: [], bps: [], pps: [], drops: 0 };
+        series = { id: sample.id, name: sample.name, tsMs: [], bps: [], downloadBps: [], uploadBps: [], pps: [], drops: 0 };
         this.seriesById.set(sample.id, series);
       }
       series.tsMs.push(tsMs);
       series.bps.push(sample.thpt.bps);
+      series.downloadBps.push(sample.thpt.download_bps);
+      series.uploadBps.push(sample.thpt.upload_bps);
       series.pps.push(sample.thpt.pps);
       series.drops = sample.drops;
       if (series.tsMs.length > LIVE_HISTORY_SAMPLES) {
         series.tsMs.shift();
         series.bps.shift();
+        series.downloadBps.shift();
+        series.uploadBps.shift();
         series.pps.shift();
       }
     }

@@ -2,8 +2,7 @@ import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { latestValue } from '../core/latest-value';
 import { RouterLink } from '@angular/router';
-import type { AlertSeverity, FlowListResponse, HostListResponse, InterfaceListResponse } from '@flowprobe/api';
-import type { AlertListResponse } from '../core/alert-api-types';
+import type { AlertPage, AlertSeverity, FlowListResponse, HostListResponse, InterfaceListResponse } from '@flowprobe/api';
 import { API_BASE } from '../core/api-client';
 import { Clock } from '../core/clock';
 import { LIVE_HISTORY_SAMPLES, LiveSocket } from '../core/live-socket';
@@ -11,6 +10,7 @@ import { pollEvery } from '../core/poll';
 import { DoughnutChart, Slice } from '../shared/doughnut-chart/doughnut-chart';
 import { FlowTable } from '../shared/flow-table/flow-table';
 import { FORMAT_PIPES } from '../shared/format/format';
+import { directionSeries } from '../shared/line-chart/direction-series';
 import { LineChart, LineSeries } from '../shared/line-chart/line-chart';
 import { LoadState } from '../shared/load-state/load-state';
 import { SEVERITY_ORDER, SeverityBadge } from '../shared/severity-badge/severity-badge';
@@ -48,15 +48,15 @@ export class Dashboard {
     params: { sort: 'bytes', order: 'desc', limit: APPLICATION_SAMPLE_FLOWS },
   }));
   protected readonly interfaces = httpResource<InterfaceListResponse>(() => `${API_BASE}/interfaces`);
-  protected readonly engagedAlerts = httpResource<AlertListResponse>(() => ({
+  protected readonly engagedAlerts = httpResource<AlertPage>(() => ({
     url: `${API_BASE}/alerts`,
     params: { state: 'engaged', limit: 1000, offset: 0 },
   }));
 
-  /** One line per interface from the live socket's rolling history. */
+  /** Download, upload and total per interface from the live socket's rolling history. */
   protected readonly throughput = computed<LineSeries[]>(() => {
     this.live.latest(); // recompute on every live sample
-    return this.live.series().map((s) => ({ label: s.name, points: s.tsMs.map((x, i) => ({ x, y: s.bps[i] })) }));
+    return directionSeries(this.live.series());
   });
   protected readonly totals = computed(() => {
     const samples = this.live.latest();
@@ -64,6 +64,8 @@ export class Dashboard {
     const source = samples.length ? samples : fromList;
     return {
       bps: source.reduce((n, i) => n + i.thpt.bps, 0),
+      downloadBps: source.reduce((n, i) => n + i.thpt.download_bps, 0),
+      uploadBps: source.reduce((n, i) => n + i.thpt.upload_bps, 0),
       pps: source.reduce((n, i) => n + i.thpt.pps, 0),
       hosts: source.reduce((n, i) => n + i.num_hosts, 0),
       flows: source.reduce((n, i) => n + i.num_flows, 0),

@@ -2,9 +2,8 @@ import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, linkedSignal, signal, untracked } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
-import type { AlertSeverity } from '@flowprobe/api';
+import type { AlertPage, AlertSeverity, AlertView } from '@flowprobe/api';
 import { firstValueFrom } from 'rxjs';
-import type { AlertListResponse, AlertRecord } from '../../core/alert-api-types';
 import { API_BASE, ApiClient, errorMessage } from '../../core/api-client';
 import { Auth } from '../../core/auth';
 import { LiveSocket } from '../../core/live-socket';
@@ -50,7 +49,7 @@ export class AlertList {
   });
   protected readonly actionError = signal('');
 
-  protected readonly alerts = httpResource<AlertListResponse>(() => ({
+  protected readonly alerts = httpResource<AlertPage>(() => ({
     url: `${API_BASE}/alerts`,
     params: queryParams({
       state: this.state(),
@@ -77,7 +76,7 @@ export class AlertList {
     });
   }
 
-  protected async acknowledge(alert: AlertRecord): Promise<void> {
+  protected async acknowledge(alert: AlertView): Promise<void> {
     this.actionError.set('');
     try {
       await firstValueFrom(this.api.acknowledgeAlert(alert.id));

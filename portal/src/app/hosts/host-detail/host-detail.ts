@@ -2,8 +2,7 @@ import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
 import { RouterLink } from '@angular/router';
-import type { FlowListResponse, HostDetail, TimeseriesResponse } from '@flowprobe/api';
-import type { AlertListResponse } from '../../core/alert-api-types';
+import type { AlertPage, FlowListResponse, HostDetail, TimeseriesResponse } from '@flowprobe/api';
 import { API_BASE } from '../../core/api-client';
 import { Clock } from '../../core/clock';
 import { pollEvery, queryParams } from '../../core/poll';
@@ -57,11 +56,11 @@ export class HostDetailPage {
     url: `${API_BASE}/flows`,
     params: { host: this.ip(), sort: this.flowSort().sort, order: this.flowSort().order, limit: 25 },
   }));
-  protected readonly alerts = httpResource<AlertListResponse>(() => ({
+  protected readonly alerts = httpResource<AlertPage>(() => ({
     url: `${API_BASE}/alerts`,
     params: { host: this.ip(), state: 'engaged', limit: 50, offset: 0 },
   }));
-  protected readonly pastAlerts = httpResource<AlertListResponse>(() => ({
+  protected readonly pastAlerts = httpResource<AlertPage>(() => ({
     url: `${API_BASE}/alerts`,
     params: { host: this.ip(), state: 'past', limit: 20, offset: 0 },
   }));

@@ -6,6 +6,7 @@ import { API_BASE } from '../../core/api-client';
 import { LIVE_HISTORY_SAMPLES, LiveSocket } from '../../core/live-socket';
 import { pollEvery } from '../../core/poll';
 import { FORMAT_PIPES } from '../../shared/format/format';
+import { directionSeries } from '../../shared/line-chart/direction-series';
 import { LineChart, LineSeries } from '../../shared/line-chart/line-chart';
 import { LoadState } from '../../shared/load-state/load-state';
 
@@ -49,7 +50,7 @@ export class InterfaceList {
     this.live.latest();
     const iface = this.selected();
     const series = this.live.series().find((s) => s.id === iface?.id);
-    return series ? [{ label: 'Throughput', points: series.tsMs.map((x, i) => ({ x, y: series.bps[i] })) }] : [];
+    return series ? directionSeries([series]) : [];
   });
   protected readonly historySeries = computed<LineSeries[]>(() => {
     const ts = this.historyData();

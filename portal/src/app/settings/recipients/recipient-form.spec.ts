@@ -1,4 +1,4 @@
-import type { RecipientView } from '../../core/alert-api-types';
+import type { RecipientView } from '@flowprobe/api';
 import { describeTarget, emptyDraft, fromDraft, toDraft } from './recipient-form';
 
 describe('recipient form mapping', () => {
@@ -25,6 +25,9 @@ describe('recipient form mapping', () => {
       name: 'hook',
       enabled: false,
       min_severity: 'error',
+      entities: [],
+      checks: [],
+      batch_size: 100,
       type: 'webhook',
       webhook: { url: 'https://x/y', secret_set: true, reject_unauthorized: false },
     };

@@ -1,5 +1,4 @@
-import type { AlertSeverity } from '@flowprobe/api';
-import type { RecipientBody, RecipientView } from '../../core/alert-api-types';
+import type { AlertSeverity, RecipientRequest, RecipientView } from '@flowprobe/api';
 
 /** Flat, form-friendly view of a recipient (the API's shape nests syslog/webhook options). */
 export interface RecipientDraft {
@@ -66,7 +65,7 @@ export function toDraft(r: RecipientView): RecipientDraft {
 }
 
 /** The API body for a draft: only the options of its type. */
-export function fromDraft(d: RecipientDraft): RecipientBody {
+export function fromDraft(d: RecipientDraft): RecipientRequest {
   const base = { name: d.name.trim(), enabled: d.enabled, min_severity: d.minSeverity, type: d.type };
   if (d.type === 'webhook') {
     return {

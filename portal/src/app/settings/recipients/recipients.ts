@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import { firstValueFrom } from 'rxjs';
-import type { RecipientView } from '../../core/alert-api-types';
+import type { RecipientView } from '@flowprobe/api';
 import { API_BASE, ApiClient, errorMessage } from '../../core/api-client';
 import { Clock } from '../../core/clock';
 import { pollEvery } from '../../core/poll';

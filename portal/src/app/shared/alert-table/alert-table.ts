@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject, input, output } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Clock } from '../../core/clock';
-import type { AlertRecord } from '../../core/alert-api-types';
+import type { AlertView } from '@flowprobe/api';
 import { FORMAT_PIPES } from '../format/format';
 import { SeverityBadge } from '../severity-badge/severity-badge';
 
@@ -71,10 +71,10 @@ import { SeverityBadge } from '../severity-badge/severity-badge';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AlertTable {
-  readonly alerts = input.required<AlertRecord[]>();
+  readonly alerts = input.required<AlertView[]>();
   readonly past = input(false);
   readonly canAcknowledge = input(false);
-  readonly acknowledge = output<AlertRecord>();
+  readonly acknowledge = output<AlertView>();
 
   protected readonly clock = inject(Clock);
 

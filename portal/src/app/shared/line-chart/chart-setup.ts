@@ -38,8 +38,7 @@ Chart.defaults.borderColor = 'rgba(91, 101, 119, 0.15)';
 
 export { Chart };
 
-/** Series colours, distinguishable for common colour blindness (Okabe–Ito based). */
-export const CHART_COLORS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#7f7f7f', '#f0e442', '#332288', '#88ccee'];
+export { CHART_COLORS, DIRECTION_COLORS } from './chart-colors';
 
 /** How values on an axis or in a tooltip are written. */
 export type ValueFormat = 'bitRate' | 'bytes' | 'count';

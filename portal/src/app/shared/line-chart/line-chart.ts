@@ -11,6 +11,10 @@ export interface LineSeries {
   label: string;
   points: { x: number; y: number }[];
   color?: string;
+  /** Dashed line (e.g. a total drawn over its parts). */
+  dashed?: boolean;
+  /** Overrides the chart's `fill` input for this line. */
+  fill?: boolean;
 }
 
 /**
@@ -19,7 +23,8 @@ export interface LineSeries {
  * at most every {@link CHART_MIN_REDRAW_MS}: a steady 1 Hz feed never flickers
  * and never triggers change detection.
  *
- * The canvas carries `data-points` (points drawn) so tests and people can see it update.
+ * The canvas carries `data-points` (points drawn) so tests and people can see it update,
+ * and `data-series` (the line labels, `|`-separated).
  */
 @Component({
   selector: 'app-line-chart',
@@ -122,7 +127,14 @@ export class LineChart {
       if (existing && existing.label === s.label) {
         existing.data = s.points;
       } else {
-        datasets[i] = { label: s.label, data: s.points, borderColor: color, backgroundColor: `${color}22`, fill: this.fill() ? 'origin' : false };
+        datasets[i] = {
+          label: s.label,
+          data: s.points,
+          borderColor: color,
+          backgroundColor: `${color}22`,
+          fill: (s.fill ?? this.fill()) ? 'origin' : false,
+          ...(s.dashed ? { borderDash: [6, 4], borderWidth: 1.5 } : {}),
+        };
       }
     });
     datasets.length = series.length;
@@ -141,6 +153,8 @@ export class LineChart {
     }
     chart.update('none');
     this.lastDrawMs = Date.now();
-    this.canvas().nativeElement.dataset['points'] = String(series.reduce((n, s) => n + s.points.length, 0));
+    const canvas = this.canvas().nativeElement;
+    canvas.dataset['points'] = String(series.reduce((n, s) => n + s.points.length, 0));
+    canvas.dataset['series'] = series.map((s) => s.label).join('|');
   }
 }
