@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import { AppModule } from './app.module';
 import type { ControlPlaneOptions } from './config/control-plane-options';
@@ -28,6 +29,18 @@ export function createJsonLogger(): LoggerService {
   return new ConsoleLogger({ json: true, colors: false });
 }
 
+/** Paths the control plane answers itself (everything else is the portal). */
+const NOT_PORTAL = /^\/(api|healthz|metrics)(\/|$)/;
+
+/**
+ * Brotli or gzip (as the browser asks, brotli preferred) for the portal's
+ * files: the initial bundle goes out about 3-4x smaller. Only compressible
+ * types of 1 KiB or more; API, WebSocket, /healthz and /metrics are left as they are.
+ */
+function portalCompression(): ReturnType<typeof compression> {
+  return compression({ filter: (req, res) => !NOT_PORTAL.test(req.path) && compression.filter(req, res) });
+}
+
 /**
  * Starts the NestJS application on the given dataplanes: REST under /api/v1,
  * OpenAPI at /api/docs, WebSocket /api/v1/live, /healthz, /metrics, the
@@ -44,6 +57,7 @@ export async function startControlPlane(
   });
   app.disable('x-powered-by');
   app.use(cookieParser());
+  if (options.portalDir) app.use(portalCompression());
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'metrics'] });
   // Unknown fields are a 400 that names them; query strings are converted to the DTO's types.
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
