@@ -12,6 +12,8 @@ export interface ProbeDataplane {
   getHost(ip: string, vlan?: number): HostRecord | undefined;
   /** Offline periodic pass (seeds/003): throughputs, idle → ready_to_be_purged. Call every second. */
   updateStats(nowS?: number): { endedFlows: FlowRecord[] };
+  /** Resolves when the capture has stopped (end of a non-looping file, or stop()). */
+  whenFinished?(): Promise<void>;
 }
 
 /** Injection token of the `ProbeDataplane[]` (one per capture interface, index = interface id). */

@@ -58,7 +58,8 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One publication period: Redis state + a LiveInterfacesMessage to the WebSocket. */
   async publish(nowS = Date.now() / 1000): Promise<void> {
-    const interfaces = this.dataplane.interfaces().map(toInterfaceInfo);
+    // Fresh counters each period; API readers share this snapshot until the next one.
+    const interfaces = this.dataplane.interfaces(0).map(toInterfaceInfo);
     const message: LiveInterfacesMessage = {
       type: 'interfaces',
       ts: nowS,
