@@ -24,6 +24,7 @@ import { HashHeaderF64 } from './flow/hash-table.layout';
 import { queryFlows } from './flow/flow-query';
 import { HostTable } from './host/host-table';
 import { NetworkList } from './host/ip-address';
+import { countDistinctHosts } from './host/host-count';
 import { getHost, queryHosts } from './host/host-query';
 import { WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
 import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-stats.layout';
@@ -210,7 +211,7 @@ export class Dataplane extends EventEmitter {
         unaccounted_packets: unaccounted,
       });
     }
-    numHosts = queryHosts(this.shards, { limit: 0 }).total;
+    numHosts = countDistinctHosts(this.shards);
     if (this.shards.length > 0) drops += this.shards[0].stats[WorkerF64.SourceDrops];
     const src = this.options.source;
     // NIC drops (ring full, no mbuf, bad frames) count as interface drops.

@@ -25,7 +25,7 @@ export interface DpdkSourceSpec {
   port: number;
   /** RX queues = worker threads. */
   queues: number;
-  /** Bytes of each packet copied out of the mbuf (DPI needs the first ~1.5 KB). Default 1600. */
+  /** Bytes of each packet copied out of the mbuf (DPI needs the first ~1.5 KB). Default 65535: the decoder drops IP packets cut by the snap length, as ndpiReader. */
   snaplen?: number;
 }
 
