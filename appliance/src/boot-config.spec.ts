@@ -16,7 +16,7 @@ describe('boot config', () => {
   it('loads the shipped appliance config with its values', () => {
     const config = loadBootConfig(path.join(__dirname, '..', 'etc', 'flowprobe.yaml'), {});
     expect(config.sources).toEqual([
-      { name: 'eth1', type: 'dpdk', eal: ['-a', '0000:03:00.0', '-l', '0-3', '--proc-type', 'primary'], port: 0, queues: 2, snaplen: 1600 },
+      { name: 'eth1', type: 'dpdk', eal: ['-a', '0000:03:00.0', '-l', '0-3', '--proc-type', 'primary'], port: 0, queues: 2, snaplen: 65535 },
     ]);
     expect(config.http).toEqual({ port: 3000, host: '0.0.0.0', secure_cookie: false });
     expect(config.database.path).toBe('/var/lib/flowprobe/flowprobe.db');

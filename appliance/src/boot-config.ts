@@ -27,7 +27,7 @@ const dpdkSource = z.strictObject({
   eal: z.array(z.string()).min(1),
   port: z.number().int().min(0).max(1023),
   queues: z.number().int().min(1).max(64).default(1),
-  snaplen: z.number().int().min(64).max(16384).default(1600),
+  snaplen: z.number().int().min(64).max(65535).default(65535),
 });
 
 /** The boot config file (YAML), snake_case keys. See appliance/etc/flowprobe.yaml. */
