@@ -48,7 +48,7 @@ export async function analyzeCapture(source: SourceSpec, options: AnalyzeOptions
   } finally {
     if (timer) clearInterval(timer);
   }
-  if (options.idleTimeoutS) ended.push(...dp.updateStats().endedFlows);
+  if (options.idleTimeoutS) ended.push(...dp.updateStats(Date.now() / 1000, Infinity).endedFlows);
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   const stats = dp.stats();
   const flows = ended.concat(dp.allFlows());

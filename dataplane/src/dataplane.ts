@@ -49,6 +49,12 @@ export interface Shard {
 }
 
 const DEFAULT_FLOW_CAPACITY = 262144;
+/**
+ * Slots of each table one updateStats() call visits: bounds the main thread's
+ * work per second (a full pass over 1M flows took 100-200 ms and delayed API
+ * answers); throughputs use each entry's own time since its last visit.
+ */
+export const UPDATE_STATS_SLOTS = 131072;
 const DEFAULT_HOST_CAPACITY = 65536;
 
 /**
@@ -197,8 +203,9 @@ export class Dataplane extends EventEmitter {
         const n = st[WorkerF64.DecodeStatus0 + c];
         if (n > 0) decode[DECODE_STATUS_NAMES[c]] = (decode[DECODE_STATUS_NAMES[c]] ?? 0) + n;
       }
-      const flows = countActive(s.flows.table.u32, s.flows.table);
-      const hosts = countActive(s.hosts.table.u32, s.hosts.table);
+      // Entries in the table: active, plus idle ones not yet purged (as ntopng's num_flows). O(1).
+      const flows = s.flows.table.inUse;
+      const hosts = s.hosts.table.inUse;
       numFlows += flows;
       workers.push({
         worker: s.index,
@@ -272,31 +279,21 @@ export class Dataplane extends EventEmitter {
    * The offline periodic pass (seeds/003 `updateStats`), to call about every
    * second: updates throughputs, and moves entries the workers marked idle to
    * ready_to_be_purged after handing the flows to the caller (flow-end checks,
-   * history). The workers delete them on their next purge cycle.
+   * history). The workers delete them on their next purge cycle. Each call
+   * visits at most `maxSlotsPerTable` slots per table, continuing where the
+   * last call stopped (Infinity: a full pass).
    */
-  updateStats(nowS: number = Date.now() / 1000): { endedFlows: FlowRecord[] } {
+  updateStats(nowS: number = Date.now() / 1000, maxSlotsPerTable: number = UPDATE_STATS_SLOTS): { endedFlows: FlowRecord[] } {
     const endedFlows: FlowRecord[] = [];
     for (const s of this.shards) {
       const flows = s.flows;
-      flows.table.lockAllForRead();
-      try {
-        for (let slot = 0, end = flows.table.highWater; slot < end; slot++) {
-          if (flows.table.stateOf(slot) === EntryState.Active) updateFlowThroughput(flows, slot, nowS);
-        }
-      } finally {
-        flows.table.unlockAllForRead();
-      }
-      flows.table.markIdleReadyToBePurged((slot) => endedFlows.push(readFlowRecord(flows, slot, s.index, this.names)));
+      flows.table.sweepOffline(
+        maxSlotsPerTable,
+        (slot) => updateFlowThroughput(flows, slot, nowS),
+        (slot) => endedFlows.push(readFlowRecord(flows, slot, s.index, this.names)),
+      );
       const hosts = s.hosts;
-      hosts.table.lockAllForRead();
-      try {
-        for (let slot = 0, end = hosts.table.highWater; slot < end; slot++) {
-          if (hosts.table.stateOf(slot) === EntryState.Active) hosts.updateThroughput(slot, nowS);
-        }
-      } finally {
-        hosts.table.unlockAllForRead();
-      }
-      hosts.table.markIdleReadyToBePurged();
+      hosts.table.sweepOffline(maxSlotsPerTable, (slot) => hosts.updateThroughput(slot, nowS));
     }
     this.updateInterfaceThroughput(nowS);
     return { endedFlows };
@@ -342,12 +339,6 @@ function updateFlowThroughput(flows: FlowTable, slot: number, nowS: number): voi
   f64[f + FlowF64.PrevBytes] = bytes;
   f64[f + FlowF64.PrevPkts] = pkts;
   f64[f + FlowF64.PrevTs] = nowS;
-}
-
-function countActive(u32: Uint32Array, t: { highWater: number; u32At(slot: number): number }): number {
-  let n = 0;
-  for (let slot = 0, end = t.highWater; slot < end; slot++) if (Atomics.load(u32, t.u32At(slot)) === EntryState.Active) n++;
-  return n;
 }
 
 function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'name'>> {

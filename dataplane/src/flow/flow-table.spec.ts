@@ -130,6 +130,21 @@ describe('FlowTable', () => {
       expect(flows.table.stateOf(s)).toBe(EntryState.Free);
     });
 
+    it('sweeps offline in bounded steps that resume where the last one stopped', () => {
+      const { flows } = makeShard(16);
+      flows.idleTimeoutS = 1;
+      for (let i = 0; i < 10; i++) flows.account(ipv4Packet(p, UDP, A, i, B, 1), 0, 60);
+      flows.purgeIdle(10, 1);
+      const seen: number[] = [];
+      const active: number[] = [];
+      expect(flows.table.sweepOffline(4, (s) => active.push(s), (s) => seen.push(s))).toBe(4);
+      expect(flows.table.sweepOffline(4, (s) => active.push(s), (s) => seen.push(s))).toBe(4);
+      expect(flows.table.sweepOffline(4, (s) => active.push(s), (s) => seen.push(s))).toBe(2); // wraps: 2 left, 2 already moved
+      expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(active).toEqual([]);
+      for (let s = 0; s < 10; s++) expect(flows.table.stateOf(s)).toBe(EntryState.ReadyToBePurged);
+    });
+
     it('purges a fraction of the buckets per tick and covers the whole table over `fraction` ticks', () => {
       const { flows } = makeShard(256);
       flows.idleTimeoutS = 1;

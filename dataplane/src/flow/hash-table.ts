@@ -217,6 +217,42 @@ export class HashTable {
     return Atomics.load(this.header, HashHeaderI32.NeverUsed);
   }
 
+  /** Where the next bounded offline sweep starts (offline thread only). */
+  private sweepCursor = 0;
+
+  /**
+   * A bounded step of the offline periodic pass: visits up to `maxSlots` slots
+   * from where the last step stopped (wrapping), calling `onActive` for active
+   * entries and `onIdle` for idle ones, which then become ReadyToBePurged.
+   * Keeps the main thread's share of a 1M-entry table to a few milliseconds
+   * per call; every entry is visited once per ceil(slots / maxSlots) calls.
+   * Returns the number of entries moved to ReadyToBePurged.
+   */
+  sweepOffline(maxSlots: number, onActive: (slot: number) => void, onIdle?: (slot: number) => void): number {
+    let moved = 0;
+    this.lockAllForRead();
+    try {
+      const end = this.highWater;
+      if (end === 0) return 0;
+      let slot = this.sweepCursor < end ? this.sweepCursor : 0;
+      for (let n = Math.min(maxSlots, end); n > 0; n--) {
+        const idx = this.u32At(slot) + SlotU32.State;
+        const state = Atomics.load(this.u32, idx);
+        if (state === EntryState.Active) onActive(slot);
+        else if (state === EntryState.Idle) {
+          if (onIdle) onIdle(slot);
+          Atomics.compareExchange(this.u32, idx, EntryState.Idle, EntryState.ReadyToBePurged);
+          moved++;
+        }
+        if (++slot === end) slot = 0;
+      }
+      this.sweepCursor = slot;
+    } finally {
+      this.unlockAllForRead();
+    }
+    return moved;
+  }
+
   /**
    * Offline periodic pass (seeds/003 `updateStats`): every Idle entry has now
    * been seen by an offline thread, so it becomes ReadyToBePurged; `onSeen`
