@@ -54,7 +54,7 @@ const DEFAULT_FLOW_CAPACITY = 262144;
  * work per second (a full pass over 1M flows took 100-200 ms and delayed API
  * answers); throughputs use each entry's own time since its last visit.
  */
-export const UPDATE_STATS_SLOTS = 131072;
+export const UPDATE_STATS_SLOTS = 32768;
 const DEFAULT_HOST_CAPACITY = 65536;
 
 /**
