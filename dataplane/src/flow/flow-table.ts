@@ -221,8 +221,8 @@ export class FlowTable implements FlowDpiSink {
     // Captures are not always in time order (merged files): keep min/max.
     if (tsS > f64[f + FlowF64.LastSeen]) f64[f + FlowF64.LastSeen] = tsS;
     else if (tsS < f64[f + FlowF64.FirstSeen]) f64[f + FlowF64.FirstSeen] = tsS;
-    if (sender >= 0) hosts.addSent(sender, bytes);
-    if (receiver >= 0) hosts.addRcvd(receiver, bytes);
+    if (sender >= 0) hosts.addTraffic(sender, bytes, 0);
+    if (receiver >= 0) hosts.addTraffic(receiver, bytes, 1);
     // Upload = local -> remote, download = remote -> local; local <-> local and remote <-> remote are neither.
     const local = u32[b + FlowU32.Flags] & (FlowFlag.CliLocal | FlowFlag.SrvLocal);
     if (local === FlowFlag.CliLocal) this.upDown[d] += bytes;

@@ -36,7 +36,7 @@ export const enum HostU32 {
 /** Per-slot f64 fields, after the u32 block; 0..7 share the third cache line (what every packet updates). */
 export const enum HostF64 {
   LastSeen = 0,
-  BytesSent,
+  BytesSent, // BytesRcvd = BytesSent + 1 and PktsRcvd = PktsSent + 1: HostTable.addTraffic relies on it
   BytesRcvd,
   PktsSent,
   PktsRcvd,

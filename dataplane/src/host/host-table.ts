@@ -133,23 +133,16 @@ export class HostTable {
     this.u32[b + (asClient ? HostU32.ActiveAsClient : HostU32.ActiveAsServer)]--;
   }
 
-  /** Per packet: the host sent `bytes` at packet time `now[0]`. */
-  addSent(slot: number, bytes: number): void {
+  /**
+   * Per packet: the host sent (`rcvd` 0) or received (`rcvd` 1) `bytes` at
+   * packet time `now[0]` (sent/received counters are adjacent in the layout).
+   */
+  addTraffic(slot: number, bytes: number, rcvd: number): void {
     const f = this.table.f64At(slot);
     const f64 = this.f64;
     const tsS = this.now[0];
-    f64[f + HostF64.BytesSent] += bytes;
-    f64[f + HostF64.PktsSent]++;
-    if (tsS > f64[f + HostF64.LastSeen]) f64[f + HostF64.LastSeen] = tsS;
-  }
-
-  /** Per packet: the host received `bytes` at packet time `now[0]`. */
-  addRcvd(slot: number, bytes: number): void {
-    const f = this.table.f64At(slot);
-    const f64 = this.f64;
-    const tsS = this.now[0];
-    f64[f + HostF64.BytesRcvd] += bytes;
-    f64[f + HostF64.PktsRcvd]++;
+    f64[f + HostF64.BytesSent + rcvd] += bytes;
+    f64[f + HostF64.PktsSent + rcvd]++;
     if (tsS > f64[f + HostF64.LastSeen]) f64[f + HostF64.LastSeen] = tsS;
   }
 
