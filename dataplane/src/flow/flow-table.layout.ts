@@ -69,8 +69,8 @@ export const enum FlowF64 {
   S2cRetrans,
   C2sOoo,
   S2cOoo,
-  C2sLost,
-  S2cLost,
+  Reserved12,
+  Reserved13,
   // offline-owned: written by the control plane's periodic pass only
   ThptBps,
   ThptPps,
@@ -92,8 +92,6 @@ export const enum FlowFlag {
   SawSyn = 1 << 1,
   /** Both directions have sent FIN or one RST: the flow is finished. */
   Closed = 1 << 2,
-  /** The control plane has already raised its flow-end checks. */
-  Reported = 1 << 3,
   /** The client / server is in the configured local networks (set at creation). */
   CliLocal = 1 << 4,
   SrvLocal = 1 << 5,

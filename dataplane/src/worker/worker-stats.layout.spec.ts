@@ -5,7 +5,7 @@ describe('worker stats layout', () => {
   it('pins the counters and control words', () => {
     expect([
       WorkerF64.Packets, WorkerF64.Bytes, WorkerF64.Bursts, WorkerF64.LastPacketTs, WorkerF64.SourcePackets,
-      WorkerF64.SourceDrops, WorkerF64.Running, WorkerF64.Finished, WorkerF64.DpiFlows, WorkerF64.UploadBytes, WorkerF64.DownloadBytes,
+      WorkerF64.SourceDrops, WorkerF64.Running, WorkerF64.Finished, WorkerF64.Reserved8, WorkerF64.UploadBytes, WorkerF64.DownloadBytes,
       WorkerF64.DecodeStatus0, WorkerF64.Count,
     ]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 48]);
     expect(WORKER_STATS_BYTES).toBe(384);

@@ -13,7 +13,7 @@ export const enum WorkerF64 {
   SourceDrops, // drops reported by the source
   Running, // 1 while the burst loop runs
   Finished, // 1 once the source ended (end of file) or the worker stopped
-  DpiFlows, // flows given to nDPI
+  Reserved8,
   UploadBytes, // local -> remote bytes (by the configured local networks)
   DownloadBytes, // remote -> local bytes
   Reserved11,
