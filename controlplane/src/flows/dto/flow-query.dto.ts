@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { FlowListQuery, SortOrder } from '../../api/api-types';
+import { PageQueryDto } from '../../api/page-query.dto';
+import type { FlowListQuery } from '../../api/api-types';
 
 const FLOW_SORTS = ['bytes', 'packets', 'first_seen', 'last_seen', 'duration', 'thpt'] as const;
-const ORDERS: SortOrder[] = ['asc', 'desc'];
 
-export class FlowQueryDto implements FlowListQuery {
+export class FlowQueryDto extends PageQueryDto implements FlowListQuery {
   @ApiPropertyOptional({ description: 'Client or server IP' })
   @IsOptional()
   @IsIP()
@@ -36,31 +36,4 @@ export class FlowQueryDto implements FlowListQuery {
   @IsOptional()
   @IsIn(FLOW_SORTS)
   sort?: FlowListQuery['sort'];
-
-  @ApiPropertyOptional({ enum: ORDERS, default: 'desc' })
-  @IsOptional()
-  @IsIn(ORDERS)
-  order?: SortOrder;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-
-  @ApiPropertyOptional({ description: 'Interface id (default: all)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  ifid?: number;
 }

@@ -1,39 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { HostListQuery, SortOrder } from '../../api/api-types';
+import { PageQueryDto } from '../../api/page-query.dto';
+import type { HostListQuery } from '../../api/api-types';
 
 const HOST_SORTS = ['bytes', 'bytes_sent', 'bytes_rcvd', 'packets', 'flows', 'first_seen', 'last_seen', 'thpt', 'ip'] as const;
-const ORDERS: SortOrder[] = ['asc', 'desc'];
 
 /** 'true'/'false' query strings → boolean; anything else stays as is and fails @IsBoolean. */
 export const toBoolean = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class HostQueryDto implements HostListQuery {
+export class HostQueryDto extends PageQueryDto implements HostListQuery {
   @ApiPropertyOptional({ enum: HOST_SORTS, default: 'bytes' })
   @IsOptional()
   @IsIn(HOST_SORTS)
   sort?: HostListQuery['sort'];
-
-  @ApiPropertyOptional({ enum: ORDERS, default: 'desc' })
-  @IsOptional()
-  @IsIn(ORDERS)
-  order?: SortOrder;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 
   @ApiPropertyOptional({ description: 'Substring of the IP' })
   @IsOptional()
@@ -46,13 +26,6 @@ export class HostQueryDto implements HostListQuery {
   @Transform(toBoolean)
   @IsBoolean()
   local?: boolean;
-
-  @ApiPropertyOptional({ description: 'Interface id (default: all)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  ifid?: number;
 }
 
 export class HostParamsQueryDto {
