@@ -86,8 +86,11 @@ describe('FlowTable', () => {
 
       flows.purgeIdle(150, 1); // not idle yet
       expect(flows.table.stateOf(s)).toBe(EntryState.Active);
+      expect(flows.table.active).toBe(1);
       flows.purgeIdle(161, 1);
       expect(flows.table.stateOf(s)).toBe(EntryState.Idle);
+      expect(flows.table.active).toBe(0); // idle is no longer active, though still in use
+      expect(flows.table.inUse).toBe(1);
 
       // An idle entry is no longer returned: the same key makes a new flow.
       const again = flows.account(ipv4Packet(p, UDP, A, 1, B, 2), 162, 60);
@@ -108,6 +111,7 @@ describe('FlowTable', () => {
       expect(released).toEqual([s]);
       expect(flows.table.stateOf(s)).toBe(EntryState.Free);
       expect(flows.table.inUse).toBe(1);
+      expect(flows.table.active).toBe(1);
       expect(hosts.entry(cliHost).activeAsClient).toBe(1); // only the new flow
       expect(hosts.entry(cliHost).flowsAsClient).toBe(2);
 
@@ -156,6 +160,7 @@ describe('FlowTable', () => {
       expect(idle).toBeLessThan(200);
       for (let t = 0; t < 60; t++) flows.purgeIdle(11 + t, 60);
       for (let s = 0; s < 200; s++) expect(flows.table.stateOf(s)).toBe(EntryState.Idle);
+      expect(flows.table.active).toBe(0);
     });
   });
 });

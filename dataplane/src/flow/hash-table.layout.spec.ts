@@ -13,8 +13,9 @@ describe('hash-table layout', () => {
       HashHeaderI32.NeverUsed,
       HashHeaderI32.TableFull,
       HashHeaderI32.PurgeCursor,
+      HashHeaderI32.Active,
       HashHeaderI32.Words,
-    ]).toEqual([0, 64, 65, 66, 67, 68, 69, 70, 80]);
+    ]).toEqual([0, 64, 65, 66, 67, 68, 69, 70, 71, 80]);
     expect([HashHeaderF64.Created, HashHeaderF64.Deleted, HashHeaderF64.UnaccountedPackets, HashHeaderF64.UnaccountedBytes, HashHeaderF64.Count]).toEqual([0, 1, 2, 3, 8]);
     expect(HASH_HEADER_BYTES).toBe(384);
     expect([SlotU32.State, SlotU32.Next, SlotU32.Hash]).toEqual([0, 1, 2]);

@@ -24,6 +24,7 @@ export const enum HashHeaderI32 {
   NeverUsed, // slots [NeverUsed, Capacity) have never been used
   TableFull, // 1 once an insertion failed for lack of a slot
   PurgeCursor, // next bucket purgeIdle visits
+  Active, // entries Active (inline only: +1 on publish, -1 when purgeIdle marks one Idle)
   Words = LOCK_STRIPES + 16,
 }
 

@@ -89,6 +89,11 @@ export class HashTable {
     return Atomics.load(this.header, HashHeaderI32.InUse);
   }
 
+  /** Entries Active (kept by the inline thread, read by anyone). */
+  get active(): number {
+    return Atomics.load(this.header, HashHeaderI32.Active);
+  }
+
   get full(): boolean {
     return this.header[HashHeaderI32.TableFull] === 1;
   }
@@ -127,6 +132,7 @@ export class HashTable {
     Atomics.store(this.i32, base + SlotU32.Next, Atomics.load(this.buckets, bucket));
     Atomics.store(this.buckets, bucket, slot);
     Atomics.add(this.header, HashHeaderI32.InUse, 1);
+    Atomics.add(this.header, HashHeaderI32.Active, 1);
     this.counters[HashHeaderF64.Created]++;
   }
 
@@ -165,7 +171,10 @@ export class HashTable {
         const next = this.i32[base + SlotU32.Next];
         const state = Atomics.load(this.u32, base + SlotU32.State);
         if (state === EntryState.Active) {
-          if (isIdle(slot, nowS)) Atomics.store(this.u32, base + SlotU32.State, EntryState.Idle);
+          if (isIdle(slot, nowS)) {
+            Atomics.store(this.u32, base + SlotU32.State, EntryState.Idle);
+            Atomics.sub(h, HashHeaderI32.Active, 1);
+          }
         } else if (state === EntryState.ReadyToBePurged) {
           if (!locked) locked = tryWriteLock(h, bucket & LOCK_MASK);
           if (locked) {
