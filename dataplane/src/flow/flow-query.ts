@@ -8,6 +8,18 @@ import { TopK } from './top-k';
 
 /** Largest page a query returns. */
 export const MAX_FLOW_PAGE = 1000;
+/** Page size when a query gives none. */
+export const DEFAULT_FLOW_PAGE = 50;
+
+/**
+ * A page with, per record, the value it was ranked by and its shard: what is
+ * needed to merge pages ranked over disjoint sets of shards into the page one
+ * scan over all of them gives (ties rank by shard, then slot).
+ */
+export interface RankedFlowPage extends Page<FlowRecord> {
+  keys: number[];
+  shards: number[];
+}
 
 /** The part of a shard a flow query reads. */
 export interface FlowShard {
@@ -21,8 +33,8 @@ export interface FlowShard {
  * page is turned into records. All shards are read-locked for the duration, so
  * no slot is reused between the scan and the read.
  */
-export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7Names): Page<FlowRecord> {
-  const limit = Math.min(q.limit ?? 50, MAX_FLOW_PAGE);
+export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7Names): RankedFlowPage {
+  const limit = Math.min(q.limit ?? DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE);
   const offset = q.offset ?? 0;
   const desc = (q.order ?? 'desc') === 'desc';
   const sort = q.sort ?? 'bytes';
@@ -31,6 +43,13 @@ export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7
   if (q.l4 !== undefined && q.l4 !== '' && l4 === undefined) throw new RangeError(`unknown L4 protocol '${q.l4}'`);
   const l7Match = q.l7 !== undefined && q.l7 !== '' ? l7Matcher(q.l7, names) : undefined;
   const port = q.port;
+
+  const filtered = host !== undefined || l4 !== undefined || port !== undefined || l7Match !== undefined;
+
+  // Slots are taken in creation order (until freed ones are reused): newest first, a
+  // backwards scan meets the page's flows early and skips the rest on their key alone.
+  // The page does not depend on the direction (ties rank by shard, then slot).
+  const backwards = sort === 'first_seen' && desc;
 
   const top = new TopK(offset + limit, desc);
   let total = 0;
@@ -41,6 +60,19 @@ export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7
       const t = flows.table;
       const u32 = flows.u32;
       const f64 = flows.f64;
+      if (!filtered) {
+        // Every active flow matches: the total is the shard's active count, and each
+        // slot costs one cache line (its sort key); the state, in another line, is
+        // read only for a key that would make the page.
+        total += t.active;
+        for (let n = 0, end = t.highWater; n < end; n++) {
+          const slot = backwards ? end - 1 - n : n;
+          const key = sortKey(sort, f64, t.f64At(slot));
+          if (!top.wouldKeep(key) || Atomics.load(u32, t.u32At(slot) + FlowU32.State) !== EntryState.Active) continue;
+          top.offer(key, s.index, slot);
+        }
+        continue;
+      }
       for (let slot = 0, end = t.highWater; slot < end; slot++) {
         const b = t.u32At(slot);
         if (Atomics.load(u32, b + FlowU32.State) !== EntryState.Active) continue;
@@ -60,18 +92,38 @@ export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7
         top.offer(sortKey(sort, f64, f), s.index, slot);
       }
     }
-    const data: FlowRecord[] = [];
+    const page: RankedFlowPage = { total, data: [], keys: [], shards: [] };
     const byIndex = new Map(shards.map((s) => [s.index, s]));
     const ranked = top.sorted();
     for (let i = offset; i < ranked.length; i++) {
-      const [shardIndex, slot] = ranked[i];
+      const [shardIndex, slot, key] = ranked[i];
       const s = byIndex.get(shardIndex)!;
-      data.push(readFlowRecord(s.flows, slot, s.index, names));
+      page.data.push(readFlowRecord(s.flows, slot, s.index, names));
+      page.keys.push(key);
+      page.shards.push(shardIndex);
     }
-    return { total, data };
+    return page;
   } finally {
     for (const s of shards) s.flows.table.unlockAllForRead();
   }
+}
+
+/**
+ * The page at `offset`/`limit` of the union of pages that were each ranked
+ * over a disjoint set of shards with offset 0 and limit offset + limit: the
+ * page a single scan over all those shards gives, ties included (by shard,
+ * then slot, as the scan offers them).
+ */
+export function mergeRankedPages(pages: readonly RankedFlowPage[], order: FlowQuery['order'], offset: number, limit: number): Page<FlowRecord> {
+  const desc = (order ?? 'desc') === 'desc';
+  const items: { record: FlowRecord; key: number; shard: number; pos: number }[] = [];
+  let total = 0;
+  for (const page of pages) {
+    total += page.total;
+    page.data.forEach((record, pos) => items.push({ record, key: page.keys[pos], shard: page.shards[pos], pos }));
+  }
+  items.sort((a, b) => (a.key !== b.key ? (desc ? b.key - a.key : a.key - b.key) : a.shard - b.shard || a.pos - b.pos));
+  return { total, data: items.slice(offset, offset + limit).map((i) => i.record) };
 }
 
 function sortKey(sort: NonNullable<FlowQuery['sort']>, f64: Float64Array, f: number): number {
