@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -19,14 +18,16 @@ import { EntryState } from './flow/entry-state';
 import { ndpiNames } from './dpi/classifier';
 import { L7Names, NO_DPI_NAMES, readFlowRecord } from './flow/flow-record';
 import { FlowTable } from './flow/flow-table';
-import { FlowF64 } from './flow/flow-table.layout';
 import { HashHeaderF64 } from './flow/hash-table.layout';
 import { queryFlows } from './flow/flow-query';
 import { HostTable } from './host/host-table';
 import { NetworkList } from './host/ip-address';
 import { countDistinctHosts } from './host/host-count';
 import { getHost, queryHosts } from './host/host-query';
+import { UPDATE_STATS_SLOTS, sweepShard } from './offline/offline-pass';
+import { OfflineReaders } from './offline/offline-readers';
 import { WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
+import { compiledWorkerScript } from './worker/worker-script';
 import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-stats.layout';
 
 export * from './dataplane.types';
@@ -36,6 +37,7 @@ export type { PcapWriterOptions } from './capture/pcap-writer';
 export { PcapFileSource } from './capture/pcap-file-source';
 export { CaptureFileError } from './capture/pcap-file-error';
 export { ReplaySource } from './capture/replay-source';
+export { UPDATE_STATS_SLOTS } from './offline/offline-pass';
 export type { ReplayOptions } from './capture/replay-source';
 
 /** One shard: the tables a worker owns, seen from the main (offline) thread. */
@@ -49,12 +51,6 @@ export interface Shard {
 }
 
 const DEFAULT_FLOW_CAPACITY = 262144;
-/**
- * Slots of each table one updateStats() call visits: bounds the main thread's
- * work per second (a full pass over 1M flows took 100-200 ms and delayed API
- * answers); throughputs use each entry's own time since its last visit.
- */
-export const UPDATE_STATS_SLOTS = 32768;
 const DEFAULT_HOST_CAPACITY = 65536;
 
 /**
@@ -75,6 +71,7 @@ export class Dataplane extends EventEmitter {
   private thpt = { bps: 0, pps: 0, uploadBps: 0, downloadBps: 0, prevBytes: 0, prevPkts: 0, prevUp: 0, prevDown: 0, prevTs: 0 };
   /** The DPDK port polled by the workers (dpdk source). */
   private dpdk: DpdkPortInfo | null = null;
+  private readers: Promise<OfflineReaders> | null = null;
 
   private constructor(readonly options: Required<Omit<DataplaneOptions, 'name'>>, name: string) {
     super();
@@ -107,7 +104,7 @@ export class Dataplane extends EventEmitter {
       dpi: o.dpi,
       dpiPacketLimit: o.dpiPacketLimit,
     };
-    const script = workerScript();
+    const script = compiledWorkerScript(path.join('worker', 'capture-worker.js'));
     const startAtS = Date.now() / 1000;
     const started: Promise<void>[] = [];
     const done: Promise<void>[] = [];
@@ -170,7 +167,18 @@ export class Dataplane extends EventEmitter {
     return this.finished;
   }
 
-  /** Asks every worker to stop after its current burst and waits for them. */
+  /**
+   * The offline reader threads of this interface (see OfflineReaders), started
+   * on the first call (`count` readers, default one per shard up to one per
+   * core). Long-running processes (the appliance) query through them; stop()
+   * ends them.
+   */
+  startReaders(count?: number): Promise<OfflineReaders> {
+    this.readers ??= OfflineReaders.start(this, count);
+    return this.readers;
+  }
+
+  /** Asks every worker to stop after its current burst and waits for them, then ends the offline readers. */
   async stop(): Promise<void> {
     for (const s of this.shards) {
       Atomics.store(s.control, WorkerControl.Stop, 1);
@@ -178,6 +186,7 @@ export class Dataplane extends EventEmitter {
       Atomics.notify(s.control, WorkerControl.Wake);
     }
     await this.finished;
+    if (this.readers) await this.readers.then((r) => r.close(), () => undefined);
   }
 
   /** Interface counters, summed over workers. */
@@ -246,7 +255,8 @@ export class Dataplane extends EventEmitter {
 
   /** A page of active flows, filtered and sorted over shared memory. */
   queryFlows(q: FlowQuery = {}): Page<FlowRecord> {
-    return queryFlows(this.shards, q, this.names);
+    const { total, data } = queryFlows(this.shards, q, this.names);
+    return { total, data };
   }
 
   /** Every active flow (file analysis; prefer queryFlows for live tables). */
@@ -285,21 +295,16 @@ export class Dataplane extends EventEmitter {
    */
   updateStats(nowS: number = Date.now() / 1000, maxSlotsPerTable: number = UPDATE_STATS_SLOTS): { endedFlows: FlowRecord[] } {
     const endedFlows: FlowRecord[] = [];
-    for (const s of this.shards) {
-      const flows = s.flows;
-      flows.table.sweepOffline(
-        maxSlotsPerTable,
-        (slot) => updateFlowThroughput(flows, slot, nowS),
-        (slot) => endedFlows.push(readFlowRecord(flows, slot, s.index, this.names)),
-      );
-      const hosts = s.hosts;
-      hosts.table.sweepOffline(maxSlotsPerTable, (slot) => hosts.updateThroughput(slot, nowS));
-    }
+    for (const s of this.shards) sweepShard(s, nowS, maxSlotsPerTable, this.names, endedFlows);
     this.updateInterfaceThroughput(nowS);
     return { endedFlows };
   }
 
-  private updateInterfaceThroughput(nowS: number): void {
+  /**
+   * Interface throughputs from the workers' counters since the last call (part
+   * of updateStats; OfflineReaders calls it after its readers' passes).
+   */
+  updateInterfaceThroughput(nowS: number): void {
     let bytes = 0;
     let pkts = 0;
     let up = 0;
@@ -326,21 +331,6 @@ export class Dataplane extends EventEmitter {
   }
 }
 
-function updateFlowThroughput(flows: FlowTable, slot: number, nowS: number): void {
-  const f = flows.table.f64At(slot);
-  const f64 = flows.f64;
-  const bytes = f64[f + FlowF64.C2sBytes] + f64[f + FlowF64.S2cBytes];
-  const pkts = f64[f + FlowF64.C2sPkts] + f64[f + FlowF64.S2cPkts];
-  const prevTs = f64[f + FlowF64.PrevTs];
-  if (prevTs > 0 && nowS > prevTs) {
-    f64[f + FlowF64.ThptBps] = ((bytes - f64[f + FlowF64.PrevBytes]) * 8) / (nowS - prevTs);
-    f64[f + FlowF64.ThptPps] = (pkts - f64[f + FlowF64.PrevPkts]) / (nowS - prevTs);
-  }
-  f64[f + FlowF64.PrevBytes] = bytes;
-  f64[f + FlowF64.PrevPkts] = pkts;
-  f64[f + FlowF64.PrevTs] = nowS;
-}
-
 function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'name'>> {
   const file = o.source.kind === 'pcap' && (o.source.speed ?? 'max') === 'max' && !o.source.loop;
   const workers = o.workers ?? (o.source.kind === 'dpdk' ? o.source.queues : os.availableParallelism());
@@ -359,13 +349,7 @@ function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'n
   };
 }
 
-/** The compiled worker entry (tests run from src/ through ts-jest, workers always from dist/). */
-function workerScript(): string {
-  const candidates = [path.join(__dirname, 'worker', 'capture-worker.js'), path.join(__dirname, '..', 'dist', 'worker', 'capture-worker.js')];
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`capture worker not built: none of ${candidates.join(', ')} exists (run 'npm run build -w dataplane')`);
-  return found;
-}
-
+export { OfflineReaders };
+export type { ReadPriority } from './offline/offline-readers';
 export { analyzeCapture } from './analyze';
 export type { AnalyzeOptions, AnalyzeResult } from './analyze';

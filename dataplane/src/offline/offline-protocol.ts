@@ -1,0 +1,45 @@
+import { FlowQuery, FlowRecord, HostQuery, HostRecord, Page } from '../dataplane.types';
+import { RankedFlowPage } from '../flow/flow-query';
+
+/** The shared tables of one shard, as handed to an offline reader thread. */
+export interface ReaderShard {
+  index: number;
+  flowSab: SharedArrayBuffer;
+  hostSab: SharedArrayBuffer;
+}
+
+/** `workerData` of an offline reader thread. */
+export interface ReaderInit {
+  reader: number;
+  /** Every shard of the interface (any reader can answer a query over any of them). */
+  shards: ReaderShard[];
+  /** Name protocols with nDPI (the interface runs DPI). */
+  dpi: boolean;
+}
+
+/** What the main thread asks a reader; `shards` are shard indexes, ascending. */
+export type ReaderRequest =
+  | { id: number; op: 'flows'; shards: number[]; query: FlowQuery }
+  | { id: number; op: 'hosts'; query: HostQuery }
+  | { id: number; op: 'host'; ip: string; vlan?: number }
+  | { id: number; op: 'sweep'; shards: number[]; nowS: number; maxSlots: number }
+  | { id: number; op: 'close' };
+
+/** What each request resolves to. */
+export interface ReaderResults {
+  flows: RankedFlowPage;
+  hosts: Page<HostRecord>;
+  host: HostRecord | undefined;
+  sweep: FlowRecord[];
+  close: undefined;
+}
+
+/**
+ * Messages from a reader: 'ready' once its tables and names are set up, then
+ * one answer per request. Errors travel as name + message so a RangeError (a
+ * bad query value) is still a RangeError on the main thread.
+ */
+export type ReaderMessage =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; name: string; message: string };

@@ -1,0 +1,236 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Dataplane } from '../dataplane';
+import { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page } from '../dataplane.types';
+import { DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE, mergeRankedPages } from '../flow/flow-query';
+import { compiledWorkerScript } from '../worker/worker-script';
+import { UPDATE_STATS_SLOTS } from './offline-pass';
+import { ReaderInit, ReaderMessage, ReaderRequest, ReaderResults } from './offline-protocol';
+
+type Op = ReaderRequest['op'];
+type RequestOf<K extends Op> = Omit<Extract<ReaderRequest, { op: K }>, 'id'>;
+
+/**
+ * Who waits for an answer: 'interactive' (an API request) goes before
+ * 'background' (periodic jobs, alert scans, the periodic pass) in each
+ * reader's queue.
+ */
+export type ReadPriority = 'interactive' | 'background';
+
+interface Queued {
+  req: ReaderRequest;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/** An error from a reader thread, rebuilt with its class where it matters (RangeError: a bad query value). */
+function rebuildError(name: string, message: string): Error {
+  if (name === 'RangeError') return new RangeError(message);
+  if (name === 'TypeError') return new TypeError(message);
+  return new Error(message);
+}
+
+/**
+ * One offline reader thread and its queues. The thread gets one request at a
+ * time, so an interactive request waits at most for the one in progress, not
+ * for every queued job. A thread that dies fails the request it was answering
+ * and is started again; queued requests go to the new thread.
+ */
+class ReaderThread {
+  private worker!: Worker;
+  private readonly queues: Record<ReadPriority, Queued[]> = { interactive: [], background: [] };
+  private inFlight: Queued | null = null;
+  private nextId = 1;
+  private closing = false;
+  /** Resolves once the thread has set up its tables (and, with DPI, its names). */
+  ready!: Promise<void>;
+
+  constructor(
+    private readonly init: ReaderInit,
+    /** Shards whose offline pass this thread owns (index % readers === reader). */
+    readonly own: number[],
+  ) {
+    this.spawn();
+  }
+
+  /** Requests not answered yet. */
+  get load(): number {
+    return this.queues.interactive.length + this.queues.background.length + (this.inFlight ? 1 : 0);
+  }
+
+  request<K extends Op>(req: RequestOf<K> & { op: K }, priority: ReadPriority = 'interactive'): Promise<ReaderResults[K]> {
+    if (this.closing) return Promise.reject(new Error(`offline reader ${this.init.reader} is closed`));
+    return new Promise<ReaderResults[K]>((resolve, reject) => {
+      this.queues[priority].push({ req: { ...req, id: this.nextId++ } as ReaderRequest, resolve: resolve as (v: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.inFlight) return;
+    const next = this.queues.interactive.shift() ?? this.queues.background.shift();
+    if (!next) return;
+    this.inFlight = next;
+    this.worker.postMessage(next.req);
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    const bye = this.request({ op: 'close' }, 'background'); // after everything already asked
+    this.closing = true;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    await bye.catch(() => undefined);
+    await exited;
+  }
+
+  private spawn(): void {
+    const worker = new Worker(compiledWorkerScript(path.join('offline', 'offline-reader.js')), { workerData: this.init });
+    this.worker = worker;
+    let started = false;
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onReady = (m: ReaderMessage) => {
+        if (m.type !== 'ready') return;
+        worker.off('message', onReady);
+        started = true;
+        resolve();
+      };
+      worker.on('message', onReady);
+      worker.once('exit', (code) => reject(new Error(`offline reader ${this.init.reader} exited (code ${code}) before it was ready`)));
+    });
+    this.ready.catch(() => undefined); // observed by start(); a restart's failure surfaces through requests
+    worker.on('message', (m: ReaderMessage) => {
+      const done = this.inFlight;
+      if (m.type === 'ready' || !done || done.req.id !== m.id) return;
+      this.inFlight = null;
+      if (m.type === 'result') done.resolve(m.result);
+      else done.reject(rebuildError(m.name, m.message));
+      this.pump();
+    });
+    let failure: Error | undefined;
+    worker.on('error', (err) => (failure = err));
+    worker.once('exit', (code) => {
+      const lost = this.inFlight;
+      this.inFlight = null;
+      const reason = `offline reader ${this.init.reader} stopped (${failure?.message ?? `exit code ${code}`})`;
+      lost?.reject(new Error(reason));
+      // A thread that could not even start would fail again: stop there rather than loop.
+      if (this.closing || !started) {
+        this.closing = true;
+        for (const q of [...this.queues.interactive, ...this.queues.background]) q.reject(new Error(reason));
+        this.queues.interactive = [];
+        this.queues.background = [];
+        return;
+      }
+      this.spawn();
+      this.pump();
+    });
+  }
+}
+
+/**
+ * The offline side of a running interface, off the main thread: reader
+ * threads that see the interface's shards (seeds/003 offline threads) answer
+ * flow and host queries and run the periodic pass, so the main thread's event
+ * loop (REST, WebSocket, Redis, SQLite) never waits for a scan over a million
+ * slots. Each reader owns the periodic pass of the shards `index % readers`;
+ * when every reader is free, a flow page is ranked by each over its own shards
+ * at once and the partial pages merged, which gives the same page as one scan
+ * (ties by shard, then slot); otherwise, and for pages deeper than
+ * {@link MAX_FLOW_PAGE}, one reader ranks all shards. API requests
+ * ('interactive') are served before jobs ('background') in every reader. Host queries merge hosts across shards, so one reader
+ * answers each. Interface counters stay on the caller's thread (O(shards)).
+ */
+export class OfflineReaders {
+  private constructor(
+    readonly dataplane: Dataplane,
+    private readonly threads: ReaderThread[],
+  ) {}
+
+  /** Starts `count` readers (default: one per shard, at most one per core), one at a time (each may open an nDPI module for names). */
+  static async start(dataplane: Dataplane, count = Math.min(dataplane.shards.length, os.availableParallelism())): Promise<OfflineReaders> {
+    if (!Number.isInteger(count) || count < 1 || count > dataplane.shards.length) {
+      throw new RangeError(`offline readers must be an integer in [1, ${dataplane.shards.length}] (one per shard at most), got ${count}`);
+    }
+    const shards = dataplane.shards.map((s) => ({ index: s.index, flowSab: s.flows.sab, hostSab: s.hosts.sab }));
+    const threads: ReaderThread[] = [];
+    try {
+      for (let reader = 0; reader < count; reader++) {
+        const own = shards.map((s) => s.index).filter((i) => i % count === reader);
+        const thread = new ReaderThread({ reader, shards, dpi: dataplane.options.dpi }, own);
+        threads.push(thread);
+        await thread.ready;
+      }
+    } catch (err) {
+      await Promise.all(threads.map((t) => t.close()));
+      throw err;
+    }
+    return new OfflineReaders(dataplane, threads);
+  }
+
+  get readers(): number {
+    return this.threads.length;
+  }
+
+  get name(): string {
+    return this.dataplane.name;
+  }
+
+  /** Interface counters (O(shards), on the caller's thread). */
+  stats(): InterfaceStats {
+    return this.dataplane.stats();
+  }
+
+  whenFinished(): Promise<void> {
+    return this.dataplane.whenFinished();
+  }
+
+  /** A page of active flows, as Dataplane.queryFlows; rejects with a RangeError for a bad filter value. */
+  async queryFlows(q: FlowQuery = {}, priority: ReadPriority = 'interactive'): Promise<Page<FlowRecord>> {
+    const limit = Math.min(q.limit ?? DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE);
+    const offset = q.offset ?? 0;
+    // In parallel only when every reader is free: a reader busy with a job's scan would hold
+    // the whole page back, so then one free reader (or the least busy) ranks all shards.
+    if (this.threads.length === 1 || offset + limit > MAX_FLOW_PAGE || this.threads.some((t) => t.load > 0)) {
+      const { total, data } = await this.leastLoaded().request({ op: 'flows', shards: this.allShards(), query: q }, priority);
+      return { total, data };
+    }
+    const partial = { ...q, offset: 0, limit: offset + limit };
+    const pages = await Promise.all(this.threads.map((t) => t.request({ op: 'flows', shards: t.own, query: partial }, priority)));
+    return mergeRankedPages(pages, q.order, offset, limit);
+  }
+
+  /** A page of hosts merged over shards, as Dataplane.queryHosts. */
+  queryHosts(q: HostQuery = {}, priority: ReadPriority = 'interactive'): Promise<Page<HostRecord>> {
+    return this.leastLoaded().request({ op: 'hosts', query: q }, priority);
+  }
+
+  getHost(ip: string, vlan?: number, priority: ReadPriority = 'interactive'): Promise<HostRecord | undefined> {
+    return this.leastLoaded().request({ op: 'host', ip, vlan }, priority);
+  }
+
+  /**
+   * The offline periodic pass (as Dataplane.updateStats), each reader over the
+   * shards it owns, then the interface throughputs here.
+   */
+  async updateStats(nowS: number = Date.now() / 1000, maxSlotsPerTable: number = UPDATE_STATS_SLOTS): Promise<{ endedFlows: FlowRecord[] }> {
+    const ended = await Promise.all(this.threads.map((t) => t.request({ op: 'sweep', shards: t.own, nowS, maxSlots: maxSlotsPerTable }, 'background')));
+    this.dataplane.updateInterfaceThroughput(nowS);
+    return { endedFlows: ended.flat() };
+  }
+
+  /** Lets every reader answer what it was asked, then ends the threads. The dataplane keeps running. */
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.close()));
+  }
+
+  private allShards(): number[] {
+    return this.dataplane.shards.map((s) => s.index);
+  }
+
+  private leastLoaded(): ReaderThread {
+    let best = this.threads[0];
+    for (const t of this.threads) if (t.load < best.load) best = t;
+    return best;
+  }
+}

@@ -1,0 +1,15 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Path of a compiled thread entry, `relative` to the package's src/ or dist/
+ * (e.g. 'worker/capture-worker.js'). Tests run from src/ through ts-jest;
+ * threads always run the compiled file from dist/.
+ */
+export function compiledWorkerScript(relative: string): string {
+  const root = path.join(__dirname, '..');
+  const candidates = [path.join(root, relative), path.join(root, '..', 'dist', relative)];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(`${relative} not built: none of ${candidates.join(', ')} exists (run 'npm run build -w dataplane')`);
+  return found;
+}
