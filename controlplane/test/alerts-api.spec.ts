@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Dataplane } from '@flowprobe/dataplane';
+import { Dataplane, OfflineReaders } from '@flowprobe/dataplane';
 import type Redis from 'ioredis';
 import { WebSocket } from 'ws';
 import { startControlPlane, ControlPlane } from '../src';
@@ -26,6 +26,7 @@ describe('alerts and recipients API', () => {
   let webhookUrl: string;
   let redis: Redis;
   let dataplanes: Dataplane[];
+  let readers: OfflineReaders[];
   let cp: ControlPlane;
   let admin: string;
   let viewer: string;
@@ -78,6 +79,7 @@ describe('alerts and recipients API', () => {
       await dp.whenFinished();
       dataplanes.push(dp);
     }
+    readers = await Promise.all(dataplanes.map((dp) => dp.startReaders()));
     cp = await startControlPlane(
       {
         http: { port: 0, host: '127.0.0.1' },
@@ -88,7 +90,7 @@ describe('alerts and recipients API', () => {
         schedule: false,
         version: '0.1.0',
       },
-      dataplanes,
+      readers,
       false,
     );
     admin = await login('admin', 'initial-admin-1', 'admin-password-2');
@@ -153,9 +155,9 @@ describe('alerts and recipients API', () => {
     ws.on('message', (m) => live.push(JSON.parse(m.toString())));
     await until(() => live, (l) => l.some((m) => m.type === 'hello'));
     const nowS = Date.now() / 1000 + 60; // one full host window after start
-    service.runDetectionChecks(nowS - 30); // the 5-second detection pass sees the flows first...
+    await service.runDetectionChecks(nowS - 30); // the 5-second detection pass sees the flows first...
     await until(() => call('GET', '/alerts?state=past&check=clear_text_credentials', viewer), (r) => r.json.total >= 1);
-    service.runPeriodicChecks(nowS); // ...and the minute pass must not alert the same flow and check again
+    await service.runPeriodicChecks(nowS); // ...and the minute pass must not alert the same flow and check again
 
     const past = await until(() => call('GET', '/alerts?state=past&check=clear_text_credentials', viewer), (r) => r.json.total >= 1);
     expect(past.status).toBe(200);
@@ -195,7 +197,7 @@ describe('alerts and recipients API', () => {
     expect((await call('PUT', '/settings', viewer, { checks: { syn_scan: { enabled: false } } })).status).toBe(403);
     expect((await call('PUT', '/settings', admin, { checks: { syn_scan: { enabled: false } } })).status).toBe(200);
     const engagedId = (await call('GET', '/alerts?state=engaged&check=syn_scan', viewer)).json.data[0].id;
-    cp.app.get(AlertsService).runPeriodicChecks(Date.now() / 1000 + 120);
+    await cp.app.get(AlertsService).runPeriodicChecks(Date.now() / 1000 + 120);
     expect((await call('GET', '/alerts?state=engaged&check=syn_scan', viewer)).json.total).toBe(0);
     const released = await until(() => call('GET', '/alerts?state=past&check=syn_scan', viewer), (r) => r.json.total >= 1);
     expect(released.json.data[0]).toMatchObject({ id: engagedId, status: 'released', state: 'past', host: '172.16.0.8' });

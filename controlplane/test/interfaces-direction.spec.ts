@@ -53,7 +53,7 @@ describe('interface upload/download through the control plane', () => {
         schedule: false,
         version: '0.1.0',
       },
-      [fixed, looping],
+      [await fixed.startReaders(), await looping.startReaders()],
       false,
     );
     const res = await fetch(`${cp.url}/api/v1/auth/login`, {

@@ -4,7 +4,7 @@ import type { FlowRecord } from '@flowprobe/dataplane';
 import type { AlertEvent } from '../api/api-types';
 import type { AuthUser } from '../auth/auth-user';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
-import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
+import { DataplaneRepository, FLOW_PAGE, OnInterface } from '../dataplane/dataplane.repository';
 import { PeriodicHooks } from '../jobs/periodic-hooks';
 import { LiveService } from '../live/live.service';
 import { SettingsService } from '../settings/settings.service';
@@ -16,10 +16,15 @@ import { AlertsRepository } from './alerts.repository';
 import { checkDefaults } from './checks/all-checks';
 import type { AlertQueryDto } from './dto/alert-query.dto';
 
-/** Active flows looked at each minute per ordering (recent, longest, largest); bounds the scan cost. */
-const ACTIVE_SCAN_LIMIT = 10_000;
-/** Newest flows looked at by the detection pass, and its period in seconds: risk alerts within ~5 s of detection. */
-const DETECTION_SCAN_LIMIT = 5_000;
+/**
+ * Active flows looked at each minute per ordering (recent, longest, largest),
+ * and the newest flows looked at by each detection pass: one page of the
+ * dataplane (FLOW_PAGE) each, so every ordering costs one scan of the tables
+ * in a reader thread. Flows beyond them are still checked when they end.
+ */
+const ACTIVE_SCAN_LIMIT = FLOW_PAGE;
+const DETECTION_SCAN_LIMIT = FLOW_PAGE;
+/** Period of the detection pass, seconds: risk alerts within ~5 s of detection. */
 const DETECTION_PERIOD_S = 5;
 
 /** The live-socket / `alerts:recent` shape of an alert. */
@@ -76,7 +81,7 @@ export class AlertsService implements OnModuleInit {
     this.hooks.on('second', 'alerts:detection', (nowS) => {
       if (++this.secondsSinceDetectionScan < DETECTION_PERIOD_S) return;
       this.secondsSinceDetectionScan = 0;
-      this.runDetectionChecks(nowS);
+      return this.runDetectionChecks(nowS);
     });
     this.hooks.on('minute', 'alerts:periodic', (nowS) => this.runPeriodicChecks(nowS));
     this.hooks.on('daily', 'alerts:retention', async (nowS) => {
@@ -86,16 +91,16 @@ export class AlertsService implements OnModuleInit {
   }
 
   /** Detection pass: flow checks on the newest active flows (nDPI risks are set once detection is done). */
-  runDetectionChecks(nowS: number): void {
-    const recent = this.dataplane.queryFlows({ sort: 'first_seen', order: 'desc', limit: DETECTION_SCAN_LIMIT, offset: 0 }).data;
+  async runDetectionChecks(nowS: number): Promise<void> {
+    const recent = await this.dataplane.scanFlows({ sort: 'first_seen', order: 'desc' }, DETECTION_SCAN_LIMIT);
     this.engine.checkFlows(recent, false, nowS);
   }
 
   /** Minute pass: active flows (new, long, large), then the host window and the interface counters. */
-  runPeriodicChecks(nowS: number): void {
+  async runPeriodicChecks(nowS: number): Promise<void> {
     const seen = new Map<string, OnInterface<FlowRecord>>();
     for (const sort of ['first_seen', 'duration', 'bytes'] as const) {
-      for (const f of this.dataplane.queryFlows({ sort, order: 'desc', limit: ACTIVE_SCAN_LIMIT, offset: 0 }).data) seen.set(`${f.ifid}/${f.key}`, f);
+      for (const f of await this.dataplane.scanFlows({ sort, order: 'desc' }, ACTIVE_SCAN_LIMIT)) seen.set(`${f.ifid}/${f.key}`, f);
     }
     this.engine.checkFlows([...seen.values()], false, nowS);
     this.engine.checkHosts(nowS);

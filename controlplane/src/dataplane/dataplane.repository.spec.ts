@@ -12,7 +12,7 @@ describe('DataplaneRepository over two interfaces', () => {
       Dataplane.start({ name, source: { kind: 'pcap', path: `/work/shared/pcaps/ndpi/${file}` }, workers: 1, idleTimeoutS: 0, hostIdleTimeoutS: 0, dpi: false });
     [a, b] = await Promise.all([start('android.pcap', 'a'), start('bittorrent.pcap', 'b')]);
     await Promise.all([a.whenFinished(), b.whenFinished()]);
-    repo = new DataplaneRepository([a, b]);
+    repo = new DataplaneRepository(await Promise.all([a.startReaders(), b.startReaders()]));
   });
 
   afterAll(async () => {
@@ -24,25 +24,25 @@ describe('DataplaneRepository over two interfaces', () => {
     expect(() => repo.interface(2)).toThrow(/Interface 2 not found/);
   });
 
-  it('merges flow pages: totals add up, order holds across interfaces, offset pages continue', () => {
+  it('merges flow pages: totals add up, order holds across interfaces, offset pages continue', async () => {
     const total = a.queryFlows({ limit: 0 }).total + b.queryFlows({ limit: 0 }).total;
-    const all = repo.queryFlows({ sort: 'bytes', order: 'desc', limit: 1000 });
+    const all = await repo.queryFlows({ sort: 'bytes', order: 'desc', limit: 1000 });
     expect(all.total).toBe(total);
     expect(all.data).toHaveLength(total);
     const bytes = all.data.map((f) => f.cli2srv.bytes + f.srv2cli.bytes);
     expect(bytes).toEqual([...bytes].sort((x, y) => y - x));
     expect(new Set(all.data.map((f) => f.ifid))).toEqual(new Set([0, 1]));
-    const second = repo.queryFlows({ sort: 'bytes', order: 'desc', limit: 10, offset: 10 });
+    const second = await repo.queryFlows({ sort: 'bytes', order: 'desc', limit: 10, offset: 10 });
     expect(second.data.map((f) => f.key + f.ifid)).toEqual(all.data.slice(10, 20).map((f) => f.key + f.ifid));
     // One interface only.
-    expect(repo.queryFlows({ limit: 5 }, 1).total).toBe(b.queryFlows({ limit: 0 }).total);
+    expect((await repo.queryFlows({ limit: 5 }, 1)).total).toBe(b.queryFlows({ limit: 0 }).total);
   });
 
-  it('collects the busiest hosts of every interface', () => {
-    const hosts = repo.topHosts(5000);
+  it('collects the busiest hosts of every interface', async () => {
+    const hosts = await repo.topHosts(5000);
     expect(hosts.length).toBe(a.queryHosts({ limit: 0 }).total + b.queryHosts({ limit: 0 }).total);
-    expect(repo.topHosts(3)).toHaveLength(3);
+    expect(await repo.topHosts(3)).toHaveLength(3);
     const host = hosts[hosts.length - 1];
-    expect(repo.getHost(host.ip, host.vlan)?.ip).toBe(host.ip);
+    expect((await repo.getHost(host.ip, host.vlan))?.ip).toBe(host.ip);
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page } from '@flowprobe/dataplane';
+import type { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, ReadPriority } from '@flowprobe/dataplane';
 import { PROBE_DATAPLANES, ProbeDataplane } from './probe-dataplane';
 
 /**
@@ -13,6 +13,7 @@ export const STATS_MAX_AGE_MS = 1000;
 
 /** Largest page the dataplane returns (its MAX_HOST_PAGE / MAX_FLOW_PAGE). */
 export const HOST_PAGE = 1000;
+export const FLOW_PAGE = 1000;
 
 /** A record tagged with the interface it came from. */
 export type OnInterface<T> = T & { ifid: number };
@@ -80,30 +81,45 @@ export class DataplaneRepository {
   }
 
   /** Offline periodic pass on every interface; returns the flows that ended, tagged with their interface. */
-  updateStats(nowS?: number): OnInterface<FlowRecord>[] {
-    const ended: OnInterface<FlowRecord>[] = [];
-    this.dataplanes.forEach((dp, ifid) => {
-      for (const flow of dp.updateStats(nowS).endedFlows) ended.push({ ...flow, ifid });
-    });
-    return ended;
+  async updateStats(nowS?: number): Promise<OnInterface<FlowRecord>[]> {
+    const passes = await Promise.all(this.dataplanes.map((dp) => dp.updateStats(nowS)));
+    return passes.flatMap((pass, ifid) => pass.endedFlows.map((flow) => ({ ...flow, ifid })));
   }
 
-  queryFlows(q: FlowQuery, ifid?: number): Page<OnInterface<FlowRecord>> {
-    return this.query(q, ifid, (dp, query) => dp.queryFlows(query), (f) => flowSortValue(f, q.sort ?? 'bytes'));
+  /** A page of flows of one interface or of all; jobs pass `priority` 'background' so API requests go first. */
+  queryFlows(q: FlowQuery, ifid?: number, priority: ReadPriority = 'interactive'): Promise<Page<OnInterface<FlowRecord>>> {
+    return this.query(q, ifid, (dp, query) => dp.queryFlows(query, priority), (f) => flowSortValue(f, q.sort ?? 'bytes'));
   }
 
-  queryHosts(q: HostQuery, ifid?: number): Page<OnInterface<HostRecord>> {
-    return this.query(q, ifid, (dp, query) => dp.queryHosts(query), (h) => hostSortValue(h, q.sort ?? 'bytes'));
+  queryHosts(q: HostQuery, ifid?: number, priority: ReadPriority = 'interactive'): Promise<Page<OnInterface<HostRecord>>> {
+    return this.query(q, ifid, (dp, query) => dp.queryHosts(query, priority), (h) => hostSortValue(h, q.sort ?? 'bytes'));
   }
 
   /**
    * The `n` busiest hosts by total bytes, over every interface, fetched in
-   * pages of {@link HOST_PAGE} (the dataplane's largest page).
+   * pages of {@link HOST_PAGE} (the dataplane's largest page), for the jobs
+   * (background priority).
    */
-  topHosts(n: number, filter: Pick<HostQuery, 'local'> = {}): OnInterface<HostRecord>[] {
+  async topHosts(n: number, filter: Pick<HostQuery, 'local'> = {}): Promise<OnInterface<HostRecord>[]> {
     const out: OnInterface<HostRecord>[] = [];
     for (let offset = 0; offset < n; offset += HOST_PAGE) {
-      const page = this.queryHosts({ ...filter, sort: 'bytes', order: 'desc', offset, limit: Math.min(HOST_PAGE, n - offset) });
+      const page = await this.queryHosts({ ...filter, sort: 'bytes', order: 'desc', offset, limit: Math.min(HOST_PAGE, n - offset) }, undefined, 'background');
+      out.push(...page.data);
+      if (page.data.length === 0 || offset + page.data.length >= page.total) break;
+    }
+    return out;
+  }
+
+  /**
+   * Up to `n` active flows in `q`'s order over every interface, fetched in
+   * pages of {@link FLOW_PAGE}, for the jobs (background priority). Pages are
+   * separate scans: a flow that changes rank between two may appear twice or
+   * not at all.
+   */
+  async scanFlows(q: Omit<FlowQuery, 'offset' | 'limit'>, n: number): Promise<OnInterface<FlowRecord>[]> {
+    const out: OnInterface<FlowRecord>[] = [];
+    for (let offset = 0; offset < n; offset += FLOW_PAGE) {
+      const page = await this.queryFlows({ ...q, offset, limit: Math.min(FLOW_PAGE, n - offset) }, undefined, 'background');
       out.push(...page.data);
       if (page.data.length === 0 || offset + page.data.length >= page.total) break;
     }
@@ -111,9 +127,9 @@ export class DataplaneRepository {
   }
 
   /** The host on the first interface that knows it. */
-  getHost(ip: string, vlan?: number): OnInterface<HostRecord> | undefined {
+  async getHost(ip: string, vlan?: number): Promise<OnInterface<HostRecord> | undefined> {
     for (let ifid = 0; ifid < this.dataplanes.length; ifid++) {
-      const host = this.dataplanes[ifid].getHost(ip, vlan);
+      const host = await this.dataplanes[ifid].getHost(ip, vlan);
       if (host) return { ...host, ifid };
     }
     return undefined;
@@ -125,24 +141,24 @@ export class DataplaneRepository {
     return dp;
   }
 
-  private query<T, Q extends { order?: 'asc' | 'desc'; limit?: number; offset?: number }>(
+  private async query<T, Q extends { order?: 'asc' | 'desc'; limit?: number; offset?: number }>(
     q: Q,
     ifid: number | undefined,
-    run: (dp: ProbeDataplane, q: Q) => Page<T>,
+    run: (dp: ProbeDataplane, q: Q) => Promise<Page<T>>,
     sortValue: (item: T) => number | string,
-  ): Page<OnInterface<T>> {
+  ): Promise<Page<OnInterface<T>>> {
     if (ifid !== undefined || this.dataplanes.length === 1) {
       const id = ifid ?? 0;
-      const page = run(this.dataplaneOrFail(id), q);
+      const page = await run(this.dataplaneOrFail(id), q);
       return { total: page.total, data: page.data.map((item) => ({ ...item, ifid: id })) };
     }
-    // Several interfaces: each returns its best offset+limit, the merge keeps the global page.
+    // Several interfaces: each returns its best offset+limit (at once), the merge keeps the global page.
     const limit = q.limit ?? 25;
     const offset = q.offset ?? 0;
     let total = 0;
     const merged: OnInterface<T>[] = [];
-    this.dataplanes.forEach((dp, id) => {
-      const page = run(dp, { ...q, offset: 0, limit: offset + limit });
+    const pages = await Promise.all(this.dataplanes.map((dp) => run(dp, { ...q, offset: 0, limit: offset + limit })));
+    pages.forEach((page, id) => {
       total += page.total;
       for (const item of page.data) merged.push({ ...item, ifid: id });
     });

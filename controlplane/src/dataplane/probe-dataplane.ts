@@ -1,17 +1,20 @@
-import type { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page } from '@flowprobe/dataplane';
+import type { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, ReadPriority } from '@flowprobe/dataplane';
 
 /**
- * The part of `@flowprobe/dataplane`'s `Dataplane` the control plane uses.
- * `Dataplane` satisfies it structurally; naming the subset keeps the control
- * plane's dependency explicit (and lets the appliance own start/stop).
+ * The part of a running interface the control plane uses: `@flowprobe/dataplane`'s
+ * `OfflineReaders` satisfies it structurally (scans and the periodic pass run
+ * in reader threads, answers arrive as promises, so the event loop never waits
+ * for a walk over the tables). Naming the subset keeps the control plane's
+ * dependency explicit (and lets the appliance own start/stop).
  */
 export interface ProbeDataplane {
   stats(): InterfaceStats;
-  queryFlows(q: FlowQuery): Page<FlowRecord>;
-  queryHosts(q: HostQuery): Page<HostRecord>;
-  getHost(ip: string, vlan?: number): HostRecord | undefined;
+  /** `priority`: API requests ('interactive', the default) are answered before jobs' scans ('background'). */
+  queryFlows(q: FlowQuery, priority?: ReadPriority): Promise<Page<FlowRecord>>;
+  queryHosts(q: HostQuery, priority?: ReadPriority): Promise<Page<HostRecord>>;
+  getHost(ip: string, vlan?: number): Promise<HostRecord | undefined>;
   /** Offline periodic pass (seeds/003): throughputs, idle → ready_to_be_purged. Call every second. */
-  updateStats(nowS?: number): { endedFlows: FlowRecord[] };
+  updateStats(nowS?: number): Promise<{ endedFlows: FlowRecord[] }>;
   /** Resolves when the capture has stopped (end of a non-looping file, or stop()). */
   whenFinished?(): Promise<void>;
 }

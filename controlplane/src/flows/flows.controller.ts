@@ -14,7 +14,7 @@ export class FlowsController {
 
   @Get()
   @ApiOkResponse({ type: FlowListSchema })
-  list(@Query() query: FlowQueryDto): FlowListResponse {
+  list(@Query() query: FlowQueryDto): Promise<FlowListResponse> {
     return this.service.list(query);
   }
 }

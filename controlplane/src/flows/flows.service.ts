@@ -32,10 +32,10 @@ export class FlowsService {
   constructor(private readonly dataplane: DataplaneRepository) {}
 
   /** @throws BadRequestException for a filter the dataplane does not know (e.g. an unknown L4 protocol). */
-  list(query: FlowQueryDto): FlowListResponse {
+  async list(query: FlowQueryDto): Promise<FlowListResponse> {
     const { ifid, ...q } = query;
     try {
-      const page = this.dataplane.queryFlows({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
+      const page = await this.dataplane.queryFlows({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
       return { total: page.total, data: page.data.map(toFlowSummary) };
     } catch (err) {
       // The dataplane reports bad query values (unknown L4 name) as RangeError.

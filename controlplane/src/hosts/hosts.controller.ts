@@ -14,13 +14,13 @@ export class HostsController {
 
   @Get()
   @ApiOkResponse({ type: HostListSchema })
-  list(@Query() query: HostQueryDto): HostListResponse {
+  list(@Query() query: HostQueryDto): Promise<HostListResponse> {
     return this.service.list(query);
   }
 
   @Get(':ip')
   @ApiOkResponse({ type: HostDetailSchema })
-  get(@Param() params: HostIpParamDto, @Query() query: HostParamsQueryDto): HostDetail {
+  get(@Param() params: HostIpParamDto, @Query() query: HostParamsQueryDto): Promise<HostDetail> {
     return this.service.get(params.ip, query.vlan);
   }
 }

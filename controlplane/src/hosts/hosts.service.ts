@@ -25,15 +25,15 @@ export function toHostSummary(host: OnInterface<HostRecord>): HostSummary {
 export class HostsService {
   constructor(private readonly dataplane: DataplaneRepository) {}
 
-  list(query: HostQueryDto): HostListResponse {
+  async list(query: HostQueryDto): Promise<HostListResponse> {
     const { ifid, ...q } = query;
-    const page = this.dataplane.queryHosts({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
+    const page = await this.dataplane.queryHosts({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
     return { total: page.total, data: page.data.map(toHostSummary) };
   }
 
   /** @throws NotFoundException when no interface knows the host. */
-  get(ip: string, vlan?: number): HostDetail {
-    const host = this.dataplane.getHost(ip, vlan);
+  async get(ip: string, vlan?: number): Promise<HostDetail> {
+    const host = await this.dataplane.getHost(ip, vlan);
     if (!host) throw new NotFoundException(`Host ${ip}${vlan !== undefined ? `@${vlan}` : ''} not found`);
     const total = host.bytes.total || 1;
     return {

@@ -25,7 +25,7 @@ export class SecondJob {
 
   /** Returns the number of flows that ended in this pass. */
   async updateStats(nowS = Date.now() / 1000): Promise<number> {
-    const ended = this.dataplane.updateStats(nowS);
+    const ended = await this.dataplane.updateStats(nowS);
     await this.hooks.runPeriodic('second', nowS);
     if (ended.length > 0) await this.hooks.runEndedFlows(ended, nowS);
     return ended.length;

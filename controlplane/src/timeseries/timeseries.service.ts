@@ -79,8 +79,8 @@ export class TimeseriesService {
   async writeHostFiveMinute(nowS = Date.now() / 1000): Promise<number> {
     const t = Math.floor(nowS / FIVE_MINUTES_S) * FIVE_MINUTES_S - FIVE_MINUTES_S;
     const hosts = [
-      ...this.dataplane.topHosts(MAX_LOCAL_HOSTS_PER_POINT, { local: true }),
-      ...this.dataplane.topHosts(MAX_REMOTE_HOSTS_PER_POINT, { local: false }),
+      ...(await this.dataplane.topHosts(MAX_LOCAL_HOSTS_PER_POINT, { local: true })),
+      ...(await this.dataplane.topHosts(MAX_REMOTE_HOSTS_PER_POINT, { local: false })),
     ];
     const next = new Map<string, CounterSnapshot>();
     const points: HostPoint[] = [];
