@@ -65,6 +65,7 @@ export function controlPlaneOptions(config: BootConfig, overrides: Partial<Contr
  * Starts the appliance as DESIGN.md describes: the NestJS control plane (it
  * opens SQLite, so the `local_networks` setting can override the boot
  * config), then one Dataplane per source, whose worker threads capture while
+ * its offline reader threads answer the queries and run the periodic pass, and
  * the main thread serves the API and runs the jobs.
  */
 export async function startAppliance(
@@ -72,9 +73,10 @@ export async function startAppliance(
   overrides: Partial<ControlPlaneOptions> = {},
   logger: LoggerService | false = createJsonLogger(),
 ): Promise<Appliance> {
-  // Filled below: the control plane reads this array, so interfaces appear as their capture starts.
+  // Filled below: the control plane reads `interfaces`, so they appear as their capture starts.
   const dataplanes: Dataplane[] = [];
-  const controlPlane = await startControlPlane(controlPlaneOptions(config, overrides), dataplanes as ProbeDataplane[], logger);
+  const interfaces: ProbeDataplane[] = [];
+  const controlPlane = await startControlPlane(controlPlaneOptions(config, overrides), interfaces, logger);
   const localNetworks = controlPlane.localNetworks();
   try {
     for (const source of config.sources) {
@@ -89,7 +91,9 @@ export async function startAppliance(
         localNetworks,
         dpi: config.capture.dpi,
       };
-      dataplanes.push(await Dataplane.start(options));
+      const dp = await Dataplane.start(options);
+      dataplanes.push(dp);
+      interfaces.push(await dp.startReaders());
     }
   } catch (err) {
     await controlPlane.close();

@@ -135,7 +135,7 @@ export async function runApiBenchmark(): Promise<void> {
       auth: { initialAdminPassword: 'bench-initial-1' },
       version: 'bench',
     },
-    [dp],
+    [await dp.startReaders()],
     false,
   );
   try {
