@@ -18,8 +18,21 @@ type RequestOf<K extends Op> = Omit<Extract<ReaderRequest, { op: K }>, 'id'>;
  */
 export type ReadPriority = 'interactive' | 'background';
 
+/**
+ * Background requests in progress across the readers of an interface, kept
+ * below the number of readers so one reader is always free of job work for
+ * an API request (with one reader, jobs and API requests share it).
+ */
+interface BackgroundGate {
+  running: number;
+  readonly max: number;
+  /** Lets every reader start a queued job once a slot frees. */
+  wake(): void;
+}
+
 interface Queued {
   req: ReaderRequest;
+  background: boolean;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
@@ -50,29 +63,45 @@ class ReaderThread {
     private readonly init: ReaderInit,
     /** Shards whose offline pass this thread owns (index % readers === reader). */
     readonly own: number[],
+    private readonly gate: BackgroundGate,
   ) {
     this.spawn();
   }
 
-  /** Requests not answered yet. */
+  /** What an API request sent now would wait for: the request in progress and the API requests queued (jobs wait behind them). */
   get load(): number {
-    return this.queues.interactive.length + this.queues.background.length + (this.inFlight ? 1 : 0);
+    return this.queues.interactive.length + (this.inFlight ? 1 : 0);
   }
 
   request<K extends Op>(req: RequestOf<K> & { op: K }, priority: ReadPriority = 'interactive'): Promise<ReaderResults[K]> {
     if (this.closing) return Promise.reject(new Error(`offline reader ${this.init.reader} is closed`));
     return new Promise<ReaderResults[K]>((resolve, reject) => {
-      this.queues[priority].push({ req: { ...req, id: this.nextId++ } as ReaderRequest, resolve: resolve as (v: unknown) => void, reject });
+      this.queues[priority].push({ req: { ...req, id: this.nextId++ } as ReaderRequest, background: priority === 'background', resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }
 
-  private pump(): void {
+  pump(): void {
     if (this.inFlight) return;
-    const next = this.queues.interactive.shift() ?? this.queues.background.shift();
+    let next = this.queues.interactive.shift();
+    if (!next && this.queues.background.length > 0 && (this.gate.running < this.gate.max || this.closing)) {
+      next = this.queues.background.shift()!;
+      this.gate.running++;
+    }
     if (!next) return;
     this.inFlight = next;
     this.worker.postMessage(next.req);
+  }
+
+  /** The request in progress is over (answered or lost with its thread). */
+  private settle(): Queued | null {
+    const done = this.inFlight;
+    this.inFlight = null;
+    if (done?.background) {
+      this.gate.running--;
+      this.gate.wake();
+    }
+    return done;
   }
 
   async close(): Promise<void> {
@@ -100,9 +129,8 @@ class ReaderThread {
     });
     this.ready.catch(() => undefined); // observed by start(); a restart's failure surfaces through requests
     worker.on('message', (m: ReaderMessage) => {
-      const done = this.inFlight;
-      if (m.type === 'ready' || !done || done.req.id !== m.id) return;
-      this.inFlight = null;
+      if (m.type === 'ready' || !this.inFlight || this.inFlight.req.id !== m.id) return;
+      const done = this.settle()!;
       if (m.type === 'result') done.resolve(m.result);
       else done.reject(rebuildError(m.name, m.message));
       this.pump();
@@ -110,8 +138,7 @@ class ReaderThread {
     let failure: Error | undefined;
     worker.on('error', (err) => (failure = err));
     worker.once('exit', (code) => {
-      const lost = this.inFlight;
-      this.inFlight = null;
+      const lost = this.settle();
       const reason = `offline reader ${this.init.reader} stopped (${failure?.message ?? `exit code ${code}`})`;
       lost?.reject(new Error(reason));
       // A thread that could not even start would fail again: stop there rather than loop.
@@ -154,10 +181,11 @@ export class OfflineReaders {
     }
     const shards = dataplane.shards.map((s) => ({ index: s.index, flowSab: s.flows.sab, hostSab: s.hosts.sab }));
     const threads: ReaderThread[] = [];
+    const gate: BackgroundGate = { running: 0, max: Math.max(1, count - 1), wake: () => threads.forEach((t) => t.pump()) };
     try {
       for (let reader = 0; reader < count; reader++) {
         const own = shards.map((s) => s.index).filter((i) => i % count === reader);
-        const thread = new ReaderThread({ reader, shards, dpi: dataplane.options.dpi }, own);
+        const thread = new ReaderThread({ reader, shards, dpi: dataplane.options.dpi }, own, gate);
         threads.push(thread);
         await thread.ready;
       }
