@@ -5,8 +5,8 @@ import { PROBE_DATAPLANES, ProbeDataplane } from './probe-dataplane';
 /**
  * Interface counters are served at most this old, ms, while the capture runs:
  * the second job recomputes throughputs once a second anyway, and computing
- * the counters walks every slot (≈ 60 ms at 1 M flows on the benchmark
- * machine), which API load must not multiply. A finished capture's counters
+ * the counters counts distinct hosts over the shards on this thread (≈ 100 ms
+ * at 1 M hosts), which API load must not multiply. A finished capture's counters
  * no longer change: the snapshot is dropped when it finishes.
  */
 export const STATS_MAX_AGE_MS = 1000;
