@@ -200,10 +200,6 @@ export class OfflineReaders {
     return this.threads.length;
   }
 
-  get name(): string {
-    return this.dataplane.name;
-  }
-
   /** Interface counters (O(shards), on the caller's thread). */
   stats(): InterfaceStats {
     return this.dataplane.stats();
