@@ -51,7 +51,8 @@ export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7
   // The page does not depend on the direction (ties rank by shard, then slot).
   const backwards = sort === 'first_seen' && desc;
 
-  const top = new TopK(offset + limit, desc);
+  const forwardInShardOrder = !backwards && shards.every((s, i) => i === 0 || shards[i - 1].index < s.index);
+  const top = new TopK(offset + limit, desc, forwardInShardOrder);
   let total = 0;
   for (const s of shards) s.flows.table.lockAllForRead();
   try {
@@ -62,9 +63,19 @@ export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7
       const f64 = flows.f64;
       if (!filtered) {
         // Every active flow matches: the total is the shard's active count, and each
-        // slot costs one cache line (its sort key); the state, in another line, is
-        // read only for a key that would make the page.
+        // slot costs its sort key (8 bytes for bytes, else one cache line); the state,
+        // in another line, is read only for a key that would make the page.
         total += t.active;
+        if (sort === 'bytes') {
+          // The total-bytes column: 8 bytes a slot, NaN for a slot without an active flow.
+          const column = flows.totalBytes;
+          for (let slot = 0, end = t.highWater; slot < end; slot++) {
+            const key = column[slot];
+            if (key !== key || !top.wouldKeep(key) || Atomics.load(u32, t.u32At(slot) + FlowU32.State) !== EntryState.Active) continue;
+            top.offer(key, s.index, slot);
+          }
+          continue;
+        }
         for (let n = 0, end = t.highWater; n < end; n++) {
           const slot = backwards ? end - 1 - n : n;
           const key = sortKey(sort, f64, t.f64At(slot));

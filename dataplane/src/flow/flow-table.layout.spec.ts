@@ -1,4 +1,15 @@
-import { FLOW_INFO_BYTES, FLOW_NAME_BYTES, FLOW_SLOT_BYTES, FlowF64, flowInfoOffset, flowNamesOffset, flowTableGeometry, FlowU32 } from './flow-table.layout';
+import {
+  FLOW_INFO_BYTES,
+  FLOW_NAME_BYTES,
+  FLOW_SLOT_BYTES,
+  FLOW_TOTAL_BYTES_BYTES,
+  FlowF64,
+  flowInfoOffset,
+  flowNamesOffset,
+  flowTableGeometry,
+  flowTotalBytesOffset,
+  FlowU32,
+} from './flow-table.layout';
 
 /** Pins every per-flow offset in shared memory. Readers in other threads (and the DPI C shim) depend on them. */
 describe('flow-table layout', () => {
@@ -20,14 +31,17 @@ describe('flow-table layout', () => {
     ]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 24]);
   });
 
-  it('pins the slot stride and the name/info regions', () => {
+  it('pins the slot stride and the total-bytes/name/info regions', () => {
     expect(FLOW_SLOT_BYTES).toBe(32 * 4 + 24 * 8);
     expect(FLOW_SLOT_BYTES).toBe(320);
     expect(FLOW_SLOT_BYTES % 64).toBe(0);
     expect(FLOW_NAME_BYTES).toBe(128);
     expect(FLOW_INFO_BYTES).toBe(384);
     const g = flowTableGeometry(1000);
-    expect(flowNamesOffset(g)).toBe(g.slotsOffset + 1000 * 320);
+    expect(FLOW_TOTAL_BYTES_BYTES).toBe(8);
+    expect(flowTotalBytesOffset(g)).toBe(g.slotsOffset + 1000 * 320);
+    expect(flowTotalBytesOffset(g) % 8).toBe(0);
+    expect(flowNamesOffset(g)).toBe(flowTotalBytesOffset(g) + 1000 * 8);
     expect(flowInfoOffset(g)).toBe(flowNamesOffset(g) + 1000 * 128);
     expect(g.totalBytes).toBe(flowInfoOffset(g) + 1000 * 384);
   });

@@ -109,6 +109,13 @@ export const FLOW_SLOT_F64 = FlowF64.Count;
 export const FLOW_SLOT_U32 = FlowU32.Count;
 /** Bytes per slot: the u32 block then the f64 block; 320 = 5 cache lines. */
 export const FLOW_SLOT_BYTES = FLOW_SLOT_U32 * 4 + FLOW_SLOT_F64 * 8;
+/**
+ * Per-slot total bytes (c2s + s2c), one f64 per slot in a region of its own:
+ * kept by the inline worker beside the slot's counters, NaN once the flow is
+ * no longer active. The unfiltered bytes ranking reads these 8 bytes per slot
+ * instead of a 64-byte cache line of the slot.
+ */
+export const FLOW_TOTAL_BYTES_BYTES = 8;
 /** Server name (TLS/QUIC SNI, HTTP Host, DNS query): u8 length then UTF-8 bytes. */
 export const FLOW_NAME_BYTES = 128;
 /** Extra DPI metadata as compact JSON (URL, user agent, JA3, ALPN, ...): u16 length (LE) then UTF-8. */
@@ -119,15 +126,20 @@ export type FlowTableGeometry = HashTableGeometry;
 
 /** Geometry of a flow shard for `capacity` flows. */
 export function flowTableGeometry(capacity: number): HashTableGeometry {
-  return hashTableGeometry(capacity, FLOW_SLOT_BYTES, FLOW_NAME_BYTES + FLOW_INFO_BYTES);
+  return hashTableGeometry(capacity, FLOW_SLOT_BYTES, FLOW_TOTAL_BYTES_BYTES + FLOW_NAME_BYTES + FLOW_INFO_BYTES);
+}
+
+/** Byte offset of the total-bytes region of a flow shard (8-aligned: it follows the 64-byte slots). */
+export function flowTotalBytesOffset(g: HashTableGeometry): number {
+  return g.extraOffset;
 }
 
 /** Byte offset of the name region of a flow shard (the info region follows it). */
 export function flowNamesOffset(g: HashTableGeometry): number {
-  return g.extraOffset;
+  return g.extraOffset + g.capacity * FLOW_TOTAL_BYTES_BYTES;
 }
 
 /** Byte offset of the info region of a flow shard. */
 export function flowInfoOffset(g: HashTableGeometry): number {
-  return g.extraOffset + g.capacity * FLOW_NAME_BYTES;
+  return flowNamesOffset(g) + g.capacity * FLOW_NAME_BYTES;
 }

@@ -120,6 +120,29 @@ describe('FlowTable', () => {
       expect(readFlowRecord(flows, reused, 0, NO_DPI_NAMES).key).toBe(`0:${s}:2`);
     });
 
+    it('keeps the total-bytes column equal to both directions while active, NaN once idle, fresh on reuse', () => {
+      const { flows } = makeShard(4);
+      flows.idleTimeoutS = 60;
+      const s = flows.account(ipv4Packet(p, UDP, A, 1, B, 2), 100, 60);
+      expect(flows.totalBytes[s]).toBe(60);
+      flows.account(ipv4Packet(p, UDP, B, 2, A, 1), 101, 1500);
+      const r = readFlowRecord(flows, s, 0, NO_DPI_NAMES);
+      expect(flows.totalBytes[s]).toBe(r.cli2srv.bytes + r.srv2cli.bytes);
+      expect(flows.totalBytes[s]).toBe(1560);
+
+      flows.purgeIdle(200, 1);
+      expect(flows.table.stateOf(s)).toBe(EntryState.Idle);
+      expect(flows.totalBytes[s]).toBeNaN();
+      expect(readFlowRecord(flows, s, 0, NO_DPI_NAMES).srv2cli.bytes).toBe(1500); // the record keeps its counters
+
+      flows.table.markIdleReadyToBePurged();
+      flows.purgeIdle(201, 1);
+      expect(flows.table.stateOf(s)).toBe(EntryState.Free);
+      const reused = flows.account(ipv4Packet(p, UDP, A, 7, B, 7), 202, 90);
+      expect(reused).toBe(s);
+      expect(flows.totalBytes[s]).toBe(90);
+    });
+
     it('defers deletion while an offline reader holds the read lock (try-write-lock), and deletes on a later cycle', () => {
       const { flows } = makeShard(4);
       flows.idleTimeoutS = 10;

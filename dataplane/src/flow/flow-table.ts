@@ -14,6 +14,7 @@ import {
   flowInfoOffset,
   flowNamesOffset,
   flowTableGeometry,
+  flowTotalBytesOffset,
   FlowU32,
 } from './flow-table.layout';
 
@@ -47,6 +48,13 @@ export class FlowTable implements FlowDpiSink {
   readonly f64: Float64Array;
   readonly u32: Uint32Array;
   readonly i32: Int32Array;
+  /**
+   * Total bytes (c2s + s2c) per slot, written with the slot's byte counters;
+   * NaN once the flow is no longer active (0 between creation and its first
+   * packet). A column, so ranking a million flows by bytes reads 8 MB, not a
+   * cache line per flow.
+   */
+  readonly totalBytes: Float64Array;
   readonly names: Uint8Array;
   readonly info: Uint8Array;
   /** Packet time, seconds, of the packet being accounted: shared with the host table. */
@@ -75,6 +83,7 @@ export class FlowTable implements FlowDpiSink {
     this.u32 = this.table.u32;
     this.i32 = this.table.i32;
     this.now = hosts.now;
+    this.totalBytes = new Float64Array(sab, flowTotalBytesOffset(g), g.capacity);
     this.names = new Uint8Array(sab, flowNamesOffset(g), g.capacity * FLOW_NAME_BYTES);
     this.info = new Uint8Array(sab, flowInfoOffset(g), g.capacity * FLOW_INFO_BYTES);
   }
@@ -197,6 +206,7 @@ export class FlowTable implements FlowDpiSink {
 
     this.f64[f + FlowF64.FirstSeen] = tsS;
     this.f64[f + FlowF64.LastSeen] = tsS;
+    this.totalBytes[slot] = 0; // a reader that sees the slot active never sees the NaN of its last flow
     t.publish(slot, hash);
     return slot;
   }
@@ -217,6 +227,7 @@ export class FlowTable implements FlowDpiSink {
 
     f64[f + FlowF64.C2sPkts + 2 * d]++;
     f64[f + FlowF64.C2sBytes + 2 * d] += bytes;
+    this.totalBytes[slot] = f64[f + FlowF64.C2sBytes] + f64[f + FlowF64.S2cBytes];
     f64[f + FlowF64.C2sGoodput + d] += p.payloadLength;
     // Captures are not always in time order (merged files): keep min/max.
     if (tsS > f64[f + FlowF64.LastSeen]) f64[f + FlowF64.LastSeen] = tsS;
@@ -273,8 +284,13 @@ export class FlowTable implements FlowDpiSink {
   purgeIdle(nowS: number, fraction: number, onDelete?: (slot: number) => void): number {
     if (this.idleTimeoutS <= 0) return 0;
     this.onDeleteHook = onDelete;
-    return this.table.purgeIdle(nowS, fraction, this.isIdle, this.release);
+    return this.table.purgeIdle(nowS, fraction, this.isIdle, this.release, this.leftActive);
   }
+
+  /** An idle flow drops out of the bytes ranking (its record keeps its counters). */
+  private readonly leftActive = (slot: number): void => {
+    this.totalBytes[slot] = NaN;
+  };
 
   private onDeleteHook: ((slot: number) => void) | undefined;
 

@@ -6,6 +6,8 @@ import { readLock, readUnlock, tryWriteLock, writeUnlock } from './rw-lock';
 export type IdleTest = (slot: number, nowS: number) => boolean;
 /** Called inline just before an entry is deleted (release what it references). */
 export type DeleteHook = (slot: number) => void;
+/** Called inline right after an entry has been marked Idle (it no longer counts as active). */
+export type IdleHook = (slot: number) => void;
 
 const LOCK_MASK = LOCK_STRIPES - 1;
 
@@ -152,11 +154,11 @@ export class HashTable {
 
   /**
    * One purge step: visits bucketCount / fraction buckets from the cursor
-   * (ntopng PURGE_FRACTION), turns idle entries Idle, and deletes
-   * ReadyToBePurged ones when the bucket's stripe can be write-locked without
-   * waiting. Returns the number of entries deleted.
+   * (ntopng PURGE_FRACTION), turns idle entries Idle (then calls `onIdle`), and
+   * deletes ReadyToBePurged ones when the bucket's stripe can be write-locked
+   * without waiting. Returns the number of entries deleted.
    */
-  purgeIdle(nowS: number, fraction: number, isIdle: IdleTest, onDelete: DeleteHook): number {
+  purgeIdle(nowS: number, fraction: number, isIdle: IdleTest, onDelete: DeleteHook, onIdle?: IdleHook): number {
     const h = this.header;
     const mask = this.bucketCount - 1;
     const steps = Math.max(1, Math.ceil(this.bucketCount / fraction));
@@ -174,6 +176,7 @@ export class HashTable {
           if (isIdle(slot, nowS)) {
             Atomics.store(this.u32, base + SlotU32.State, EntryState.Idle);
             Atomics.sub(h, HashHeaderI32.Active, 1);
+            if (onIdle) onIdle(slot);
           }
         } else if (state === EntryState.ReadyToBePurged) {
           if (!locked) locked = tryWriteLock(h, bucket & LOCK_MASK);

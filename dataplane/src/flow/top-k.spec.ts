@@ -16,6 +16,15 @@ function run(keys: number[], k: number, desc: boolean, order: number[]): [number
   return top.sorted();
 }
 
+/** Offers the entries in increasing (shard, slot), as a forward scan over shards in index order does. */
+function runInRankOrder(keys: number[], k: number, desc: boolean): [number, number, number][] {
+  const top = new TopK(k, desc, true);
+  for (let shard = 0; shard < 3; shard++) {
+    for (let i = shard; i < keys.length; i += 3) if (top.wouldKeep(keys[i])) top.offer(keys[i], shard, i);
+  }
+  return top.sorted();
+}
+
 describe('TopK', () => {
   let seed = 7;
   const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
@@ -35,6 +44,10 @@ describe('TopK', () => {
           expect(run(keys, k, desc, forwards)).toEqual(reference(keys, k, desc));
           expect(run(keys, k, desc, forwards.reverse())).toEqual(reference(keys, k, desc));
         });
+
+        it(`keeps the ${k} ${desc ? 'largest' : 'smallest'} of ${name} keys offered in (shard, slot) order, refusing ties with the bar`, () => {
+          expect(runInRankOrder(keys, k, desc)).toEqual(reference(keys, k, desc));
+        });
       }
     }
   }
@@ -49,5 +62,12 @@ describe('TopK', () => {
     expect(top.wouldKeep(-1.5)).toBe(false);
     expect(top.wouldKeep(-1)).toBe(true); // a tie with the worst kept entry may rank above it (earlier shard or slot)
     expect(top.sorted()).toEqual([[0, 0, -0], [0, 1, -1]]);
+  });
+
+  it('offered in (shard, slot) order, refuses a tie with the bar: it ranks below every kept entry', () => {
+    const top = new TopK(2, true, true);
+    for (let i = 0; i < 18; i++) top.offer(-i, 0, i); // the 18th offer cuts: bar = -1
+    expect(top.wouldKeep(-1)).toBe(false);
+    expect(top.wouldKeep(-0.5)).toBe(true);
   });
 });

@@ -22,10 +22,15 @@ export class TopK {
   private barred = false;
   private bar = 0;
 
-  /** `desc`: keep the largest keys; otherwise the smallest. */
+  /**
+   * `desc`: keep the largest keys; otherwise the smallest. `inRankOrder`: the
+   * caller offers entries in increasing (shard, slot), so an entry that only
+   * ties the bar ranks below every kept one and is refused at once.
+   */
   constructor(
     readonly k: number,
     private readonly desc: boolean,
+    private readonly inRankOrder = false,
   ) {
     // k extra slots (at most 64 Ki, at least 16) between cuts: a cut costs O(k), so ≤ O(1) per offer for pages up to 64 Ki.
     this.cap = k + Math.max(16, Math.min(k, 65536));
@@ -38,8 +43,10 @@ export class TopK {
   /** offer(key, ...) would keep the entry for now (so a caller can skip reading what it needs to offer it). */
   wouldKeep(key: number): boolean {
     if (this.k === 0) return false;
+    if (!this.barred) return true;
+    if (this.inRankOrder) return this.desc ? key > this.bar : key < this.bar;
     // A tie with the bar may still rank above a kept entry (by shard and slot): the next cut decides.
-    return !this.barred || (this.desc ? key >= this.bar : key <= this.bar);
+    return this.desc ? key >= this.bar : key <= this.bar;
   }
 
   offer(key: number, shard: number, slot: number): void {
