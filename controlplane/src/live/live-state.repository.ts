@@ -21,8 +21,43 @@ export const REDIS_KEYS = {
   liveChannel: 'live',
 } as const;
 
-/** Host hashes queued per event-loop turn while building the MULTI. */
-const HOSTS_PER_TICK = 200;
+/**
+ * Writes the host hashes server-side: KEYS are the hash keys; ARGV[1] the TTL
+ * in seconds; ARGV[2] a JSON array holding, per key, its [field, value, ...]
+ * strings. One command whatever the number of hosts: building a thousand
+ * HSET + EXPIRE commands costs the event loop tens of milliseconds a second,
+ * one JSON string about one.
+ */
+const WRITE_HOSTS_LUA = `
+local rows = cjson.decode(ARGV[2])
+for i = 1, #KEYS do
+  redis.call('HSET', KEYS[i], unpack(rows[i]))
+  redis.call('EXPIRE', KEYS[i], ARGV[1])
+end
+return #KEYS
+`;
+
+/** A host's hash fields, as strings in HSET order. */
+function hostFields(h: HostSummary): string[] {
+  return [
+    'ip', h.ip,
+    'vlan', String(h.vlan),
+    'mac', h.mac,
+    'is_local', h.is_local ? '1' : '0',
+    'ifid', String(h.ifid),
+    'bytes_sent', String(h.bytes.sent),
+    'bytes_rcvd', String(h.bytes.rcvd),
+    'bytes_total', String(h.bytes.total),
+    'packets_sent', String(h.packets.sent),
+    'packets_rcvd', String(h.packets.rcvd),
+    'bps', String(h.thpt.bps),
+    'pps', String(h.thpt.pps),
+    'flows_as_client', String(h.num_flows.as_client),
+    'flows_as_server', String(h.num_flows.as_server),
+    'first_seen', String(h.first_seen),
+    'last_seen', String(h.last_seen),
+  ];
+}
 
 /** Alerts kept in `alerts:recent`. */
 export const RECENT_ALERTS = 100;
@@ -75,34 +110,11 @@ export class LiveStateRepository {
       for (const h of s.hosts) args.push(h.bytes.total, hostKey(h.ip, h.vlan));
       tx.zadd(tmp, ...args);
       tx.rename(tmp, REDIS_KEYS.hostsBandwidth);
+      const keys = s.hosts.map((h) => REDIS_KEYS.host(hostKey(h.ip, h.vlan)));
+      // EVAL, not EVALSHA: a few hundred bytes a period, and nothing to reload after Redis restarts or flushes its scripts.
+      tx.eval(WRITE_HOSTS_LUA, keys.length, ...keys, s.hostTtlS, JSON.stringify(s.hosts.map(hostFields)));
     } else {
       tx.del(REDIS_KEYS.hostsBandwidth);
-    }
-    for (let i = 0; i < s.hosts.length; i++) {
-      // Building commands is CPU on the event loop: yield every chunk so API requests are not held up.
-      if (i > 0 && i % HOSTS_PER_TICK === 0) await new Promise((resolve) => setImmediate(resolve));
-      const h = s.hosts[i];
-      const key = REDIS_KEYS.host(hostKey(h.ip, h.vlan));
-      tx.hset(
-        key,
-        'ip', h.ip,
-        'vlan', h.vlan,
-        'mac', h.mac,
-        'is_local', h.is_local ? 1 : 0,
-        'ifid', h.ifid,
-        'bytes_sent', h.bytes.sent,
-        'bytes_rcvd', h.bytes.rcvd,
-        'bytes_total', h.bytes.total,
-        'packets_sent', h.packets.sent,
-        'packets_rcvd', h.packets.rcvd,
-        'bps', h.thpt.bps,
-        'pps', h.thpt.pps,
-        'flows_as_client', h.num_flows.as_client,
-        'flows_as_server', h.num_flows.as_server,
-        'first_seen', h.first_seen,
-        'last_seen', h.last_seen,
-      );
-      tx.expire(key, s.hostTtlS);
     }
     tx.hset(REDIS_KEYS.status, {
       version: s.version,
