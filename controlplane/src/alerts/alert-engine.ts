@@ -84,7 +84,17 @@ export class AlertEngine {
       }
       this.localCidrs = sig;
     }
-    return { isLocal: (ip) => this.local.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4'), hasLocalNetworks: nets.length > 0 };
+    // Answers per address for this call's flows: BlockList.check parses the address every time.
+    const seen = new Map<string, boolean>();
+    const isLocal = (ip: string): boolean => {
+      let local = seen.get(ip);
+      if (local === undefined) {
+        local = this.local.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
+        seen.set(ip, local);
+      }
+      return local;
+    };
+    return { isLocal, hasLocalNetworks: nets.length > 0 };
   }
 
   private build(f: CheckFinding, type: AlertEntityType, value: string, host: string, ifid: number, timeS: number, flow?: FlowRecord): AlertEventV1 {

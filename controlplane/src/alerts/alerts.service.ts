@@ -26,6 +26,8 @@ const ACTIVE_SCAN_LIMIT = FLOW_PAGE;
 const DETECTION_SCAN_LIMIT = FLOW_PAGE;
 /** Period of the detection pass, seconds: risk alerts within ~5 s of detection. */
 const DETECTION_PERIOD_S = 5;
+/** Flows checked per event-loop turn: a thousand flows take tens of milliseconds, which API requests should not wait for. */
+const FLOWS_PER_TURN = 200;
 
 /** The live-socket / `alerts:recent` shape of an alert. */
 export function toLiveAlert(e: AlertEventV1): AlertEvent {
@@ -75,9 +77,7 @@ export class AlertsService implements OnModuleInit {
       localNetworks: () => this.settings.get().local_networks,
       emit: (alerts) => void this.handle(alerts),
     });
-    this.hooks.onEndedFlows('alerts:flow-end', (flows, nowS) => {
-      this.engine.checkFlows(flows, true, nowS);
-    });
+    this.hooks.onEndedFlows('alerts:flow-end', (flows, nowS) => this.checkFlows(flows, true, nowS));
     this.hooks.on('second', 'alerts:detection', (nowS) => {
       if (++this.secondsSinceDetectionScan < DETECTION_PERIOD_S) return;
       this.secondsSinceDetectionScan = 0;
@@ -93,7 +93,7 @@ export class AlertsService implements OnModuleInit {
   /** Detection pass: flow checks on the newest active flows (nDPI risks are set once detection is done). */
   async runDetectionChecks(nowS: number): Promise<void> {
     const recent = await this.dataplane.scanFlows({ sort: 'first_seen', order: 'desc' }, DETECTION_SCAN_LIMIT);
-    this.engine.checkFlows(recent, false, nowS);
+    await this.checkFlows(recent, false, nowS);
   }
 
   /** Minute pass: active flows (new, long, large), then the host window and the interface counters. */
@@ -102,9 +102,17 @@ export class AlertsService implements OnModuleInit {
     for (const sort of ['first_seen', 'duration', 'bytes'] as const) {
       for (const f of await this.dataplane.scanFlows({ sort, order: 'desc' }, ACTIVE_SCAN_LIMIT)) seen.set(`${f.ifid}/${f.key}`, f);
     }
-    this.engine.checkFlows([...seen.values()], false, nowS);
+    await this.checkFlows([...seen.values()], false, nowS);
     this.engine.checkHosts(nowS);
     this.engine.checkInterfaces(this.dataplane.interfaces(), nowS);
+  }
+
+  /** The flow checks, FLOWS_PER_TURN flows per event-loop turn (each flow is checked on its own). */
+  private async checkFlows(flows: OnInterface<FlowRecord>[], ended: boolean, nowS: number): Promise<void> {
+    for (let i = 0; i < flows.length; i += FLOWS_PER_TURN) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      this.engine.checkFlows(flows.slice(i, i + FLOWS_PER_TURN), ended, nowS);
+    }
   }
 
   /** Stores, forwards and publishes alert events; a failing sink is logged and the others still run. */
