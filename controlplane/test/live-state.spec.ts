@@ -75,6 +75,14 @@ describe('LiveStateRepository (real Redis)', () => {
     expect(await redis.hget(`${prefix}host:192.168.1.9@20`, 'last_seen')).toBe('1767571260.5');
   });
 
+  it('writes every host of a ranking longer than one script call takes', async () => {
+    const many = Array.from({ length: 2500 }, (_, i) => host(`10.1.${i >> 8}.${i & 255}`, 0, 1_000_000 - i));
+    await repo.writeSnapshot({ tsS: 1767571265, interfaces: [iface], hosts: many, hostTtlS: 5, version: '1.2.3', startedAtS: 1767571000 });
+    expect(await redis.zcard(`${prefix}${REDIS_KEYS.hostsBandwidth}`)).toBe(2500);
+    const totals = await Promise.all(many.map((h) => redis.hget(`${prefix}host:${h.ip}`, 'bytes_total')));
+    expect(totals).toEqual(many.map((h) => String(h.bytes.total)));
+  });
+
   it('empties the ranking when no host is active', async () => {
     await repo.writeSnapshot({ tsS: 1767571264, interfaces: [iface], hosts: [], hostTtlS: 5, version: '1.2.3', startedAtS: 1767571000 });
     expect(await redis.exists(`${prefix}${REDIS_KEYS.hostsBandwidth}`)).toBe(0);

@@ -37,6 +37,9 @@ end
 return #KEYS
 `;
 
+/** Hosts per EVAL (about 400 KB of JSON): `redis.max_hosts` may be up to a million. */
+const HOSTS_PER_EVAL = 1000;
+
 /** A host's hash fields, as strings in HSET order. */
 function hostFields(h: HostSummary): string[] {
   return [
@@ -110,9 +113,13 @@ export class LiveStateRepository {
       for (const h of s.hosts) args.push(h.bytes.total, hostKey(h.ip, h.vlan));
       tx.zadd(tmp, ...args);
       tx.rename(tmp, REDIS_KEYS.hostsBandwidth);
-      const keys = s.hosts.map((h) => REDIS_KEYS.host(hostKey(h.ip, h.vlan)));
       // EVAL, not EVALSHA: a few hundred bytes a period, and nothing to reload after Redis restarts or flushes its scripts.
-      tx.eval(WRITE_HOSTS_LUA, keys.length, ...keys, s.hostTtlS, JSON.stringify(s.hosts.map(hostFields)));
+      for (let i = 0; i < s.hosts.length; i += HOSTS_PER_EVAL) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        const chunk = s.hosts.slice(i, i + HOSTS_PER_EVAL);
+        const keys = chunk.map((h) => REDIS_KEYS.host(hostKey(h.ip, h.vlan)));
+        tx.eval(WRITE_HOSTS_LUA, keys.length, ...keys, s.hostTtlS, JSON.stringify(chunk.map(hostFields)));
+      }
     } else {
       tx.del(REDIS_KEYS.hostsBandwidth);
     }

@@ -49,7 +49,7 @@ export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7
   // Slots are taken in creation order (until freed ones are reused): newest first, a
   // backwards scan meets the page's flows early and skips the rest on their key alone.
   // The page does not depend on the direction (ties rank by shard, then slot).
-  const backwards = sort === 'first_seen' && desc;
+  const backwards = !filtered && sort === 'first_seen' && desc;
 
   const forwardInShardOrder = !backwards && shards.every((s, i) => i === 0 || shards[i - 1].index < s.index);
   const top = new TopK(offset + limit, desc, forwardInShardOrder);
