@@ -215,7 +215,10 @@ describe('net_af_packet fanout rollover (documented PMD behaviour, docs/dpdk.md)
     if (process.env.DPDK_TEST_DEBUG) console.log(JSON.stringify({ q0: q0.flows, q1: q1.flows, nic: done.nic, before, after }));
     expect(q0.packets).toBe(16); // what queue 0's ring held when it was finally read
     expect(q1.packets).toBeGreaterThan(0);
-    expect(split.length).toBeLessThanOrEqual(1); // at most the flow in progress when queue 0 filled up
+    // Split flows: the one in progress when queue 0's ring reached three quarters, then any flow
+    // that put a frame in its last quarter (the kernel's ROOM_LOW keeps a frame unless its flow is
+    // "huge" in the recent hash history), so at most 1 + 16 / 4 whatever the timing.
+    expect(split.length).toBeLessThanOrEqual(1 + 16 / 4);
     // DPDK 22.11's net_af_packet never reads PACKET_STATISTICS: frames the kernel could not place
     // in any ring are lost without a trace in imissed.
     const captured = q0.packets + q1.packets;
