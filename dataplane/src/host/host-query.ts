@@ -2,8 +2,8 @@ import { HostQuery, HostRecord, Page } from '../dataplane.types';
 import { EntryState } from '../flow/entry-state';
 import { L7Names, micros } from '../flow/flow-record';
 import { HostEntry, HostTable } from './host-table';
-import { HostU32 } from './host-table.layout';
-import { parseIp } from './ip-address';
+import { HostF64, HostFlag, HostU32 } from './host-table.layout';
+import { formatIp, parseIp } from './ip-address';
 
 /** Largest page a host query returns. */
 export const MAX_HOST_PAGE = 1000;
@@ -80,39 +80,125 @@ export function toHostRecord(e: HostEntry, names: L7Names): HostRecord {
   };
 }
 
-const SORT_KEYS: Record<NonNullable<HostQuery['sort']>, (e: HostEntry) => number | string> = {
-  bytes: (e) => e.bytesSent + e.bytesRcvd,
-  bytes_sent: (e) => e.bytesSent,
-  bytes_rcvd: (e) => e.bytesRcvd,
-  packets: (e) => e.pktsSent + e.pktsRcvd,
-  flows: (e) => e.activeAsClient + e.activeAsServer,
-  first_seen: (e) => e.firstSeen,
-  last_seen: (e) => e.lastSeen,
-  thpt: (e) => e.thptBps,
-  ip: (e) => e.ip,
+/** How a sort key of a host merged over shards is read from one entry, and how entries combine. */
+interface SortKey {
+  read(u32: Uint32Array, b: number, f64: Float64Array, f: number): number;
+  combine: 'sum' | 'min' | 'max';
+}
+
+/** Numeric sort keys, read from the slots without materialising the host (`ip` sorts by the formatted address). */
+const SORT_KEYS: Record<Exclude<NonNullable<HostQuery['sort']>, 'ip'>, SortKey> = {
+  bytes: { read: (_u, _b, f64, f) => f64[f + HostF64.BytesSent] + f64[f + HostF64.BytesRcvd], combine: 'sum' },
+  bytes_sent: { read: (_u, _b, f64, f) => f64[f + HostF64.BytesSent], combine: 'sum' },
+  bytes_rcvd: { read: (_u, _b, f64, f) => f64[f + HostF64.BytesRcvd], combine: 'sum' },
+  packets: { read: (_u, _b, f64, f) => f64[f + HostF64.PktsSent] + f64[f + HostF64.PktsRcvd], combine: 'sum' },
+  flows: { read: (u32, b) => u32[b + HostU32.ActiveAsClient] + u32[b + HostU32.ActiveAsServer], combine: 'sum' },
+  first_seen: { read: (_u, _b, f64, f) => f64[f + HostF64.FirstSeen], combine: 'min' },
+  last_seen: { read: (_u, _b, f64, f) => f64[f + HostF64.LastSeen], combine: 'max' },
+  thpt: { read: (_u, _b, f64, f) => f64[f + HostF64.ThptBps], combine: 'sum' },
 };
 
-/** A sorted, filtered page of merged hosts. */
+/** A host merged over shards before it is materialised: its entries (shard position * 2^30 + slot) and its sort key. */
+interface RankedHost {
+  first: number;
+  /** Entries in later shards (most hosts have none: no array for them). */
+  more: number[] | undefined;
+  key: number;
+  vlan: number;
+  local: boolean;
+  /** Formatted on demand (the `ip` sort, the `q` filter, ties). */
+  ip: string | undefined;
+}
+
+const SLOT_BITS = 0x40000000; // slots < 2^30
+
+/**
+ * A sorted, filtered page of hosts merged over shards. One pass reads each
+ * active slot's address, VLAN, flags and sort key; only the page's hosts are
+ * materialised (addresses, MAC, applications), so ranking tens of thousands
+ * of hosts does not build an object per host and per shard.
+ */
 export function queryHosts(shards: readonly HostShard[], q: HostQuery, names?: L7Names): Page<HostRecord> {
   const limit = Math.min(q.limit ?? 50, MAX_HOST_PAGE);
   const offset = q.offset ?? 0;
   const sort = q.sort ?? 'bytes';
-  const keyOf = SORT_KEYS[sort];
-  if (!keyOf) throw new RangeError(`unknown host sort key '${String(sort)}'`);
+  const sortKey = sort === 'ip' ? undefined : SORT_KEYS[sort];
+  if (sort !== 'ip' && !sortKey) throw new RangeError(`unknown host sort key '${String(sort)}'`);
   const dir = (q.order ?? 'desc') === 'desc' ? -1 : 1;
-  let entries = [...mergedHosts(shards).values()];
-  if (q.q) entries = entries.filter((e) => e.ip.includes(q.q!));
-  if (q.local !== undefined) entries = entries.filter((e) => e.isLocal === q.local);
-  const total = entries.length;
-  if (limit === 0 || names === undefined) return { total, data: [] };
-  entries.sort((a, b) => {
-    const ka = keyOf(a);
-    const kb = keyOf(b);
-    if (ka < kb) return -dir;
-    if (ka > kb) return dir;
-    return a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.vlan - b.vlan;
-  });
-  return { total, data: entries.slice(offset, offset + limit).map((e) => toHostRecord(e, names)) };
+  for (const s of shards) s.hosts.table.lockAllForRead();
+  try {
+    const byHost = new Map<number | string, RankedHost>();
+    shards.forEach((s, pos) => {
+      const h = s.hosts;
+      const t = h.table;
+      const u32 = h.u32;
+      const f64 = h.f64;
+      for (let slot = 0, end = t.highWater; slot < end; slot++) {
+        if (t.stateOf(slot) !== EntryState.Active) continue;
+        const b = t.u32At(slot);
+        const meta = u32[b + HostU32.KeyMeta];
+        const vlan = meta & 0xfff;
+        // IPv4: the address and VLAN as one number (< 2^44); IPv6: its words and VLAN as a string.
+        const id: number | string =
+          meta >>> 24 === 4 ? u32[b + HostU32.Addr0] * 4096 + vlan : `${u32[b + HostU32.Addr0]},${u32[b + HostU32.Addr1]},${u32[b + HostU32.Addr2]},${u32[b + HostU32.Addr3]},${vlan}`;
+        const key = sortKey ? sortKey.read(u32, b, f64, t.f64At(slot)) : 0;
+        const m = byHost.get(id);
+        if (m === undefined) {
+          const local = (u32[b + HostU32.Flags] & HostFlag.Local) !== 0;
+          byHost.set(id, { first: pos * SLOT_BITS + slot, more: undefined, key, vlan, local, ip: undefined });
+          continue;
+        }
+        (m.more ??= []).push(pos * SLOT_BITS + slot);
+        if (!sortKey) continue;
+        if (sortKey.combine === 'sum') m.key += key;
+        else if (sortKey.combine === 'min') m.key = Math.min(m.key, key);
+        else m.key = Math.max(m.key, key);
+      }
+    });
+    const ipOf = (r: RankedHost): string => {
+      if (r.ip === undefined) {
+        const h = shards[Math.floor(r.first / SLOT_BITS)].hosts;
+        const b = h.table.u32At(r.first % SLOT_BITS);
+        r.ip = formatIp(h.u32, b + HostU32.Addr0, h.u32[b + HostU32.KeyMeta] >>> 24);
+      }
+      return r.ip;
+    };
+    let ranked = [...byHost.values()];
+    if (q.local !== undefined) ranked = ranked.filter((r) => r.local === q.local);
+    if (q.q) ranked = ranked.filter((r) => ipOf(r).includes(q.q!));
+    const total = ranked.length;
+    if (limit === 0 || names === undefined) return { total, data: [] };
+    /** Address in `ipDir` (1 ascending, -1 descending), then VLAN ascending. */
+    const byIp = (a: RankedHost, b: RankedHost, ipDir = 1): number => {
+      const ia = ipOf(a);
+      const ib = ipOf(b);
+      return ia < ib ? -ipDir : ia > ib ? ipDir : a.vlan - b.vlan;
+    };
+    const wanted = Math.min(offset + limit, total);
+    if (!sortKey) {
+      ranked.sort((a, b) => byIp(a, b, dir));
+    } else if (wanted > 0) {
+      // The key of the last host the page needs, from the keys alone (a typed sort); only hosts
+      // that beat it, and those that tie it (ordered by address), are sorted as objects.
+      const keys = Float64Array.from(ranked, (r) => r.key).sort();
+      const bar = dir < 0 ? keys[total - wanted] : keys[wanted - 1];
+      const better = ranked.filter((r) => (dir < 0 ? r.key > bar : r.key < bar));
+      const tied = ranked.filter((r) => r.key === bar);
+      better.sort((a, b) => (a.key !== b.key ? (a.key < b.key ? -dir : dir) : byIp(a, b)));
+      tied.sort(byIp);
+      ranked = better.concat(tied.slice(0, wanted - better.length));
+    }
+    const data = ranked.slice(offset, offset + limit).map((r) => {
+      // Entries merged in shard order, as mergedHosts does.
+      const entryAt = (at: number) => shards[Math.floor(at / SLOT_BITS)].hosts.entry(at % SLOT_BITS);
+      const merged = entryAt(r.first);
+      for (const at of r.more ?? []) mergeInto(merged, entryAt(at));
+      return toHostRecord(merged, names);
+    });
+    return { total, data };
+  } finally {
+    for (const s of shards) s.hosts.table.unlockAllForRead();
+  }
 }
 
 /** One host merged over shards, or undefined. With no VLAN given, VLAN 0 is preferred, then any. */
