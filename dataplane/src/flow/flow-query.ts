@@ -29,7 +29,7 @@ export interface FlowShard {
 
 /**
  * Filters and sorts the active flows of every shard without materializing them:
- * one pass over the slots keeps the best offset+limit in a heap, and only the
+ * one pass over the slots keeps the best offset+limit (TopK), and only the
  * page is turned into records. All shards are read-locked for the duration, so
  * no slot is reused between the scan and the read.
  */
