@@ -32,8 +32,8 @@ apt:
 	if [ -n "$$missing" ]; then \
 	  echo "apt: installing$$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq; \
-	  apt-get install -y -qq --no-install-recommends $$missing; \
+	  apt-get -o DPkg::Lock::Timeout=900 update -qq; \
+	  apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $$missing; \
 	fi
 
 # Install the npm workspaces from the committed lockfile when it changed since the
