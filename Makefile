@@ -41,10 +41,12 @@ apt:
 # the registry here lacks some other-platform optional binaries (e.g.
 # @unrs/resolver-binding-android-*), which npm leaves out of the lockfile and
 # `npm ci` then rejects as "out of sync"; `npm install` keeps every locked version.
+# --no-save: installing never rewrites the committed lockfile (`make test` leaves
+# the tree clean); add a dependency with `npm install PKG -w WORKSPACE`.
 npm: $(STAMPS)/npm
 $(STAMPS)/npm: package-lock.json package.json */package.json
 	@mkdir -p $(STAMPS)
-	npm install --no-audit --no-fund
+	npm install --no-save --no-audit --no-fund
 	@touch $@
 
 build: deps
