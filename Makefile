@@ -18,7 +18,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench clean redis
+.PHONY: all deps apt npm build run test bench clean redis screenshots
 
 all: build
 
@@ -66,6 +66,10 @@ run: build redis
 
 test: build redis
 	npm test --workspaces --if-present
+
+# Regenerate the portal screenshots in docs/screenshots/ (make test writes them to a temporary folder).
+screenshots: build redis
+	FLOWPROBE_SCREENSHOTS=1 npm test -w portal
 
 bench: build
 	npm run bench --workspaces --if-present

@@ -17,7 +17,12 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 export const VIEWPORT = { width: 1280, height: 800 };
-export const SCREENSHOT_DIR = join(REPO_ROOT, 'docs', 'screenshots');
+/**
+ * docs/screenshots/ only when asked (`make screenshots` sets FLOWPROBE_SCREENSHOTS=1);
+ * otherwise a temporary folder, so `make test` leaves the work tree clean.
+ */
+export const SCREENSHOT_DIR =
+  process.env.FLOWPROBE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : join(tmpdir(), `flowprobe-screenshots-${process.pid}`);
 
 /** A Chromium with its own fresh profile (cookies, cache), removed on close. */
 export interface TestBrowser {
@@ -58,7 +63,7 @@ export async function canvasInk(page: Page, selector: string): Promise<number> {
 }
 
 /**
- * Saves a 1280×800 PNG of the page under docs/screenshots/, shrunk with pngquant
+ * Saves a 1280×800 PNG of the page under SCREENSHOT_DIR, shrunk with pngquant
  * (palette PNG, typically a quarter of Chromium's size).
  */
 export async function screenshot(page: Page, name: string): Promise<string> {
