@@ -343,7 +343,9 @@ describe('Redis stopped and restarted while the appliance runs', () => {
       const hostsPublished = async () => [Number(await after.hget(REDIS_KEYS.iface(0), 'num_hosts')), await after.zcard(REDIS_KEYS.hostsBandwidth)];
       // (fails with "timed out waiting for republished hosts" if they never match)
       await waitFor(async () => (await hostsPublished()).every((n) => n === dataplane.stats().num_hosts), 'republished hosts');
-      expect(JSON.parse((await after.lindex(REDIS_KEYS.recentAlerts, 0)) ?? '{}')).toMatchObject({ id: 'outage-1' });
+      // The alert raised during the outage was republished (real alerts raised since may sit in front of it).
+      const recent = (await after.lrange(REDIS_KEYS.recentAlerts, 0, -1)).map((a) => (JSON.parse(a) as AlertEvent).id);
+      expect(recent).toContain('outage-1');
     } finally {
       after.disconnect(); // an open client would keep jest from exiting when an assertion fails
     }
