@@ -14,7 +14,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { cpus, hostname, loadavg } from 'node:os';
-import { AlertEventV1 } from '../src/siem/formats/alert-event';
+import { AlertEventV1 } from '../src/alerts/alert-event';
 import { buildTestAlert } from '../src/siem/formats/test-alert';
 import { SiemDispatcher } from '../src/siem/siem-dispatcher';
 import { RecipientConfig } from '../src/siem/recipient.types';

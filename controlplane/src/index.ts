@@ -4,7 +4,7 @@ export type { ControlPlane } from './control-plane';
 export type { ControlPlaneOptions } from './config/control-plane-options';
 export type { LoggerService } from '@nestjs/common';
 export type { ProbeDataplane } from './dataplane/probe-dataplane';
-export * from './api/api-types';
+export * from './api';
 // Job and service classes, for `app.get(...)` in the appliance's integration tests and tools.
 export { SecondJob } from './jobs/second.job';
 export { MinuteJob } from './jobs/minute.job';

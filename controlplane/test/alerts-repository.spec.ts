@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { ALERTS_DATABASE } from '../src/alerts/alerts.module';
 import { AlertsRepository } from '../src/alerts/alerts.repository';
 import { openDatabase } from '../src/database/data-source';
-import { severityFromScore } from '../src/siem/formats/alert-event';
+import { severityFromScore } from '../src/alerts/alert-event';
 import { buildTestAlert } from '../src/siem/formats/test-alert';
 
 /** Past alerts in a real SQLite file, schema by the migrations. */

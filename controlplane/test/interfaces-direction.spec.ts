@@ -5,7 +5,7 @@ import { Dataplane } from '@flowprobe/dataplane';
 import type Redis from 'ioredis';
 import { WebSocket } from 'ws';
 import { startControlPlane, ControlPlane, LiveService } from '../src';
-import type { InterfaceInfo, LiveInterfacesMessage } from '../src/api/api-types';
+import type { InterfaceInfo, LiveInterfacesMessage } from '../src/api';
 import { dropPrefix, ready, testPrefix, testRedis } from './siem-redis';
 
 const PCAPS = join(__dirname, '../../../shared/pcaps/ndpi');

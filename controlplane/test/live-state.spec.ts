@@ -1,4 +1,4 @@
-import type { HostSummary, InterfaceInfo } from '../src/api/api-types';
+import type { HostSummary, InterfaceInfo } from '../src/api';
 import { ControlPlaneOptions } from '../src/config/control-plane-options';
 import { LiveStateRepository, REDIS_KEYS } from '../src/live/live-state.repository';
 import { RedisService } from '../src/redis/redis.service';

@@ -1,6 +1,6 @@
 import { formatCef, escapeCefExtension, escapeCefHeader } from '../src/siem/formats/cef.format';
 import { formatEcs } from '../src/siem/formats/ecs.format';
-import { severityFromScore } from '../src/siem/formats/alert-event';
+import { severityFromScore } from '../src/alerts/alert-event';
 import { formatSyslogMessage } from '../src/siem/formats/syslog-message';
 import { buildTestAlert } from '../src/siem/formats/test-alert';
 import { parseCef, parseRfc3164, parseRfc5424 } from './siem-parsers';

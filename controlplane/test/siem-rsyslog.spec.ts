@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { buildTestAlert } from '../src/siem/formats/test-alert';
-import { AlertEventV1 } from '../src/siem/formats/alert-event';
+import { AlertEventV1 } from '../src/alerts/alert-event';
 import { SiemDispatcher } from '../src/siem/siem-dispatcher';
 import { RecipientConfig, SyslogRecipientOptions } from '../src/siem/recipient.types';
 import { parseCef, parseRfc3164, parseRfc5424 } from './siem-parsers';

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import { analyzeCapture } from '../src/dataplane';
+import { analyzeCapture } from '../src';
 import { ensureBenchCapture } from './bench-captures';
 
 export interface DpiBenchRow {

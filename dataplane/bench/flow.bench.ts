@@ -13,7 +13,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { END_OF_CAPTURE } from '../src/capture/capture-source';
 import { PacketBurst } from '../src/capture/packet-burst';
 import { PcapFileSource } from '../src/capture/pcap-file-source';
-import { analyzeCapture } from '../src/dataplane';
+import { analyzeCapture } from '../src';
 import { decodePacket } from '../src/decode/decode-packet';
 import { DecodedPacket } from '../src/decode/decoded-packet';
 import { FlowTable } from '../src/flow/flow-table';

@@ -15,7 +15,7 @@ import { NO_DPI_NAMES } from '../src/flow/flow-record';
 import { FlowTable } from '../src/flow/flow-table';
 import { HostShard, mergedHosts, queryHosts, toHostRecord } from '../src/host/host-query';
 import { HostTable } from '../src/host/host-table';
-import { NetworkList } from '../src/host/ip-address';
+import { NetworkList } from '../src/shard/ip-address';
 
 const HOSTS = Number(process.env.HOSTS ?? 50_000);
 const RUNS = 15;

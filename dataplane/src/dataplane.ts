@@ -14,14 +14,14 @@ import {
 } from './dataplane.types';
 import { DpdkPortInfo, readDpdkPortStats, startDpdk, stopDpdkPort } from './capture/dpdk-port';
 import { DECODE_STATUS_NAMES } from './decode/decode-status';
-import { EntryState } from './flow/entry-state';
+import { EntryState } from './shard/entry-state';
 import { ndpiNames } from './dpi/classifier';
 import { L7Names, NO_DPI_NAMES, readFlowRecord } from './flow/flow-record';
 import { FlowTable } from './flow/flow-table';
-import { HashHeaderF64 } from './flow/hash-table.layout';
+import { HashHeaderF64 } from './shard/hash-table.layout';
 import { queryFlows } from './flow/flow-query';
 import { HostTable } from './host/host-table';
-import { NetworkList } from './host/ip-address';
+import { NetworkList } from './shard/ip-address';
 import { countDistinctHosts } from './host/host-count';
 import { getHost, queryHosts } from './host/host-query';
 import { UPDATE_STATS_SLOTS, sweepShard } from './offline/offline-pass';
@@ -29,16 +29,6 @@ import { OfflineReaders } from './offline/offline-readers';
 import { WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
 import { compiledWorkerScript } from './worker/worker-script';
 import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-stats.layout';
-
-export * from './dataplane.types';
-export { l4Name } from './flow/flow-record';
-export { PcapWriter } from './capture/pcap-writer';
-export type { PcapWriterOptions } from './capture/pcap-writer';
-export { PcapFileSource } from './capture/pcap-file-source';
-export { CaptureFileError } from './capture/pcap-file-error';
-export { ReplaySource } from './capture/replay-source';
-export { UPDATE_STATS_SLOTS } from './offline/offline-pass';
-export type { ReplayOptions } from './capture/replay-source';
 
 /** One shard: the tables a worker owns, seen from the main (offline) thread. */
 export interface Shard {
@@ -348,8 +338,3 @@ function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'n
     dpiPacketLimit: o.dpiPacketLimit ?? 32,
   };
 }
-
-export { OfflineReaders };
-export type { ReadPriority } from './offline/offline-readers';
-export { analyzeCapture } from './analyze';
-export type { AnalyzeOptions, AnalyzeResult } from './analyze';

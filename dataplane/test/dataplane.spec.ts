@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeCapture, Dataplane, FlowRecord } from '../src/dataplane';
+import { analyzeCapture, Dataplane, FlowRecord } from '../src';
 import { PCAP_DIR, readExpectedFlows } from './ndpi-expected';
 
 /** The Dataplane API the control plane uses, over real workers and real captures. */

@@ -6,7 +6,7 @@
  * each; with `portOptions` the ports are set up with them first (e.g. a tiny mbuf pool).
  */
 import { DpdkPortOptions, initDpdkEal, setupDpdkPort } from '../src/capture/dpdk-port';
-import { analyzeCapture, FlowRecord, InterfaceStats } from '../src/dataplane';
+import { analyzeCapture, FlowRecord, InterfaceStats } from '../src';
 
 export interface AnalyzePair {
   file: string;

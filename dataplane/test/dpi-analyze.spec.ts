@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { analyzeCapture, Dataplane } from '../src/dataplane';
+import { analyzeCapture, Dataplane } from '../src';
 import { PCAP_DIR } from './ndpi-expected';
 
 /**

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeCapture, FlowRecord } from '../src/dataplane';
+import { analyzeCapture, FlowRecord } from '../src';
 import { flowKey, ndpiReaderIpText, PCAP_DIR, readExpectedFlows, sharedCaptures } from './ndpi-expected';
 
 /**

@@ -1,7 +1,7 @@
 import { DecodedPacket } from '../src/decode/decoded-packet';
 import { FlowTable } from '../src/flow/flow-table';
 import { HostTable } from '../src/host/host-table';
-import { NetworkList } from '../src/host/ip-address';
+import { NetworkList } from '../src/shard/ip-address';
 
 /** A flow shard and its host shard, as a worker owns them. */
 export function makeShard(flowCapacity: number, hostCapacity = flowCapacity * 2, local: string[] = []): { flows: FlowTable; hosts: HostTable } {

@@ -1,4 +1,4 @@
-import { analyzeCapture, FlowRecord } from '../src/dataplane';
+import { analyzeCapture, FlowRecord } from '../src';
 import { ExpectedFlow, flowKey, ndpiReaderIpText, PCAP_DIR, readExpectedFlows, sharedCaptures } from './ndpi-expected';
 import * as path from 'node:path';
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DecodedPacket } from '../src/decode/decoded-packet';
-import { EntryState } from '../src/flow/entry-state';
+import { EntryState } from '../src/shard/entry-state';
 import { FlowU32 } from '../src/flow/flow-table.layout';
 import { A, B, ipv4Packet, makeShard, UDP } from './flow-fixtures';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { Dataplane, FlowQuery, OfflineReaders, PcapWriter } from '../src/dataplane';
+import { Dataplane, FlowQuery, OfflineReaders, PcapWriter } from '../src';
 import { PCAP_DIR } from './ndpi-expected';
 
 /**

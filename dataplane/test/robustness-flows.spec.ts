@@ -5,7 +5,7 @@ import { END_OF_CAPTURE } from '../src/capture/capture-source';
 import { LinkType, PacketBurst } from '../src/capture/packet-burst';
 import { PcapFileSource } from '../src/capture/pcap-file-source';
 import { PcapWriter } from '../src/capture/pcap-writer';
-import { analyzeCapture } from '../src/dataplane';
+import { analyzeCapture } from '../src';
 import { MUTATION_KINDS, PacketMutator } from '../src/decode/packet-mutator';
 import { PCAP_DIR, sharedCaptures } from './ndpi-expected';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BlockList, isIPv6 } from 'node:net';
 import type { FlowRecord, InterfaceStats } from '@flowprobe/dataplane';
-import { AlertEntityType, AlertEventV1, severityFromScore } from '../siem/formats/alert-event';
+import { AlertEntityType, AlertEventV1, severityFromScore } from './alert-event';
 import { FLOWPROBE_VERSION } from '../siem/formats/test-alert';
 import { allChecks, CheckSet } from './checks/all-checks';
 import { CheckFinding, CheckSettings, FlowCheckContext, flowLabel, HostWindow } from './checks/check.types';

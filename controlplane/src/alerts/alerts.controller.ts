@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } 
 import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
 import { Auth, Roles } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth-user';
-import type { AlertPage } from './alert-view';
+import type { AlertPage } from '../api/alerts.types';
 import { AlertsService } from './alerts.service';
 import { AlertQueryDto } from './dto/alert-query.dto';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
-import { AlertEventV1, severityRank } from '../siem/formats/alert-event';
+import { AlertEventV1, severityRank } from './alert-event';
 import { AlertEntity } from './alert.entity';
 
 /** Filters of past alerts (all optional, combined with AND). */

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type * as Api from './api-types';
+import type * as Api from './index';
 
 /**
  * OpenAPI descriptions of the main responses. Each class `implements` its
- * interface in api-types.ts, so the compiler keeps the two in step; the
+ * interface in this folder, so the compiler keeps the two in step; the
  * interfaces stay the contract clients import.
  */
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { SortOrder } from './api-types';
+import type { SortOrder } from './index';
 
 const ORDERS: SortOrder[] = ['asc', 'desc'];
 

@@ -1,4 +1,4 @@
-import type { Role } from '../api/api-types';
+import type { Role } from '../api';
 
 /** Who made a request, attached by AuthGuard as `request.user`. */
 export interface AuthUser {

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { LoginResponseSchema, UserInfoSchema } from '../api/api-schemas';
 import type { Response } from 'express';
-import type { LoginResponse, MeResponse } from '../api/api-types';
+import type { LoginResponse, MeResponse } from '../api';
 import { UsersService } from '../users/users.service';
 import { AllowPasswordChangePending, Auth, Public } from './auth.decorators';
 import { AuthService } from './auth.service';

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Role } from '../api/api-types';
+import type { Role } from '../api';
 import type { AuthUser } from './auth-user';
 
 export const PUBLIC_KEY = 'flowprobe:public';

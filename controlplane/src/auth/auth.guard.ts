@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Role } from '../api/api-types';
+import type { Role } from '../api';
 import { ALLOW_PASSWORD_CHANGE_PENDING_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE, type AuthUser } from './auth-user';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { LoginResponse } from '../api/api-types';
+import type { LoginResponse } from '../api';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { UsersRepository } from '../users/users.repository';
 import { toUserInfo } from '../users/user-info';

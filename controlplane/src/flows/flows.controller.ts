@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FlowListSchema } from '../api/api-schemas';
-import type { FlowListResponse } from '../api/api-types';
+import type { FlowListResponse } from '../api';
 import { FlowQueryDto } from './dto/flow-query.dto';
 import { FlowsService } from './flows.service';
 

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { FlowRecord } from '@flowprobe/dataplane';
-import type { FlowListResponse, FlowSummary } from '../api/api-types';
+import type { FlowListResponse, FlowSummary } from '../api';
 import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
 import type { FlowQueryDto } from './dto/flow-query.dto';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthSchema } from '../api/api-schemas';
 import type { Response } from 'express';
-import type { HealthResponse } from '../api/api-types';
+import type { HealthResponse } from '../api';
 import { Public } from '../auth/auth.decorators';
 import { HealthService } from './health.service';
 

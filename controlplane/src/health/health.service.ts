@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { HealthResponse } from '../api/api-types';
+import type { HealthResponse } from '../api';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
 import { RedisService } from '../redis/redis.service';
 

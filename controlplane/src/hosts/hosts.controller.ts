@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HostDetailSchema, HostListSchema } from '../api/api-schemas';
-import type { HostDetail, HostListResponse } from '../api/api-types';
+import type { HostDetail, HostListResponse } from '../api';
 import { HostIpParamDto, HostParamsQueryDto, HostQueryDto } from './dto/host-query.dto';
 import { HostsService } from './hosts.service';
 

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { HostRecord } from '@flowprobe/dataplane';
-import type { HostDetail, HostListResponse, HostSummary } from '../api/api-types';
+import type { HostDetail, HostListResponse, HostSummary } from '../api';
 import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
 import type { HostQueryDto } from './dto/host-query.dto';
 

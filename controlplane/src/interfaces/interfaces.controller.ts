@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InterfaceInfoSchema } from '../api/api-schemas';
-import type { InterfaceInfo } from '../api/api-types';
+import type { InterfaceInfo } from '../api';
 import { InterfacesService } from './interfaces.service';
 
 @ApiTags('interfaces')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { InterfaceStats } from '@flowprobe/dataplane';
-import type { InterfaceInfo } from '../api/api-types';
+import type { InterfaceInfo } from '../api';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
 
 /** API view of an interface's counters, with one entry per RX queue / worker. */

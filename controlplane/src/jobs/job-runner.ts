@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { JobInfo } from '../api/api-types';
+import type { JobInfo } from '../api';
 
 export type JobName = JobInfo['name'];
 

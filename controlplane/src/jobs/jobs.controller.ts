@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
-import type { JobInfo } from '../api/api-types';
+import type { JobInfo } from '../api';
 import { Roles } from '../auth/auth.decorators';
 import { JobRunner } from './job-runner';
 

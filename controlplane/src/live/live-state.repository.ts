@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AlertEvent, HostSummary, InterfaceInfo } from '../api/api-types';
+import type { AlertEvent, HostSummary, InterfaceInfo } from '../api';
 import { RedisService } from '../redis/redis.service';
 import { hostKey } from '../hosts/host-key';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket } from 'ws';
-import type { LiveHelloMessage } from '../api/api-types';
+import type { LiveHelloMessage } from '../api';
 import { AuthService } from '../auth/auth.service';
 import { SESSION_COOKIE } from '../auth/auth-user';
 import { SettingsService } from '../settings/settings.service';

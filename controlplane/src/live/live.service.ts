@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { AlertEvent, LiveAlertMessage, LiveInterfacesMessage } from '../api/api-types';
+import type { AlertEvent, LiveAlertMessage, LiveInterfacesMessage } from '../api';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
 import { toHostSummary } from '../hosts/hosts.service';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
-import type { Settings } from '../api/api-types';
+import type { Settings } from '../api';
 import { Roles } from '../auth/auth.decorators';
 import { UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsService } from './settings.service';

@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { Settings } from '../api/api-types';
+import type { Settings } from '../api';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import type { UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsRepository } from './settings.repository';

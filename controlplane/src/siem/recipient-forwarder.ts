@@ -1,4 +1,4 @@
-import { AlertEventV1 } from './formats/alert-event';
+import { AlertEventV1 } from '../alerts/alert-event';
 import { formatSyslogMessage } from './formats/syslog-message';
 import { SiemQueueRepository } from './queue/siem-queue.repository';
 import { RecipientConfig } from './recipient.types';

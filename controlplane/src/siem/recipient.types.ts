@@ -1,4 +1,4 @@
-import { AlertEntityType, Severity } from './formats/alert-event';
+import type { AlertEntityType, AlertSeverity as Severity } from '../api/alerts.types';
 import { SyslogFacility } from './formats/syslog-header';
 
 /** TLS settings of a syslog-over-TLS recipient (RFC 5425). */
@@ -65,72 +65,4 @@ export interface RecipientConfig {
   webhook?: WebhookRecipientOptions;
 }
 
-/** Per-recipient delivery counters, as the API shows them. */
-export interface RecipientStats {
-  queue_depth: number;
-  inflight: number;
-  delivered: number;
-  failed: number;
-  /** Alerts held in memory while Redis is unreachable. */
-  buffered: number;
-  /** Alerts dropped because the memory buffer was full during a Redis outage. */
-  dropped: number;
-  last_error: string | null;
-  last_error_time: string | null;
-  last_delivery_time: string | null;
-}
-
-/** Syslog options as the API reads and writes them (snake_case). `tls.key` is write-only. */
-export interface SyslogRecipientRequest {
-  host: string;
-  port: number;
-  transport: 'udp' | 'tcp' | 'tls';
-  framing?: 'octet-counting' | 'newline';
-  header: 'rfc5424' | 'rfc3164';
-  format: 'json' | 'cef' | 'ecs';
-  facility?: SyslogFacility;
-  hostname?: string;
-  app_name?: string;
-  structured_data?: boolean;
-  tls?: { ca?: string; cert?: string; key?: string; servername?: string; reject_unauthorized?: boolean };
-}
-
-/** Webhook options as the API reads and writes them. `secret` is write-only: omitted on update keeps the stored one. */
-export interface WebhookRecipientRequest {
-  url: string;
-  secret?: string;
-  headers?: Record<string, string>;
-  ca?: string;
-  reject_unauthorized?: boolean;
-  timeout_ms?: number;
-}
-
-/** POST /api/v1/recipients and PUT /api/v1/recipients/:id body (full replace; secrets kept when omitted). */
-export interface RecipientRequest {
-  name: string;
-  enabled?: boolean;
-  min_severity: Severity;
-  entities?: AlertEntityType[];
-  checks?: string[];
-  batch_size?: number;
-  type: 'syslog' | 'webhook';
-  syslog?: SyslogRecipientRequest;
-  webhook?: WebhookRecipientRequest;
-}
-
-/** A recipient as the API shows it: snake_case, secrets replaced by `*_set` flags. */
-export interface RecipientView {
-  id: string;
-  name: string;
-  enabled: boolean;
-  min_severity: Severity;
-  entities: AlertEntityType[];
-  checks: string[];
-  batch_size: number;
-  type: 'syslog' | 'webhook';
-  syslog?: Omit<SyslogRecipientRequest, 'tls'> & {
-    tls?: Omit<NonNullable<SyslogRecipientRequest['tls']>, 'key'> & { key_set: boolean };
-  };
-  webhook?: Omit<WebhookRecipientRequest, 'secret'> & { secret_set: boolean };
-  stats?: RecipientStats;
-}
+export type { RecipientRequest, RecipientStats, RecipientView, SyslogRecipientRequest, WebhookRecipientRequest } from '../api/siem.types';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Pu
 import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
 import { RecipientDto } from './dto/recipient.dto';
-import type { AlertEventV1 } from './formats/alert-event';
+import type { AlertEventV1 } from '../alerts/alert-event';
 import type { RecipientView } from './recipient.types';
 import { SiemService } from './siem.service';
 

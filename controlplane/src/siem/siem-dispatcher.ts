@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { AlertEventV1, severityRank } from './formats/alert-event';
+import { AlertEventV1, severityRank } from '../alerts/alert-event';
 import { AlertOutbox } from './queue/alert-outbox';
 import { SiemQueueRepository } from './queue/siem-queue.repository';
 import { ForwarderOptions, RecipientForwarder } from './recipient-forwarder';

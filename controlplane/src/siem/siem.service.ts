@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { RedisService } from '../redis/redis.service';
 import type { RecipientDto } from './dto/recipient.dto';
-import { AlertEventV1 } from './formats/alert-event';
+import { AlertEventV1 } from '../alerts/alert-event';
 import { buildTestAlert } from './formats/test-alert';
 import { toRecipientConfig, toRecipientView } from './recipient-mapping';
 import { RecipientConfig, RecipientView } from './recipient.types';

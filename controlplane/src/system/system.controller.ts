@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
-import type { SystemInfo } from '../api/api-types';
+import type { SystemInfo } from '../api';
 import { SystemService } from './system.service';
 
 @ApiTags('system')

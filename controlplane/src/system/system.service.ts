@@ -2,7 +2,7 @@ import { statfs } from 'node:fs/promises';
 import { cpus, freemem, hostname, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import type { SystemInfo } from '../api/api-types';
+import type { SystemInfo } from '../api';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { RedisService } from '../redis/redis.service';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { TimeseriesSchema } from '../api/api-schemas';
-import type { TimeseriesResponse } from '../api/api-types';
+import type { TimeseriesResponse } from '../api';
 import { SettingsService } from '../settings/settings.service';
 import { TimeseriesQueryDto } from './dto/timeseries-query.dto';
 import { TimeseriesService } from './timeseries.service';

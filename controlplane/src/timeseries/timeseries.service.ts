@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
-import type { RetentionSettings, TimeseriesPoint, TimeseriesResponse } from '../api/api-types';
+import type { RetentionSettings, TimeseriesPoint, TimeseriesResponse } from '../api';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
 import { hostKey } from '../hosts/host-key';
 import type { TimeseriesQueryDto } from './dto/timeseries-query.dto';

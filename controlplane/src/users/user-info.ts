@@ -1,4 +1,4 @@
-import type { UserInfo } from '../api/api-types';
+import type { UserInfo } from '../api';
 import type { UserEntity } from './user.entity';
 
 /** The API view of a user (never the hash). */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Role } from '../api/api-types';
+import type { Role } from '../api';
 
 /** A portal / API user. Times are UNIX seconds. */
 @Entity('users')

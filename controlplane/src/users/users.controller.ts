@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { UserInfoSchema } from '../api/api-schemas';
-import type { ApiTokenInfo, CreateTokenResponse, UserInfo } from '../api/api-types';
+import type { ApiTokenInfo, CreateTokenResponse, UserInfo } from '../api';
 import { AllowPasswordChangePending, Auth, Roles } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth-user';
 import { ChangePasswordDto, CreateTokenDto, CreateUserDto, UpdateUserDto } from './dto/user.dto';

@@ -10,7 +10,7 @@ import {
   NotFoundException,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { ApiTokenInfo, CreateTokenResponse, UserInfo } from '../api/api-types';
+import type { ApiTokenInfo, CreateTokenResponse, UserInfo } from '../api';
 import { AuthCache } from '../auth/auth-cache';
 import { hashSecret } from '../auth/auth.service';
 import type { AuthUser } from '../auth/auth-user';

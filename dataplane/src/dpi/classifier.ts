@@ -1,6 +1,6 @@
 import type { FlowDpiSink } from '../flow/flow-table';
 import { DpiState } from '../flow/flow-table.layout';
-import type { DpiHook } from '../worker/burst-loop';
+import type { DpiHook } from './dpi-hook';
 import { NdpiNames } from './ndpi-names';
 import {
   loadNdpiShim,

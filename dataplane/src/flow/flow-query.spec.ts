@@ -1,7 +1,7 @@
 import { DecodedPacket } from '../decode/decoded-packet';
 import { A, ipv4Packet, makeShard, UDP } from '../../test/flow-fixtures';
 import { FlowQuery, FlowRecord } from '../dataplane.types';
-import { EntryState } from './entry-state';
+import { EntryState } from '../shard/entry-state';
 import { FlowShard, MAX_FLOW_PAGE, mergeRankedPages, queryFlows } from './flow-query';
 import { NO_DPI_NAMES, readFlowRecord } from './flow-record';
 

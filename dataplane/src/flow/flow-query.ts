@@ -1,6 +1,6 @@
 import { FlowQuery, FlowRecord, Page } from '../dataplane.types';
-import { parseIp } from '../host/ip-address';
-import { EntryState } from './entry-state';
+import { parseIp } from '../shard/ip-address';
+import { EntryState } from '../shard/entry-state';
 import { L7Names, l4Number, readFlowRecord } from './flow-record';
 import { FlowTable } from './flow-table';
 import { FlowF64, FlowU32 } from './flow-table.layout';

@@ -1,8 +1,8 @@
 import { FlowRecord } from '../dataplane.types';
-import { ENTRY_STATE_NAMES } from './entry-state';
+import { ENTRY_STATE_NAMES } from '../shard/entry-state';
 import { FlowTable } from './flow-table';
 import { FLOW_INFO_BYTES, FLOW_NAME_BYTES, FlowF64, FlowFlag, FlowU32 } from './flow-table.layout';
-import { formatIp } from '../host/ip-address';
+import { formatIp } from '../shard/ip-address';
 
 /** Turns packed nDPI numbers into names on the offline side (dpi/ provides the real one). */
 export interface L7Names {

@@ -1,4 +1,4 @@
-import { HashTableGeometry, hashTableGeometry } from './hash-table.layout';
+import { HashTableGeometry, hashTableGeometry } from '../shard/hash-table.layout';
 
 /**
  * Shared-memory layout of one flow-table shard. Pinned by flow-table.layout.spec.ts:

@@ -1,9 +1,9 @@
 import { DecodedPacket } from '../decode/decoded-packet';
 import { A, ACK, B, ipv4Packet, makeShard, SYN, TCP, UDP } from '../../test/flow-fixtures';
-import { EntryState } from './entry-state';
+import { EntryState } from '../shard/entry-state';
 import { NO_DPI_NAMES, readFlowRecord } from './flow-record';
-import { HashHeaderF64, LOCK_STRIPES } from './hash-table.layout';
-import { readLock, readUnlock } from './rw-lock';
+import { HashHeaderF64, LOCK_STRIPES } from '../shard/hash-table.layout';
+import { readLock, readUnlock } from '../shard/rw-lock';
 
 describe('FlowTable', () => {
   const p = new DecodedPacket();

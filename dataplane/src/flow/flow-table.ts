@@ -1,8 +1,8 @@
 import { DecodedPacket } from '../decode/decoded-packet';
 import { HostTable } from '../host/host-table';
-import { EntryState } from './entry-state';
-import { HashTable } from './hash-table';
-import { endpointHash, fmix32 } from './hash-mix';
+import { EntryState } from '../shard/entry-state';
+import { HashTable } from '../shard/hash-table';
+import { endpointHash, fmix32 } from '../shard/hash-mix';
 import {
   DpiState,
   FLOW_INFO_BYTES,

@@ -1,4 +1,4 @@
-import { EntryState } from '../flow/entry-state';
+import { EntryState } from '../shard/entry-state';
 import { HostTable } from './host-table';
 import { HostU32 } from './host-table.layout';
 

@@ -1,9 +1,9 @@
 import { HostQuery, HostRecord, Page } from '../dataplane.types';
-import { EntryState } from '../flow/entry-state';
+import { EntryState } from '../shard/entry-state';
 import { L7Names, micros } from '../flow/flow-record';
 import { HostEntry, HostTable } from './host-table';
 import { HostF64, HostFlag, HostU32 } from './host-table.layout';
-import { formatIp, parseIp } from './ip-address';
+import { formatIp, parseIp } from '../shard/ip-address';
 
 /** Largest page a host query returns. */
 export const MAX_HOST_PAGE = 1000;

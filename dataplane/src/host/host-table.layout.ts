@@ -1,4 +1,4 @@
-import { HashTableGeometry, hashTableGeometry } from '../flow/hash-table.layout';
+import { HashTableGeometry, hashTableGeometry } from '../shard/hash-table.layout';
 
 /**
  * Shared-memory layout of one host-table shard: the generic header and buckets

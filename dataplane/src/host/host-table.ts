@@ -1,8 +1,8 @@
-import { EntryState } from '../flow/entry-state';
-import { HashTable } from '../flow/hash-table';
-import { HashTableGeometry } from '../flow/hash-table.layout';
-import { endpointHash, fmix32 } from '../flow/hash-mix';
-import { formatIp, NetworkList } from './ip-address';
+import { EntryState } from '../shard/entry-state';
+import { HashTable } from '../shard/hash-table';
+import { HashTableGeometry } from '../shard/hash-table.layout';
+import { endpointHash, fmix32 } from '../shard/hash-mix';
+import { formatIp, NetworkList } from '../shard/ip-address';
 import { HOST_APP_SLOTS, HOST_SLOT_F64, HOST_SLOT_U32, HostF64, HostFlag, HostU32, hostTableGeometry } from './host-table.layout';
 
 /** Offline view of one host entry of one shard, before merging shards. */

@@ -3,7 +3,7 @@ import { createCaptureSource } from '../capture/source-factory';
 import { DpiEngine } from '../dpi/classifier';
 import { FlowTable } from '../flow/flow-table';
 import { HostTable } from '../host/host-table';
-import { NetworkList } from '../host/ip-address';
+import { NetworkList } from '../shard/ip-address';
 import { BurstLoop } from './burst-loop';
 import { WorkerInit, WorkerMessage } from './worker-protocol';
 import { WorkerControl, WorkerF64 } from './worker-stats.layout';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { SEVERITIES } from '../../siem/formats/alert-event';
+import { SEVERITIES } from '../alert-event';
 
 /** GET /api/v1/alerts query. */
 export class AlertQueryDto {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import type { LoginRequest } from '../../api/api-types';
+import type { LoginRequest } from '../../api';
 
 export class LoginDto implements LoginRequest {
   @ApiProperty({ example: 'admin' })

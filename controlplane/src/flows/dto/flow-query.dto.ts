@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../api/page-query.dto';
-import type { FlowListQuery } from '../../api/api-types';
+import type { FlowListQuery } from '../../api';
 
 const FLOW_SORTS = ['bytes', 'packets', 'first_seen', 'last_seen', 'duration', 'thpt'] as const;
 

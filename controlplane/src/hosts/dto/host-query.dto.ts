@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../api/page-query.dto';
-import type { HostListQuery } from '../../api/api-types';
+import type { HostListQuery } from '../../api';
 
 const HOST_SORTS = ['bytes', 'bytes_sent', 'bytes_rcvd', 'packets', 'flows', 'first_seen', 'last_seen', 'thpt', 'ip'] as const;
 

@@ -13,7 +13,7 @@ import {
   ValidateNested,
   ValidationOptions,
 } from 'class-validator';
-import type { RetentionSettings, Settings, UpdateSettingsRequest } from '../../api/api-types';
+import type { RetentionSettings, Settings, UpdateSettingsRequest } from '../../api';
 
 /** True for `a.b.c.d/n` (n ≤ 32) or `ipv6/n` (n ≤ 128). */
 export function isCidr(value: unknown): boolean {

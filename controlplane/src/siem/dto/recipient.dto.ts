@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested,
 } from 'class-validator';
-import { SEVERITIES } from '../formats/alert-event';
+import { SEVERITIES } from '../../alerts/alert-event';
 import { SYSLOG_FACILITIES } from '../formats/syslog-header';
 import type { RecipientRequest, SyslogRecipientRequest, WebhookRecipientRequest } from '../recipient.types';
 

@@ -1,4 +1,4 @@
-import { AlertEventV1, Severity } from './alert-event';
+import { AlertEventV1, Severity } from '../../alerts/alert-event';
 
 /**
  * ArcSight Common Event Format (CEF:0), as in "Implementing ArcSight CEF" rev. 25:

@@ -1,4 +1,4 @@
-import { AlertEventV1, severityRank } from './alert-event';
+import { AlertEventV1, severityRank } from '../../alerts/alert-event';
 
 /** ECS version the documents follow. */
 export const ECS_VERSION = '8.11.0';

@@ -1,12 +1,14 @@
-import { Severity } from './alert-event';
+import type { Severity } from '../../alerts/alert-event';
+import type { SyslogFacility } from '../../api/siem.types';
+
+export type { SyslogFacility };
 
 /** Syslog facilities by name (RFC 5424 §6.2.1). */
 export const SYSLOG_FACILITIES = {
   kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9,
   authpriv: 10, ftp: 11, ntp: 12, security: 13, console: 14, solaris_cron: 15,
   local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23,
-} as const;
-export type SyslogFacility = keyof typeof SYSLOG_FACILITIES;
+} as const satisfies Record<SyslogFacility, number>;
 
 /** Alert severity → syslog severity code (0 emerg … 7 debug); syslog's 1 (alert) is not used. */
 export const SYSLOG_SEVERITY: Record<Severity, number> = {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { AlertEventV1 } from './alert-event';
+import { AlertEventV1 } from '../../alerts/alert-event';
 import { formatCef } from './cef.format';
 import { formatEcs } from './ecs.format';
 import { rfc3164Header, rfc5424Header, SyslogFields } from './syslog-header';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AlertEventV1 } from './alert-event';
+import { AlertEventV1 } from '../../alerts/alert-event';
 
 /** flowprobe's version as reported in `observer.version`. */
 export const FLOWPROBE_VERSION = '0.1.0';

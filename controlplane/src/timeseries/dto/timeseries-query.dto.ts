@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import type { TimeseriesMetric, TimeseriesQuery } from '../../api/api-types';
+import type { TimeseriesMetric, TimeseriesQuery } from '../../api';
 
 const METRICS: TimeseriesMetric[] = ['interface:traffic', 'host:traffic'];
 

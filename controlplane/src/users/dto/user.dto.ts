@@ -6,7 +6,7 @@ import type {
   CreateUserRequest,
   Role,
   UpdateUserRequest,
-} from '../../api/api-types';
+} from '../../api';
 
 const ROLES: Role[] = ['admin', 'viewer'];
 /** Minimum password length, characters. */

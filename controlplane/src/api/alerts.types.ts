@@ -1,13 +1,30 @@
 /**
- * The alert as it leaves the probe: version 1 of flowprobe's alert schema
- * (`docs/alert-schema.v1.json`). Every SIEM body (JSON, CEF, ECS) and the
- * webhook are rendered from this one shape, so a field added here reaches all
- * of them. Changing or removing a field is a new schema version.
+ * Alerts: version 1 of the alert schema (`docs/alert-schema.v1.json`, the shape
+ * every SIEM body and the webhook are rendered from), GET /api/v1/alerts and the
+ * alert the live socket carries. Changing or removing a v1 field is a new schema version.
  */
 
-/** Severity names in ntopng's order, lowest first. */
-export const SEVERITIES = ['info', 'notice', 'warning', 'error', 'critical', 'emergency'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+/** Severity names in ntopng's order, lowest first (the runtime list is `SEVERITIES` in alerts/alert-event.ts). */
+export type AlertSeverity = 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'emergency';
+
+/**
+ * An alert as pushed on the live socket and kept in the Redis `alerts:recent` list.
+ * The alerts module owns the full alert API; it may add fields here.
+ */
+export interface AlertEvent {
+  id: string;
+  check: string;
+  severity: AlertSeverity;
+  score: number;
+  entity: 'flow' | 'host' | 'interface';
+  /** Flow key, host IP or interface id. */
+  entity_value: string;
+  /** UNIX seconds. */
+  tstamp: number;
+  message: string;
+  /** `engaged` while the condition holds, `released` after. */
+  state?: 'engaged' | 'released';
+}
 
 /** What an alert is about (ntopng's alert entities). */
 export type AlertEntityType = 'flow' | 'host' | 'interface';
@@ -50,7 +67,7 @@ export interface AlertEventV1 {
   time: string;
   /** When released, else null. */
   end_time: string | null;
-  severity: Severity;
+  severity: AlertSeverity;
   score: number;
   /** Check id, e.g. `syn_scan`, `clear_text_credentials`. */
   check: string;
@@ -65,17 +82,21 @@ export interface AlertEventV1 {
   details: Record<string, string | number | boolean>;
 }
 
-/** The rank of a severity (info = 0 ... emergency = 5). */
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
-}
+/**
+ * An alert as GET /api/v1/alerts answers it: the v1 event plus its state in
+ * the probe. Plain types only, so the portal can `import type` it.
+ */
+export type AlertView = AlertEventV1 & {
+  state: 'engaged' | 'past';
+  ifid: number;
+  acknowledged: boolean;
+  acknowledged_by: string | null;
+  /** UNIX seconds. */
+  acknowledged_at: number | null;
+};
 
-/** Score → severity as ntopng: ≥1 info, ≥10 notice, ≥50 warning, ≥100 error, ≥200 critical, ≥250 emergency. */
-export function severityFromScore(score: number): Severity {
-  if (score >= 250) return 'emergency';
-  if (score >= 200) return 'critical';
-  if (score >= 100) return 'error';
-  if (score >= 50) return 'warning';
-  if (score >= 10) return 'notice';
-  return 'info';
+/** GET /api/v1/alerts response. */
+export interface AlertPage {
+  total: number;
+  data: AlertView[];
 }

@@ -1,0 +1,26 @@
+/** Settings (/api/v1/settings). */
+
+/** Retention of timeseries and past alerts, in days. */
+export interface RetentionSettings {
+  minute_days: number;
+  five_minute_days: number;
+  hourly_days: number;
+  daily_days: number;
+  alerts_days: number;
+}
+
+/**
+ * GET /api/v1/settings (any role) and PUT /api/v1/settings (admin, partial body,
+ * answers the full settings). Unknown keys are a 400.
+ */
+export interface Settings {
+  /** CIDRs of local networks; the capture applies them at its next start (restart of the service). */
+  local_networks: string[];
+  retention: RetentionSettings;
+  /** Period of the Redis / WebSocket live publication, 250..10000 ms. */
+  live_interval_ms: number;
+  /** Per-check settings, owned by the alerts module: `{ "<check>": { enabled, ...thresholds } }`. */
+  checks: Record<string, { enabled: boolean; [param: string]: number | boolean | string }>;
+}
+
+export type UpdateSettingsRequest = Partial<Settings>;
