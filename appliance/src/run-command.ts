@@ -132,7 +132,8 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 /**
  * Registers `flowprobe run [--config FILE]`: capture + API + jobs in this
- * process until SIGINT/SIGTERM. A bad config exits 2 with every bad key listed.
+ * process until SIGINT/SIGTERM. A bad config exits 2 with every bad key listed;
+ * a start that fails (database, port, ...) exits 1 with the reason logged.
  */
 export function registerRunCommand(program: Command, setExitCode: (code: number) => void = () => undefined): void {
   program
@@ -149,7 +150,15 @@ export function registerRunCommand(program: Command, setExitCode: (code: number)
         setExitCode(2);
         return;
       }
-      const appliance = await startAppliance(config);
+      let appliance: Appliance;
+      try {
+        appliance = await startAppliance(config);
+      } catch (err) {
+        // Exit non-zero (systemd restarts or reports it) rather than hang half-started.
+        log.error(`start failed: ${(err as Error).message}`, (err as Error).stack, 'Appliance');
+        setExitCode(1);
+        return;
+      }
       log.log(
         `flowprobe ${version()} running (${config.origin}): ${appliance.dataplanes.map((d) => d.name).join(', ')}; API ${appliance.controlPlane.url}/api/v1, docs ${appliance.controlPlane.url}/api/docs`,
         'Appliance',

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { ConsoleLogger, INestApplication, LoggerService, ValidationPipe } from '@nestjs/common';
+import { INestApplication, LoggerService, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -10,6 +10,9 @@ import cookieParser from 'cookie-parser';
 import { AppModule } from './app.module';
 import type { ControlPlaneOptions } from './config/control-plane-options';
 import type { ProbeDataplane } from './dataplane/probe-dataplane';
+import { RedactingJsonLogger } from './logging/redacting-logger';
+import { installProcessGuard } from './process-guard';
+import { RequestShapeGuard } from './security/request-shape.guard';
 import { SettingsService } from './settings/settings.service';
 
 /** A running control plane. */
@@ -24,10 +27,13 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-/** JSON lines on stdout (journald on the appliance). */
+/** JSON lines on stdout (journald on the appliance), URL credentials redacted. */
 export function createJsonLogger(): LoggerService {
-  return new ConsoleLogger({ json: true, colors: false });
+  return new RedactingJsonLogger();
 }
+
+/** Largest request body accepted (JSON), bytes: 413 beyond it. PEM bundles in recipients are the largest legitimate bodies. */
+export const MAX_BODY_BYTES = 512 * 1024;
 
 /** Paths the control plane answers itself (everything else is the portal). */
 const NOT_PORTAL = /^\/(api|healthz|metrics)(\/|$)/;
@@ -51,12 +57,32 @@ export async function startControlPlane(
   dataplanes: ProbeDataplane[],
   logger: LoggerService | false = createJsonLogger(),
 ): Promise<ControlPlane> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options, dataplanes), {
-    logger,
-    abortOnError: false,
-  });
+  // Nothing that arrives may end the process: a throw no handler caught is logged, capture goes on.
+  const releaseGuard = installProcessGuard(logger);
+  let app: NestExpressApplication | undefined;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options, dataplanes), {
+      logger,
+      abortOnError: false,
+      // Parsers are registered in listen(): JSON only, with a size limit.
+      bodyParser: false,
+    });
+    return await listen(app, options, releaseGuard);
+  } catch (err) {
+    // A start that fails must not leave Redis connections or timers behind (the process would neither serve nor exit).
+    await app?.close().catch(() => undefined);
+    releaseGuard();
+    throw err;
+  }
+}
+
+/** Configures the created application (middleware, pipes, WebSocket, OpenAPI) and starts listening. */
+async function listen(app: NestExpressApplication, options: ControlPlaneOptions, releaseGuard: () => void): Promise<ControlPlane> {
   app.disable('x-powered-by');
+  // JSON bodies only (no form or text parser: a form post gets 415 from RequestShapeGuard), 413 beyond the limit.
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.use(cookieParser());
+  app.useGlobalGuards(new RequestShapeGuard());
   if (options.portalDir) app.use(portalCompression());
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'metrics'] });
   // Unknown fields are a 400 that names them; query strings are converted to the DTO's types.
@@ -84,6 +110,9 @@ export async function startControlPlane(
     url: `http://${host}:${port}`,
     port,
     localNetworks: () => settings.get().local_networks,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      releaseGuard();
+    },
   };
 }

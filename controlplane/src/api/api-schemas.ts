@@ -162,4 +162,6 @@ export class HealthSchema implements Api.HealthResponse {
   @ApiProperty({ enum: ['running', 'stopped'] }) capture!: Api.HealthResponse['capture'];
   @ApiProperty({ enum: ['up', 'down'] }) redis!: Api.HealthResponse['redis'];
   @ApiProperty({ enum: ['up', 'down'] }) database!: Api.HealthResponse['database'];
+  @ApiProperty({ description: 'Parts running disabled because their stored configuration is unusable, with the reason', example: [{ component: 'recipient corp-siem', reason: 'webhook.url is not a valid URL' }] })
+  problems!: Api.HealthResponse['problems'];
 }

@@ -76,4 +76,6 @@ export interface RecipientView {
   };
   webhook?: Omit<WebhookRecipientRequest, 'secret'> & { secret_set: boolean };
   stats?: RecipientStats;
+  /** Set when the stored recipient could not be used at start (it runs disabled until updated or deleted). */
+  invalid?: string;
 }

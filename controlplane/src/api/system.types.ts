@@ -22,4 +22,6 @@ export interface HealthResponse {
   capture: 'running' | 'stopped';
   redis: 'up' | 'down';
   database: 'up' | 'down';
+  /** Parts running disabled because their stored configuration is unusable (e.g. a SIEM recipient), with the reason. */
+  problems: { component: string; reason: string }[];
 }

@@ -1,14 +1,15 @@
-import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { LoginResponseSchema, UserInfoSchema } from '../api/api-schemas';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { LoginResponse, MeResponse } from '../api';
 import { UsersService } from '../users/users.service';
 import { AllowPasswordChangePending, Auth, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE, type AuthUser } from './auth-user';
 import { LoginDto } from './dto/login.dto';
+import { LoginThrottle } from './login-throttle';
 
 /** Login (session cookie), logout and who-am-I. */
 @ApiTags('auth')
@@ -17,16 +18,34 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  /** Rate-limited per client IP (ThrottlerModule `login` limit): 429 beyond it. */
+  /**
+   * Rate-limited per client IP (ThrottlerModule limit) and per account
+   * ({@link LoginThrottle}): 429 with `Retry-After` beyond either.
+   */
   @Post('login')
   @ApiOkResponse({ type: LoginResponseSchema })
   @Public()
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
-  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
-    const { secret, response } = await this.auth.login(dto.username, dto.password);
+  async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
+    const address = req.socket.remoteAddress ?? '';
+    const waitMs = this.throttle.retryAfterMs(dto.username, address);
+    if (waitMs > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+      throw new HttpException('Too many failed logins for this account; try again later', HttpStatus.TOO_MANY_REQUESTS);
+    }
+    let login: Awaited<ReturnType<AuthService['login']>>;
+    try {
+      login = await this.auth.login(dto.username, dto.password);
+    } catch (err) {
+      if (err instanceof UnauthorizedException) this.throttle.failed(dto.username);
+      throw err;
+    }
+    this.throttle.succeeded(dto.username, address);
+    const { secret, response } = login;
     res.cookie(SESSION_COOKIE, secret, {
       httpOnly: true,
       sameSite: 'strict',

@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 
 /**
  * Authentication for every route: the global {@link AuthGuard} plus login /
@@ -19,12 +20,13 @@ import { AuthService } from './auth.service';
     ThrottlerModule.forRootAsync({
       inject: [CONTROL_PLANE_OPTIONS],
       useFactory: (options: ControlPlaneOptions) => [
-        { name: 'login', ttl: 60_000, limit: options.auth.loginAttemptsPerMinute ?? 10 },
+        // 'default' so that the guard sends the standard `Retry-After` header (a named throttler suffixes it).
+        { name: 'default', ttl: 60_000, limit: options.auth.loginAttemptsPerMinute ?? 10 },
       ],
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -1,3 +1,5 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ApiTokenEntity } from '../users/api-token.entity';
 import { SessionEntity } from '../auth/session.entity';
@@ -57,8 +59,29 @@ export function buildDataSourceOptions(path: string, extensions: DatabaseExtensi
   };
 }
 
-/** Opens the database and applies pending migrations. */
-export async function openDatabase(path: string, extensions: DatabaseExtension[] = []): Promise<DataSource> {
+/**
+ * Makes the database folder 0700 and the database file 0600 before SQLite
+ * opens it. SQLite creates the `-wal` and `-shm` files with the mode of the
+ * database file, so they are 0600 too; existing ones are corrected. The
+ * folder is only tightened when this user owns it and it is not a shared
+ * sticky folder such as /tmp (then a warning says so).
+ */
+export function secureDatabaseFiles(path: string, warn: (message: string) => void = () => undefined): void {
+  if (path === ':memory:') return;
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = statSync(dir);
+  if ((st.mode & 0o077) !== 0) {
+    if ((st.mode & 0o1000) === 0 && st.uid === process.getuid?.()) chmodSync(dir, 0o700);
+    else warn(`database folder ${dir} is readable by other users (mode ${(st.mode & 0o7777).toString(8)}); the database files themselves are 0600`);
+  }
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
+/** Opens the database (files 0600 in a 0700 folder) and applies pending migrations. */
+export async function openDatabase(path: string, extensions: DatabaseExtension[] = [], warn?: (message: string) => void): Promise<DataSource> {
+  secureDatabaseFiles(path, warn);
   const dataSource = new DataSource(buildDataSourceOptions(path, extensions));
   await dataSource.initialize();
   serializeSqliteTransactions(dataSource);

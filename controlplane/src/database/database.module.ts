@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { FEATURE_DATABASE } from '../feature-modules';
@@ -13,9 +11,9 @@ import { openDatabase } from './data-source';
     {
       provide: DataSource,
       inject: [CONTROL_PLANE_OPTIONS],
-      useFactory: async (options: ControlPlaneOptions) => {
-        mkdirSync(dirname(options.database.path), { recursive: true });
-        return openDatabase(options.database.path, FEATURE_DATABASE);
+      useFactory: (options: ControlPlaneOptions) => {
+        const logger = new Logger('Database');
+        return openDatabase(options.database.path, FEATURE_DATABASE, (message) => logger.warn(message));
       },
     },
   ],

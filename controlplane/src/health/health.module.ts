@@ -1,10 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
+import { HealthIssues } from './health-issues';
 import { HealthService } from './health.service';
 
+/** /healthz; global so that any module can flag a part it had to disable ({@link HealthIssues}). */
+@Global()
 @Module({
   controllers: [HealthController],
-  providers: [HealthService],
-  exports: [HealthService],
+  providers: [HealthService, HealthIssues],
+  exports: [HealthService, HealthIssues],
 })
 export class HealthModule {}

@@ -3,12 +3,14 @@ import { DataSource } from 'typeorm';
 import type { HealthResponse } from '../api';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
 import { RedisService } from '../redis/redis.service';
+import { HealthIssues } from './health-issues';
 
 /**
  * Health for load balancers and systemd watchdogs: `down` when the database
  * is gone, no interface exists or a capture failed (its `error` is set);
- * `degraded` when Redis is unreachable (capture and API still work); `ok`
- * otherwise. A capture file that was read to its end is not a failure.
+ * `degraded` when Redis is unreachable (capture and API still work) or a
+ * part runs disabled because its stored configuration is unusable
+ * (`problems`, see {@link HealthIssues}); `ok` otherwise. A capture file that was read to its end is not a failure.
  */
 @Injectable()
 export class HealthService {
@@ -16,6 +18,7 @@ export class HealthService {
     private readonly dataplane: DataplaneRepository,
     private readonly redis: RedisService,
     private readonly dataSource: DataSource,
+    private readonly issues: HealthIssues,
   ) {}
 
   check(): HealthResponse {
@@ -24,7 +27,8 @@ export class HealthService {
     const failed = interfaces.length === 0 || interfaces.some((i) => i.error !== undefined);
     const database = this.dataSource.isInitialized;
     const redis = this.redis.up;
-    const status = failed || !database ? 'down' : redis ? 'ok' : 'degraded';
-    return { status, capture: running ? 'running' : 'stopped', redis: redis ? 'up' : 'down', database: database ? 'up' : 'down' };
+    const problems = this.issues.list();
+    const status = failed || !database ? 'down' : redis && problems.length === 0 ? 'ok' : 'degraded';
+    return { status, capture: running ? 'running' : 'stopped', redis: redis ? 'up' : 'down', database: database ? 'up' : 'down', problems };
   }
 }

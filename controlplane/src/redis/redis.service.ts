@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
+import { redactUrlCredentials } from '../logging/redact';
 
 /** Reconnect delay after the n-th failed attempt: 250 ms growing to 2 s, forever. */
 const retryDelayMs = (attempt: number): number => Math.min(attempt * 250, 2000);
@@ -20,7 +21,10 @@ export class RedisService implements OnApplicationShutdown {
   /** Subscriber connection (a connection in subscribe mode accepts no other command). */
   readonly subscriber: Redis;
   readonly keyPrefix: string;
+  /** The URL to connect with (may carry a password: never log it, see {@link displayUrl}). */
   readonly url: string;
+  /** The URL with its credentials replaced by `***`: what logs and the API show. */
+  readonly displayUrl: string;
   private readonly reconnectHandlers: (() => Promise<void> | void)[] = [];
   private wasUp = false;
   private downSinceMs: number | null = Date.now();
@@ -29,6 +33,7 @@ export class RedisService implements OnApplicationShutdown {
   constructor(@Inject(CONTROL_PLANE_OPTIONS) options: ControlPlaneOptions) {
     this.keyPrefix = options.redis.keyPrefix ?? '';
     this.url = options.redis.url;
+    this.displayUrl = redactUrlCredentials(options.redis.url);
     const common = {
       keyPrefix: this.keyPrefix,
       enableOfflineQueue: false,
@@ -78,8 +83,8 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   private async handleReady(): Promise<void> {
-    if (this.wasUp) this.logger.log(`Redis ${this.url} is back after ${this.downForMs} ms; republishing state`);
-    else this.logger.log(`Connected to Redis ${this.url}`);
+    if (this.wasUp) this.logger.log(`Redis ${this.displayUrl} is back after ${this.downForMs} ms; republishing state`);
+    else this.logger.log(`Connected to Redis ${this.displayUrl}`);
     this.wasUp = true;
     this.downSinceMs = null;
     for (const handler of this.reconnectHandlers) {
@@ -94,7 +99,7 @@ export class RedisService implements OnApplicationShutdown {
   private handleClose(): void {
     if (this.closing || this.downSinceMs !== null) return;
     this.downSinceMs = Date.now();
-    this.logger.warn(`Lost Redis ${this.url}; capture and API go on, live state is republished when it is back`);
+    this.logger.warn(`Lost Redis ${this.displayUrl}; capture and API go on, live state is republished when it is back`);
   }
 
   async onApplicationShutdown(): Promise<void> {

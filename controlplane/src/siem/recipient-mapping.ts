@@ -54,8 +54,8 @@ export function toRecipientConfig(id: string, dto: RecipientDto, previous?: Reci
   };
 }
 
-/** Stored configuration → API view (no private key, no webhook secret). */
-export function toRecipientView(c: RecipientConfig, stats?: RecipientStats): RecipientView {
+/** Stored configuration → API view (no private key, no webhook secret); `invalid`: why a stored recipient was disabled at start. */
+export function toRecipientView(c: RecipientConfig, stats?: RecipientStats, invalid?: string): RecipientView {
   const s = c.syslog;
   const w = c.webhook;
   return {
@@ -82,5 +82,6 @@ export function toRecipientView(c: RecipientConfig, stats?: RecipientStats): Rec
       ? { webhook: { url: w.url, secret_set: !!w.secret, headers: w.headers ?? {}, ca: w.ca, reject_unauthorized: w.rejectUnauthorized ?? true, timeout_ms: w.timeoutMs } }
       : {}),
     ...(stats ? { stats } : {}),
+    ...(invalid ? { invalid } : {}),
   };
 }

@@ -61,7 +61,15 @@ export class SiemDispatcher {
     if (this.opts.consume === false) return;
     for (const c of configs) {
       if (!c.enabled || this.forwarders.has(c.id)) continue;
-      const fwd = new RecipientForwarder(c, this.queue, createTransport(c, this.opts.settleMs), this.opts);
+      let transport;
+      try {
+        transport = createTransport(c, this.opts.settleMs);
+      } catch (err) {
+        // Validated before it was stored; should a bad one get here anyway, it alone stays stopped.
+        this.opts.log?.('error', `Recipient ${c.name} (${c.id}) not started: ${(err as Error).message}`);
+        continue;
+      }
+      const fwd = new RecipientForwarder(c, this.queue, transport, this.opts);
       this.forwarders.set(c.id, fwd);
       fwd.start();
     }

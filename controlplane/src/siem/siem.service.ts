@@ -1,12 +1,14 @@
-import { ConflictException, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { HealthIssues } from '../health/health-issues';
 import { RedisService } from '../redis/redis.service';
 import type { RecipientDto } from './dto/recipient.dto';
 import { AlertEventV1 } from '../alerts/alert-event';
 import { buildTestAlert } from './formats/test-alert';
 import { toRecipientConfig, toRecipientView } from './recipient-mapping';
 import { RecipientConfig, RecipientView } from './recipient.types';
+import { recipientProblems } from './recipient-validation';
 import { RecipientsRepository } from './recipients.repository';
 import { SiemDispatcher } from './siem-dispatcher';
 
@@ -22,10 +24,13 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly redis: Redis;
   readonly dispatcher: SiemDispatcher;
   private recipients: RecipientConfig[] = [];
+  /** Stored recipients that cannot be used (found at start), with the reason: kept disabled until fixed or deleted. */
+  private readonly invalid = new Map<string, string>();
 
   constructor(
     private readonly repository: RecipientsRepository,
     redisService: RedisService,
+    private readonly health: HealthIssues,
   ) {
     this.redis = new Redis(redisService.url, {
       enableOfflineQueue: false,
@@ -40,8 +45,18 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
+  /**
+   * Loads the stored recipients. One that cannot be used (corrupt row, URL
+   * that does not parse, bad PEM: stored by an older version or edited by
+   * hand) starts disabled and is flagged in /healthz; the others run.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    this.recipients = await this.repository.all();
+    this.recipients = (await this.repository.all()).map(({ config, unreadable }) => {
+      const problems = unreadable ? [unreadable] : recipientProblems(config);
+      if (problems.length === 0) return config;
+      this.flagInvalid(config, problems.join('; '));
+      return { ...config, enabled: false };
+    });
     await this.dispatcher.setRecipients(this.recipients);
     this.logger.log(`${this.recipients.filter((r) => r.enabled).length} SIEM recipient(s) enabled`);
   }
@@ -63,18 +78,40 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async list(): Promise<RecipientView[]> {
-    return Promise.all(this.recipients.map(async (r) => toRecipientView(r, await this.dispatcher.stats(r.id))));
+    return Promise.all(this.recipients.map(async (r) => toRecipientView(r, await this.dispatcher.stats(r.id), this.invalid.get(r.id))));
   }
 
   async get(id: string): Promise<RecipientView> {
     const r = this.findOrFail(id);
-    return toRecipientView(r, await this.dispatcher.stats(r.id));
+    return toRecipientView(r, await this.dispatcher.stats(r.id), this.invalid.get(r.id));
+  }
+
+  private flagInvalid(config: RecipientConfig, reason: string): void {
+    this.invalid.set(config.id, reason);
+    this.health.set(`recipient ${config.name}`, `${reason} (disabled; fix or delete it)`);
+  }
+
+  private clearInvalid(id: string, name: string | undefined): void {
+    this.invalid.delete(id);
+    if (name !== undefined) this.health.clear(`recipient ${name}`);
+  }
+
+  /**
+   * Validates and stores `config` in one transaction (name free, then the
+   * same checks the transport makes): a failing save changes nothing, in
+   * SQLite or in memory.
+   */
+  private async store(config: RecipientConfig, nowS: number, isNew: boolean): Promise<void> {
+    await this.repository.save(config, nowS, isNew, async (manager) => {
+      if (await this.repository.nameTaken(manager, config.name, config.id)) throw new ConflictException(`a recipient named "${config.name}" exists`);
+      const problems = recipientProblems(config);
+      if (problems.length > 0) throw new BadRequestException(problems);
+    });
   }
 
   async create(dto: RecipientDto, nowS = Math.floor(Date.now() / 1000)): Promise<RecipientView> {
-    if (this.recipients.some((r) => r.name === dto.name)) throw new ConflictException(`a recipient named "${dto.name}" exists`);
     const config = toRecipientConfig(randomUUID(), dto);
-    await this.repository.save(config, nowS, true);
+    await this.store(config, nowS, true);
     this.recipients = [...this.recipients, config];
     await this.dispatcher.setRecipients(this.recipients);
     this.logger.log(`Recipient ${config.name} (${config.id}) created`);
@@ -83,9 +120,9 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
 
   async update(id: string, dto: RecipientDto, nowS = Math.floor(Date.now() / 1000)): Promise<RecipientView> {
     const previous = this.findOrFail(id);
-    if (this.recipients.some((r) => r.name === dto.name && r.id !== id)) throw new ConflictException(`a recipient named "${dto.name}" exists`);
     const config = toRecipientConfig(id, dto, previous);
-    await this.repository.save(config, nowS, false);
+    await this.store(config, nowS, false);
+    this.clearInvalid(id, previous.name);
     this.recipients = this.recipients.map((r) => (r.id === id ? config : r));
     await this.dispatcher.setRecipients(this.recipients);
     return this.get(id);
@@ -93,8 +130,9 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Deletes the recipient, its queue, in-flight list and counters. */
   async delete(id: string): Promise<void> {
-    this.findOrFail(id);
+    const r = this.findOrFail(id);
     await this.repository.delete(id);
+    this.clearInvalid(id, r.name);
     this.recipients = this.recipients.filter((r) => r.id !== id);
     await this.dispatcher.setRecipients(this.recipients);
     await this.dispatcher.queue.purge(id).catch((err: Error) => this.logger.warn(`Purge of recipient ${id} queues failed: ${err.message}`));

@@ -28,8 +28,7 @@ export class SystemService {
       memory: { total: totalmem(), free: freemem(), process_rss: process.memoryUsage().rss },
       disk: { path: dbDir, total: fs.blocks * fs.bsize, free: fs.bavail * fs.bsize },
       sources: this.options.sources ?? [],
-      // The URL without credentials.
-      redis: { connected: this.redis.up, url: this.redis.url.replace(/\/\/[^@/]*@/, '//') },
+      redis: { connected: this.redis.up, url: this.redis.displayUrl },
     };
   }
 }

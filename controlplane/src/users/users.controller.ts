@@ -81,4 +81,24 @@ export class UsersController {
   delete(@Auth() auth: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<void> {
     return this.service.delete(auth, id);
   }
+
+  /** The user's API tokens (name, prefix, dates; never the secret). */
+  @Get(':id/tokens')
+  listTokens(@Param('id', ParseIntPipe) id: number): Promise<ApiTokenInfo[]> {
+    return this.service.listTokensOf(id);
+  }
+
+  /** Revokes every API token of the user. */
+  @Delete(':id/tokens')
+  @HttpCode(204)
+  revokeAllTokens(@Param('id', ParseIntPipe) id: number): Promise<void> {
+    return this.service.revokeAllTokensOf(id);
+  }
+
+  /** Revokes one API token of the user. */
+  @Delete(':id/tokens/:tokenId')
+  @HttpCode(204)
+  revokeToken(@Param('id', ParseIntPipe) id: number, @Param('tokenId', ParseIntPipe) tokenId: number): Promise<void> {
+    return this.service.revokeTokenOf(id, tokenId);
+  }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   BadRequestException,
@@ -23,7 +23,7 @@ import { toUserInfo } from './user-info';
 import type { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
-/** File beside the database holding a generated first-start admin password (mode 0600, written once). */
+/** File beside the database holding a generated first-start admin password (mode 0600, written once, removed once the password is changed). */
 export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
 
 const nowS = (): number => Math.floor(Date.now() / 1000);
@@ -53,6 +53,18 @@ export class UsersService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureInitialAdmin();
+    // A password file outliving the change (crash between the two) goes now.
+    const admin = await this.users.findByUsername('admin');
+    if (!admin || !admin.mustChangePassword) this.removeInitialPasswordFile();
+  }
+
+  private get initialPasswordFile(): string {
+    return join(dirname(this.options.database.path), INITIAL_PASSWORD_FILE);
+  }
+
+  /** The generated first-start password is useless once changed: it does not stay on disk. */
+  private removeInitialPasswordFile(): void {
+    rmSync(this.initialPasswordFile, { force: true });
   }
 
   /**
@@ -67,7 +79,7 @@ export class UsersService implements OnApplicationBootstrap {
       this.logger.log('Created user "admin" with the password from FLOWPROBE_ADMIN_PASSWORD (change required at first login)');
     } else {
       password = randomBytes(12).toString('base64url');
-      const file = join(dirname(this.options.database.path), INITIAL_PASSWORD_FILE);
+      const file = this.initialPasswordFile;
       // 'wx': never overwrite a file an earlier start wrote.
       writeFileSync(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
       this.logger.warn(`Created user "admin" with generated password "${password}" (also in ${file}); change required at first login`);
@@ -104,30 +116,55 @@ export class UsersService implements OnApplicationBootstrap {
     return toUserInfo(user);
   }
 
+  /**
+   * Role, password and pending-change flag. The last admin cannot be demoted
+   * (checked in the transaction that writes). A password set by an admin
+   * (a reset) revokes every session and API token of the user; a role change
+   * closes the user's sessions.
+   */
   async update(id: number, dto: UpdateUserDto): Promise<UserInfo> {
-    const user = await this.findOrFail(id);
+    await this.findOrFail(id);
     const changes: Partial<UserEntity> = {};
-    if (dto.role && dto.role !== user.role) {
-      if (user.role === 'admin' && (await this.users.countAdmins()) <= 1) throw new BadRequestException('Cannot demote the last admin');
-      changes.role = dto.role;
-    }
+    if (dto.role) changes.role = dto.role;
     if (dto.password) {
       changes.passwordHash = await hashPassword(dto.password);
       changes.mustChangePassword = dto.must_change_password ?? true;
     } else if (dto.must_change_password !== undefined) {
       changes.mustChangePassword = dto.must_change_password;
     }
-    if (Object.keys(changes).length > 0) await this.users.update(id, changes);
-    if (dto.password || changes.role) await this.sessions.deleteForUser(id);
+    const result = await this.users.updateChecked(id, changes, !!dto.password);
+    if (result === 'missing') throw new NotFoundException(`User ${id} not found`);
+    if (result === 'last-admin') throw new BadRequestException('Cannot demote the last admin');
+    if (dto.role) await this.sessions.deleteForUser(id);
     this.authCache.clear();
     return toUserInfo(await this.findOrFail(id));
   }
 
   async delete(actor: AuthUser, id: number): Promise<void> {
-    const user = await this.findOrFail(id);
-    if (user.id === actor.id) throw new BadRequestException('Cannot delete yourself');
-    if (user.role === 'admin' && (await this.users.countAdmins()) <= 1) throw new BadRequestException('Cannot delete the last admin');
-    await this.users.delete(id);
+    if (id === actor.id) throw new BadRequestException('Cannot delete yourself');
+    const result = await this.users.deleteChecked(id);
+    if (result === 'missing') throw new NotFoundException(`User ${id} not found`);
+    if (result === 'last-admin') throw new BadRequestException('Cannot delete the last admin');
+    this.authCache.clear();
+  }
+
+  /** Admins: the API tokens of any user (never their secrets). */
+  async listTokensOf(userId: number): Promise<ApiTokenInfo[]> {
+    await this.findOrFail(userId);
+    return (await this.users.listTokens(userId)).map(toTokenInfo);
+  }
+
+  /** Admins: revokes one API token of any user. */
+  async revokeTokenOf(userId: number, tokenId: number): Promise<void> {
+    await this.findOrFail(userId);
+    if (!(await this.users.deleteToken(userId, tokenId))) throw new NotFoundException(`Token ${tokenId} of user ${userId} not found`);
+    this.authCache.clear();
+  }
+
+  /** Admins: revokes every API token of a user; answers how many. */
+  async revokeAllTokensOf(userId: number): Promise<void> {
+    await this.findOrFail(userId);
+    await this.users.deleteTokensOf(userId);
     this.authCache.clear();
   }
 
@@ -143,6 +180,7 @@ export class UsersService implements OnApplicationBootstrap {
     await this.users.update(user.id, { passwordHash: await hashPassword(dto.new_password), mustChangePassword: false });
     await this.sessions.deleteForUser(user.id, actor.sessionHash);
     this.authCache.clear();
+    if (user.username === 'admin') this.removeInitialPasswordFile();
   }
 
   async listTokens(actor: AuthUser): Promise<ApiTokenInfo[]> {

@@ -1,13 +1,48 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested,
+  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { SEVERITIES } from '../../alerts/alert-event';
+import { headerProblems, isValidHost } from '../recipient-validation';
 import { SYSLOG_FACILITIES } from '../formats/syslog-header';
 import type { RecipientRequest, SyslogRecipientRequest, WebhookRecipientRequest } from '../recipient.types';
 
 const ENTITIES = ['flow', 'host', 'interface'];
+
+/** An http(s) URL as `URL` (what the webhook transport uses) parses it, with a host. */
+function IsHttpUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isHttpUrl',
+    validator: {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string' || v.length > 2048 || !URL.canParse(v)) return false;
+        const url = new URL(v);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+      },
+      defaultMessage: () => 'url must be an http:// or https:// URL (at most 2048 characters)',
+    },
+  });
+}
+
+/** Header names are tokens, values strings without CR/LF (see headerProblems). */
+function IsHeaderMap(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isHeaderMap',
+    validator: {
+      validate: (v: unknown) => headerProblems(v).length === 0,
+      defaultMessage: (args) => headerProblems(args?.value).join('; '),
+    },
+  });
+}
+
+/** An IP address or a DNS host name. */
+function IsHost(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isHost',
+    validator: { validate: (v: unknown) => isValidHost(v), defaultMessage: () => 'host must be an IP address or a host name' },
+  });
+}
 
 export class SyslogTlsDto implements NonNullable<SyslogRecipientRequest['tls']> {
   @ApiPropertyOptional({ description: 'PEM CA bundle the server certificate must chain to (system store when absent)' })
@@ -33,7 +68,7 @@ export class SyslogTlsDto implements NonNullable<SyslogRecipientRequest['tls']> 
 
 export class SyslogOptionsDto implements SyslogRecipientRequest {
   @ApiProperty({ example: '192.0.2.50' })
-  @IsString() @MinLength(1) @MaxLength(255)
+  @IsString() @MinLength(1) @MaxLength(255) @IsHost()
   host!: string;
 
   @ApiProperty({ example: 6514 })
@@ -79,15 +114,15 @@ export class SyslogOptionsDto implements SyslogRecipientRequest {
 
 export class WebhookOptionsDto implements WebhookRecipientRequest {
   @ApiProperty({ example: 'https://siem.example.org/ingest' })
-  @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'url must be an http:// or https:// URL' })
+  @IsString() @IsHttpUrl()
   url!: string;
 
   @ApiPropertyOptional({ description: 'HMAC-SHA256 key of X-Flowprobe-Signature; write-only, kept when omitted on update' })
   @IsOptional() @IsString() @MinLength(8) @MaxLength(1024)
   secret?: string;
 
-  @ApiPropertyOptional({ description: 'Extra request headers' })
-  @IsOptional() @IsObject()
+  @ApiPropertyOptional({ description: 'Extra request headers: names are HTTP tokens, values strings without CR/LF (at most 32)' })
+  @IsOptional() @IsHeaderMap()
   headers?: Record<string, string>;
 
   @ApiPropertyOptional()
