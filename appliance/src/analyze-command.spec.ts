@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -49,15 +51,54 @@ describe('flowprobe analyze', () => {
     expect(rows.some((row) => row.includes('[VLAN: '))).toBe(true);
   });
 
-  it('rejects bad arguments with a reason and a non-zero exit', async () => {
+  it('exits 1 on usage errors, with the reason on stderr', async () => {
     const badWorkers = await flowprobe('analyze', path.join(PCAPS, 'dns.pcap'), '--workers', '0');
-    expect(badWorkers.code).not.toBe(0);
+    expect(badWorkers.code).toBe(1);
     expect(badWorkers.stderr).toMatch(/positive integer/);
     const badFormat = await flowprobe('analyze', path.join(PCAPS, 'dns.pcap'), '--format', 'xml');
-    expect(badFormat.code).not.toBe(0);
+    expect(badFormat.code).toBe(1);
     expect(badFormat.stderr).toMatch(/ndjson, table/);
-    const missing = await flowprobe('analyze', '/nonexistent/capture.pcap');
-    expect(missing.code).not.toBe(0);
-    expect(missing.stderr).toMatch(/capture\.pcap/);
+    const noCapture = await flowprobe('analyze');
+    expect(noCapture.code).toBe(1);
+    expect(noCapture.stderr).toMatch(/missing capture file/);
+  });
+
+  describe('unreadable, corrupt and non-seekable captures', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowprobe-analyze-'));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('exits 2 for a missing, unreadable or non-file capture, with the reason on stderr', async () => {
+      const missing = await flowprobe('analyze', '/nonexistent/capture.pcap');
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/capture\.pcap.*ENOENT/);
+      const folder = await flowprobe('analyze', dir);
+      expect(folder.code).toBe(2);
+      expect(folder.stderr).toMatch(/not a file/);
+    });
+
+    it('exits 2 for a corrupt capture (bad magic, truncated record), with the reason on stderr', async () => {
+      const junk = path.join(dir, 'junk.pcap');
+      fs.writeFileSync(junk, Buffer.from('this is not a capture file at all, just text'));
+      const bad = await flowprobe('analyze', junk);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/magic number/);
+      const truncated = path.join(dir, 'truncated.pcap');
+      const whole = fs.readFileSync(path.join(PCAPS, 'dns.pcap'));
+      fs.writeFileSync(truncated, whole.subarray(0, whole.length - 7));
+      const cut = await flowprobe('analyze', truncated, '--no-dpi');
+      expect(cut.code).toBe(2);
+      expect(cut.stderr).toMatch(/offset/);
+    });
+
+    it('refuses a FIFO at once (exit 2) instead of waiting on it', async () => {
+      const fifo = path.join(dir, 'capture.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const started = Date.now();
+      const r = await flowprobe('analyze', fifo);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/not a regular file/);
+      // "At once": nobody writes to the FIFO, so anything that tried to read it would still be waiting.
+      expect(Date.now() - started).toBeLessThan(30_000);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { analyzeCapture, FlowRecord, SourceSpec } from '@flowprobe/dataplane';
 
@@ -28,14 +29,35 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
     .option('--flow-capacity <n>', 'flow slots per worker', positiveInt)
     .option('--local-networks <cidrs>', 'comma-separated local networks (hosts in them are local)', (v: string) => v.split(',').map((c) => c.trim()).filter(Boolean))
     .action(async (capture: string | undefined, flags: AnalyzeFlags) => {
-      const source = sourceSpec(capture, flags);
-      const result = await analyzeCapture(source, {
-        workers: flags.workers,
-        idleTimeoutS: flags.idleTimeout,
-        dpi: flags.dpi,
-        flowCapacity: flags.flowCapacity,
-        localNetworks: flags.localNetworks,
-      });
+      let source: SourceSpec;
+      try {
+        source = sourceSpec(capture, flags);
+      } catch (err) {
+        process.stderr.write(`flowprobe: ${(err as Error).message}\n`);
+        setExitCode(1);
+        return;
+      }
+      const unusable = source.kind === 'pcap' ? captureFileProblem(source.path) : null;
+      if (unusable) {
+        process.stderr.write(`flowprobe: ${unusable}\n`);
+        setExitCode(2);
+        return;
+      }
+      let result: Awaited<ReturnType<typeof analyzeCapture>>;
+      try {
+        result = await analyzeCapture(source, {
+          workers: flags.workers,
+          idleTimeoutS: flags.idleTimeout,
+          dpi: flags.dpi,
+          flowCapacity: flags.flowCapacity,
+          localNetworks: flags.localNetworks,
+        });
+      } catch (err) {
+        // The capture could not be read at all (bad magic, I/O error): nothing was counted.
+        process.stderr.write(`flowprobe: ${(err as Error).message}\n`);
+        setExitCode(2);
+        return;
+      }
       writeFlows(result.flows, flags.format);
       const s = result.stats;
       const summary = {
@@ -55,6 +77,25 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
         setExitCode(2);
       }
     });
+}
+
+/**
+ * Why a capture path cannot be analysed, or null. Every worker reads the file
+ * by position (software RSS), so a FIFO, socket or device, which can be read
+ * only once and in order, is refused at once rather than left hanging.
+ */
+export function captureFileProblem(path: string): string | null {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    return `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  }
+  if (st.isFIFO() || st.isSocket() || st.isCharacterDevice() || st.isBlockDevice()) {
+    return `${path} is not a regular file (FIFO, socket or device): capture files are read by position by every worker; save the capture to a file first`;
+  }
+  if (!st.isFile()) return `${path} is not a file`;
+  return null;
 }
 
 function sourceSpec(capture: string | undefined, flags: AnalyzeFlags): SourceSpec {

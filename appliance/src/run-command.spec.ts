@@ -274,7 +274,8 @@ describe('flowprobe run on a shared capture (real dataplane, Redis, SQLite)', ()
   });
 
   it('serves the OpenAPI document and rate-limits logins', async () => {
-    const doc = await new Client(appliance.controlPlane.url).get('/api/docs/openapi.json');
+    expect((await new Client(appliance.controlPlane.url).get('/api/docs/openapi.json')).status).toBe(401);
+    const doc = await admin.get('/api/docs/openapi.json');
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/hosts', '/api/v1/flows', '/api/v1/auth/login', '/healthz']));
     const attacker = new Client(appliance.controlPlane.url);
     const statuses: number[] = [];

@@ -7,12 +7,18 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
+import type { RequestHandler } from 'express';
 import { AppModule } from './app.module';
 import type { ControlPlaneOptions } from './config/control-plane-options';
 import type { ProbeDataplane } from './dataplane/probe-dataplane';
 import { RedactingJsonLogger } from './logging/redacting-logger';
 import { installProcessGuard } from './process-guard';
+import { AuthService } from './auth/auth.service';
+import { SESSION_COOKIE } from './auth/auth-user';
+import { portalIndex } from './security/portal-index';
+import { readCookie } from './security/request-origin';
 import { RequestShapeGuard } from './security/request-shape.guard';
+import { securityHeaders } from './security/security-headers';
 import { SettingsService } from './settings/settings.service';
 
 /** A running control plane. */
@@ -34,6 +40,20 @@ export function createJsonLogger(): LoggerService {
 
 /** Largest request body accepted (JSON), bytes: 413 beyond it. PEM bundles in recipients are the largest legitimate bodies. */
 export const MAX_BODY_BYTES = 512 * 1024;
+
+/** The OpenAPI UI and document. */
+const DOCS = /^\/api\/docs(\/|$)/;
+
+/** The OpenAPI UI and document need a session or an API token (any role): 401 otherwise. */
+function docsBehindLogin(auth: AuthService): RequestHandler {
+  return (req, res, next) => {
+    const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+    auth.authenticate(authorization, readCookie(req.headers.cookie, SESSION_COOKIE)).then(
+      (user) => (user ? next() : res.status(401).json({ statusCode: 401, message: 'The API documentation needs a login (session or API token)', error: 'Unauthorized' })),
+      next,
+    );
+  };
+}
 
 /** Paths the control plane answers itself (everything else is the portal). */
 const NOT_PORTAL = /^\/(api|healthz|metrics)(\/|$)/;
@@ -81,9 +101,11 @@ async function listen(app: NestExpressApplication, options: ControlPlaneOptions,
   app.disable('x-powered-by');
   // JSON bodies only (no form or text parser: a form post gets 415 from RequestShapeGuard), 413 beyond the limit.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  app.use(...securityHeaders((path) => DOCS.test(path)));
   app.use(cookieParser());
   app.useGlobalGuards(new RequestShapeGuard());
-  if (options.portalDir) app.use(portalCompression());
+  if (options.portalDir) app.use(portalCompression(), portalIndex(options.portalDir, (path) => NOT_PORTAL.test(path)));
+  app.use('/api/docs', docsBehindLogin(app.get(AuthService)));
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'metrics'] });
   // Unknown fields are a 400 that names them; query strings are converted to the DTO's types.
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

@@ -20,9 +20,9 @@ describe('portal static files', () => {
   const index = `<!doctype html><html><head><title>flowprobe</title></head><body><app-root></app-root>${' '.repeat(2048)}</body></html>`;
   let cp: ControlPlane;
 
-  function fetchRaw(path: string, acceptEncoding?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  function fetchRaw(path: string, acceptEncoding?: string, cookie?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      get(`${cp.url}${path}`, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (res) => {
+      get(`${cp.url}${path}`, { headers: { ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}), ...(cookie ? { cookie } : {}) } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -76,15 +76,19 @@ describe('portal static files', () => {
     expect(plain.body.toString('utf8')).toBe(script);
   });
 
-  it('compresses the index.html deep-link fallback too', async () => {
+  it('compresses the index.html deep-link fallback too, with the CSP nonce of the response on <app-root>', async () => {
     const res = await fetchRaw('/dashboard', 'br');
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBe('br');
-    expect(brotliDecompressSync(res.body).toString('utf8')).toBe(index);
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(String(res.headers['content-security-policy']))?.[1];
+    expect(nonce).toBeDefined();
+    expect(brotliDecompressSync(res.body).toString('utf8')).toBe(index.replace('<app-root>', `<app-root ngCspNonce="${nonce}">`));
   });
 
   it('leaves API answers uncompressed, even large ones', async () => {
-    const res = await fetchRaw('/api/docs/openapi.json', 'gzip, br');
+    const login = await fetch(`${cp.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'initial-admin-1' }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const res = await fetchRaw('/api/docs/openapi.json', 'gzip, br', cookie);
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.body.length).toBeGreaterThan(4096);

@@ -20,12 +20,18 @@ let appliance: RunningAppliance;
 let browser: TestBrowser;
 let page: Page;
 let receiver: UdpReceiver;
+/** Every Content-Security-Policy violation and page error Chromium reports during the suite. */
+const violations: string[] = [];
 
 beforeAll(async () => {
   appliance = await startAppliance(INITIAL_PASSWORD);
   browser = await launchBrowser();
   page = browser.page;
   page.setDefaultTimeout(UI_WAIT_MS);
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (load|apply|execute|connect|frame)/i.test(m.text())) violations.push(m.text());
+  });
+  page.on('pageerror', (err) => violations.push(`page error: ${err.message}`));
   receiver = await startUdpReceiver();
 }, 120_000);
 
@@ -258,5 +264,17 @@ describe('portal against the real appliance', () => {
     // Not only hidden: the API refuses the viewer's change too.
     const put = await page.request.put(`${appliance.baseUrl}/api/v1/settings`, { data: { live_interval_ms: 2000 } });
     expect(put.status()).toBe(403);
+  });
+
+  it('runs every page above under the Content-Security-Policy without a violation', async () => {
+    const response = await page.goto(`${appliance.baseUrl}/dashboard`);
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+    await page.waitForSelector('app-root nav');
+    expect(violations).toEqual([]);
   });
 });
