@@ -18,7 +18,10 @@ describe('boot config', () => {
     expect(config.sources).toEqual([
       { name: 'eth1', type: 'dpdk', eal: ['-a', '0000:03:00.0', '-l', '0-3', '--proc-type', 'primary'], port: 0, queues: 2, snaplen: 65535 },
     ]);
-    expect(config.http).toEqual({ port: 3000, host: '0.0.0.0', secure_cookie: false });
+    expect(config.http).toEqual({ port: 443, host: '0.0.0.0', secure_cookie: false });
+    expect(config.tls).toEqual({ enabled: true, dir: '/var/lib/flowprobe/tls', redirect_port: 80 });
+    expect(config.auth.require_setup).toBe(true);
+    expect(config.system.power_control).toBe(true);
     expect(config.database.path).toBe('/var/lib/flowprobe/flowprobe.db');
     expect(config.local_networks).toContain('fd00::/8');
   });
@@ -32,6 +35,10 @@ describe('boot config', () => {
     expect(config.database.path).toBe(path.join(dir, 'data/fp.db'));
     expect(config.capture.idle_timeout_s).toBe(120);
     expect(config.admin_password).toBe('from-env');
+    // Development defaults: plain HTTP, the first admin created at start, no reboot from the API.
+    expect(config.tls).toEqual({ enabled: false, dir: '/var/lib/flowprobe/tls' });
+    expect(config.auth.require_setup).toBe(false);
+    expect(config.system.power_control).toBe(false);
   });
 
   it('reports every bad key in one error', () => {

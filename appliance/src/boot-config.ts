@@ -37,8 +37,18 @@ export const bootConfigSchema = z.strictObject({
     .strictObject({
       port: z.number().int().min(0).max(65535).default(3000),
       host: z.string().min(1).default('0.0.0.0'),
-      /** Mark the session cookie Secure (set when a TLS proxy fronts the appliance). */
+      /** Mark the session cookie Secure (set when a TLS proxy fronts the appliance; always on with tls.enabled). */
       secure_cookie: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** HTTPS for the portal and API on `http.port` (443 on the appliance). */
+  tls: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** cert.pem, key.pem (0600) and fingerprint; a self-signed certificate is generated here when none exists. */
+      dir: z.string().min(1).default('/var/lib/flowprobe/tls'),
+      /** Plain HTTP port that only redirects to https (80 on the appliance); absent = none. */
+      redirect_port: z.number().int().min(0).max(65535).optional(),
     })
     .prefault({}),
   redis: z
@@ -75,10 +85,26 @@ export const bootConfigSchema = z.strictObject({
       path: z.string().min(1).optional(),
     })
     .prefault({}),
+  /** The appliance's OS as the portal's System page shows and controls it. */
+  system: z
+    .strictObject({
+      /**
+       * Reboot and shutdown from the portal (admin), through `systemctl reboot` /
+       * `systemctl poweroff` and the polkit rule the image installs. Off in
+       * development: the API answers 503 "not available".
+       */
+      power_control: z.boolean().default(false),
+    })
+    .prefault({}),
   auth: z
     .strictObject({
       session_ttl_hours: z.number().min(0.1).max(24 * 30).default(12),
       login_attempts_per_minute: z.number().int().min(1).max(1000).default(10),
+      /**
+       * Appliance mode: no admin is created at start and no password works over
+       * the network until `flowprobe admin-password` (the console setup) sets one.
+       */
+      require_setup: z.boolean().default(false),
     })
     .prefault({}),
 });
@@ -136,6 +162,10 @@ export function validateBootConfig(raw: unknown, origin: string, baseDir: string
   for (const source of config.sources) if (source.type === 'pcap') source.path = resolve(source.path);
   config.database.path = resolve(config.database.path);
   if (config.portal.path) config.portal.path = resolve(config.portal.path);
+  config.tls.dir = resolve(config.tls.dir);
+  if (config.tls.enabled && config.tls.redirect_port !== undefined && config.tls.redirect_port === config.http.port && config.http.port !== 0) {
+    throw new BootConfigError(origin, [`tls.redirect_port: must differ from http.port (${config.http.port})`]);
+  }
   const names = config.sources.map((s) => sourceName(s));
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new BootConfigError(origin, [`sources: two sources are named "${duplicate}" (set distinct names)`]);

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerAdminPasswordCommand } from './admin-password-command';
 import { registerAnalyzeCommand } from './analyze-command';
 import { registerRunCommand } from './run-command';
+import { registerTlsCertCommand } from './tls-cert-command';
 
 /**
  * The `flowprobe` command. Each subcommand lives in its own file and registers
@@ -17,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
   };
   registerAnalyzeCommand(program, setExitCode);
   registerRunCommand(program, setExitCode);
+  registerAdminPasswordCommand(program, setExitCode);
+  registerTlsCertCommand(program, setExitCode);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -12,12 +12,16 @@ import {
 import { Dataplane, type DataplaneOptions, type SourceSpec } from '@flowprobe/dataplane';
 import { BootConfig, demoBootConfig, loadBootConfig, sourceName } from './boot-config';
 import { ensureDemoCapture } from './demo/demo-capture';
+import { FailedSource } from './failed-source';
 import { DEMO_LOCAL_NETWORKS } from './demo/demo-clients';
 
 /** A running appliance: capture + control plane in this process. */
 export interface Appliance {
   config: BootConfig;
+  /** Running sources (those that failed to start are not here). */
   dataplanes: Dataplane[];
+  /** Configured sources that could not start: listed as interfaces with their error. */
+  failedSources: FailedSource[];
   controlPlane: ControlPlane;
   /** Stops the API first (no request sees a stopped capture), then the capture workers. */
   stop(): Promise<void>;
@@ -35,6 +39,10 @@ function toSourceSpec(source: BootConfig['sources'][number]): SourceSpec {
   return { kind: 'dpdk', eal: source.eal, port: source.port, queues: source.queues, snaplen: source.snaplen };
 }
 
+function sourceDescription(s: BootConfig['sources'][number]): string {
+  return s.type === 'pcap' ? `pcap ${s.path}${s.loop ? ' (loop)' : ''}, ${s.speed}` : `dpdk port ${s.port}, ${s.queues} queue(s)`;
+}
+
 /** Control-plane options from a validated boot config. */
 export function controlPlaneOptions(config: BootConfig, overrides: Partial<ControlPlaneOptions> = {}): ControlPlaneOptions {
   return {
@@ -49,14 +57,19 @@ export function controlPlaneOptions(config: BootConfig, overrides: Partial<Contr
       initialAdminPassword: config.admin_password,
       sessionTtlHours: config.auth.session_ttl_hours,
       loginAttemptsPerMinute: config.auth.login_attempts_per_minute,
-      secureCookie: config.http.secure_cookie,
+      secureCookie: config.http.secure_cookie || config.tls.enabled,
+      requireSetup: config.auth.require_setup,
     },
+    ...(config.tls.enabled
+      ? { tls: { dir: config.tls.dir, ...(config.tls.redirect_port !== undefined ? { redirectPort: config.tls.redirect_port } : {}) } }
+      : {}),
     sources: config.sources.map((s) => ({
       name: sourceName(s),
       kind: s.type,
-      description: s.type === 'pcap' ? `pcap ${s.path}${s.loop ? ' (loop)' : ''}, ${s.speed}` : `dpdk port ${s.port}, ${s.queues} queue(s)`,
+      description: sourceDescription(s),
     })),
     version: version(),
+    powerControl: config.system.power_control,
     ...overrides,
   };
 }
@@ -76,6 +89,7 @@ export async function startAppliance(
   // Filled below: the control plane reads `interfaces`, so they appear as their capture starts.
   const dataplanes: Dataplane[] = [];
   const interfaces: ProbeDataplane[] = [];
+  const failedSources: FailedSource[] = [];
   const controlPlane = await startControlPlane(controlPlaneOptions(config, overrides), interfaces, logger);
   const localNetworks = controlPlane.localNetworks();
   try {
@@ -91,9 +105,19 @@ export async function startAppliance(
         localNetworks,
         dpi: config.capture.dpi,
       };
-      const dp = await Dataplane.start(options);
-      dataplanes.push(dp);
-      interfaces.push(await dp.startReaders());
+      let dp: Dataplane | undefined;
+      try {
+        dp = await Dataplane.start(options);
+        interfaces.push(await dp.startReaders());
+        dataplanes.push(dp);
+      } catch (err) {
+        // One source that cannot start (a NIC missing or not bound) must not take the others, the API and the portal down.
+        await dp?.stop().catch(() => undefined);
+        const failed = new FailedSource(options.name!, source.type === 'pcap' ? `pcap:${source.path}` : `dpdk:port${source.port}`, `cannot start: ${(err as Error).message}`);
+        interfaces.push(failed);
+        failedSources.push(failed);
+        if (logger) logger.error(`capture source "${failed.name}" (${sourceDescription(source)}) ${failed.error}; the other sources, the API and the portal run`, 'Appliance');
+      }
     }
   } catch (err) {
     await controlPlane.close();
@@ -103,6 +127,7 @@ export async function startAppliance(
   return {
     config,
     dataplanes,
+    failedSources,
     controlPlane,
     async stop() {
       await controlPlane.close();
@@ -159,8 +184,9 @@ export function registerRunCommand(program: Command, setExitCode: (code: number)
         setExitCode(1);
         return;
       }
+      const failed = appliance.failedSources.map((f) => `${f.name} (FAILED)`);
       log.log(
-        `flowprobe ${version()} running (${config.origin}): ${appliance.dataplanes.map((d) => d.name).join(', ')}; API ${appliance.controlPlane.url}/api/v1, docs ${appliance.controlPlane.url}/api/docs`,
+        `flowprobe ${version()} running (${config.origin}): ${[...appliance.dataplanes.map((d) => d.name), ...failed].join(', ')}; API ${appliance.controlPlane.url}/api/v1, docs ${appliance.controlPlane.url}/api/docs`,
         'Appliance',
       );
       const signal = await untilSignal();

@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { SettingsModule } from './settings/settings.module';
 import { SystemModule } from './system/system.module';
+import { TlsModule } from './tls/tls.module';
 import { TimeseriesModule } from './timeseries/timeseries.module';
 import { UsersModule } from './users/users.module';
 
@@ -74,6 +75,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         SystemModule,
+        TlsModule,
         ...(options.schedule === false ? [] : [ScheduleModule.forRoot()]),
         ...FEATURE_MODULES,
         ...portal,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { INestApplication, LoggerService, ValidationPipe } from '@nestjs/common';
+import { hostname as osHostname } from 'node:os';
+import { INestApplication, Logger, LoggerService, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -20,13 +21,19 @@ import { readCookie } from './security/request-origin';
 import { RequestShapeGuard } from './security/request-shape.guard';
 import { securityHeaders } from './security/security-headers';
 import { SettingsService } from './settings/settings.service';
+import { CertificateStore } from './tls/certificate-store';
+import { closeServer, startRedirectServer } from './tls/https-redirect';
 
 /** A running control plane. */
 export interface ControlPlane {
   app: INestApplication;
-  /** Base URL, e.g. `http://127.0.0.1:3000`. */
+  /** Base URL, e.g. `http://127.0.0.1:3000` or `https://127.0.0.1:443`. */
   url: string;
   port: number;
+  /** Port of the plain-HTTP redirect to https, when TLS is on and one is configured. */
+  redirectPort?: number;
+  /** SHA-256 fingerprint of the certificate served at start, when TLS is on. */
+  tlsFingerprint?: string;
   /** Local networks in effect: the `local_networks` setting, else the boot config's. */
   localNetworks(): string[];
   /** Stops HTTP, WebSocket, jobs, Redis and the database (not the dataplanes: their owner stops them). */
@@ -81,13 +88,17 @@ export async function startControlPlane(
   const releaseGuard = installProcessGuard(logger);
   let app: NestExpressApplication | undefined;
   try {
+    const tls = options.tls ? await loadTls(options.tls) : undefined;
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options, dataplanes), {
       logger,
       abortOnError: false,
       // Parsers are registered in listen(): JSON only, with a size limit.
       bodyParser: false,
+      ...(tls ? { httpsOptions: tls.httpsOptions } : {}),
     });
-    return await listen(app, options, releaseGuard);
+    // The fingerprint goes to the log (the journal) as well as to the file the console shows.
+    for (const note of tls?.notes ?? []) new Logger('Tls').log(note);
+    return await listen(app, options, releaseGuard, tls?.fingerprint);
   } catch (err) {
     // A start that fails must not leave Redis connections or timers behind (the process would neither serve nor exit).
     await app?.close().catch(() => undefined);
@@ -96,8 +107,26 @@ export async function startControlPlane(
   }
 }
 
+/**
+ * The certificate the https server starts with: the stored pair, or a
+ * self-signed one generated now (first start). Before the application
+ * exists, as Nest creates the https server with it.
+ */
+async function loadTls(tls: NonNullable<ControlPlaneOptions['tls']>): Promise<{ httpsOptions: { cert: string; key: string }; fingerprint: string; notes: string[] }> {
+  const { pair, generated, problem } = await new CertificateStore(tls.dir).ensure(tls.hostname ?? osHostname());
+  const info = pair.info;
+  return {
+    httpsOptions: { cert: pair.cert, key: pair.key },
+    fingerprint: info.fingerprint_sha256,
+    notes: [
+      ...(problem ? [`stored TLS certificate unusable (${problem}): kept aside as *.invalid`] : []),
+      `${generated ? 'generated a self-signed' : 'using the'} TLS certificate in ${tls.dir}: ${info.subject}, valid to ${info.valid_to}${info.expired ? ' (EXPIRED)' : ''}, SHA-256 fingerprint ${info.fingerprint_sha256}`,
+    ],
+  };
+}
+
 /** Configures the created application (middleware, pipes, WebSocket, OpenAPI) and starts listening. */
-async function listen(app: NestExpressApplication, options: ControlPlaneOptions, releaseGuard: () => void): Promise<ControlPlane> {
+async function listen(app: NestExpressApplication, options: ControlPlaneOptions, releaseGuard: () => void, tlsFingerprint?: string): Promise<ControlPlane> {
   app.disable('x-powered-by');
   // JSON bodies only (no form or text parser: a form post gets 415 from RequestShapeGuard), 413 beyond the limit.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
@@ -123,16 +152,22 @@ async function listen(app: NestExpressApplication, options: ControlPlaneOptions,
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
 
-  await app.listen(options.http.port, options.http.host ?? '0.0.0.0');
+  const listenHost = options.http.host ?? '0.0.0.0';
+  await app.listen(options.http.port, listenHost);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const host = !options.http.host || options.http.host === '0.0.0.0' ? '127.0.0.1' : options.http.host;
+  // Plain HTTP that only redirects to https (the caller closes the app when this fails).
+  const redirect = options.tls?.redirectPort !== undefined ? await startRedirectServer(options.tls.redirectPort, listenHost, port) : undefined;
   const settings = app.get(SettingsService);
   return {
     app,
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
+    ...(redirect ? { redirectPort: (redirect.address() as AddressInfo).port } : {}),
+    ...(tlsFingerprint ? { tlsFingerprint } : {}),
     localNetworks: () => settings.get().local_networks,
     close: async () => {
+      if (redirect) await closeServer(redirect);
       await app.close();
       releaseGuard();
     },

@@ -16,3 +16,5 @@ export { LiveService } from './live/live.service';
 export { REDIS_KEYS } from './live/live-state.repository';
 export { RedisService } from './redis/redis.service';
 export { INITIAL_PASSWORD_FILE } from './users/users.service';
+export { setAdminPassword, adminPasswordProblem, AdminPasswordError } from './users/admin-password';
+export { CertificateStore, CertificateError, ensureCertificate, validateCertificatePair } from './tls/certificate-store';

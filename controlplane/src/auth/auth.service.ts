@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { LoginResponse } from '../api';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { UsersRepository } from '../users/users.repository';
@@ -29,6 +29,7 @@ export class AuthService {
   private readonly sessionTtlS: number;
   /** Mark the cookie `Secure` (appliance behind TLS). */
   readonly secureCookie: boolean;
+  private readonly requireSetup: boolean;
 
   constructor(
     private readonly users: UsersRepository,
@@ -37,11 +38,25 @@ export class AuthService {
     @Inject(CONTROL_PLANE_OPTIONS) options: ControlPlaneOptions,
   ) {
     this.sessionTtlS = Math.round((options.auth.sessionTtlHours ?? 12) * 3600);
-    this.secureCookie = options.auth.secureCookie ?? false;
+    this.secureCookie = (options.auth.secureCookie ?? false) || options.tls !== undefined;
+    this.requireSetup = options.auth.requireSetup ?? false;
+  }
+
+  /** Appliance mode and no user exists yet: the console setup has not set the admin password. */
+  async setupPending(): Promise<boolean> {
+    return this.requireSetup && (await this.users.count()) === 0;
   }
 
   /** Checks the credentials and opens a session; `secret` goes into the cookie. */
   async login(username: string, password: string): Promise<{ secret: string; response: LoginResponse }> {
+    // Read on every login (not cached): the console's `flowprobe admin-password` writes the database while this runs.
+    if (await this.setupPending()) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'setup_not_complete',
+        message: 'Setup not complete: set the admin password on the appliance console (flowprobe-setup)',
+      });
+    }
     const user = await this.users.findByUsername(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok) throw new UnauthorizedException('Invalid username or password');

@@ -34,9 +34,28 @@ export interface ControlPlaneOptions {
     sessionTtlHours?: number;
     /** Login attempts allowed per client IP per minute. Default 10. */
     loginAttemptsPerMinute?: number;
-    /** Mark the session cookie `Secure` (behind TLS). Default false. */
+    /** Mark the session cookie `Secure` (behind TLS). Default false; always on when `tls` is set. */
     secureCookie?: boolean;
+    /**
+     * Appliance mode: no admin is created at start, and login answers 403
+     * "setup not complete" until `flowprobe admin-password` has set one. Default false.
+     */
+    requireSetup?: boolean;
   };
+  /**
+   * HTTPS on `http.port`. The certificate and key live in `dir` (a
+   * self-signed pair is generated there when none exists) and can be
+   * replaced from the API without a restart.
+   */
+  tls?: {
+    dir: string;
+    /** Plain-HTTP port that only redirects to https; absent = none. 0 = any free port (tests). */
+    redirectPort?: number;
+    /** Host name for the self-signed certificate's subject. Default: os.hostname(). */
+    hostname?: string;
+  };
+  /** Reboot/shutdown from the API (`systemctl reboot|poweroff`, allowed by polkit on the appliance). Default false: 503. */
+  powerControl?: boolean;
   /** Start the cron jobs (second/minute/... ). Tests turn it off and call job methods directly. Default true. */
   schedule?: boolean;
   /** Description of the capture sources for /api/v1/system. */

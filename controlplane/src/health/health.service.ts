@@ -7,10 +7,12 @@ import { HealthIssues } from './health-issues';
 
 /**
  * Health for load balancers and systemd watchdogs: `down` when the database
- * is gone, no interface exists or a capture failed (its `error` is set);
- * `degraded` when Redis is unreachable (capture and API still work) or a
- * part runs disabled because its stored configuration is unusable
- * (`problems`, see {@link HealthIssues}); `ok` otherwise. A capture file that was read to its end is not a failure.
+ * is gone or no interface can capture (none exists, or every one failed: its
+ * `error` is set); `degraded` when some sources failed while others run (a
+ * configured NIC missing: a restart would not bring it back; each is listed
+ * in `problems` as `source <name>`), Redis is unreachable (capture and API
+ * still work) or a part runs disabled because its stored configuration is
+ * unusable (`problems`, see {@link HealthIssues}); `ok` otherwise. A capture file that was read to its end is not a failure.
  */
 @Injectable()
 export class HealthService {
@@ -24,11 +26,12 @@ export class HealthService {
   check(): HealthResponse {
     const interfaces = this.dataplane.interfaces();
     const running = interfaces.some((i) => i.running);
-    const failed = interfaces.length === 0 || interfaces.some((i) => i.error !== undefined);
+    const failed = interfaces.filter((i) => i.error !== undefined);
+    const allFailed = interfaces.length === 0 || failed.length === interfaces.length;
     const database = this.dataSource.isInitialized;
     const redis = this.redis.up;
-    const problems = this.issues.list();
-    const status = failed || !database ? 'down' : redis && problems.length === 0 ? 'ok' : 'degraded';
+    const problems = [...failed.map((i) => ({ component: `source ${i.name}`, reason: i.error! })), ...this.issues.list()];
+    const status = allFailed || !database ? 'down' : redis && problems.length === 0 ? 'ok' : 'degraded';
     return { status, capture: running ? 'running' : 'stopped', redis: redis ? 'up' : 'down', database: database ? 'up' : 'down', problems };
   }
 }

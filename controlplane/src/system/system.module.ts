@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ApplianceOsRepository } from './appliance-os.repository';
 import { SystemController } from './system.controller';
 import { SystemService } from './system.service';
 
 @Module({
   controllers: [SystemController],
-  providers: [SystemService],
+  providers: [SystemService, ApplianceOsRepository],
 })
 export class SystemModule {}

@@ -70,10 +70,15 @@ export class UsersService implements OnApplicationBootstrap {
   /**
    * With no user at all, creates `admin` with FLOWPROBE_ADMIN_PASSWORD or a
    * random password written once to a 0600 file beside the database; either
-   * way it must be changed at first login.
+   * way it must be changed at first login. In appliance mode (`requireSetup`)
+   * it creates nobody: `flowprobe admin-password` does, from the console.
    */
   async ensureInitialAdmin(): Promise<void> {
     if ((await this.users.count()) > 0) return;
+    if (this.options.auth.requireSetup) {
+      this.logger.warn('No user yet: login is refused until the console setup sets the admin password (flowprobe admin-password)');
+      return;
+    }
     let password = this.options.auth.initialAdminPassword;
     if (password) {
       this.logger.log('Created user "admin" with the password from FLOWPROBE_ADMIN_PASSWORD (change required at first login)');
