@@ -89,6 +89,8 @@ export interface FlowRecord {
   out_of_order: { cli2srv: number; srv2cli: number };
   /** The first packet came from the server (capture joined at the SYN-ACK). */
   first_from_server: boolean;
+  /** IP-layer bytes per direction (innermost IP header + payload, no link layer): what IPFIX octetDeltaCount counts. */
+  ip_bytes: { cli2srv: number; srv2cli: number };
   state: 'active' | 'idle' | 'ready_to_be_purged';
   /** Extra DPI metadata (url, user_agent, status, ja3, alpn, tls_version, dns_answer...). */
   info?: Record<string, string | number>;

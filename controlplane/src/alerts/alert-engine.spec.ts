@@ -8,7 +8,7 @@ function flow(over: Partial<FlowRecord> = {}): FlowRecord {
     cli2srv: { packets: 5, bytes: 500 }, srv2cli: { packets: 5, bytes: 5000 }, first_seen: 1000, last_seen: 1010, duration: 10,
     thpt: { bps: 0, pps: 0 }, l7: 'HTTP', server_name: '', category: 'Web', breed: 'Acceptable', risks: [], score: 0,
     tcp_flags: { cli2srv: 0x1a, srv2cli: 0x1a }, retransmissions: { cli2srv: 0, srv2cli: 0 }, out_of_order: { cli2srv: 0, srv2cli: 0 },
-    first_from_server: false, state: 'active', ...over,
+    first_from_server: false, ip_bytes: { cli2srv: 430, srv2cli: 4930 }, state: 'active', ...over,
   };
 }
 

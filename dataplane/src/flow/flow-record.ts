@@ -102,6 +102,7 @@ export function readFlowRecord(flows: FlowTable, slot: number, shard: number, na
     retransmissions: { cli2srv: f64[f + FlowF64.C2sRetrans], srv2cli: f64[f + FlowF64.S2cRetrans] },
     out_of_order: { cli2srv: f64[f + FlowF64.C2sOoo], srv2cli: f64[f + FlowF64.S2cOoo] },
     first_from_server: (u32[b + FlowU32.Flags] & FlowFlag.FirstFromServer) !== 0,
+    ip_bytes: { cli2srv: f64[f + FlowF64.C2sIpBytes], srv2cli: f64[f + FlowF64.S2cIpBytes] },
     state: ENTRY_STATE_NAMES[t.stateOf(slot)] as FlowRecord['state'],
   };
   const info = flowInfo(flows, slot);

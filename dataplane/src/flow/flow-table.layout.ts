@@ -69,8 +69,8 @@ export const enum FlowF64 {
   S2cRetrans,
   C2sOoo,
   S2cOoo,
-  Reserved12,
-  Reserved13,
+  C2sIpBytes, // IP-layer bytes (innermost IP total length): what IPFIX octetDeltaCount counts
+  S2cIpBytes,
   // offline-owned: written by the control plane's periodic pass only
   ThptBps,
   ThptPps,

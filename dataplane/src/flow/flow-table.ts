@@ -229,6 +229,7 @@ export class FlowTable implements FlowDpiSink {
     f64[f + FlowF64.C2sBytes + 2 * d] += bytes;
     this.totalBytes[slot] = f64[f + FlowF64.C2sBytes] + f64[f + FlowF64.S2cBytes];
     f64[f + FlowF64.C2sGoodput + d] += p.payloadLength;
+    f64[f + FlowF64.C2sIpBytes + d] += p.l3Length;
     // Captures are not always in time order (merged files): keep min/max.
     if (tsS > f64[f + FlowF64.LastSeen]) f64[f + FlowF64.LastSeen] = tsS;
     else if (tsS < f64[f + FlowF64.FirstSeen]) f64[f + FlowF64.FirstSeen] = tsS;
