@@ -14,7 +14,9 @@ APT_REDIS   := redis-server
 APT_SIEM    := rsyslog rsyslog-gnutls openssl
 APT_BROWSER := chromium fonts-dejavu-core pngquant
 APT_NET     := iproute2 iputils-ping wrk
-APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET)
+# IPFIX export tests: collectors nfcapd/nfdump and pmacct's nfacctd, reference exporter softflowd.
+APT_IPFIX   := nfdump pmacct softflowd
+APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET) $(APT_IPFIX)
 
 REDIS_URL ?= redis://127.0.0.1:6379
 

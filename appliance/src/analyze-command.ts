@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { analyzeCapture, FlowRecord, SourceSpec } from '@flowprobe/dataplane';
+import { analyzeCapture, FlowRecord, l4Number, SourceSpec } from '@flowprobe/dataplane';
+import { IpfixExporter, IpfixExporterStats, IpfixFlow, parseIpfixUrl } from '@flowprobe/controlplane';
 
 interface AnalyzeFlags {
   workers?: number;
@@ -10,6 +11,8 @@ interface AnalyzeFlags {
   dpi: boolean;
   flowCapacity?: number;
   localNetworks?: string[];
+  export?: string[];
+  exportTimeout: number;
 }
 
 /**
@@ -28,6 +31,8 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
     .option('--no-dpi', 'skip nDPI protocol detection')
     .option('--flow-capacity <n>', 'flow slots per worker', positiveInt)
     .option('--local-networks <cidrs>', 'comma-separated local networks (hosts in them are local)', (v: string) => v.split(',').map((c) => c.trim()).filter(Boolean))
+    .option('--export <url>', 'also send the flows to an IPFIX collector: ipfix://HOST:PORT (UDP) or ipfix+tcp://HOST:PORT, options ?mode=uniflow&domain=N; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--export-timeout <s>', 'give up exporting after this long (a TCP collector that does not answer)', positiveInt, 60)
     .action(async (capture: string | undefined, flags: AnalyzeFlags) => {
       let source: SourceSpec;
       try {
@@ -43,6 +48,16 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
         setExitCode(2);
         return;
       }
+      let targets;
+      try {
+        targets = (flags.export ?? []).map(parseIpfixUrl);
+      } catch (err) {
+        process.stderr.write(`flowprobe: --export: ${(err as Error).message}\n`);
+        setExitCode(1);
+        return;
+      }
+      // TCP exporters connect now, while the capture is read.
+      const exporters = targets.map((t) => new IpfixExporter(t));
       let result: Awaited<ReturnType<typeof analyzeCapture>>;
       try {
         result = await analyzeCapture(source, {
@@ -56,9 +71,11 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
         // The capture could not be read at all (bad magic, I/O error): nothing was counted.
         process.stderr.write(`flowprobe: ${(err as Error).message}\n`);
         setExitCode(2);
+        await Promise.all(exporters.map((e) => e.close()));
         return;
       }
       writeFlows(result.flows, flags.format);
+      const exported = await exportFlows(exporters, result.flows, flags.exportTimeout);
       const s = result.stats;
       const summary = {
         packets: s.packets,
@@ -70,11 +87,15 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
         workers: s.workers.length,
         elapsed_s: Number(result.elapsedS.toFixed(3)),
         packets_per_s: Math.round(s.packets / result.elapsedS),
+        ...(exported.length > 0 ? { ipfix: exported } : {}),
       };
       process.stderr.write(`${JSON.stringify(summary)}\n`);
       if (result.error) {
         process.stderr.write(`flowprobe: ${result.error}\n`);
         setExitCode(2);
+      } else if (exported.some((e) => e.records_dropped > 0 || e.queued > 0)) {
+        process.stderr.write('flowprobe: some flows could not be exported\n');
+        setExitCode(3);
       }
     });
 }
@@ -96,6 +117,46 @@ export function captureFileProblem(path: string): string | null {
   }
   if (!st.isFile()) return `${path} is not a file`;
   return null;
+}
+
+/** A flow of the capture as one final IPFIX record (no active timeout in a file: the whole flow). */
+export function flowToIpfix(f: FlowRecord, ifIndex: number): IpfixFlow {
+  return {
+    ip_version: f.client.ip.includes(':') ? 6 : 4,
+    l4_proto: l4Number(f.l4) ?? 0,
+    vlan: f.vlan,
+    client: f.client,
+    server: f.server,
+    cli2srv: f.cli2srv,
+    srv2cli: f.srv2cli,
+    ip_bytes: f.ip_bytes,
+    first_seen_ms: Math.round(f.first_seen * 1000),
+    last_seen_ms: Math.round(f.last_seen * 1000),
+    end_reason: 'end_of_capture',
+    tcp_flags: f.tcp_flags,
+    l7: f.l7,
+    server_name: f.server_name,
+    if_index: ifIndex,
+  };
+}
+
+/** Sends the flows to every exporter, waits until each is done or the timeout passes, then closes them. */
+async function exportFlows(exporters: IpfixExporter[], flows: FlowRecord[], timeoutS: number): Promise<(IpfixExporterStats & { collector: string })[]> {
+  if (exporters.length === 0) return [];
+  const records = [...flows].sort((a, b) => a.first_seen - b.first_seen).map((f) => flowToIpfix(f, 1));
+  for (const e of exporters) e.export(records);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutS * 1000)));
+  await Promise.race([Promise.all(exporters.map((e) => e.drain())), timeout]);
+  clearTimeout(timer);
+  const out = [];
+  for (const e of exporters) {
+    const st = e.stats();
+    await e.close();
+    const t = e.target;
+    out.push({ collector: `${t.transport}:${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`, ...st });
+  }
+  return out;
 }
 
 function sourceSpec(capture: string | undefined, flags: AnalyzeFlags): SourceSpec {

@@ -18,3 +18,7 @@ export { RedisService } from './redis/redis.service';
 export { INITIAL_PASSWORD_FILE } from './users/users.service';
 export { setAdminPassword, adminPasswordProblem, AdminPasswordError } from './users/admin-password';
 export { CertificateStore, CertificateError, ensureCertificate, validateCertificatePair } from './tls/certificate-store';
+export { IpfixExporter } from './ipfix/ipfix-exporter';
+export type { IpfixCollectorTarget, IpfixExporterStats } from './ipfix/ipfix-exporter';
+export type { IpfixFlow } from './ipfix/ipfix-flow';
+export { parseIpfixUrl } from './ipfix/ipfix-url';

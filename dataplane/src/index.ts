@@ -6,7 +6,7 @@
 export { Dataplane } from './dataplane';
 export type { Shard } from './dataplane';
 export * from './dataplane.types';
-export { l4Name } from './flow/flow-record';
+export { l4Name, l4Number } from './flow/flow-record';
 export { PcapWriter } from './capture/pcap-writer';
 export type { PcapWriterOptions } from './capture/pcap-writer';
 export { PcapFileSource } from './capture/pcap-file-source';
