@@ -1,12 +1,14 @@
 import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { analyzeCapture, FlowRecord, l4Number, SourceSpec } from '@flowprobe/dataplane';
+import { analyzeCapture, FlowExportRecord, FlowRecord, l4Number, SourceSpec } from '@flowprobe/dataplane';
 import { IpfixExporter, IpfixExporterStats, IpfixFlow, parseIpfixUrl } from '@flowprobe/controlplane';
 
 interface AnalyzeFlags {
   workers?: number;
-  format: 'ndjson' | 'table';
+  format: 'ndjson' | 'table' | 'records';
   idleTimeout?: number;
+  activeTimeout?: number;
+  probeId?: string;
   source?: string;
   dpi: boolean;
   flowCapacity?: number;
@@ -25,7 +27,13 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
     .description('read a capture and print every flow (ndjson: one JSON object per flow per line)')
     .argument('[capture]', 'pcap or pcapng file')
     .option('-w, --workers <n>', 'worker threads (shards); default: number of cores', positiveInt)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['ndjson', 'table']).default('ndjson'))
+    .addOption(
+      new Option('-f, --format <format>', "output format; 'records': the flow records history and IPFIX get (ndjson, interim ones included, remaining flows flushed at the end)")
+        .choices(['ndjson', 'table', 'records'])
+        .default('ndjson'),
+    )
+    .option('--active-timeout <s>', "with --format records: interim record of a running flow every S seconds of packet time (default 60, 0 = none)", nonNegativeInt)
+    .option('--probe-id <id>', 'with --format records: probe id in the records (default: host name)')
     .option('--idle-timeout <s>', 'expire flows idle this long (packet time); default: never, as ndpiReader', positiveInt)
     .option('--source <spec>', "capture source instead of a file: 'dpdk:<EAL args>' (port 0, one RX queue per worker)")
     .option('--no-dpi', 'skip nDPI protocol detection')
@@ -66,6 +74,9 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
           dpi: flags.dpi,
           flowCapacity: flags.flowCapacity,
           localNetworks: flags.localNetworks,
+          records: flags.format === 'records',
+          activeTimeoutS: flags.activeTimeout,
+          probeId: flags.probeId,
         });
       } catch (err) {
         // The capture could not be read at all (bad magic, I/O error): nothing was counted.
@@ -74,13 +85,15 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
         await Promise.all(exporters.map((e) => e.close()));
         return;
       }
-      writeFlows(result.flows, flags.format);
+      if (flags.format === 'records') writeRecords(result.records ?? []);
+      else writeFlows(result.flows, flags.format);
       const exported = await exportFlows(exporters, result.flows, flags.exportTimeout);
       const s = result.stats;
       const summary = {
         packets: s.packets,
         bytes: s.bytes,
         flows: result.flows.length,
+        ...(result.records ? { records: result.records.length } : {}),
         hosts: result.hosts,
         decode_errors: s.decode_errors,
         unaccounted_packets: s.workers.reduce((n, w) => n + w.unaccounted_packets, 0),
@@ -170,6 +183,12 @@ function sourceSpec(capture: string | undefined, flags: AnalyzeFlags): SourceSpe
   return { kind: 'pcap', path: capture };
 }
 
+function writeRecords(records: FlowExportRecord[]): void {
+  const out: string[] = [];
+  for (const r of records) out.push(JSON.stringify(r));
+  if (out.length) process.stdout.write(`${out.join('\n')}\n`);
+}
+
 function writeFlows(flows: FlowRecord[], format: 'ndjson' | 'table'): void {
   const sorted = [...flows].sort((a, b) => b.cli2srv.bytes + b.srv2cli.bytes - (a.cli2srv.bytes + a.srv2cli.bytes));
   const out: string[] = [];
@@ -193,6 +212,12 @@ function tableRow(n: number, f: FlowRecord): string {
   const l7 = f.l7 ? ` [${f.l7}]` : '';
   const name = f.server_name ? ` [${f.server_name}]` : '';
   return `${String(n).padStart(6)}  ${f.l4} ${ep(f.client)} <-> ${ep(f.server)}${vlan}${l7} [${f.cli2srv.packets} pkts/${f.cli2srv.bytes} bytes <-> ${f.srv2cli.packets} pkts/${f.srv2cli.bytes} bytes]${name}`;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, got '${value}'`);
+  return n;
 }
 
 function positiveInt(value: string): number {

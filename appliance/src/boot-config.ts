@@ -67,6 +67,15 @@ export const bootConfigSchema = z.strictObject({
     })
     .prefault({}),
   local_networks: z.array(cidr).default([]),
+  probe: z
+    .strictObject({
+      /** Stamped on every flow record, Redis key and history row; default: the host name. */
+      id: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'letters, digits, . _ - (at most 63), starting with a letter or digit' })
+        .optional(),
+    })
+    .prefault({}),
   capture: z
     .strictObject({
       /** Worker threads per pcap source (DPDK sources use their queues). Default: cores. */
@@ -76,6 +85,8 @@ export const bootConfigSchema = z.strictObject({
       /** Flow idle timeout in packet time, s; 0 = never expire (offline analysis of a file). */
       idle_timeout_s: z.number().int().min(0).max(86400).default(120),
       host_idle_timeout_s: z.number().int().min(0).max(86400).default(300),
+      /** A running flow gets an interim flow record (deltas) each this many seconds; 0 = only when it ends. */
+      active_timeout_s: z.number().int().min(0).max(86400).default(60),
       dpi: z.boolean().default(true),
     })
     .prefault({}),

@@ -101,6 +101,8 @@ export async function startAppliance(
         flowCapacity: config.capture.flow_capacity,
         hostCapacity: config.capture.host_capacity,
         idleTimeoutS: config.capture.idle_timeout_s,
+        activeTimeoutS: config.capture.active_timeout_s,
+        probeId: config.probe.id,
         hostIdleTimeoutS: config.capture.host_idle_timeout_s,
         localNetworks,
         dpi: config.capture.dpi,

@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { DataplaneModule } from './dataplane/dataplane.module';
 import { PROBE_DATAPLANES, ProbeDataplane } from './dataplane/probe-dataplane';
 import { FEATURE_MODULES } from './feature-modules';
+import { FlowRecordsModule } from './flow-records/flow-records.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
 import { HostsModule } from './hosts/hosts.module';
@@ -63,6 +64,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         DataplaneModule,
+        FlowRecordsModule,
         SettingsModule,
         UsersModule,
         AuthModule,

@@ -22,3 +22,5 @@ export { IpfixExporter } from './ipfix/ipfix-exporter';
 export type { IpfixCollectorTarget, IpfixExporterStats } from './ipfix/ipfix-exporter';
 export type { IpfixFlow } from './ipfix/ipfix-flow';
 export { parseIpfixUrl } from './ipfix/ipfix-url';
+export { FlowRecordDispatcher } from './flow-records/flow-record-dispatcher';
+export type { FlowRecordConsumer, FlowRecordConsumerStats } from './flow-records/flow-record-dispatcher';

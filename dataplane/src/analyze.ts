@@ -1,5 +1,5 @@
 import { Dataplane } from './dataplane';
-import { FlowRecord, InterfaceStats, SourceSpec } from './dataplane.types';
+import { FlowExportRecord, FlowRecord, InterfaceStats, SourceSpec } from './dataplane.types';
 
 export interface AnalyzeOptions {
   /** Worker threads (shards); default: the number of cores. */
@@ -11,6 +11,17 @@ export interface AnalyzeOptions {
   flowCapacity?: number;
   hostCapacity?: number;
   localNetworks?: string[];
+  /**
+   * Also produce flow records (as the appliance hands to history and IPFIX):
+   * interim records at the active timeout while reading, final records of
+   * flows that went idle, and every remaining flow flushed as a final
+   * 'end_of_capture' record at the end of the file.
+   */
+  records?: boolean;
+  /** Active timeout of the records, seconds of packet time (default 60; 0 = no interim records). */
+  activeTimeoutS?: number;
+  /** Probe id stamped on the records (default: the host name). */
+  probeId?: string;
 }
 
 export interface AnalyzeResult {
@@ -21,6 +32,8 @@ export interface AnalyzeResult {
   elapsedS: number;
   /** The capture stopped early on an error (corrupt file): what came before is counted. */
   error?: string;
+  /** With `records`: every flow record, in the order produced; per flow they sum to its counters. */
+  records?: FlowExportRecord[];
 }
 
 /**
@@ -39,18 +52,27 @@ export async function analyzeCapture(source: SourceSpec, options: AnalyzeOptions
     flowCapacity: options.flowCapacity,
     hostCapacity: options.hostCapacity,
     localNetworks: options.localNetworks,
+    activeTimeoutS: options.records ? options.activeTimeoutS : 0,
+    probeId: options.probeId,
   });
   const ended: FlowRecord[] = [];
-  // With an idle timeout the offline pass must run, or idle flows would never be purged.
-  const timer = options.idleTimeoutS ? setInterval(() => ended.push(...dp.updateStats().endedFlows), 200) : undefined;
+  const records: FlowExportRecord[] = [];
+  // With an idle timeout the offline pass must run, or idle flows would never be purged; records need it for interim ones.
+  const passes = options.idleTimeoutS || options.records;
+  const pass = (slots?: number) => {
+    const r = dp.updateStats(Date.now() / 1000, slots, ended).records;
+    if (options.records) records.push(...r);
+  };
+  const timer = passes ? setInterval(() => pass(), 200) : undefined;
   try {
     await dp.whenFinished();
   } finally {
     if (timer) clearInterval(timer);
   }
-  if (options.idleTimeoutS) ended.push(...dp.updateStats(Date.now() / 1000, Infinity).endedFlows);
+  if (passes) pass(Infinity);
+  if (options.records) records.push(...dp.flushFlows('end_of_capture'));
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   const stats = dp.stats();
   const flows = ended.concat(dp.allFlows());
-  return { flows, stats, hosts: stats.num_hosts, elapsedS, ...(stats.error ? { error: stats.error } : {}) };
+  return { flows, stats, hosts: stats.num_hosts, elapsedS, ...(stats.error ? { error: stats.error } : {}), ...(options.records ? { records } : {}) };
 }

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   DataplaneOptions,
+  FlowEndReason,
+  FlowExportRecord,
   FlowQuery,
   FlowRecord,
   HostQuery,
@@ -24,7 +26,8 @@ import { HostTable } from './host/host-table';
 import { NetworkList } from './shard/ip-address';
 import { countDistinctHosts } from './host/host-count';
 import { getHost, queryHosts } from './host/host-query';
-import { UPDATE_STATS_SLOTS, sweepShard } from './offline/offline-pass';
+import { RecordOptions, UPDATE_STATS_SLOTS, flushShard, sweepShard } from './offline/offline-pass';
+import { DEFAULT_ACTIVE_TIMEOUT_S } from './flow/flow-export';
 import { OfflineReaders } from './offline/offline-readers';
 import { WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
 import { compiledWorkerScript } from './worker/worker-script';
@@ -277,17 +280,39 @@ export class Dataplane extends EventEmitter {
 
   /**
    * The offline periodic pass (seeds/003 `updateStats`), to call about every
-   * second: updates throughputs, and moves entries the workers marked idle to
-   * ready_to_be_purged after handing the flows to the caller (flow-end checks,
-   * history). The workers delete them on their next purge cycle. Each call
-   * visits at most `maxSlotsPerTable` slots per table, continuing where the
-   * last call stopped (Infinity: a full pass).
+   * second: updates throughputs, produces an interim flow record for each
+   * running flow past the active timeout, and moves entries the workers
+   * marked idle to ready_to_be_purged after producing their final record
+   * (handed by the caller to flow-end checks, history, export). The workers
+   * delete them on their next purge cycle. Each call visits at most
+   * `maxSlotsPerTable` slots per table, continuing where the last call
+   * stopped (Infinity: a full pass). `endedFlows`, when given, also receives
+   * the ended flows as FlowRecord (file analysis prints them). One caller per interface: this thread or
+   * the offline readers (startReaders), not both.
    */
-  updateStats(nowS: number = Date.now() / 1000, maxSlotsPerTable: number = UPDATE_STATS_SLOTS): { endedFlows: FlowRecord[] } {
-    const endedFlows: FlowRecord[] = [];
-    for (const s of this.shards) sweepShard(s, nowS, maxSlotsPerTable, this.names, endedFlows);
+  updateStats(nowS: number = Date.now() / 1000, maxSlotsPerTable: number = UPDATE_STATS_SLOTS, endedFlows?: FlowRecord[]): { records: FlowExportRecord[] } {
+    const records: FlowExportRecord[] = [];
+    const o = this.recordOptions();
+    for (const s of this.shards) sweepShard(s, nowS, maxSlotsPerTable, o, records, endedFlows);
     this.updateInterfaceThroughput(nowS);
-    return { endedFlows };
+    return { records };
+  }
+
+  /**
+   * Flushes every flow not yet fully reported as a record with `reason`:
+   * 'end_of_capture' once a capture file is read, 'forced_end' when the probe
+   * stops. Idle flows become ready_to_be_purged; running flows stay, their
+   * "already reported" counters advanced.
+   */
+  flushFlows(reason: FlowEndReason): FlowExportRecord[] {
+    const records: FlowExportRecord[] = [];
+    const o = this.recordOptions();
+    for (const s of this.shards) flushShard(s, o, reason, records);
+    return records;
+  }
+
+  private recordOptions(): RecordOptions {
+    return { probe: this.options.probeId, interface: this.name, names: this.names, activeTimeoutS: this.options.activeTimeoutS };
   }
 
   /**
@@ -326,6 +351,8 @@ function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'n
   const workers = o.workers ?? (o.source.kind === 'dpdk' ? o.source.queues : os.availableParallelism());
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError(`workers must be an integer in [1, 64], got ${workers}`);
   new NetworkList(o.localNetworks ?? []); // validates every CIDR before any worker starts
+  const activeTimeoutS = o.activeTimeoutS ?? DEFAULT_ACTIVE_TIMEOUT_S;
+  if (!(activeTimeoutS >= 0) || !Number.isFinite(activeTimeoutS)) throw new RangeError(`activeTimeoutS must be a number >= 0, got ${activeTimeoutS}`);
   return {
     source: o.source,
     workers,
@@ -336,5 +363,7 @@ function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'n
     localNetworks: o.localNetworks ?? [],
     dpi: o.dpi ?? true,
     dpiPacketLimit: o.dpiPacketLimit ?? 32,
+    probeId: o.probeId ?? os.hostname(),
+    activeTimeoutS,
   };
 }

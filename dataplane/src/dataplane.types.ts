@@ -51,6 +51,10 @@ export interface DataplaneOptions {
   dpi?: boolean;
   /** Max packets per flow given to nDPI. Default 32 (as ndpiReader's test config). */
   dpiPacketLimit?: number;
+  /** Probe id stamped on every flow record. Default: the host name. */
+  probeId?: string;
+  /** A flow running longer gets an interim record each this many seconds of packet time (deltas). 0 = never. Default 60. */
+  activeTimeoutS?: number;
 }
 
 export interface Endpoint {
@@ -174,4 +178,73 @@ export interface HostQuery {
 export interface Page<T> {
   total: number;
   data: T[];
+}
+
+/**
+ * Why a flow record was produced (IPFIX flowEndReason in brackets):
+ * 'idle' — no packet for the idle timeout (1); 'active_timeout' — an interim
+ * record of a flow still running (2); 'end_of_flow' — TCP FIN in both
+ * directions or RST, then purged (3); 'end_of_capture' — the capture file
+ * ended and the remaining flows were flushed (4, forced end); 'forced_end' —
+ * the probe stopped or the interface was removed (4).
+ */
+export type FlowEndReason = 'idle' | 'active_timeout' | 'end_of_flow' | 'end_of_capture' | 'forced_end';
+
+/**
+ * One flow record: what the flow history stores and the IPFIX exporter sends
+ * (docs/flow-records.md). A flow that lives longer than the active timeout
+ * gets interim records ('active_timeout'); every record carries the packets,
+ * bytes and retransmissions since the flow's previous record (deltas), so the
+ * records of one flow sum to its counters. Times are milliseconds since the
+ * epoch (packet time).
+ */
+export interface FlowExportRecord {
+  /** The probe that saw the flow (DataplaneOptions.probeId). */
+  probe: string;
+  /** Interface (capture source) name. */
+  interface: string;
+  /** `<shard>:<slot>:<generation>`, as FlowRecord.key: the same for every record of a flow while it lives. */
+  key: string;
+  /** First packet of the flow. */
+  flow_start_ms: number;
+  /** Start of what this record counts: flow_start_ms, or the previous record's last_seen_ms. */
+  first_seen_ms: number;
+  /** Last packet counted by this record. */
+  last_seen_ms: number;
+  end_reason: FlowEndReason;
+  ip_version: 4 | 6;
+  vlan: number;
+  /** L4 name as FlowRecord.l4 ('TCP', 'UDP', 'ICMP', ... or the number) and its IP protocol number. */
+  l4: string;
+  l4_proto: number;
+  client: Endpoint;
+  server: Endpoint;
+  /** Deltas since the previous record of the flow (captured bytes incl. link layer, as FlowRecord). */
+  cli2srv: DirectionCounters;
+  srv2cli: DirectionCounters;
+  retransmissions: { cli2srv: number; srv2cli: number };
+  /**
+   * The flow's counters since it began (not deltas), for consumers that judge
+   * the whole flow (the alert checks on ended flows). Never sum these over
+   * records: sum cli2srv/srv2cli.
+   */
+  flow_totals: { cli2srv: DirectionCounters; srv2cli: DirectionCounters };
+  /** TCP flags seen so far in each direction (OR of every packet's flags). */
+  tcp_flags: { cli2srv: number; srv2cli: number };
+  /** nDPI application as FlowRecord.l7 ('' without DPI), category, breed. */
+  l7: string;
+  category: string;
+  breed: string;
+  /** TLS/QUIC SNI, HTTP Host or DNS query ('' if none). */
+  server_name: string;
+  risks: string[];
+  score: number;
+  /** Community ID v1, seed 0 (Corelight spec). */
+  community_id: string;
+  /** Names known for the two addresses (DNS answers, SNI/Host of earlier flows; '' if none): filled by the consumer side (HostNames). */
+  client_name: string;
+  server_host_name: string;
+  /** ICMP/ICMPv6 type and code of the first packet, -1 otherwise. */
+  icmp_type: number;
+  icmp_code: number;
 }

@@ -13,6 +13,8 @@ export { PcapFileSource } from './capture/pcap-file-source';
 export { CaptureFileError } from './capture/pcap-file-error';
 export { ReplaySource } from './capture/replay-source';
 export { UPDATE_STATS_SLOTS } from './offline/offline-pass';
+export { DEFAULT_ACTIVE_TIMEOUT_S } from './flow/flow-export';
+export { communityId } from './flow/community-id';
 export type { ReplayOptions } from './capture/replay-source';
 export { OfflineReaders } from './offline/offline-readers';
 export type { ReadPriority } from './offline/offline-readers';

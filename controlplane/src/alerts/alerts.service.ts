@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { hostname } from 'node:os';
-import type { FlowRecord } from '@flowprobe/dataplane';
+import type { FlowExportRecord, FlowRecord } from '@flowprobe/dataplane';
 import type { AlertEvent } from '../api';
 import type { AuthUser } from '../auth/auth-user';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { DataplaneRepository, FLOW_PAGE, OnInterface } from '../dataplane/dataplane.repository';
+import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { PeriodicHooks } from '../jobs/periodic-hooks';
 import { LiveService } from '../live/live.service';
 import { SettingsService } from '../settings/settings.service';
@@ -63,6 +64,7 @@ export class AlertsService implements OnModuleInit {
     private readonly live: LiveService,
     private readonly settings: SettingsService,
     private readonly hooks: PeriodicHooks,
+    private readonly records: FlowRecordDispatcher,
     private readonly dataplane: DataplaneRepository,
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
   ) {}
@@ -77,7 +79,15 @@ export class AlertsService implements OnModuleInit {
       localNetworks: () => this.settings.get().local_networks,
       emit: (alerts) => void this.handle(alerts),
     });
-    this.hooks.onEndedFlows('alerts:flow-end', (flows, nowS) => this.checkFlows(flows, true, nowS));
+    // Flow-end checks: the final record of each flow, judged on the whole flow (flow_totals). Not
+    // interim records, and not the flows cut by the probe stopping ('forced_end': they did not end).
+    this.records.register({
+      name: 'alerts',
+      consume: (batch) => {
+        const ended = batch.filter((r) => r.end_reason !== 'active_timeout' && r.end_reason !== 'forced_end').map((r) => this.endedFlow(r));
+        return this.checkFlows(ended, true, Date.now() / 1000);
+      },
+    });
     this.hooks.on('second', 'alerts:detection', (nowS) => {
       if (++this.secondsSinceDetectionScan < DETECTION_PERIOD_S) return;
       this.secondsSinceDetectionScan = 0;
@@ -88,6 +98,37 @@ export class AlertsService implements OnModuleInit {
       const n = await this.repository.deleteOlderThan(nowS - this.settings.get().retention.alerts_days * 86400);
       if (n) this.logger.log(`Retention: ${n} past alerts deleted`);
     });
+  }
+
+  /** The whole flow of a final record, as the flow checks see live flows. */
+  private endedFlow(r: FlowExportRecord): OnInterface<FlowRecord> {
+    const firstSeen = r.flow_start_ms / 1000;
+    const lastSeen = r.last_seen_ms / 1000;
+    return {
+      ifid: Math.max(0, this.dataplane.interfaceId(r.interface)),
+      key: r.key,
+      l4: r.l4,
+      vlan: r.vlan,
+      client: r.client,
+      server: r.server,
+      cli2srv: r.flow_totals.cli2srv,
+      srv2cli: r.flow_totals.srv2cli,
+      first_seen: firstSeen,
+      last_seen: lastSeen,
+      duration: lastSeen - firstSeen,
+      thpt: { bps: 0, pps: 0 },
+      l7: r.l7,
+      server_name: r.server_name,
+      category: r.category,
+      breed: r.breed,
+      risks: r.risks,
+      score: r.score,
+      tcp_flags: r.tcp_flags,
+      retransmissions: r.retransmissions,
+      out_of_order: { cli2srv: 0, srv2cli: 0 },
+      first_from_server: false,
+      state: 'ready_to_be_purged',
+    };
   }
 
   /** Detection pass: flow checks on the newest active flows (nDPI risks are set once detection is done). */

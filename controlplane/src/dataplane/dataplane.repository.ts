@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, ReadPriority } from '@flowprobe/dataplane';
+import type { FlowEndReason, FlowExportRecord, FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, ReadPriority } from '@flowprobe/dataplane';
 import { PROBE_DATAPLANES, ProbeDataplane } from './probe-dataplane';
 
 /**
@@ -80,10 +80,21 @@ export class DataplaneRepository {
     return stats;
   }
 
-  /** Offline periodic pass on every interface; returns the flows that ended, tagged with their interface. */
-  async updateStats(nowS?: number): Promise<OnInterface<FlowRecord>[]> {
+  /** Offline periodic pass on every interface; returns the flow records it produced (ended flows, interim records). */
+  async updateStats(nowS?: number): Promise<FlowExportRecord[]> {
     const passes = await Promise.all(this.dataplanes.map((dp) => dp.updateStats(nowS)));
-    return passes.flatMap((pass, ifid) => pass.endedFlows.map((flow) => ({ ...flow, ifid })));
+    return passes.flatMap((pass) => pass.records);
+  }
+
+  /** Final records of every flow still in the tables (the probe is stopping: 'forced_end'). */
+  async flushFlows(reason: FlowEndReason): Promise<FlowExportRecord[]> {
+    const passes = await Promise.all(this.dataplanes.map((dp) => (dp.flushFlows ? dp.flushFlows(reason) : Promise.resolve([]))));
+    return passes.flat();
+  }
+
+  /** Interface id of an interface name (records carry the name), -1 if none. */
+  interfaceId(name: string): number {
+    return this.interfaces().findIndex((s) => s.name === name);
   }
 
   /** A page of flows of one interface or of all; jobs pass `priority` 'background' so API requests go first. */

@@ -1,4 +1,4 @@
-import type { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, ReadPriority } from '@flowprobe/dataplane';
+import type { FlowEndReason, FlowExportRecord, FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, ReadPriority } from '@flowprobe/dataplane';
 
 /**
  * The part of a running interface the control plane uses: `@flowprobe/dataplane`'s
@@ -13,8 +13,14 @@ export interface ProbeDataplane {
   queryFlows(q: FlowQuery, priority?: ReadPriority): Promise<Page<FlowRecord>>;
   queryHosts(q: HostQuery, priority?: ReadPriority): Promise<Page<HostRecord>>;
   getHost(ip: string, vlan?: number): Promise<HostRecord | undefined>;
-  /** Offline periodic pass (seeds/003): throughputs, idle → ready_to_be_purged. Call every second. */
-  updateStats(nowS?: number): Promise<{ endedFlows: FlowRecord[] }>;
+  /**
+   * Offline periodic pass (seeds/003): throughputs, idle → ready_to_be_purged,
+   * and the flow records it produced (ended flows, interim records at the
+   * active timeout). Call every second.
+   */
+  updateStats(nowS?: number): Promise<{ records: FlowExportRecord[] }>;
+  /** Every flow not fully reported yet, as final records with `reason` (shutdown: 'forced_end'). */
+  flushFlows?(reason: FlowEndReason): Promise<FlowExportRecord[]>;
   /** Resolves when the capture has stopped (end of a non-looping file, or stop()). */
   whenFinished?(): Promise<void>;
 }

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
+import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { JobRunner } from './job-runner';
 import { PeriodicHooks } from './periodic-hooks';
 
 /**
  * Every second: the dataplane's offline periodic pass (seeds/003 updateStats:
- * throughputs, idle → ready_to_be_purged) and the ended flows to the hooks.
+ * throughputs, idle → ready_to_be_purged, interim records at the active
+ * timeout) and the flow records it produced to the dispatcher.
  */
 @Injectable()
 export class SecondJob {
@@ -14,6 +16,7 @@ export class SecondJob {
     private readonly runner: JobRunner,
     private readonly dataplane: DataplaneRepository,
     private readonly hooks: PeriodicHooks,
+    private readonly records: FlowRecordDispatcher,
   ) {}
 
   @Cron(CronExpression.EVERY_SECOND, { name: 'second' })
@@ -23,11 +26,11 @@ export class SecondJob {
     });
   }
 
-  /** Returns the number of flows that ended in this pass. */
+  /** Returns the number of flow records this pass produced (handed to the dispatcher). */
   async updateStats(nowS = Date.now() / 1000): Promise<number> {
-    const ended = await this.dataplane.updateStats(nowS);
+    const records = await this.dataplane.updateStats(nowS);
+    this.records.dispatch(records);
     await this.hooks.runPeriodic('second', nowS);
-    if (ended.length > 0) await this.hooks.runEndedFlows(ended, nowS);
-    return ended.length;
+    return records.length;
   }
 }

@@ -109,7 +109,7 @@ function decodeTransport(data: Uint8Array, l4: number, end: number, out: Decoded
   }
   if (proto === PROTO_TCP) decodeTcp(data, l4, l4Length, out);
   else if (proto === PROTO_UDP) decodeUdp(data, l4, l4Length, out);
-  else if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) decodeIcmp(l4, l4Length, out);
+  else if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) decodeIcmp(data, l4, l4Length, out);
   else {
     // Other protocols: no ports, no payload accounted (ndpiReader's goodput is 0 for them).
     out.l4Offset = l4;
@@ -131,6 +131,7 @@ export function resetDecodedPacket(out: DecodedPacket): void {
   out.srcPort = 0;
   out.dstPort = 0;
   out.tcpFlags = 0;
+  out.icmpTypeCode = 0;
   out.tcpSeq = 0;
   out.tcpAck = 0;
   out.l3Offset = 0;

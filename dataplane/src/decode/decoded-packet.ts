@@ -20,6 +20,8 @@ export class DecodedPacket {
   dstPort = 0;
   /** TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80); 0 otherwise. */
   tcpFlags = 0;
+  /** ICMP/ICMPv6: 0x10000 | type << 8 | code (0 when absent or not ICMP). */
+  icmpTypeCode = 0;
   /** TCP sequence and acknowledgement numbers (unsigned). */
   tcpSeq = 0;
   tcpAck = 0;

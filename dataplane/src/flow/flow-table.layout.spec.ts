@@ -18,8 +18,9 @@ describe('flow-table layout', () => {
       FlowU32.State, FlowU32.Next, FlowU32.Hash, FlowU32.KeyMeta, FlowU32.Ports, FlowU32.CliAddr0, FlowU32.SrvAddr0,
       FlowU32.CliHost, FlowU32.SrvHost, FlowU32.DpiState, FlowU32.TcpFlags, FlowU32.C2sNextSeq, FlowU32.S2cNextSeq,
       FlowU32.L7, FlowU32.CategoryBreed, FlowU32.RiskLo, FlowU32.RiskHi, FlowU32.Score, FlowU32.DpiPackets,
-      FlowU32.Flags, FlowU32.Tunnel, FlowU32.Generation, FlowU32.Count,
-    ]).toEqual([0, 1, 2, 3, 4, 5, 9, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 32]);
+      FlowU32.Flags, FlowU32.Tunnel, FlowU32.Generation, FlowU32.ReportedC2sRetrans, FlowU32.ReportedS2cRetrans,
+      FlowU32.IcmpTypeCode, FlowU32.Count,
+    ]).toEqual([0, 1, 2, 3, 4, 5, 9, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 32]);
   });
 
   it('pins the f64 fields: the per-packet counters share one cache line', () => {
@@ -27,8 +28,9 @@ describe('flow-table layout', () => {
       FlowF64.FirstSeen, FlowF64.LastSeen, FlowF64.C2sPkts, FlowF64.C2sBytes, FlowF64.S2cPkts, FlowF64.S2cBytes,
       FlowF64.C2sGoodput, FlowF64.S2cGoodput, FlowF64.C2sRetrans, FlowF64.S2cRetrans, FlowF64.C2sOoo, FlowF64.S2cOoo,
       FlowF64.C2sIpBytes, FlowF64.S2cIpBytes, FlowF64.ThptBps, FlowF64.ThptPps, FlowF64.PrevBytes, FlowF64.PrevPkts,
-      FlowF64.PrevTs, FlowF64.Count,
-    ]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 24]);
+      FlowF64.PrevTs, FlowF64.ReportedC2sPkts, FlowF64.ReportedC2sBytes, FlowF64.ReportedS2cPkts, FlowF64.ReportedS2cBytes,
+      FlowF64.ReportedLastSeen, FlowF64.Count,
+    ]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
   });
 
   it('pins the slot stride and the total-bytes/name/info regions', () => {

@@ -48,10 +48,11 @@ export const enum FlowU32 {
   Flags, // FlowFlag bits
   Tunnel, // TunnelKind of the first packet
   Generation, // bumped each time the slot is reused: flow keys stay unique
-  Reserved28,
-  Reserved29,
+  // offline-owned (flow records): retransmissions already reported by an interim record
+  ReportedC2sRetrans,
+  ReportedS2cRetrans,
   Reserved30,
-  Reserved31,
+  IcmpTypeCode, // ICMP/ICMPv6: 0x10000 | type << 8 | code of the flow's first packet (Community ID); 0 otherwise
   Count = 32,
 }
 
@@ -77,11 +78,13 @@ export const enum FlowF64 {
   PrevBytes,
   PrevPkts,
   PrevTs,
-  Reserved19,
-  Reserved20,
-  Reserved21,
-  Reserved22,
-  Reserved23,
+  // offline-owned (flow records): counters already reported by interim records (active timeout),
+  // so each record carries deltas and the records of a flow sum to its counters
+  ReportedC2sPkts,
+  ReportedC2sBytes,
+  ReportedS2cPkts,
+  ReportedS2cBytes,
+  ReportedLastSeen, // last_seen (s) of the last interim record; 0 = none yet
   Count = 24,
 }
 

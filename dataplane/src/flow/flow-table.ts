@@ -170,6 +170,7 @@ export class FlowTable implements FlowDpiSink {
     u32[b + FlowU32.Generation] = generation;
     u32[b + FlowU32.KeyMeta] = meta;
     u32[b + FlowU32.Tunnel] = p.tunnel;
+    u32[b + FlowU32.IcmpTypeCode] = p.icmpTypeCode;
 
     // Client = sender of the first SYN; a capture that starts at the SYN-ACK
     // sees the server first. Otherwise the sender of the first packet.

@@ -1,4 +1,4 @@
-import { FlowQuery, FlowRecord, HostQuery, HostRecord, Page } from '../dataplane.types';
+import { FlowEndReason, FlowExportRecord, FlowQuery, HostQuery, HostRecord, Page } from '../dataplane.types';
 import { RankedFlowPage } from '../flow/flow-query';
 
 /** The shared tables of one shard, as handed to an offline reader thread. */
@@ -15,6 +15,11 @@ export interface ReaderInit {
   shards: ReaderShard[];
   /** Name protocols with nDPI (the interface runs DPI). */
   dpi: boolean;
+  /** Stamped on every flow record. */
+  probe: string;
+  interface: string;
+  /** Seconds between interim records of a running flow (0 = none). */
+  activeTimeoutS: number;
 }
 
 /** What the main thread asks a reader; `shards` are shard indexes, ascending. */
@@ -23,6 +28,7 @@ export type ReaderRequest =
   | { id: number; op: 'hosts'; query: HostQuery }
   | { id: number; op: 'host'; ip: string; vlan?: number }
   | { id: number; op: 'sweep'; shards: number[]; nowS: number; maxSlots: number }
+  | { id: number; op: 'flush'; shards: number[]; reason: FlowEndReason }
   | { id: number; op: 'close' };
 
 /** What each request resolves to. */
@@ -30,7 +36,8 @@ export interface ReaderResults {
   flows: RankedFlowPage;
   hosts: Page<HostRecord>;
   host: HostRecord | undefined;
-  sweep: FlowRecord[];
+  sweep: FlowExportRecord[];
+  flush: FlowExportRecord[];
   close: undefined;
 }
 

@@ -1,12 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ndpiNames } from '../dpi/classifier';
-import { FlowRecord } from '../dataplane.types';
+import { FlowExportRecord } from '../dataplane.types';
 import { queryFlows } from '../flow/flow-query';
 import { L7Names, NO_DPI_NAMES } from '../flow/flow-record';
 import { FlowTable } from '../flow/flow-table';
 import { HostTable } from '../host/host-table';
 import { getHost, queryHosts } from '../host/host-query';
-import { OfflineShard, sweepShard } from './offline-pass';
+import { OfflineShard, RecordOptions, flushShard, sweepShard } from './offline-pass';
 import { ReaderInit, ReaderMessage, ReaderRequest } from './offline-protocol';
 
 /**
@@ -26,6 +26,7 @@ function main(init: ReaderInit): void {
   const byIndex = new Map(shards.map((s) => [s.index, s]));
   const pick = (indexes: number[]) => indexes.map((i) => byIndex.get(i)!);
   const names: L7Names = init.dpi ? ndpiNames() : NO_DPI_NAMES;
+  const recordOptions: RecordOptions = { probe: init.probe, interface: init.interface, names, activeTimeoutS: init.activeTimeoutS };
 
   const answer = (req: ReaderRequest): unknown => {
     switch (req.op) {
@@ -36,9 +37,14 @@ function main(init: ReaderInit): void {
       case 'host':
         return getHost(shards, req.ip, req.vlan, names);
       case 'sweep': {
-        const ended: FlowRecord[] = [];
-        for (const s of pick(req.shards)) sweepShard(s, req.nowS, req.maxSlots, names, ended);
-        return ended;
+        const records: FlowExportRecord[] = [];
+        for (const s of pick(req.shards)) sweepShard(s, req.nowS, req.maxSlots, recordOptions, records);
+        return records;
+      }
+      case 'flush': {
+        const records: FlowExportRecord[] = [];
+        for (const s of pick(req.shards)) flushShard(s, recordOptions, req.reason, records);
+        return records;
       }
       case 'close':
         return undefined;

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Dataplane } from '../dataplane';
-import { FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page } from '../dataplane.types';
+import { FlowEndReason, FlowExportRecord, FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page } from '../dataplane.types';
 import { DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE, mergeRankedPages } from '../flow/flow-query';
 import { compiledWorkerScript } from '../worker/worker-script';
 import { UPDATE_STATS_SLOTS } from './offline-pass';
@@ -185,7 +185,15 @@ export class OfflineReaders {
     try {
       for (let reader = 0; reader < count; reader++) {
         const own = shards.map((s) => s.index).filter((i) => i % count === reader);
-        const thread = new ReaderThread({ reader, shards, dpi: dataplane.options.dpi }, own, gate);
+        const init = {
+          reader,
+          shards,
+          dpi: dataplane.options.dpi,
+          probe: dataplane.options.probeId,
+          interface: dataplane.name,
+          activeTimeoutS: dataplane.options.activeTimeoutS,
+        };
+        const thread = new ReaderThread(init, own, gate);
         threads.push(thread);
         await thread.ready;
       }
@@ -235,12 +243,19 @@ export class OfflineReaders {
 
   /**
    * The offline periodic pass (as Dataplane.updateStats), each reader over the
-   * shards it owns, then the interface throughputs here.
+   * shards it owns, then the interface throughputs here. Resolves to the flow
+   * records the pass produced (ended flows, interim records).
    */
-  async updateStats(nowS: number = Date.now() / 1000, maxSlotsPerTable: number = UPDATE_STATS_SLOTS): Promise<{ endedFlows: FlowRecord[] }> {
-    const ended = await Promise.all(this.threads.map((t) => t.request({ op: 'sweep', shards: t.own, nowS, maxSlots: maxSlotsPerTable }, 'background')));
+  async updateStats(nowS: number = Date.now() / 1000, maxSlotsPerTable: number = UPDATE_STATS_SLOTS): Promise<{ records: FlowExportRecord[] }> {
+    const records = await Promise.all(this.threads.map((t) => t.request({ op: 'sweep', shards: t.own, nowS, maxSlots: maxSlotsPerTable }, 'background')));
     this.dataplane.updateInterfaceThroughput(nowS);
-    return { endedFlows: ended.flat() };
+    return { records: records.flat() };
+  }
+
+  /** Every flow not yet fully reported, as records with `reason` (as Dataplane.flushFlows), each reader over the shards it owns. */
+  async flushFlows(reason: FlowEndReason): Promise<FlowExportRecord[]> {
+    const records = await Promise.all(this.threads.map((t) => t.request({ op: 'flush', shards: t.own, reason }, 'background')));
+    return records.flat();
   }
 
   /** Lets every reader answer what it was asked, then ends the threads. The dataplane keeps running. */
