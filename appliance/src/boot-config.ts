@@ -67,6 +67,17 @@ export const bootConfigSchema = z.strictObject({
     })
     .prefault({}),
   local_networks: z.array(cidr).default([]),
+  history: z
+    .strictObject({
+      /** 'duckdb': embedded store on the data partition; 'none': no flow history. */
+      backend: z.enum(['duckdb', 'none']).default('duckdb'),
+      /** Folder of the day files; default: `history/` beside the database. */
+      path: z.string().min(1).optional(),
+      max_age_days: z.number().int().min(1).max(3650).default(30),
+      /** Disk the day files may use, MiB; past it the oldest days are dropped first. */
+      disk_budget_mb: z.number().int().min(1).max(16_777_216).default(10240),
+    })
+    .prefault({}),
   probe: z
     .strictObject({
       /** Stamped on every flow record, Redis key and history row; default: the host name. */
@@ -172,6 +183,7 @@ export function validateBootConfig(raw: unknown, origin: string, baseDir: string
   const resolve = (p: string): string => path.resolve(baseDir, p);
   for (const source of config.sources) if (source.type === 'pcap') source.path = resolve(source.path);
   config.database.path = resolve(config.database.path);
+  config.history.path = config.history.path ? resolve(config.history.path) : path.join(path.dirname(config.database.path), 'history');
   if (config.portal.path) config.portal.path = resolve(config.portal.path);
   config.tls.dir = resolve(config.tls.dir);
   if (config.tls.enabled && config.tls.redirect_port !== undefined && config.tls.redirect_port === config.http.port && config.http.port !== 0) {

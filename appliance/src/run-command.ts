@@ -52,6 +52,12 @@ export function controlPlaneOptions(config: BootConfig, overrides: Partial<Contr
     liveIntervalMs: config.redis.publish_interval_ms,
     redisMaxHosts: config.redis.max_hosts,
     localNetworks: config.local_networks,
+    history: {
+      backend: config.history.backend,
+      path: config.history.path!,
+      maxAgeDays: config.history.max_age_days,
+      diskBudgetBytes: config.history.disk_budget_mb * 1024 * 1024,
+    },
     portalDir: config.portal.path,
     auth: {
       initialAdminPassword: config.admin_password,

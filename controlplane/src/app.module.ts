@@ -11,6 +11,7 @@ import { FEATURE_MODULES } from './feature-modules';
 import { FlowRecordsModule } from './flow-records/flow-records.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
+import { HistoryModule } from './history/history.module';
 import { HostsModule } from './hosts/hosts.module';
 import { InterfacesModule } from './interfaces/interfaces.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -71,6 +72,7 @@ export class AppModule {
         InterfacesModule,
         HostsModule,
         FlowsModule,
+        HistoryModule,
         TimeseriesModule,
         LiveModule,
         JobsModule,

@@ -23,4 +23,5 @@ export type { IpfixCollectorTarget, IpfixExporterStats } from './ipfix/ipfix-exp
 export type { IpfixFlow } from './ipfix/ipfix-flow';
 export { parseIpfixUrl } from './ipfix/ipfix-url';
 export { FlowRecordDispatcher } from './flow-records/flow-record-dispatcher';
+export { HistoryService } from './history/history.service';
 export type { FlowRecordConsumer, FlowRecordConsumerStats } from './flow-records/flow-record-dispatcher';

@@ -28,3 +28,4 @@ export type * from './jobs.types';
 export type * from './alerts.types';
 export type * from './siem.types';
 export type * from './live.types';
+export type * from './history.types';

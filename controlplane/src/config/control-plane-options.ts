@@ -56,6 +56,18 @@ export interface ControlPlaneOptions {
   };
   /** Reboot/shutdown from the API (`systemctl reboot|poweroff`, allowed by polkit on the appliance). Default false: 503. */
   powerControl?: boolean;
+  /**
+   * Flow history (docs/history.md). Absent or backend 'none': no history.
+   * 'duckdb': day files in `path` (the data partition on the appliance).
+   */
+  history?: {
+    backend: 'duckdb' | 'none';
+    path: string;
+    /** Days kept (whole UTC days). */
+    maxAgeDays: number;
+    /** Bytes the day files may use; past it the oldest days go first (never the current one). */
+    diskBudgetBytes: number;
+  };
   /** Start the cron jobs (second/minute/... ). Tests turn it off and call job methods directly. Default true. */
   schedule?: boolean;
   /** Description of the capture sources for /api/v1/system. */

@@ -52,6 +52,9 @@ export class DataplaneRepository {
   /** Interface counters computed within {@link STATS_MAX_AGE_MS}, by interface id. */
   private readonly statsCache = new Map<number, { atMs: number; stats: InterfaceStats }>();
   private readonly watched = new WeakSet<ProbeDataplane>();
+  private readonly finishing = new WeakSet<ProbeDataplane>();
+  private readonly finished = new WeakSet<ProbeDataplane>();
+  private readonly flushed = new WeakSet<ProbeDataplane>();
 
   constructor(@Inject(PROBE_DATAPLANES) private readonly dataplanes: ProbeDataplane[]) {}
 
@@ -90,6 +93,28 @@ export class DataplaneRepository {
   async flushFlows(reason: FlowEndReason): Promise<FlowExportRecord[]> {
     const passes = await Promise.all(this.dataplanes.map((dp) => (dp.flushFlows ? dp.flushFlows(reason) : Promise.resolve([]))));
     return passes.flat();
+  }
+
+  /**
+   * Final 'end_of_capture' records of the interfaces whose capture has ended
+   * (a capture file read to its end) since the last call: each interface is
+   * flushed once, after its last packet.
+   */
+  async flushFinishedCaptures(): Promise<FlowExportRecord[]> {
+    const out: FlowExportRecord[] = [];
+    for (const dp of this.dataplanes) {
+      if (!dp.whenFinished || !dp.flushFlows || this.flushed.has(dp)) continue;
+      if (!this.finished.has(dp)) {
+        if (!this.finishing.has(dp)) {
+          this.finishing.add(dp);
+          void dp.whenFinished().then(() => this.finished.add(dp));
+        }
+        continue;
+      }
+      this.flushed.add(dp);
+      out.push(...(await dp.flushFlows('end_of_capture')));
+    }
+    return out;
   }
 
   /** Interface id of an interface name (records carry the name), -1 if none. */

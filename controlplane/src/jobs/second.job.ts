@@ -29,6 +29,8 @@ export class SecondJob {
   /** Returns the number of flow records this pass produced (handed to the dispatcher). */
   async updateStats(nowS = Date.now() / 1000): Promise<number> {
     const records = await this.dataplane.updateStats(nowS);
+    // A capture file read to its end: its remaining flows end with it.
+    records.push(...(await this.dataplane.flushFinishedCaptures()));
     this.records.dispatch(records);
     await this.hooks.runPeriodic('second', nowS);
     return records.length;

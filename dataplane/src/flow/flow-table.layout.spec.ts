@@ -19,8 +19,8 @@ describe('flow-table layout', () => {
       FlowU32.CliHost, FlowU32.SrvHost, FlowU32.DpiState, FlowU32.TcpFlags, FlowU32.C2sNextSeq, FlowU32.S2cNextSeq,
       FlowU32.L7, FlowU32.CategoryBreed, FlowU32.RiskLo, FlowU32.RiskHi, FlowU32.Score, FlowU32.DpiPackets,
       FlowU32.Flags, FlowU32.Tunnel, FlowU32.Generation, FlowU32.ReportedC2sRetrans, FlowU32.ReportedS2cRetrans,
-      FlowU32.IcmpTypeCode, FlowU32.Count,
-    ]).toEqual([0, 1, 2, 3, 4, 5, 9, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 32]);
+      FlowU32.FinalReported, FlowU32.IcmpTypeCode, FlowU32.Count,
+    ]).toEqual([0, 1, 2, 3, 4, 5, 9, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32]);
   });
 
   it('pins the f64 fields: the per-packet counters share one cache line', () => {

@@ -51,7 +51,7 @@ export const enum FlowU32 {
   // offline-owned (flow records): retransmissions already reported by an interim record
   ReportedC2sRetrans,
   ReportedS2cRetrans,
-  Reserved30,
+  FinalReported, // offline-owned: 1 once a flush gave the flow its final record while the slot stays (not flushed twice)
   IcmpTypeCode, // ICMP/ICMPv6: 0x10000 | type << 8 | code of the flow's first packet (Community ID); 0 otherwise
   Count = 32,
 }

@@ -3,7 +3,7 @@ import { EntryState } from '../shard/entry-state';
 import { FlowExportContext, idleEndReason, interimDue, readFlowExport } from '../flow/flow-export';
 import { L7Names, readFlowRecord } from '../flow/flow-record';
 import { FlowTable } from '../flow/flow-table';
-import { FlowF64 } from '../flow/flow-table.layout';
+import { FlowF64, FlowU32 } from '../flow/flow-table.layout';
 import { SlotU32 } from '../shard/hash-table.layout';
 import { HostTable } from '../host/host-table';
 
@@ -80,8 +80,11 @@ export function flushShard(s: OfflineShard, o: RecordOptions, reason: FlowEndRea
       const idx = t.u32At(slot) + SlotU32.State;
       const state = Atomics.load(t.u32, idx);
       if (state === EntryState.Active) {
-        // Every flow gets its final record (deltas may be zero after an interim one); the slot
-        // stays, so what it has reported advances as for an interim record.
+        // Every flow gets its final record (deltas may be zero after an interim one), once; the
+        // slot stays, so what it has reported advances as for an interim record.
+        const b = t.u32At(slot);
+        if (flows.u32[b + FlowU32.FinalReported] === 1) continue;
+        flows.u32[b + FlowU32.FinalReported] = 1;
         const r = readFlowExport(flows, slot, ctx, 'active_timeout');
         r.end_reason = reason;
         records.push(r);

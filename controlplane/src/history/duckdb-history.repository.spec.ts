@@ -1,0 +1,146 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FlowExportRecord } from '@flowprobe/dataplane';
+import { DuckDbHistoryRepository, dayOf } from './duckdb-history.repository';
+import type { HistoryFlowQuery } from './history.types';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-11-01T00:00:00Z');
+
+function record(i: number, lastSeenMs: number, over: Partial<FlowExportRecord> = {}): FlowExportRecord {
+  return {
+    probe: 'p1',
+    interface: 'eth0',
+    key: `0:${i}:1`,
+    flow_start_ms: lastSeenMs - 1000,
+    first_seen_ms: lastSeenMs - 1000,
+    last_seen_ms: lastSeenMs,
+    end_reason: 'idle',
+    ip_version: 4,
+    vlan: 0,
+    l4: 'TCP',
+    l4_proto: 6,
+    client: { ip: `10.0.${(i >> 8) & 255}.${i & 255}`, port: 40000 + (i % 1000) },
+    server: { ip: `192.0.2.${i % 7}`, port: 443 },
+    cli2srv: { packets: 3 + (i % 5), bytes: 300 + i },
+    srv2cli: { packets: 2, bytes: 1000 + 3 * i },
+    retransmissions: { cli2srv: 0, srv2cli: 0 },
+    flow_totals: { cli2srv: { packets: 0, bytes: 0 }, srv2cli: { packets: 0, bytes: 0 } },
+    tcp_flags: { cli2srv: 0x1b, srv2cli: 0x1b },
+    l7: i % 3 === 0 ? 'TLS.YouTube' : 'DNS',
+    category: 'Web',
+    breed: 'Safe',
+    server_name: i % 2 ? `s${i % 4}.example.org` : '',
+    risks: i % 10 === 0 ? ['Known Proto on Non Std Port', 'TLS Self-signed'] : [],
+    score: 0,
+    community_id: `1:${String(i).padStart(27, 'A')}=`,
+    client_name: '',
+    server_host_name: '',
+    icmp_type: -1,
+    icmp_code: -1,
+    ...over,
+  };
+}
+
+const query = (over: Partial<HistoryFlowQuery>): HistoryFlowQuery => ({ fromMs: T0, toMs: T0 + 10 * DAY, sort: 'last_seen', order: 'asc', limit: 1000, offset: 0, ...over });
+
+/** The embedded store against real DuckDB files in a temporary folder. */
+describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
+  let dir: string;
+  let store: DuckDbHistoryRepository;
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowprobe-duckdb-'));
+    store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: 1 << 40 });
+    await store.open();
+  });
+
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores records in day files and returns them field for field', async () => {
+    const records = [record(1, T0 + 5000), record(2, T0 + DAY + 5000, { client: { ip: '2001:db8::1', port: 5 }, ip_version: 6 })];
+    await store.insert(records);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.duckdb')).sort()).toEqual(['flows-2026-11-01.duckdb', 'flows-2026-11-02.duckdb']);
+    const { total, data } = await store.queryFlows(query({}));
+    expect(total).toBe(2);
+    const { flow_totals: _a, ...first } = records[0];
+    const { flow_totals: _b, ...second } = records[1];
+    expect(data).toEqual([first, second]);
+  });
+
+  it('filters by network (IPv4 and IPv6), port, application, server name, Community ID; overlap of the range', async () => {
+    const records = Array.from({ length: 300 }, (_, i) => record(i, T0 + i * 1000));
+    records.push(record(1000, T0 + 400_000, { client: { ip: '2001:db8::7', port: 1 }, ip_version: 6 }));
+    await store.insert(records);
+    const count = async (over: Partial<HistoryFlowQuery>) => (await store.queryFlows(query(over))).total;
+    expect(await count({ network: { version: 4, lo: 0x0a000000n, hi: 0x0a0000ffn } })).toBe(records.filter((r) => r.client.ip.startsWith('10.0.0.')).length);
+    expect(await count({ network: { version: 6, lo: 0x20010db8n << 96n, hi: (0x20010db8n << 96n) + (1n << 96n) - 1n } })).toBe(1);
+    expect(await count({ port: 40005 })).toBe(1);
+    expect(await count({ application: 'youtube' })).toBe(records.filter((r) => r.l7 === 'TLS.YouTube').length);
+    expect(await count({ application: 'TLS' })).toBe(records.filter((r) => r.l7 === 'TLS.YouTube').length);
+    expect(await count({ serverName: 'S1.example' })).toBe(records.filter((r) => r.server_name === 's1.example.org').length);
+    expect(await count({ communityId: records[42].community_id })).toBe(1);
+    // A record counting [T0+9s, T0+10s] meets [T0+9.5s, T0+9.6s).
+    expect(await count({ fromMs: T0 + 9500, toMs: T0 + 9600 })).toBe(1);
+    const page = await store.queryFlows(query({ sort: 'bytes', order: 'desc', limit: 5, offset: 5 }));
+    const byBytes = [...records].sort((a, b) => b.cli2srv.bytes + b.srv2cli.bytes - (a.cli2srv.bytes + a.srv2cli.bytes));
+    expect(page.data.map((f) => f.key)).toEqual(byBytes.slice(5, 10).map((r) => r.key));
+  });
+
+  it('drops days past the maximum age, then the oldest days while over the disk budget, and says so', async () => {
+    for (let d = 0; d < 4; d++) await store.insert(Array.from({ length: 3000 }, (_, i) => record(i, T0 + d * DAY + i * 1000)));
+    await store.checkpoint();
+    const before = store.usage();
+    expect(before.days.map((d) => d.day)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04']);
+    await store.close();
+
+    // Same files, a budget that fits about two and a half days, a maximum age that keeps four days before 'now'.
+    const sizes = before.days.map((d) => d.bytes);
+    store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3, diskBudgetBytes: sizes[1] + sizes[2] + sizes[3] - 1 });
+    await store.open();
+    const report = await store.enforceRetention(T0 + 3 * DAY + 5000);
+    expect(report.dropped).toEqual([
+      { day: '2026-11-01', reason: 'disk_budget', bytes: sizes[0] },
+      { day: '2026-11-02', reason: 'disk_budget', bytes: sizes[1] },
+    ]);
+    const after = store.usage();
+    expect(after.days.map((d) => d.day)).toEqual(['2026-11-03', '2026-11-04']);
+    expect(after.bytes_on_disk).toBeLessThanOrEqual(after.budget_bytes);
+    expect(after.last_retention?.dropped).toHaveLength(2);
+    expect((await store.queryFlows(query({}))).total).toBe(6000);
+
+    const aged = await store.enforceRetention(T0 + 6 * DAY);
+    expect(aged.dropped).toEqual([{ day: '2026-11-03', reason: 'max_age', bytes: expect.any(Number) }]);
+    // The newest day is never dropped, even past the age or the budget.
+    expect(store.usage().days.map((d) => d.day)).toEqual(['2026-11-04']);
+    expect(dayOf(T0 + 3 * DAY)).toBe('2026-11-04');
+  });
+
+  it('top from rollups equals top from raw records; series buckets equal a direct aggregation', async () => {
+    const records = Array.from({ length: 2000 }, (_, i) => record(i, T0 + 3_600_000 + i * 1700, { end_reason: i % 4 === 0 ? 'active_timeout' : 'idle' }));
+    // Two batches: rollup rows of one bucket come from both.
+    await store.insert(records.slice(0, 900));
+    await store.insert(records.slice(900));
+    for (const by of ['hosts', 'applications', 'ports', 'pairs'] as const) {
+      for (const metric of ['bytes', 'packets', 'flows'] as const) {
+        const rolled = await store.top({ fromMs: T0, toMs: T0 + DAY, by, metric, limit: 50 });
+        const raw = await store.top({ fromMs: T0 + 1, toMs: T0 + DAY, by, metric, limit: 50 });
+        expect(rolled.source).toBe('rollup_1h');
+        expect(raw.source).toBe('flows');
+        expect(rolled.data).toEqual(raw.data);
+      }
+    }
+    const series = await store.series({ fromMs: T0 + 3_600_000, toMs: T0 + 7_200_000, by: 'application', stepS: 300, limit: 1 });
+    expect(series.series.map((s) => s.key)).toEqual(['DNS', 'other']);
+    const want = new Array(12).fill(0);
+    for (const r of records) {
+      const b = Math.floor((r.last_seen_ms - (T0 + 3_600_000)) / 300_000);
+      if (b >= 0 && b < 12 && r.l7 === 'DNS') want[b] += r.cli2srv.bytes + r.srv2cli.bytes;
+    }
+    expect(series.series[0].values).toEqual(want);
+  });
+});

@@ -1,0 +1,478 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  BIGINT,
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBType,
+  DuckDBValue,
+  SMALLINT,
+  UHUGEINT,
+  USMALLINT,
+  UTINYINT,
+  INTEGER,
+  VARCHAR,
+} from '@duckdb/node-api';
+import type { FlowExportRecord } from '@flowprobe/dataplane';
+import { ipToBigInt } from './ip-range';
+import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
+import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
+
+const DAY_MS = 86_400_000;
+/** Rows per DuckDB data chunk (its vector size). */
+const CHUNK_ROWS = 2048;
+/** Rollup resolutions, finest last: a range aligned to a coarser one reads fewer rows. */
+const ROLLUPS = [
+  { name: 'rollup_1h', ms: 3_600_000 },
+  { name: 'rollup_5m', ms: 300_000 },
+  { name: 'rollup_1m', ms: 60_000 },
+] as const;
+
+/** Columns of the `flows` table, in order, with the DuckDB type of each and how a record fills it. */
+const COLUMNS: { name: string; sql: string; type: DuckDBType; get: (r: FlowExportRecord) => DuckDBValue }[] = [
+  { name: 'probe', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.probe },
+  { name: 'iface', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.interface },
+  { name: 'flow_key', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.key },
+  { name: 'flow_start_ms', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.flow_start_ms) },
+  { name: 'first_seen_ms', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.first_seen_ms) },
+  { name: 'last_seen_ms', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.last_seen_ms) },
+  { name: 'end_reason', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.end_reason },
+  { name: 'ip_version', sql: 'UTINYINT', type: UTINYINT, get: (r) => r.ip_version },
+  { name: 'vlan', sql: 'USMALLINT', type: USMALLINT, get: (r) => r.vlan },
+  { name: 'l4', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.l4 },
+  { name: 'l4_proto', sql: 'UTINYINT', type: UTINYINT, get: (r) => r.l4_proto },
+  { name: 'cli_ip', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.client.ip },
+  { name: 'cli_num', sql: 'UHUGEINT', type: UHUGEINT, get: (r) => ipToBigInt(r.client.ip) },
+  { name: 'cli_port', sql: 'USMALLINT', type: USMALLINT, get: (r) => r.client.port },
+  { name: 'srv_ip', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.server.ip },
+  { name: 'srv_num', sql: 'UHUGEINT', type: UHUGEINT, get: (r) => ipToBigInt(r.server.ip) },
+  { name: 'srv_port', sql: 'USMALLINT', type: USMALLINT, get: (r) => r.server.port },
+  { name: 'c2s_pkts', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.cli2srv.packets) },
+  { name: 'c2s_bytes', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.cli2srv.bytes) },
+  { name: 's2c_pkts', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.srv2cli.packets) },
+  { name: 's2c_bytes', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.srv2cli.bytes) },
+  { name: 'c2s_retrans', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.retransmissions.cli2srv) },
+  { name: 's2c_retrans', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.retransmissions.srv2cli) },
+  { name: 'c2s_flags', sql: 'UTINYINT', type: UTINYINT, get: (r) => r.tcp_flags.cli2srv },
+  { name: 's2c_flags', sql: 'UTINYINT', type: UTINYINT, get: (r) => r.tcp_flags.srv2cli },
+  { name: 'l7', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.l7 },
+  { name: 'category', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.category },
+  { name: 'breed', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.breed },
+  { name: 'server_name', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.server_name },
+  { name: 'risks', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.risks.join(',') },
+  { name: 'score', sql: 'INTEGER', type: INTEGER, get: (r) => r.score },
+  { name: 'community_id', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.community_id },
+  { name: 'cli_name', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.client_name },
+  { name: 'srv_name', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.server_host_name },
+  { name: 'icmp_type', sql: 'SMALLINT', type: SMALLINT, get: (r) => r.icmp_type },
+  { name: 'icmp_code', sql: 'SMALLINT', type: SMALLINT, get: (r) => r.icmp_code },
+];
+
+const FLOWS_DDL = `CREATE TABLE IF NOT EXISTS flows (${COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')})`;
+const ROLLUP_DDL = (name: string) =>
+  `CREATE TABLE IF NOT EXISTS ${name} (bucket_ms BIGINT, kind VARCHAR, probe VARCHAR, k1 VARCHAR, k2 VARCHAR, bytes BIGINT, packets BIGINT, flows BIGINT)`;
+
+/** UTC day of a time, 'YYYY-MM-DD'. */
+export function dayOf(ms: number): string {
+  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
+
+const FILE_RE = /^flows-(\d{4}-\d{2}-\d{2})\.duckdb$/;
+const alias = (day: string) => `d${day.replace(/-/g, '')}`;
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** What the embedded store needs: where its day files live, and the retention bounds. */
+export interface DuckDbHistoryOptions {
+  dir: string;
+  maxAgeDays: number;
+  diskBudgetBytes: number;
+}
+
+/**
+ * The embedded flow history (DuckDB through @duckdb/node-api, one writer: this
+ * process). Day partitions are files, `flows-YYYY-MM-DD.duckdb` in `dir`
+ * (the data partition on the appliance), each holding that UTC day's records
+ * (by last_seen_ms) in `flows` and their 1 min / 5 min / 1 h rollups (bytes,
+ * packets, flows by host, application, server port, host pair). Dropping a
+ * partition deletes its file, so the disk budget is exact and retention
+ * frees space at once. Files are ATTACHed to one in-memory DuckDB; queries
+ * over a range read the days it covers.
+ */
+export class DuckDbHistoryRepository {
+  private instance!: DuckDBInstance;
+  private conn!: DuckDBConnection;
+  private readonly attached = new Set<string>();
+  private written = 0;
+  private lastRetention: HistoryUsage['last_retention'];
+  /** Serialises writes, retention and reads that attach: one DuckDB connection. */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: DuckDbHistoryOptions) {}
+
+  async open(): Promise<void> {
+    fs.mkdirSync(this.options.dir, { recursive: true });
+    this.instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    this.conn = await this.instance.connect();
+    await this.conn.run(`CREATE TEMP TABLE staging AS SELECT * FROM (SELECT ${COLUMNS.map((c) => `NULL::${c.sql} AS ${c.name}`).join(', ')}) WHERE false`);
+    for (const day of this.dayFiles().map((d) => d.day)) await this.attach(day);
+  }
+
+  async close(): Promise<void> {
+    await this.chain.catch(() => undefined);
+    if (!this.conn) return;
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private dayFiles(): { day: string; file: string }[] {
+    return fs
+      .readdirSync(this.options.dir)
+      .map((f) => FILE_RE.exec(f))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ day: m[1], file: path.join(this.options.dir, m[0]) }))
+      .sort((a, b) => a.day.localeCompare(b.day));
+  }
+
+  private fileOf(day: string): string {
+    return path.join(this.options.dir, `flows-${day}.duckdb`);
+  }
+
+  private async attach(day: string): Promise<void> {
+    if (this.attached.has(day)) return;
+    const a = alias(day);
+    await this.conn.run(`ATTACH ${quote(this.fileOf(day))} AS ${a}`);
+    await this.conn.run(`USE ${a}`);
+    await this.conn.run(FLOWS_DDL);
+    for (const r of ROLLUPS) await this.conn.run(ROLLUP_DDL(r.name));
+    await this.conn.run('USE memory');
+    this.attached.add(day);
+  }
+
+  /** Appends records (any days) and their rollups. */
+  insert(records: FlowExportRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return this.serial(async () => {
+      const appender = await this.conn.createAppender('staging', null, 'temp');
+      try {
+        for (let at = 0; at < records.length; at += CHUNK_ROWS) {
+          const rows = records.slice(at, at + CHUNK_ROWS);
+          const chunk = DuckDBDataChunk.create(COLUMNS.map((c) => c.type), rows.length);
+          COLUMNS.forEach((c, i) => chunk.setColumnValues(i, rows.map(c.get)));
+          appender.appendDataChunk(chunk);
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      const days = new Set<string>();
+      for (const r of records) days.add(dayOf(r.last_seen_ms));
+      try {
+        for (const day of days) {
+          await this.attach(day);
+          const lo = Date.parse(`${day}T00:00:00Z`);
+          const where = `last_seen_ms >= ${lo} AND last_seen_ms < ${lo + DAY_MS}`;
+          const a = alias(day);
+          await this.conn.run('BEGIN');
+          try {
+            await this.conn.run(`INSERT INTO ${a}.flows SELECT * FROM temp.staging WHERE ${where}`);
+            for (const r of ROLLUPS) await this.conn.run(`INSERT INTO ${a}.${r.name} ${rollupSelect(r.ms, `temp.staging WHERE ${where}`)}`);
+            await this.conn.run('COMMIT');
+          } catch (err) {
+            await this.conn.run('ROLLBACK');
+            throw err;
+          }
+        }
+      } finally {
+        await this.conn.run('DELETE FROM temp.staging');
+      }
+      this.written += records.length;
+    });
+  }
+
+  /** Days (attached) whose records may meet [fromMs, toMs): last_seen within the range or the day after (windows span at most the active timeout). */
+  private daysFor(fromMs: number, toMs: number, slackDays = 0): string[] {
+    const first = dayOf(fromMs);
+    const last = dayOf(toMs - 1 + slackDays * DAY_MS);
+    return [...this.attached].filter((d) => d >= first && d <= last).sort();
+  }
+
+  private union(table: string, days: string[], columns = '*'): string | null {
+    if (days.length === 0) return null;
+    return `(${days.map((d) => `SELECT ${columns} FROM ${alias(d)}.${table}`).join(' UNION ALL ')})`;
+  }
+
+  private async rows(sql: string, values: DuckDBValue[] = []): Promise<Record<string, DuckDBValue>[]> {
+    const reader = await this.conn.runAndReadAll(sql, values);
+    return reader.getRowObjects();
+  }
+
+  queryFlows(q: HistoryFlowQuery): Promise<{ total: number; data: HistoryFlow[] }> {
+    return this.serial(async () => {
+      const from = this.union('flows', this.daysFor(q.fromMs, q.toMs, 1));
+      if (!from) return { total: 0, data: [] };
+      const { where, values } = flowWhere(q);
+      const total = await this.rows(`SELECT count(*) AS n FROM ${from} f WHERE ${where}`, values);
+      const sortCol = { last_seen: 'last_seen_ms', first_seen: 'first_seen_ms', bytes: '(c2s_bytes + s2c_bytes)', packets: '(c2s_pkts + s2c_pkts)' }[q.sort];
+      const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+      const data = await this.rows(
+        `SELECT * FROM ${from} f WHERE ${where} ORDER BY ${sortCol} ${dir}, flow_key, last_seen_ms LIMIT ${q.limit} OFFSET ${q.offset}`,
+        values,
+      );
+      return { total: Number(total[0].n), data: data.map(toHistoryFlow) };
+    });
+  }
+
+  /** Streams every matching flow (CSV / NDJSON export), `pageRows` at a time. */
+  async *exportFlows(q: HistoryFlowQuery, pageRows = 10_000): AsyncGenerator<HistoryFlow[]> {
+    let offset = q.offset;
+    let left = q.limit;
+    while (left > 0) {
+      const n = Math.min(pageRows, left);
+      const page = await this.queryFlows({ ...q, offset, limit: n });
+      if (page.data.length === 0) return;
+      yield page.data;
+      offset += page.data.length;
+      left -= page.data.length;
+      if (page.data.length < n) return;
+    }
+  }
+
+  top(q: HistoryTopQuery): Promise<HistoryTopResponse> {
+    return this.serial(async () => {
+      const days = this.daysFor(q.fromMs, q.toMs);
+      const rollup = q.by === 'server_names' ? undefined : ROLLUPS.find((r) => q.fromMs % r.ms === 0 && q.toMs % r.ms === 0);
+      const base = { from_ms: q.fromMs, to_ms: q.toMs, by: q.by, metric: q.metric };
+      const kind = { hosts: 'host', pairs: 'pair', applications: 'app', ports: 'port', server_names: 'server_name' }[q.by];
+      const probe = q.probe ? ` AND probe = ${quote(q.probe)}` : '';
+      let sql: string;
+      let source: string;
+      if (rollup) {
+        const from = this.union(rollup.name, days);
+        if (!from) return { ...base, source: rollup.name, data: [] };
+        source = rollup.name;
+        sql = `SELECT k1, k2, sum(bytes) AS bytes, sum(packets) AS packets, sum(flows) AS flows FROM ${from} r
+               WHERE kind = '${kind}' AND bucket_ms >= ${q.fromMs} AND bucket_ms < ${q.toMs}${probe} GROUP BY k1, k2`;
+      } else {
+        const from = this.union('flows', days);
+        if (!from) return { ...base, source: 'flows', data: [] };
+        source = 'flows';
+        sql = `SELECT k1, k2, sum(bytes) AS bytes, sum(packets) AS packets, sum(flows) AS flows FROM (${dimensionRows(`${from} f WHERE last_seen_ms >= ${q.fromMs} AND last_seen_ms < ${q.toMs}${probe}`)})
+               WHERE kind = '${kind}' GROUP BY k1, k2`;
+      }
+      const rows = await this.rows(`${sql} ORDER BY ${q.metric} DESC, k1, k2 LIMIT ${q.limit}`);
+      const data: TopEntry[] = rows.map((r) => ({
+        key: String(r.k1),
+        ...(q.by === 'pairs' ? { peer: String(r.k2) } : {}),
+        bytes: Number(r.bytes),
+        packets: Number(r.packets),
+        flows: Number(r.flows),
+      }));
+      return { ...base, source, data };
+    });
+  }
+
+  series(q: HistorySeriesQuery): Promise<HistorySeriesResponse> {
+    return this.serial(async () => {
+      const stepMs = q.stepS * 1000;
+      const fromMs = Math.floor(q.fromMs / stepMs) * stepMs;
+      const toMs = Math.ceil(q.toMs / stepMs) * stepMs;
+      const buckets: number[] = [];
+      for (let t = fromMs; t < toMs; t += stepMs) buckets.push(t);
+      const rollup = ROLLUPS.find((r) => r.ms === stepMs)!;
+      const from = this.union(rollup.name, this.daysFor(fromMs, toMs));
+      const empty = { from_ms: fromMs, to_ms: toMs, step_s: q.stepS, by: q.by, buckets };
+      if (!from) return { ...empty, series: [] };
+      const kind = q.by === 'application' ? 'app' : 'host';
+      const probe = q.probe ? ` AND probe = ${quote(q.probe)}` : '';
+      const rows = await this.rows(
+        `SELECT k1, bucket_ms, sum(bytes) AS bytes FROM ${from} r WHERE kind = '${kind}' AND bucket_ms >= ${fromMs} AND bucket_ms < ${toMs}${probe} GROUP BY k1, bucket_ms`,
+      );
+      return { ...empty, series: stackSeries(rows, buckets, stepMs, fromMs, q.limit) };
+    });
+  }
+
+  /** Drops whole days: older than maxAgeDays, then the oldest while over the disk budget (never the newest day). */
+  enforceRetention(nowMs = Date.now()): Promise<NonNullable<HistoryUsage['last_retention']>> {
+    return this.serial(async () => {
+      const dropped: NonNullable<HistoryUsage['last_retention']>['dropped'] = [];
+      const oldestKept = dayOf(nowMs - this.options.maxAgeDays * DAY_MS);
+      let files = this.filesWithSizes();
+      for (const f of files) {
+        if (f.day < oldestKept && files.length > 1) {
+          await this.drop(f.day);
+          dropped.push({ day: f.day, reason: 'max_age', bytes: f.bytes });
+        }
+      }
+      files = this.filesWithSizes();
+      let total = files.reduce((n, f) => n + f.bytes, 0);
+      while (total > this.options.diskBudgetBytes && files.length > 1) {
+        const oldest = files.shift()!;
+        await this.drop(oldest.day);
+        dropped.push({ day: oldest.day, reason: 'disk_budget', bytes: oldest.bytes });
+        total -= oldest.bytes;
+      }
+      this.lastRetention = { at_ms: nowMs, dropped };
+      return this.lastRetention;
+    });
+  }
+
+  private async drop(day: string): Promise<void> {
+    if (this.attached.has(day)) {
+      await this.conn.run(`DETACH ${alias(day)}`);
+      this.attached.delete(day);
+    }
+    for (const suffix of ['', '.wal']) fs.rmSync(this.fileOf(day) + suffix, { force: true });
+  }
+
+  private filesWithSizes(): { day: string; bytes: number }[] {
+    return this.dayFiles().map(({ day, file }) => {
+      let bytes = 0;
+      for (const suffix of ['', '.wal']) {
+        try {
+          bytes += fs.statSync(file + suffix).size;
+        } catch {
+          // no WAL
+        }
+      }
+      return { day, bytes };
+    });
+  }
+
+  /** Writes what the WAL holds into the day files (so sizes are what a restart would find). */
+  checkpoint(): Promise<void> {
+    return this.serial(async () => {
+      for (const day of this.attached) await this.conn.run(`CHECKPOINT ${alias(day)}`);
+    });
+  }
+
+  usage(): HistoryUsage {
+    const days = this.filesWithSizes();
+    const bytes = days.reduce((n, d) => n + d.bytes, 0);
+    return {
+      backend: 'duckdb',
+      bytes_on_disk: bytes,
+      budget_bytes: this.options.diskBudgetBytes,
+      budget_used: this.options.diskBudgetBytes > 0 ? bytes / this.options.diskBudgetBytes : 0,
+      max_age_days: this.options.maxAgeDays,
+      days,
+      records_written: this.written,
+      ...(this.lastRetention ? { last_retention: this.lastRetention } : {}),
+    };
+  }
+}
+
+/** Rows (kind, probe, k1, k2, bytes, packets, flows) of each record for each rollup dimension. */
+function dimensionRows(source: string): string {
+  const m = `c2s_bytes + s2c_bytes AS bytes, c2s_pkts + s2c_pkts AS packets, CASE WHEN end_reason <> 'active_timeout' THEN 1 ELSE 0 END AS flows`;
+  return [
+    `SELECT last_seen_ms, 'host' AS kind, probe, cli_ip AS k1, '' AS k2, ${m} FROM ${source}`,
+    `SELECT last_seen_ms, 'host' AS kind, probe, srv_ip AS k1, '' AS k2, ${m} FROM ${source} AND srv_ip <> cli_ip`,
+    `SELECT last_seen_ms, 'app' AS kind, probe, l7 AS k1, '' AS k2, ${m} FROM ${source}`,
+    `SELECT last_seen_ms, 'port' AS kind, probe, CAST(srv_port AS VARCHAR) || '/' || l4 AS k1, '' AS k2, ${m} FROM ${source}`,
+    `SELECT last_seen_ms, 'pair' AS kind, probe, cli_ip AS k1, srv_ip AS k2, ${m} FROM ${source}`,
+    `SELECT last_seen_ms, 'server_name' AS kind, probe, server_name AS k1, '' AS k2, ${m} FROM ${source} AND server_name <> ''`,
+  ].join(' UNION ALL ');
+}
+
+function rollupSelect(bucketMs: number, source: string): string {
+  return `SELECT (last_seen_ms // ${bucketMs}) * ${bucketMs} AS bucket_ms, kind, probe, k1, k2, sum(bytes), sum(packets), sum(flows)
+          FROM (${dimensionRows(source)}) WHERE kind <> 'server_name' GROUP BY ALL`;
+}
+
+/** WHERE clause of a flow search; values bind to its `?`s. */
+function flowWhere(q: HistoryFlowQuery): { where: string; values: DuckDBValue[] } {
+  const parts = [`last_seen_ms >= ${q.fromMs}`, `first_seen_ms < ${q.toMs}`];
+  const values: DuckDBValue[] = [];
+  if (q.host !== undefined) {
+    parts.push('(cli_ip = ? OR srv_ip = ?)');
+    values.push(q.host, q.host);
+  }
+  if (q.network) {
+    const { version, lo, hi } = q.network;
+    const range = (col: string) => `(ip_version = ${version} AND ${col} BETWEEN ${lo}::UHUGEINT AND ${hi}::UHUGEINT)`;
+    parts.push(`(${range('cli_num')} OR ${range('srv_num')})`);
+  }
+  if (q.port !== undefined) parts.push(`(cli_port = ${q.port} OR srv_port = ${q.port})`);
+  if (q.l4Proto !== undefined) parts.push(`l4_proto = ${q.l4Proto}`);
+  if (q.application !== undefined) {
+    // 'TLS' matches TLS, TLS.YouTube and, as the app part, QUIC.YouTube for 'YouTube'.
+    parts.push(`(lower(l7) = lower(?) OR lower(l7) LIKE lower(?) || '.%' OR lower(l7) LIKE '%.' || lower(?))`);
+    values.push(q.application, q.application, q.application);
+  }
+  if (q.serverName !== undefined) {
+    parts.push(`contains(lower(server_name), lower(?))`);
+    values.push(q.serverName);
+  }
+  if (q.communityId !== undefined) {
+    parts.push('community_id = ?');
+    values.push(q.communityId);
+  }
+  if (q.probe !== undefined) {
+    parts.push('probe = ?');
+    values.push(q.probe);
+  }
+  return { where: parts.join(' AND '), values };
+}
+
+function toHistoryFlow(r: Record<string, DuckDBValue>): HistoryFlow {
+  const n = (v: DuckDBValue) => Number(v);
+  const s = (v: DuckDBValue) => (v === null || v === undefined ? '' : String(v));
+  return {
+    probe: s(r.probe),
+    interface: s(r.iface),
+    key: s(r.flow_key),
+    flow_start_ms: n(r.flow_start_ms),
+    first_seen_ms: n(r.first_seen_ms),
+    last_seen_ms: n(r.last_seen_ms),
+    end_reason: s(r.end_reason) as HistoryFlow['end_reason'],
+    ip_version: n(r.ip_version),
+    vlan: n(r.vlan),
+    l4: s(r.l4),
+    l4_proto: n(r.l4_proto),
+    client: { ip: s(r.cli_ip), port: n(r.cli_port) },
+    server: { ip: s(r.srv_ip), port: n(r.srv_port) },
+    cli2srv: { packets: n(r.c2s_pkts), bytes: n(r.c2s_bytes) },
+    srv2cli: { packets: n(r.s2c_pkts), bytes: n(r.s2c_bytes) },
+    retransmissions: { cli2srv: n(r.c2s_retrans), srv2cli: n(r.s2c_retrans) },
+    tcp_flags: { cli2srv: n(r.c2s_flags), srv2cli: n(r.s2c_flags) },
+    l7: s(r.l7),
+    category: s(r.category),
+    breed: s(r.breed),
+    server_name: s(r.server_name),
+    risks: s(r.risks) ? s(r.risks).split(',') : [],
+    score: n(r.score),
+    community_id: s(r.community_id),
+    client_name: s(r.cli_name),
+    server_host_name: s(r.srv_name),
+    icmp_type: n(r.icmp_type),
+    icmp_code: n(r.icmp_code),
+  };
+}
+
+/** Series rows (k1, bucket_ms, bytes) into the top `limit` keys by total bytes plus 'other', one value per bucket. */
+export function stackSeries(rows: Record<string, DuckDBValue>[], buckets: number[], stepMs: number, fromMs: number, limit: number): HistorySeriesResponse['series'] {
+  const byKey = new Map<string, number[]>();
+  for (const r of rows) {
+    const key = String(r.k1);
+    let values = byKey.get(key);
+    if (!values) byKey.set(key, (values = new Array<number>(buckets.length).fill(0)));
+    values[Math.floor((Number(r.bucket_ms) - fromMs) / stepMs)] += Number(r.bytes);
+  }
+  const total = (v: number[]) => v.reduce((a, b) => a + b, 0);
+  const ranked = [...byKey.entries()].sort((a, b) => total(b[1]) - total(a[1]) || a[0].localeCompare(b[0]));
+  const series = ranked.slice(0, limit).map(([key, values]) => ({ key, values }));
+  const rest = ranked.slice(limit);
+  if (rest.length > 0) {
+    const other = new Array<number>(buckets.length).fill(0);
+    for (const [, v] of rest) v.forEach((x, i) => (other[i] += x));
+    series.push({ key: 'other', values: other });
+  }
+  return series;
+}

@@ -1,0 +1,101 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { HistoryFlowQueryDto, HistorySeriesQueryDto, HistoryTopQueryDto } from './dto/history-query.dto';
+import { HistoryService } from './history.service';
+import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '../api';
+
+/** CSV columns of an exported flow, in order. */
+const CSV_COLUMNS: [string, (f: HistoryFlow) => string | number][] = [
+  ['probe', (f) => f.probe],
+  ['interface', (f) => f.interface],
+  ['first_seen_ms', (f) => f.first_seen_ms],
+  ['last_seen_ms', (f) => f.last_seen_ms],
+  ['flow_start_ms', (f) => f.flow_start_ms],
+  ['end_reason', (f) => f.end_reason],
+  ['vlan', (f) => f.vlan],
+  ['l4', (f) => f.l4],
+  ['client_ip', (f) => f.client.ip],
+  ['client_port', (f) => f.client.port],
+  ['server_ip', (f) => f.server.ip],
+  ['server_port', (f) => f.server.port],
+  ['cli2srv_packets', (f) => f.cli2srv.packets],
+  ['cli2srv_bytes', (f) => f.cli2srv.bytes],
+  ['srv2cli_packets', (f) => f.srv2cli.packets],
+  ['srv2cli_bytes', (f) => f.srv2cli.bytes],
+  ['l7', (f) => f.l7],
+  ['category', (f) => f.category],
+  ['server_name', (f) => f.server_name],
+  ['risks', (f) => f.risks.join(';')],
+  ['score', (f) => f.score],
+  ['community_id', (f) => f.community_id],
+  ['client_name', (f) => f.client_name],
+  ['server_host_name', (f) => f.server_host_name],
+];
+
+/** RFC 4180 field; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
+function csvField(v: string | number): string {
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+@ApiTags('history')
+@ApiCookieAuth()
+@ApiBearerAuth()
+@Controller('history')
+export class HistoryController {
+  constructor(private readonly service: HistoryService) {}
+
+  /** Stored flow records meeting the range, filtered, sorted, paged; CSV / NDJSON by `format=` or `Accept`. */
+  @Get('flows')
+  @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  async flows(@Query() query: HistoryFlowQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const accept = req.headers.accept ?? '';
+    const format = query.format ?? (accept.includes('text/csv') ? 'csv' : accept.includes('application/x-ndjson') ? 'ndjson' : 'json');
+    if (format === 'json') {
+      res.json(await this.service.flows(query, false));
+      return;
+    }
+    const pages = this.service.exportFlows(query);
+    // The first page is read before the headers go out, so a bad query is still a 4xx.
+    const first = await pages.next();
+    res.status(200);
+    res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    if (format === 'csv') {
+      res.setHeader('content-disposition', 'attachment; filename="flows.csv"');
+      res.write(`${CSV_COLUMNS.map(([name]) => name).join(',')}\r\n`);
+    }
+    const write = (page: HistoryFlow[]) =>
+      res.write(
+        format === 'csv'
+          ? page.map((f) => `${CSV_COLUMNS.map(([, get]) => csvField(get(f))).join(',')}\r\n`).join('')
+          : page.map((f) => `${JSON.stringify(f)}\n`).join(''),
+      );
+    try {
+      if (!first.done) write(first.value);
+      for await (const page of pages) write(page);
+    } finally {
+      res.end();
+    }
+  }
+
+  /** Top hosts, host pairs, applications, ports or server names over the range, by bytes, packets or flows. */
+  @Get('top')
+  top(@Query() query: HistoryTopQueryDto): Promise<HistoryTopResponse> {
+    return this.service.top(query);
+  }
+
+  /** Bytes over time by application or host, stacked (top keys plus other). */
+  @Get('series')
+  series(@Query() query: HistorySeriesQueryDto): Promise<HistorySeriesResponse> {
+    return this.service.series(query);
+  }
+
+  /** Disk used against the budget, days kept, what retention dropped last. */
+  @Get('usage')
+  @ApiOkResponse({ description: 'Disk use of the history store' })
+  usage(): HistoryUsage {
+    return this.service.usage();
+  }
+}

@@ -1,0 +1,141 @@
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { l4Number } from '@flowprobe/dataplane';
+import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
+import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
+import { PeriodicHooks } from '../jobs/periodic-hooks';
+import { DuckDbHistoryRepository } from './duckdb-history.repository';
+import type { HistoryFlowQueryDto, HistoryRangeDto, HistorySeriesQueryDto, HistoryTopQueryDto } from './dto/history-query.dto';
+import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '../api';
+import type { HistoryFlowQuery } from './history.types';
+import { cidrRange } from './ip-range';
+
+/** Longest range one request may span, days (a fleet's day is already hundreds of millions of records). */
+export const MAX_RANGE_DAYS = 31;
+/** Rows of a JSON page at most (exports go up to the DTO's 1 000 000). */
+export const MAX_JSON_PAGE = 1000;
+
+/**
+ * The flow history (docs/history.md): a consumer of the flow records that
+ * writes every batch into the store, the retention pass every minute, and
+ * the queries behind /api/v1/history.
+ */
+@Injectable()
+export class HistoryService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(HistoryService.name);
+  private store: DuckDbHistoryRepository | null = null;
+
+  constructor(
+    private readonly records: FlowRecordDispatcher,
+    private readonly hooks: PeriodicHooks,
+    @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const h = this.options.history;
+    if (!h || h.backend === 'none') return;
+    const store = new DuckDbHistoryRepository({ dir: h.path, maxAgeDays: h.maxAgeDays, diskBudgetBytes: h.diskBudgetBytes });
+    await store.open();
+    this.store = store;
+    this.records.register({ name: 'history', consume: (batch) => store.insert(batch) });
+    this.hooks.on('minute', 'history:retention', async () => void (await this.enforceRetention()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store?.close();
+    this.store = null;
+  }
+
+  get enabled(): boolean {
+    return this.store !== null;
+  }
+
+  /** Drops old and over-budget days; logs what went (the usage endpoint shows it too). */
+  async enforceRetention(nowMs = Date.now()): Promise<NonNullable<HistoryUsage['last_retention']>> {
+    const report = await this.storeOrFail().enforceRetention(nowMs);
+    for (const d of report.dropped) {
+      this.logger.warn(`History retention: day ${d.day} dropped (${d.reason === 'max_age' ? 'older than the maximum age' : 'disk budget full, oldest day first'}, ${d.bytes} bytes)`);
+    }
+    return report;
+  }
+
+  usage(): HistoryUsage {
+    return this.storeOrFail().usage();
+  }
+
+  flows(dto: HistoryFlowQueryDto, exporting: boolean): Promise<{ total: number; data: HistoryFlow[] }> {
+    const q = this.flowQuery(dto, exporting);
+    return this.storeOrFail().queryFlows(q);
+  }
+
+  exportFlows(dto: HistoryFlowQueryDto): AsyncGenerator<HistoryFlow[]> {
+    return this.storeOrFail().exportFlows(this.flowQuery(dto, true));
+  }
+
+  top(dto: HistoryTopQueryDto): Promise<HistoryTopResponse> {
+    const { fromMs, toMs } = range(dto);
+    return this.storeOrFail().top({ fromMs, toMs, by: dto.by ?? 'hosts', metric: dto.metric ?? 'bytes', limit: dto.limit ?? 10, probe: dto.probe });
+  }
+
+  series(dto: HistorySeriesQueryDto): Promise<HistorySeriesResponse> {
+    const { fromMs, toMs } = range(dto);
+    const span = toMs - fromMs;
+    const stepS = dto.step ?? (span <= 6 * 3_600_000 ? 60 : span <= 3 * 86_400_000 ? 300 : 3600);
+    if (span / (stepS * 1000) > 10_000) throw new BadRequestException(`step ${stepS} s gives more than 10 000 points over this range: choose a larger step`);
+    return this.storeOrFail().series({ fromMs, toMs, by: dto.by ?? 'application', stepS, limit: dto.limit ?? 8, probe: dto.probe });
+  }
+
+  private flowQuery(dto: HistoryFlowQueryDto, exporting: boolean): HistoryFlowQuery {
+    const { fromMs, toMs } = range(dto);
+    let network: HistoryFlowQuery['network'];
+    if (dto.network !== undefined) {
+      try {
+        network = cidrRange(dto.network);
+      } catch (err) {
+        throw new BadRequestException((err as Error).message);
+      }
+    }
+    let l4Proto: number | undefined;
+    if (dto.l4 !== undefined) {
+      l4Proto = l4Number(dto.l4);
+      if (l4Proto === undefined) throw new BadRequestException(`unknown l4 protocol '${dto.l4}'`);
+    }
+    const limit = dto.limit ?? 50;
+    if (!exporting && limit > MAX_JSON_PAGE) throw new BadRequestException(`limit above ${MAX_JSON_PAGE} needs format=csv or format=ndjson`);
+    return {
+      fromMs,
+      toMs,
+      host: dto.host,
+      network,
+      port: dto.port,
+      l4Proto,
+      application: dto.application,
+      serverName: dto.server_name,
+      communityId: dto.community_id,
+      probe: dto.probe,
+      sort: dto.sort ?? 'last_seen',
+      order: dto.order ?? 'desc',
+      limit,
+      offset: dto.offset ?? 0,
+    };
+  }
+
+  private storeOrFail(): DuckDbHistoryRepository {
+    if (!this.store) throw new NotFoundException('flow history is off (history.backend: none)');
+    return this.store;
+  }
+}
+
+function parseTime(text: string, name: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms)) throw new BadRequestException(`${name} is not a valid time: '${text}'`);
+  return ms;
+}
+
+/** The validated range of a request: from < to, at most MAX_RANGE_DAYS. */
+export function range(dto: HistoryRangeDto): { fromMs: number; toMs: number } {
+  const fromMs = parseTime(dto.from, 'from');
+  const toMs = parseTime(dto.to, 'to');
+  if (toMs <= fromMs) throw new BadRequestException('to must be after from');
+  if (toMs - fromMs > MAX_RANGE_DAYS * 86_400_000) throw new BadRequestException(`the range may span at most ${MAX_RANGE_DAYS} days`);
+  return { fromMs, toMs };
+}
