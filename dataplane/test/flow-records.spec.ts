@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { analyzeCapture, communityId, FlowExportRecord, FlowRecord } from '../src/dataplane';
+import { analyzeCapture, communityId, FlowExportRecord, FlowRecord } from '../src';
 import { parseIp } from '../src/shard/ip-address';
 import { PCAP_DIR, sharedCaptures } from './ndpi-expected';
 

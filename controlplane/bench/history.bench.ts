@@ -1,0 +1,110 @@
+/**
+ * Flow history benchmark (embedded DuckDB store): records written per second
+ * (dispatcher-sized batches of 10 000, synthetic records shaped like real
+ * ones: 50 000 hosts, 2 000 servers, 12 applications), bytes on disk per
+ * record, and query latency once N records of one day are stored: the day's
+ * top-10 hosts (hourly rollup) and one host's flows over the day.
+ *
+ *   cd controlplane && npx tsc -p tsconfig.bench.json && node dist-bench/bench/history.bench.js
+ *
+ * Env: HISTORY_BENCH_N (records, default 2 000 000), HISTORY_BENCH_DIR
+ * (default a temporary folder, removed afterwards). The issue's target is
+ * queries over >= 100 M records: run with HISTORY_BENCH_N=100000000 and
+ * ~10 GB free (not run by default: it takes the better part of an hour here).
+ */
+import * as fs from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { FlowExportRecord } from '@flowprobe/dataplane';
+import { DuckDbHistoryRepository } from '../src/history/duckdb-history.repository';
+
+const N = Number(process.env.HISTORY_BENCH_N ?? 2_000_000);
+const BATCH = 10_000;
+const DAY0 = Date.parse('2026-11-02T00:00:00Z');
+const APPS = ['TLS.YouTube', 'TLS.Google', 'DNS', 'HTTP', 'QUIC.Google', 'TLS', 'NTP', 'SSH', 'TLS.Microsoft', 'TLS.Amazon', 'Unknown', 'HTTP.Facebook'];
+
+function ip4(n: number): string {
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+function makeBatch(from: number, n: number): FlowExportRecord[] {
+  const out: FlowExportRecord[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = from + k;
+    const last = DAY0 + Math.floor((i / N) * 86_400_000);
+    const client = ip4(i % 50_000);
+    const server = `192.0.${(i % 2000) >> 8}.${i % 2000 & 255}`;
+    out[k] = {
+      probe: 'bench',
+      interface: 'eth1',
+      key: `${i & 1}:${i}:1`,
+      flow_start_ms: last - 3000,
+      first_seen_ms: last - 3000,
+      last_seen_ms: last,
+      end_reason: i % 5 === 0 ? 'active_timeout' : 'idle',
+      ip_version: 4,
+      vlan: 0,
+      l4: i % 3 === 0 ? 'UDP' : 'TCP',
+      l4_proto: i % 3 === 0 ? 17 : 6,
+      client: { ip: client, port: 32768 + (i % 28000) },
+      server: { ip: server, port: [443, 53, 80, 22, 123][i % 5] },
+      cli2srv: { packets: 5 + (i % 17), bytes: 400 + (i % 3000) },
+      srv2cli: { packets: 4 + (i % 13), bytes: 900 + (i % 9000) },
+      retransmissions: { cli2srv: i % 11 === 0 ? 1 : 0, srv2cli: 0 },
+      flow_totals: { cli2srv: { packets: 0, bytes: 0 }, srv2cli: { packets: 0, bytes: 0 } },
+      tcp_flags: { cli2srv: 0x1b, srv2cli: 0x1b },
+      l7: APPS[i % APPS.length],
+      category: 'Web',
+      breed: 'Safe',
+      server_name: i % 2 === 0 ? `host${i % 500}.example.com` : '',
+      risks: [],
+      score: 0,
+      community_id: `1:${(i * 2654435761 >>> 0).toString(36).padStart(27, 'x').slice(0, 27)}=`,
+      client_name: '',
+      server_host_name: i % 2 === 0 ? `host${i % 500}.example.com` : '',
+      icmp_type: -1,
+      icmp_code: -1,
+    };
+  }
+  return out;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = process.hrtime.bigint();
+  const r = await fn();
+  return [r, Number(process.hrtime.bigint() - t) / 1e6];
+}
+
+async function main(): Promise<void> {
+  const dir = process.env.HISTORY_BENCH_DIR ?? fs.mkdtempSync(path.join(tmpdir(), 'flowprobe-history-bench-'));
+  const store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: Number.MAX_SAFE_INTEGER });
+  await store.open();
+  console.log(`history bench: ${N} records, ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  let genMs = 0;
+  let insertMs = 0;
+  for (let at = 0; at < N; at += BATCH) {
+    const t = process.hrtime.bigint();
+    const batch = makeBatch(at, Math.min(BATCH, N - at));
+    genMs += Number(process.hrtime.bigint() - t) / 1e6;
+    insertMs += (await timed(() => store.insert(batch)))[1];
+    if ((at / BATCH) % 100 === 99) console.log(`  ${at + BATCH} records, ${Math.round((at + BATCH) / (insertMs / 1000))} records/s so far`);
+  }
+  await store.checkpoint();
+  const usage = store.usage();
+  console.log(`insert: ${Math.round(N / (insertMs / 1000))} records/s (store only; building the records took ${Math.round(genMs)} ms more)`);
+  console.log(`disk: ${usage.bytes_on_disk} bytes, ${(usage.bytes_on_disk / N).toFixed(1)} bytes per record (flows + 3 rollups)`);
+  const day = { fromMs: DAY0, toMs: DAY0 + 86_400_000 };
+  for (let round = 0; round < 3; round++) {
+    const [top, topMs] = await timed(() => store.top({ ...day, by: 'hosts', metric: 'bytes', limit: 10 }));
+    const [flows, flowsMs] = await timed(() => store.queryFlows({ ...day, host: ip4(12345), sort: 'last_seen', order: 'desc', limit: 100, offset: 0 }));
+    console.log(`query round ${round + 1}: day's top-10 hosts ${topMs.toFixed(0)} ms (${top.source}, first ${top.data[0]?.key}); one host's flows over the day ${flowsMs.toFixed(0)} ms (${flows.total} records, page of ${flows.data.length})`);
+  }
+  console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  await store.close();
+  if (!process.env.HISTORY_BENCH_DIR) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
