@@ -1,5 +1,5 @@
 import type { ProbeDataplane } from '@flowprobe/controlplane';
-import type { FlowRecord, HostRecord, InterfaceStats, Page } from '@flowprobe/dataplane';
+import type { FlowExportRecord, FlowRecord, HostRecord, InterfaceStats, Page } from '@flowprobe/dataplane';
 
 /**
  * A configured capture source that could not start (a DPDK NIC missing or
@@ -46,7 +46,7 @@ export class FailedSource implements ProbeDataplane {
     return undefined;
   }
 
-  async updateStats(): Promise<{ endedFlows: FlowRecord[] }> {
-    return { endedFlows: [] };
+  async updateStats(): Promise<{ records: FlowExportRecord[] }> {
+    return { records: [] };
   }
 }
