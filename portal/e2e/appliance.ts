@@ -31,6 +31,10 @@ export interface RunningAppliance {
   baseUrl: string;
   port: number;
   dir: string;
+  /** The boot config file it runs with (for `flowprobe admin-password --config`). */
+  configPath: string;
+  /** Plain-HTTP redirect port, in appliance mode. */
+  redirectPort?: number;
   /** Last lines of its output, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
@@ -48,7 +52,18 @@ export async function freePort(): Promise<number> {
 }
 
 /** Boot config for `flowprobe run` (YAML, keys of appliance/src/boot-config.ts). */
-export function bootConfig(options: { port: number; databasePath: string; capture: string; redisUrl: string; redisKeyPrefix: string }): string {
+export function bootConfig(options: {
+  port: number;
+  databasePath: string;
+  capture: string;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  /** Appliance mode: HTTPS with a generated certificate in `tlsDir`, plain HTTP on `redirectPort` redirecting, login only after the console setup. */
+  appliance?: { tlsDir: string; redirectPort: number };
+}): string {
+  const appliance = options.appliance
+    ? ['tls:', '  enabled: true', `  dir: ${JSON.stringify(options.appliance.tlsDir)}`, `  redirect_port: ${options.appliance.redirectPort}`, 'auth:', '  require_setup: true']
+    : [];
   return [
     'sources:',
     '  - name: e2e',
@@ -73,6 +88,7 @@ export function bootConfig(options: { port: number; databasePath: string; captur
     '  workers: 1',
     'portal:',
     `  path: ${JSON.stringify(PORTAL_DIST)}`,
+    ...appliance,
     '',
   ].join('\n');
 }
@@ -82,16 +98,17 @@ export function bootConfig(options: { port: number; databasePath: string; captur
  * SQLite file and the shared Redis, serving the built portal; resolves once
  * /healthz answers.
  */
-export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD): Promise<RunningAppliance> {
+export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD, mode: 'development' | 'appliance' = 'development'): Promise<RunningAppliance> {
   // An appliance someone already started (fresh database, FLOWPROBE_ADMIN_PASSWORD as below): for debugging the suite.
   const external = process.env['FLOWPROBE_E2E_URL'];
-  if (external) return { baseUrl: external, port: Number(new URL(external).port), dir: '', logs: () => '', stop: async () => undefined };
+  if (external) return { baseUrl: external, port: Number(new URL(external).port), dir: '', configPath: '', logs: () => '', stop: async () => undefined };
   for (const needed of [E2E_CAPTURE, FLOWPROBE_BIN, join(REPO_ROOT, 'appliance', 'dist', 'cli.js'), join(PORTAL_DIST, 'index.html')]) {
     if (!existsSync(needed)) throw new Error(`${needed} is missing (build with \`make build\`; the capture folder is FLOWPROBE_PCAPS or ../shared/pcaps/ndpi)`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'flowprobe-e2e-'));
   const port = await freePort();
   const configPath = join(dir, 'flowprobe.yaml');
+  const redirectPort = mode === 'appliance' ? await freePort() : undefined;
   writeFileSync(
     configPath,
     bootConfig({
@@ -99,7 +116,8 @@ export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD): Pr
       databasePath: join(dir, 'flowprobe.db'),
       capture: E2E_CAPTURE,
       redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      redisKeyPrefix: `portal-e2e-${process.pid}:`,
+      redisKeyPrefix: `portal-e2e-${process.pid}-${mode}:`,
+      ...(redirectPort ? { appliance: { tlsDir: join(dir, 'tls'), redirectPort } } : {}),
     }),
   );
   const output: string[] = [];
@@ -117,7 +135,7 @@ export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD): Pr
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? -1));
 
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${mode === 'appliance' ? 'https' : 'http'}://127.0.0.1:${port}`;
   const logs = () => output.join('').split('\n').slice(-40).join('\n');
   const stop = async () => {
     if (exited === null) {
@@ -143,8 +161,9 @@ export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD): Pr
       throw new Error(`flowprobe run exited with ${exited} before answering:\n${logs()}`);
     }
     try {
-      const response = await fetch(`${baseUrl}/healthz`);
-      if (response.status === 200) break;
+      // In appliance mode the generated certificate is not trusted by fetch: the plain port's redirect says the server is up.
+      const response = redirectPort ? await fetch(`http://127.0.0.1:${redirectPort}/healthz`, { redirect: 'manual' }) : await fetch(`${baseUrl}/healthz`);
+      if (response.status === (redirectPort ? 308 : 200)) break;
     } catch {
       // not listening yet
     }
@@ -154,5 +173,5 @@ export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD): Pr
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { baseUrl, port, dir, logs, stop };
+  return { baseUrl, port, dir, configPath, ...(redirectPort ? { redirectPort } : {}), logs, stop };
 }

@@ -31,7 +31,8 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+/** `ignoreHttpsErrors`: accept the appliance's self-signed certificate (the appliance-mode suite checks its fingerprint itself). */
+export async function launchBrowser(options: { ignoreHttpsErrors?: boolean } = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'flowprobe-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -39,6 +40,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
     args: CHROMIUM_ARGS,
     viewport: VIEWPORT,
     deviceScaleFactor: 1,
+    ...(options.ignoreHttpsErrors ? { ignoreHTTPSErrors: true } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {

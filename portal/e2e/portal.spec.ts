@@ -4,7 +4,7 @@
  * Redis. Tests run in order and share one appliance and one admin session;
  * each saves a screenshot of the page it covers under docs/screenshots/.
  */
-import type { FlowListResponse, HostListResponse, Settings } from '@flowprobe/api';
+import type { ApplianceStatus, FlowListResponse, HostListResponse, Settings } from '@flowprobe/api';
 import type { Page } from 'playwright-core';
 import { INITIAL_ADMIN_PASSWORD, RunningAppliance, startAppliance } from './appliance';
 import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
@@ -216,7 +216,40 @@ describe('portal against the real appliance', () => {
     await screenshot(page, 'settings-checks');
     await page.goto(`${appliance.baseUrl}/settings/system`);
     await page.waitForSelector('[data-testid=system-info]');
+    await page.waitForSelector('[data-testid=appliance-panel] [data-testid=disks] .meter');
     await screenshot(page, 'settings-system');
+  });
+
+  it('shows the appliance section of the System page from the OS, and confirms reboot before asking', async () => {
+    await page.goto(`${appliance.baseUrl}/settings/system`);
+    const panel = '[data-testid=appliance-panel]';
+    await page.waitForSelector(`${panel} [data-testid=network] table`);
+    const status = await api<ApplianceStatus>('/api/v1/system/appliance');
+    // Development: plain HTTP, so no certificate to show or replace.
+    await expect(page.textContent(`${panel} [data-testid=tls-off]`)).resolves.toContain('HTTPS is off');
+    for (const gateway of status.network.gateways) await expect(page.textContent(`${panel} [data-testid=gateways]`)).resolves.toContain(gateway.address);
+    const managed = status.network.interfaces.find((i) => i.name === status.network.gateways[0]?.interface);
+    if (managed) for (const a of managed.addresses) await expect(page.textContent(`${panel} [data-testid=network] table`)).resolves.toContain(`${a.address}/${a.prefix}`);
+    await expect(page.textContent(`${panel} [data-testid=dns]`)).resolves.toBe(status.network.dns.join(', ') || 'none');
+    await expect(page.locator(`${panel} [data-testid=disks] .meter`).count()).resolves.toBe(2);
+    if (!status.ntp.available) await expect(page.textContent(`${panel} [data-testid=ntp-unavailable]`)).resolves.toContain(status.ntp.reason ?? '');
+
+    // Reboot asks first; Cancel sends nothing.
+    const powerRequests: string[] = [];
+    const onRequest = (r: { url(): string }) => void (/\/system\/(reboot|shutdown)$/.test(r.url()) && powerRequests.push(r.url()));
+    page.on('request', onRequest);
+    await page.click(`${panel} [data-testid=reboot]`);
+    await expect(page.textContent(`${panel} [data-testid=power-confirm]`)).resolves.toContain('Reboot the appliance now?');
+    await page.click(`${panel} [data-testid=power-confirm] >> text=Cancel`);
+    await page.waitForSelector(`${panel} [data-testid=reboot]`);
+    expect(powerRequests).toEqual([]);
+    await expect(page.textContent(`${panel} [data-testid=power-unavailable]`)).resolves.toContain('appliance only');
+    // Confirmed: the API says it is not available outside the appliance, and the page shows why.
+    await page.click(`${panel} [data-testid=shutdown]`);
+    await page.click(`${panel} [data-testid=power-confirm-yes]`);
+    await expect(page.textContent(`${panel} [data-testid=power-error]`)).resolves.toContain('shutdown is not available');
+    page.off('request', onRequest);
+    expect(powerRequests).toHaveLength(1);
   });
 
   it("delivers a SIEM recipient's test alert to a local syslog receiver", async () => {

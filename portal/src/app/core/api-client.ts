@@ -1,6 +1,9 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
+  PowerActionResponse,
+  TlsInfo,
+  TlsUploadRequest,
   AlertEventV1,
   AlertPage,
   ApiTokenInfo,
@@ -94,6 +97,16 @@ export class ApiClient {
 
   updateSettings(body: UpdateSettingsRequest): Observable<Settings> {
     return this.http.put<Settings>(`${API_BASE}/settings`, body);
+  }
+
+  /** Admin: replace the HTTPS certificate (the key is sent once and never comes back). */
+  uploadCertificate(body: TlsUploadRequest): Observable<TlsInfo> {
+    return this.http.put<TlsInfo>(`${API_BASE}/system/tls`, body);
+  }
+
+  /** Admin: reboot or power off the appliance (503 where not available). */
+  power(action: 'reboot' | 'shutdown'): Observable<PowerActionResponse> {
+    return this.http.post<PowerActionResponse>(`${API_BASE}/system/${action}`, {});
   }
 
   system(): Observable<SystemInfo> {

@@ -6,11 +6,12 @@ import { API_BASE } from '../../core/api-client';
 import { pollEvery } from '../../core/poll';
 import { FORMAT_PIPES } from '../../shared/format/format';
 import { LoadState } from '../../shared/load-state/load-state';
+import { AppliancePanel } from './appliance-panel';
 
 /** Version, uptime, CPU, memory, disk, Redis and health of the appliance. */
 @Component({
   selector: 'app-system-info',
-  imports: [LoadState, ...FORMAT_PIPES],
+  imports: [LoadState, AppliancePanel, ...FORMAT_PIPES],
   templateUrl: './system-info.html',
   styles: `
     .meter { height: 0.45rem; background: var(--surface-muted); border-radius: 3px; overflow: hidden; margin-top: 0.3rem; border: 1px solid var(--border); }
