@@ -361,3 +361,29 @@ describe('appliance mode: HTTPS with a generated certificate, login only after t
     expect((await client.post('/api/v1/system/shutdown')).status).toBe(503);
   });
 });
+
+describe('flowprobe tls-cert (for the console, before the first start)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowprobe-tls-cert-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function run(config: object): { status: number | null; stdout: string; stderr: string } {
+    const file = path.join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(file, toYaml({ sources: [{ type: 'pcap', path: CAPTURE }], database: { path: path.join(dir, 'fp.db') }, ...config }));
+    const result = require('node:child_process').spawnSync(process.execPath, [CLI, 'tls-cert', '--config', file], { encoding: 'utf8' });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  it('creates the certificate once and prints its fingerprint; refuses when TLS is off', () => {
+    const tlsDir = path.join(dir, 'tls');
+    const first = run({ tls: { enabled: true, dir: tlsDir } });
+    expect(first.status).toBe(0);
+    const fingerprint = new X509Certificate(fs.readFileSync(path.join(tlsDir, 'cert.pem'))).fingerprint256;
+    expect(first.stdout).toBe(`${fingerprint}\n`);
+    expect(fs.statSync(path.join(tlsDir, 'key.pem')).mode & 0o777).toBe(0o600);
+    // Again: the same certificate, not a new one.
+    expect(run({ tls: { enabled: true, dir: tlsDir } }).stdout).toBe(`${fingerprint}\n`);
+    const off = run({});
+    expect(off.status).toBe(2);
+    expect(off.stderr).toMatch(/tls\.enabled is false/);
+  });
+});

@@ -109,4 +109,10 @@ describe('boot config', () => {
     expect(['10.0.0.0/8', '0.0.0.0/0', 'fd00::/8', '2001:db8::/128'].every(isCidr)).toBe(true);
     expect(['10.0.0.0', '10.0.0.0/33', '::/129', 'x/8', '10.0.0.0/8/1', '10.0.0.0/-1'].some(isCidr)).toBe(false);
   });
+
+  it('refuses a TLS redirect port equal to the HTTPS port', () => {
+    expect(() => validateBootConfig({ sources: [{ type: 'pcap', path: 'a.pcap' }], http: { port: 443 }, tls: { enabled: true, redirect_port: 443 } }, 'test', '/')).toThrow(
+      /tls\.redirect_port: must differ from http\.port \(443\)/,
+    );
+  });
 });
