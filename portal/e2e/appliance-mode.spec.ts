@@ -77,6 +77,8 @@ describe('portal on the appliance (HTTPS, console setup)', () => {
     await page.waitForURL('**/dashboard');
     const cookie = (await browser.context.cookies(appliance.baseUrl)).find((c) => c.name === 'flowprobe_session');
     expect(cookie).toMatchObject({ secure: true, httpOnly: true });
+    // The live WebSocket runs over the same HTTPS server (wss).
+    await page.waitForFunction(() => (document.querySelector('[data-testid=live-status]')?.textContent ?? '').includes('Live'));
   });
 
   it('shows the generated certificate and replaces it from the System page (a wrong key refused)', async () => {
