@@ -1,6 +1,6 @@
 /**
  * Flow history benchmark (embedded DuckDB store): records written per second
- * (dispatcher-sized batches of 10 000, synthetic records shaped like real
+ * (batches of 131 072, as the history consumer writes them; synthetic records shaped like real
  * ones: 50 000 hosts, 2 000 servers, 12 applications), bytes on disk per
  * record, and query latency once N records of one day are stored: the day's
  * top-10 hosts (hourly rollup) and one host's flows over the day.
@@ -19,7 +19,7 @@ import type { FlowExportRecord } from '@flowprobe/dataplane';
 import { DuckDbHistoryRepository } from '../src/history/duckdb-history.repository';
 
 const N = Number(process.env.HISTORY_BENCH_N ?? 2_000_000);
-const BATCH = 10_000;
+const BATCH = 131_072; // the history consumer's batch (HISTORY_BATCH_RECORDS)
 const DAY0 = Date.parse('2026-11-02T00:00:00Z');
 const APPS = ['TLS.YouTube', 'TLS.Google', 'DNS', 'HTTP', 'QUIC.Google', 'TLS', 'NTP', 'SSH', 'TLS.Microsoft', 'TLS.Amazon', 'Unknown', 'HTTP.Facebook'];
 
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const batch = makeBatch(at, Math.min(BATCH, N - at));
     genMs += Number(process.hrtime.bigint() - t) / 1e6;
     insertMs += (await timed(() => store.insert(batch)))[1];
-    if ((at / BATCH) % 100 === 99) console.log(`  ${at + BATCH} records, ${Math.round((at + BATCH) / (insertMs / 1000))} records/s so far`);
+    if ((at / BATCH) % 10 === 9) console.log(`  ${at + BATCH} records, ${Math.round((at + BATCH) / (insertMs / 1000))} records/s so far`);
   }
   await store.checkpoint();
   const usage = store.usage();

@@ -179,10 +179,16 @@ export class DuckDbHistoryRepository {
           const lo = Date.parse(`${day}T00:00:00Z`);
           const where = `last_seen_ms >= ${lo} AND last_seen_ms < ${lo + DAY_MS}`;
           const a = alias(day);
+          // The batch's 1-minute aggregate once; the 5-minute and hourly rows are summed from it.
+          await this.conn.run(`CREATE OR REPLACE TEMP TABLE batch_1m AS ${rollupSelect(60_000, `temp.staging WHERE ${where}`)}`);
           await this.conn.run('BEGIN');
           try {
             await this.conn.run(`INSERT INTO ${a}.flows SELECT * FROM temp.staging WHERE ${where}`);
-            for (const r of ROLLUPS) await this.conn.run(`INSERT INTO ${a}.${r.name} ${rollupSelect(r.ms, `temp.staging WHERE ${where}`)}`);
+            for (const r of ROLLUPS) {
+              await this.conn.run(
+                `INSERT INTO ${a}.${r.name} SELECT (bucket_ms // ${r.ms}) * ${r.ms}, kind, probe, k1, k2, sum(bytes), sum(packets), sum(flows) FROM temp.batch_1m GROUP BY ALL`,
+              );
+            }
             await this.conn.run('COMMIT');
           } catch (err) {
             await this.conn.run('ROLLBACK');
@@ -382,7 +388,7 @@ function dimensionRows(source: string): string {
 }
 
 function rollupSelect(bucketMs: number, source: string): string {
-  return `SELECT (last_seen_ms // ${bucketMs}) * ${bucketMs} AS bucket_ms, kind, probe, k1, k2, sum(bytes), sum(packets), sum(flows)
+  return `SELECT (last_seen_ms // ${bucketMs}) * ${bucketMs} AS bucket_ms, kind, probe, k1, k2, sum(bytes) AS bytes, sum(packets) AS packets, sum(flows) AS flows
           FROM (${dimensionRows(source)}) WHERE kind <> 'server_name' GROUP BY ALL`;
 }
 

@@ -9,6 +9,14 @@ import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsa
 import type { HistoryFlowQuery } from './history.types';
 import { cidrRange } from './ip-range';
 
+/**
+ * Records per store write (at least DuckDB's row group, 122 880 rows, so a
+ * batch is written straight to the day file instead of through the WAL),
+ * and records waiting at most (beyond, the dispatcher counts them dropped).
+ */
+export const HISTORY_BATCH_RECORDS = 131_072;
+export const HISTORY_MAX_QUEUED_RECORDS = 1_000_000;
+
 /** Longest range one request may span, days (a fleet's day is already hundreds of millions of records). */
 export const MAX_RANGE_DAYS = 31;
 /** Rows of a JSON page at most (exports go up to the DTO's 1 000 000). */
@@ -36,7 +44,9 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
     const store = new DuckDbHistoryRepository({ dir: h.path, maxAgeDays: h.maxAgeDays, diskBudgetBytes: h.diskBudgetBytes });
     await store.open();
     this.store = store;
-    this.records.register({ name: 'history', consume: (batch) => store.insert(batch) });
+    // Large batches: each is one transaction per day file (one WAL sync), and its rollup rows
+    // are summed over the whole batch.
+    this.records.register({ name: 'history', batchRecords: HISTORY_BATCH_RECORDS, maxQueuedRecords: HISTORY_MAX_QUEUED_RECORDS, consume: (batch) => store.insert(batch) });
     this.hooks.on('minute', 'history:retention', async () => void (await this.enforceRetention()));
   }
 
