@@ -16,11 +16,14 @@ APT_BROWSER := chromium fonts-dejavu-core pngquant
 APT_NET     := iproute2 iputils-ping wrk
 # IPFIX export tests: collectors nfcapd/nfdump and pmacct's nfacctd, reference exporter softflowd.
 APT_IPFIX   := nfdump pmacct softflowd
-APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET) $(APT_IPFIX)
+# The appliance image (make image) and its boot test.
+APT_IMAGE   := packer qemu-system-x86 qemu-utils debootstrap ovmf grub-pc-bin grub-efi-amd64-bin grub-common \
+               mtools dosfstools e2fsprogs fdisk rsync openssh-client cloud-image-utils expect socat curl python3
+APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET) $(APT_IPFIX) $(APT_IMAGE)
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench clean redis screenshots
+.PHONY: all deps apt npm build run test bench clean redis screenshots image test-image
 
 all: build
 
@@ -68,6 +71,18 @@ run: build redis
 
 test: build redis
 	npm test --workspaces --if-present
+	$(MAKE) test-image
+
+# The appliance disk image in build/image/ (qcow2, raw, SHA256SUMS); rebuilt only
+# when the release, provisioning/ or packer/ changed. See docs/appliance.md.
+image: build
+	nice packer/build.sh
+
+# Provisioning idempotence, then the boot tests (BIOS seeded + capture, UEFI + console dialog).
+test-image: image
+	provisioning/test/idempotence.sh
+	packer/test/boot-test.sh bios
+	packer/test/boot-test.sh uefi
 
 # Regenerate the portal screenshots in docs/screenshots/ (make test writes them to a temporary folder).
 screenshots: build redis
@@ -77,4 +92,4 @@ bench: build
 	npm run bench --workspaces --if-present
 
 clean:
-	rm -rf $(STAMPS) */dist dataplane/native/build
+	rm -rf $(STAMPS) */dist dataplane/native/build build
