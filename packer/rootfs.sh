@@ -26,10 +26,14 @@ pkgs="$(cat "$repo/provisioning/packages.base" "$repo/provisioning/packages.imag
 key="$(printf '%s\n%s\n' "$pkgs" "$mirror" | sha256sum | cut -c1-16)"
 base="$cache/base-$key.tar"
 rm -rf "$root"; mkdir -p "$root"
-if [ -s "$base" ]; then
+# A base made for another package list still serves: provisioning's first step
+# installs what it lacks from Debian (the .debs cached in $cache/apt-archives).
+[ -s "$base" ] || base="$(ls -t "$cache"/base-*.tar 2>/dev/null | head -1)"
+if [ -n "$base" ] && [ -s "$base" ]; then
   echo "rootfs: base from cache $base"
   tar -C "$root" -xpf "$base"
 else
+  base="$cache/base-$key.tar"
   echo "rootfs: debootstrap bookworm ($pkgs)"
   debootstrap --variant=minbase --include="$pkgs" --cache-dir="$cache/debs" bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 \
     || { tail -30 "$root.debootstrap.log" >&2; exit 1; }
@@ -44,7 +48,7 @@ mount --bind /dev/pts "$root/dev/pts"
 mkdir -p "$cache/apt-archives/partial"
 mount --bind "$cache/apt-archives" "$root/var/cache/apt/archives"
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"
-cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+rm -f "$root/etc/resolv.conf"; cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 rm -rf "$root/tmp/fp-prov" "$root/tmp/fp-release"
 cp -a "$repo/provisioning" "$root/tmp/fp-prov"
 cp -a "$release" "$root/tmp/fp-release"

@@ -10,3 +10,5 @@ put_file "$PROV/files/etc/ssh/sshd_config.d/flowprobe.conf" /etc/ssh/sshd_config
 put_file "$PROV/files/etc/sysctl.d/60-flowprobe.conf" /etc/sysctl.d/60-flowprobe.conf 0644
 put_file "$PROV/files/etc/issue" /etc/issue 0644
 ensure_dir /etc/chrony/sources.d 0755 root:root
+# Reboot and shutdown from the portal: systemctl as flowprobe, allowed by polkit.
+put_file "$PROV/files/etc/polkit-1/rules.d/50-flowprobe-power.rules" /etc/polkit-1/rules.d/50-flowprobe-power.rules 0644
