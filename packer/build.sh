@@ -12,14 +12,16 @@ out="$build/image"
 mkdir -p "$build"
 t0=$(date +%s)
 
-"$repo/provisioning/make-release.sh" "$build/release.new" >/dev/null
+# FLOWPROBE_RELEASE_DIR: an already assembled release (make-release.sh) instead of this checkout's.
+if [ -n "${FLOWPROBE_RELEASE_DIR:-}" ]; then cp -a "$FLOWPROBE_RELEASE_DIR" "$build/release.new"
+else "$repo/provisioning/make-release.sh" "$build/release.new" >/dev/null; fi
 # Keep the release folder's mtimes when nothing changed (content hash below).
 mkdir -p "$build/release"
 rsync -a --delete --checksum "$build/release.new/" "$build/release/"; rm -rf "$build/release.new"
 
 inputs="$( (cd "$repo" && find provisioning packer -type f -print0 | sort -z | xargs -0 sha256sum;
            cd "$build" && find release -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64)"
-if [ -s "$out/SHA256SUMS" ] && [ "$(cat "$out/inputs.sha256" 2>/dev/null)" = "$inputs" ] \
+if [ -s "$out/SHA256SUMS" ] && [ "$(cat "$out/inputs.sha256" 2>/dev/null)" = "$inputs" ] && [ -d "$build/rootfs" ] \
    && (cd "$out" && sha256sum --quiet -c SHA256SUMS); then
   echo "image: up to date ($out)"; exit 0
 fi
