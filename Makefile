@@ -23,7 +23,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench clean redis screenshots image test-image
+.PHONY: all deps apt npm build run test bench clean redis screenshots image test-image test-provisioning
 
 all: build
 
@@ -71,25 +71,20 @@ run: build redis
 
 test: build redis
 	npm test --workspaces --if-present
-	$(MAKE) test-image
+	$(MAKE) test-provisioning
 
 # The appliance disk image in build/image/ (qcow2, raw, SHA256SUMS); rebuilt only
 # when the release, provisioning/ or packer/ changed. See docs/appliance.md.
 image: build
 	nice packer/build.sh
 
-# Provisioning idempotence, then the boot tests (BIOS seeded + capture, UEFI + console dialog).
-test-image: image
+# provision.sh run twice in a chroot of a fresh debootstrap: the second run changes nothing.
+test-provisioning: build
+	nice packer/build.sh rootfs
 	provisioning/test/idempotence.sh
+
+# The boot tests of the image under qemu TCG (BIOS seeded + capture, UEFI + console
+# dialog). Not part of `make test` yet: see docs/image.md (time under TCG).
+test-image: image
 	packer/test/boot-test.sh bios
 	packer/test/boot-test.sh uefi
-
-# Regenerate the portal screenshots in docs/screenshots/ (make test writes them to a temporary folder).
-screenshots: build redis
-	FLOWPROBE_SCREENSHOTS=1 npm test -w portal
-
-bench: build
-	npm run bench --workspaces --if-present
-
-clean:
-	rm -rf $(STAMPS) */dist dataplane/native/build build

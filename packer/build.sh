@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `make image`: the appliance disk image from this checkout (after `make build`).
+#   packer/build.sh           the image (build/image/)
+#   packer/build.sh rootfs    only the provisioned root folder (build/rootfs/)
 #   release (provisioning/make-release.sh) -> root folder (rootfs.sh: debootstrap +
 #   chroot provisioning) -> raw disk (disk.sh) -> packer qemu builder boots it
 #   under TCG, checks and cleans it (scripts/finalize.sh) -> qcow2 + raw + SHA256SUMS.
@@ -18,6 +20,14 @@ else "$repo/provisioning/make-release.sh" "$build/release.new" >/dev/null; fi
 # Keep the release folder's mtimes when nothing changed (content hash below).
 mkdir -p "$build/release"
 rsync -a --delete --checksum "$build/release.new/" "$build/release/"; rm -rf "$build/release.new"
+
+# `packer/build.sh rootfs`: only the provisioned root folder (build/rootfs), for
+# the provisioning idempotence test.
+if [ "${1:-}" = rootfs ]; then
+  [ -s "$build/build-key" ] || ssh-keygen -q -t ed25519 -N '' -f "$build/build-key" >/dev/null
+  "$repo/packer/rootfs.sh" "$build/release" "$build/rootfs" "$build/build-key.pub"
+  exit 0
+fi
 
 inputs="$( (cd "$repo" && find provisioning packer -type f -print0 | sort -z | xargs -0 sha256sum;
            cd "$build" && find release -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64)"

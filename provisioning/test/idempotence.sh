@@ -6,7 +6,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${FLOWPROBE_BUILD_DIR:-$repo/build}"
-[ -d "$build/rootfs/usr/lib/flowprobe" ] || { echo "idempotence: $build/rootfs missing: run make image" >&2; exit 1; }
+[ -d "$build/rootfs/usr/lib/flowprobe" ] || { echo "idempotence: $build/rootfs missing: run packer/build.sh rootfs" >&2; exit 1; }
 tmp="$(mktemp -d /tmp/flowprobe-idem.XXXXXX)"
 root="$tmp/root"
 passed=0 failed=0
