@@ -22,7 +22,10 @@ trap umount_all EXIT
 
 # The debootstrapped base (no flowprobe file in it) is cached as a tarball keyed
 # by the package list: a rebuild on the same machine skips debootstrap.
-pkgs="$(cat "$repo/provisioning/packages.base" "$repo/provisioning/packages.image" | tr -s ' \n' ',' | sed 's/,$//')"
+# polkitd depends on virtual packages (default-dbus-system-bus | ...), which
+# debootstrap's resolver does not follow: provisioning's apt-get installs it.
+pkgs="$(cat "$repo/provisioning/packages.base" "$repo/provisioning/packages.image" | tr -s ' \n' '\n\n' \
+  | grep -vx -e polkitd -e '' | tr '\n' ',' | sed 's/,$//')"
 key="$(printf '%s\n%s\n' "$pkgs" "$mirror" | sha256sum | cut -c1-16)"
 base="$cache/base-$key.tar"
 rm -rf "$root"; mkdir -p "$root"
