@@ -31,7 +31,7 @@ base="$cache/base-$key.tar"
 rm -rf "$root"; mkdir -p "$root"
 # A base made for another package list still serves: provisioning's first step
 # installs what it lacks from Debian (the .debs cached in $cache/apt-archives).
-[ -s "$base" ] || base="$(ls -t "$cache"/base-*.tar 2>/dev/null | head -1)"
+[ -s "$base" ] || base="$(ls -t "$cache"/base-*.tar 2>/dev/null | head -1 || true)"
 if [ -n "$base" ] && [ -s "$base" ]; then
   echo "rootfs: base from cache $base"
   tar -C "$root" -xpf "$base"
