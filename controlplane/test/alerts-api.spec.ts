@@ -121,6 +121,28 @@ describe('alerts and recipients API', () => {
     expect((await call('GET', '/alerts?severity=loud', viewer)).status).toBe(400);
   });
 
+  it('refuses loopback, link-local and cloud-metadata destinations in every notation unless allowlisted', async () => {
+    const hook = (url: string) => call('POST', '/recipients', admin, { name: 'ssrf', min_severity: 'warning', type: 'webhook', webhook: { url } });
+    const metadata = [
+      'http://169.254.169.254/latest/meta-data/', 'http://2852039166/', 'http://0251.0376.0251.0376/', 'http://0xa9.0xfe.0xa9.0xfe/',
+      'http://[::ffff:169.254.169.254]/', 'http://[::ffff:a9fe:a9fe]/', 'http://[fd00:ec2::254]/', 'http://[64:ff9b::a9fe:a9fe]/', 'http://100.100.100.200/',
+    ];
+    for (const url of [...metadata, 'http://127.0.0.1:9/', 'http://127.1/', 'http://[::1]/', 'http://localhost/', 'http://[fe80::1]/', 'http://0.0.0.0/']) {
+      const refused = await hook(url);
+      expect({ url, status: refused.status }).toEqual({ url, status: 400 });
+      expect(JSON.stringify(refused.json.message)).toMatch(/siem_allowed_destinations/);
+    }
+    const syslog = await call('POST', '/recipients', admin, { name: 'ssrf', min_severity: 'warning', type: 'syslog', syslog: { host: '2852039166', port: 514, transport: 'udp', header: 'rfc5424', format: 'json' } });
+    expect(syslog.status).toBe(400);
+    expect((await call('GET', '/recipients', admin)).json).toEqual([]);
+    // The admin allows the loopback receiver of this test; metadata stays refused.
+    expect((await call('PUT', '/settings', viewer, { siem_allowed_destinations: ['127.0.0.1/32'] })).status).toBe(403);
+    expect((await call('PUT', '/settings', admin, { siem_allowed_destinations: ['not-a-cidr'] })).status).toBe(400);
+    const allowed = await call('PUT', '/settings', admin, { siem_allowed_destinations: ['127.0.0.1/32'] });
+    expect(allowed.json.siem_allowed_destinations).toEqual(['127.0.0.1/32']);
+    for (const url of metadata) expect((await hook(url)).status).toBe(400);
+  });
+
   it('creates a webhook recipient, hides its secret, and delivers a signed test alert', async () => {
     const created = await call('POST', '/recipients', admin, {
       name: 'hook', min_severity: 'warning', type: 'webhook', batch_size: 50, webhook: { url: webhookUrl, secret: SECRET },
@@ -145,6 +167,39 @@ describe('alerts and recipients API', () => {
     expect(batch[0]).toMatchObject({ status: 'test', id: test.json.id });
     const stats = (await until(() => call('GET', `/recipients/${recipientId}`, viewer), (r) => r.json.stats.delivered >= 1)).json.stats;
     expect(stats).toMatchObject({ delivered: 1, failed: 0, queue_depth: 0, inflight: 0, last_error: null });
+  });
+
+  it('never shows header values or URL credentials, to viewers or admins, keeps them on update, and refuses CR/LF in headers', async () => {
+    const API_KEY = 'header-secret-Zq81';
+    const PASSWORD = 'url-pass-Wd07';
+    const withCreds = webhookUrl.replace('http://', `http://collector:${PASSWORD}@`);
+    const crlf = await call('POST', '/recipients', admin, { name: 'crlf', min_severity: 'info', type: 'webhook', webhook: { url: webhookUrl, headers: { 'X-Api-Key': 'a\r\nX-Injected: 1' } } });
+    expect(crlf.status).toBe(400);
+    expect(JSON.stringify(crlf.json.message)).toMatch(/CR, LF/);
+    for (const headers of [{ 'Bad Name': 'x' }, { 'X-Num': 5 }, { Host: 'evil.example' }]) {
+      expect((await call('POST', '/recipients', admin, { name: 'crlf', min_severity: 'info', type: 'webhook', webhook: { url: webhookUrl, headers } })).status).toBe(400);
+    }
+    const created = await call('POST', '/recipients', admin, {
+      name: 'secret-hook', min_severity: 'info', type: 'webhook', webhook: { url: withCreds, headers: { 'X-Api-Key': API_KEY } },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    for (const who of [admin, viewer]) {
+      for (const answer of [await call('GET', '/recipients', who), await call('GET', `/recipients/${id}`, who)]) {
+        const text = JSON.stringify(answer.json);
+        expect(text).not.toContain(API_KEY);
+        expect(text).not.toContain(PASSWORD);
+      }
+    }
+    expect(created.json.webhook).toMatchObject({ url: webhookUrl, url_credentials_set: true, header_names: ['X-Api-Key'] });
+    // The portal sends the URL back as shown: credentials and headers are kept.
+    const upd = await call('PUT', `/recipients/${id}`, admin, { name: 'secret-hook', min_severity: 'info', type: 'webhook', webhook: { url: webhookUrl } });
+    expect(upd.status).toBe(200);
+    const test = await call('POST', `/recipients/${id}/test`, admin);
+    const got = await until(() => received.filter((r) => r.body.includes(test.json.id)), (x) => x.length > 0);
+    expect(got[0].headers['x-api-key']).toBe(API_KEY);
+    expect(got[0].headers.authorization).toBe(`Basic ${Buffer.from(`collector:${PASSWORD}`).toString('base64')}`);
+    expect((await call('DELETE', `/recipients/${id}`, admin)).status).toBe(204);
   });
 
   it('raises flow alerts and an engaged SYN scan from the captures, lists them with filters, forwards the accepted ones', async () => {

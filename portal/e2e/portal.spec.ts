@@ -253,6 +253,9 @@ describe('portal against the real appliance', () => {
   });
 
   it("delivers a SIEM recipient's test alert to a local syslog receiver", async () => {
+    // Loopback destinations are refused unless the admin allows them (docs/security.md); the receiver is local.
+    const allow = await page.request.put(`${appliance.baseUrl}/api/v1/settings`, { data: { siem_allowed_destinations: ['127.0.0.1/32'] } });
+    expect(allow.status()).toBe(200);
     await page.goto(`${appliance.baseUrl}/settings/recipients`);
     await page.click('[data-testid=add-recipient]');
     const form = '[data-testid=recipient-form]';

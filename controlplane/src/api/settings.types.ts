@@ -19,6 +19,11 @@ export interface Settings {
   retention: RetentionSettings;
   /** Period of the Redis / WebSocket live publication, 250..10000 ms. */
   live_interval_ms: number;
+  /**
+   * CIDRs a SIEM recipient may reach although they are loopback, link-local
+   * or cloud-metadata addresses (refused by default: docs/security.md). Empty by default.
+   */
+  siem_allowed_destinations: string[];
   /** Per-check settings, owned by the alerts module: `{ "<check>": { enabled, ...thresholds } }`. */
   checks: Record<string, { enabled: boolean; [param: string]: number | boolean | string }>;
 }

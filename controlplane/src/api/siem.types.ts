@@ -38,7 +38,11 @@ export interface SyslogRecipientRequest {
   tls?: { ca?: string; cert?: string; key?: string; servername?: string; reject_unauthorized?: boolean };
 }
 
-/** Webhook options as the API reads and writes them. `secret` is write-only: omitted on update keeps the stored one. */
+/**
+ * Webhook options as the API writes them. `secret`, `headers` and the
+ * credentials of `url` are write-only: omitted on update (or the URL sent back
+ * without its credentials, as the API shows it) keeps the stored ones.
+ */
 export interface WebhookRecipientRequest {
   url: string;
   secret?: string;
@@ -74,7 +78,12 @@ export interface RecipientView {
   syslog?: Omit<SyslogRecipientRequest, 'tls'> & {
     tls?: Omit<NonNullable<SyslogRecipientRequest['tls']>, 'key'> & { key_set: boolean };
   };
-  webhook?: Omit<WebhookRecipientRequest, 'secret'> & { secret_set: boolean };
+  /**
+   * Write-only parts are never shown: `url` comes without the user and
+   * password it may carry (`url_credentials_set` says they are stored), header
+   * values are replaced by their names (`header_names`), the HMAC secret by `secret_set`.
+   */
+  webhook?: Omit<WebhookRecipientRequest, 'secret' | 'headers'> & { secret_set: boolean; url_credentials_set: boolean; header_names: string[] };
   stats?: RecipientStats;
   /** Set when the stored recipient could not be used at start (it runs disabled until updated or deleted). */
   invalid?: string;

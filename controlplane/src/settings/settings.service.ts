@@ -39,6 +39,7 @@ export class SettingsService implements OnModuleInit {
       local_networks: this.stored.local_networks ?? this.options.localNetworks,
       retention: { ...DEFAULT_RETENTION, ...this.stored.retention },
       live_interval_ms: this.stored.live_interval_ms ?? this.options.liveIntervalMs ?? 1000,
+      siem_allowed_destinations: this.stored.siem_allowed_destinations ?? [],
       checks,
     };
   }
@@ -58,6 +59,7 @@ export class SettingsService implements OnModuleInit {
     if (dto.local_networks !== undefined) changes.local_networks = dto.local_networks;
     if (dto.retention !== undefined) changes.retention = { ...dto.retention };
     if (dto.live_interval_ms !== undefined) changes.live_interval_ms = dto.live_interval_ms;
+    if (dto.siem_allowed_destinations !== undefined) changes.siem_allowed_destinations = dto.siem_allowed_destinations;
     if (dto.checks !== undefined) changes.checks = this.mergeChecks(dto.checks);
     const keys = Object.keys(changes) as (keyof Settings)[];
     if (keys.length === 0) return this.get();

@@ -1,6 +1,28 @@
 import type { RecipientDto } from './dto/recipient.dto';
 import { RecipientConfig, RecipientStats, RecipientView } from './recipient.types';
 
+/** The URL without user and password. */
+export function withoutCredentials(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const u = new URL(url);
+  if (!u.username && !u.password) return url;
+  u.username = '';
+  u.password = '';
+  return u.toString();
+}
+
+function hasCredentials(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const u = new URL(url);
+  return u.username !== '' || u.password !== '';
+}
+
+/** The URL to store: `next`, or the stored one when `next` is it as the API shows it (credentials stripped). */
+function keepCredentials(next: string, previous: string | undefined): string {
+  if (previous === undefined || hasCredentials(next) || !hasCredentials(previous)) return next;
+  return withoutCredentials(previous) === next || withoutCredentials(previous) === withoutCredentials(next) ? previous : next;
+}
+
 /** API body → stored configuration; write-only secrets missing from the body are taken from `previous`. */
 export function toRecipientConfig(id: string, dto: RecipientDto, previous?: RecipientConfig): RecipientConfig {
   const s = dto.syslog;
@@ -42,9 +64,9 @@ export function toRecipientConfig(id: string, dto: RecipientDto, previous?: Reci
     ...(dto.type === 'webhook' && w
       ? {
           webhook: {
-            url: w.url,
+            url: keepCredentials(w.url, previous?.webhook?.url),
             secret: w.secret ?? previous?.webhook?.secret,
-            headers: w.headers,
+            headers: w.headers ?? previous?.webhook?.headers,
             ca: w.ca,
             rejectUnauthorized: w.reject_unauthorized ?? true,
             timeoutMs: w.timeout_ms ?? 10_000,
@@ -54,7 +76,7 @@ export function toRecipientConfig(id: string, dto: RecipientDto, previous?: Reci
   };
 }
 
-/** Stored configuration → API view (no private key, no webhook secret); `invalid`: why a stored recipient was disabled at start. */
+/** Stored configuration → API view (no private key, webhook secret, header values or URL credentials); `invalid`: why a stored recipient was disabled at start. */
 export function toRecipientView(c: RecipientConfig, stats?: RecipientStats, invalid?: string): RecipientView {
   const s = c.syslog;
   const w = c.webhook;
@@ -79,7 +101,17 @@ export function toRecipientView(c: RecipientConfig, stats?: RecipientStats, inva
         }
       : {}),
     ...(w
-      ? { webhook: { url: w.url, secret_set: !!w.secret, headers: w.headers ?? {}, ca: w.ca, reject_unauthorized: w.rejectUnauthorized ?? true, timeout_ms: w.timeoutMs } }
+      ? {
+          webhook: {
+            url: withoutCredentials(w.url),
+            url_credentials_set: hasCredentials(w.url),
+            secret_set: !!w.secret,
+            header_names: Object.keys(w.headers ?? {}),
+            ca: w.ca,
+            reject_unauthorized: w.rejectUnauthorized ?? true,
+            timeout_ms: w.timeoutMs,
+          },
+        }
       : {}),
     ...(stats ? { stats } : {}),
     ...(invalid ? { invalid } : {}),

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
+import type { DestinationPolicy } from './destination-policy';
 import type { RecipientConfig } from './recipient.types';
 import { createTransport } from './transports/create-transport';
 
@@ -48,10 +49,10 @@ function tlsProblems(what: string, tls: { ca?: string; cert?: string; key?: stri
  * the parsers that will use it: the URL with `URL` (http or https, a host),
  * hosts as IP or DNS names, ports in range, header names and values, PEM
  * material through `tls.createSecureContext`, and finally the transport's own
- * constructor. Run before a recipient is stored and on every stored recipient
- * at start.
+ * constructor; with a `policy`, destinations in refused ranges (SSRF). Run
+ * before a recipient is stored and on every stored recipient at start.
  */
-export function recipientProblems(c: RecipientConfig): string[] {
+export function recipientProblems(c: RecipientConfig, policy?: DestinationPolicy): string[] {
   const problems: string[] = [];
   if (c.type === 'webhook') {
     const w = c.webhook;
@@ -61,6 +62,10 @@ export function recipientProblems(c: RecipientConfig): string[] {
       const url = new URL(w.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push('webhook.url must be http:// or https://');
       if (!url.hostname) problems.push('webhook.url has no host');
+      else {
+        const refused = policy?.hostRefusal(url.hostname);
+        if (refused) problems.push(`webhook.url: ${refused}`);
+      }
     }
     problems.push(...headerProblems(w.headers));
     if (w.ca !== undefined) problems.push(...tlsProblems('webhook.ca', { ca: w.ca }));
@@ -68,6 +73,10 @@ export function recipientProblems(c: RecipientConfig): string[] {
     const s = c.syslog;
     if (!s) return ['syslog settings missing'];
     if (!isValidHost(s.host)) problems.push('syslog.host must be an IP address or a host name');
+    else {
+      const refused = policy?.hostRefusal(s.host);
+      if (refused) problems.push(`syslog.host: ${refused}`);
+    }
     if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535) problems.push('syslog.port must be 1-65535');
     if (!['udp', 'tcp', 'tls'].includes(s.transport)) problems.push('syslog.transport must be udp, tcp or tls');
     if (s.tls) problems.push(...tlsProblems('syslog.tls', s.tls));
@@ -76,7 +85,7 @@ export function recipientProblems(c: RecipientConfig): string[] {
   }
   if (problems.length === 0) {
     try {
-      void createTransport(c).close();
+      void createTransport(c, undefined, policy).close();
     } catch (err) {
       problems.push((err as Error).message);
     }

@@ -4,6 +4,7 @@ import { AlertOutbox } from './queue/alert-outbox';
 import { SiemQueueRepository } from './queue/siem-queue.repository';
 import { ForwarderOptions, RecipientForwarder } from './recipient-forwarder';
 import { RecipientConfig, RecipientStats } from './recipient.types';
+import type { DestinationPolicy } from './destination-policy';
 import { createTransport } from './transports/create-transport';
 
 export interface SiemDispatcherOptions extends ForwarderOptions {
@@ -16,6 +17,8 @@ export interface SiemDispatcherOptions extends ForwarderOptions {
   maxQueueLength?: number;
   /** false: only produce (e.g. a second process), no consumers. Default true. */
   consume?: boolean;
+  /** Refused destination ranges the transports apply (the app passes the one with the admin's allowlist). */
+  policy?: DestinationPolicy;
 }
 
 /** Whether a recipient wants an alert (test alerts always pass: they are addressed to one recipient). */
@@ -63,7 +66,7 @@ export class SiemDispatcher {
       if (!c.enabled || this.forwarders.has(c.id)) continue;
       let transport;
       try {
-        transport = createTransport(c, this.opts.settleMs);
+        transport = createTransport(c, this.opts.settleMs, this.opts.policy);
       } catch (err) {
         // Validated before it was stored; should a bad one get here anyway, it alone stays stopped.
         this.opts.log?.('error', `Recipient ${c.name} (${c.id}) not started: ${(err as Error).message}`);

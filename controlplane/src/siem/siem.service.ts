@@ -2,6 +2,8 @@ import { BadRequestException, ConflictException, Injectable, Logger, NotFoundExc
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { HealthIssues } from '../health/health-issues';
+import { SettingsService } from '../settings/settings.service';
+import { DestinationPolicy } from './destination-policy';
 import { RedisService } from '../redis/redis.service';
 import type { RecipientDto } from './dto/recipient.dto';
 import { AlertEventV1 } from '../alerts/alert-event';
@@ -26,12 +28,16 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
   private recipients: RecipientConfig[] = [];
   /** Stored recipients that cannot be used (found at start), with the reason: kept disabled until fixed or deleted. */
   private readonly invalid = new Map<string, string>();
+  /** Loopback, link-local and cloud-metadata destinations are refused unless the `siem_allowed_destinations` setting lists them. */
+  private readonly policy: DestinationPolicy;
 
   constructor(
     private readonly repository: RecipientsRepository,
     redisService: RedisService,
     private readonly health: HealthIssues,
+    settings: SettingsService,
   ) {
+    this.policy = new DestinationPolicy(() => settings.get().siem_allowed_destinations);
     this.redis = new Redis(redisService.url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -42,6 +48,7 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
     this.dispatcher = new SiemDispatcher(this.redis, {
       prefix: redisService.keyPrefix,
       log: (level, msg) => this.logger[level](msg),
+      policy: this.policy,
     });
   }
 
@@ -52,7 +59,7 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async onApplicationBootstrap(): Promise<void> {
     this.recipients = (await this.repository.all()).map(({ config, unreadable }) => {
-      const problems = unreadable ? [unreadable] : recipientProblems(config);
+      const problems = unreadable ? [unreadable] : recipientProblems(config, this.policy);
       if (problems.length === 0) return config;
       this.flagInvalid(config, problems.join('; '));
       return { ...config, enabled: false };
@@ -104,7 +111,7 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
   private async store(config: RecipientConfig, nowS: number, isNew: boolean): Promise<void> {
     await this.repository.save(config, nowS, isNew, async (manager) => {
       if (await this.repository.nameTaken(manager, config.name, config.id)) throw new ConflictException(`a recipient named "${config.name}" exists`);
-      const problems = recipientProblems(config);
+      const problems = recipientProblems(config, this.policy);
       if (problems.length > 0) throw new BadRequestException(problems);
     });
   }

@@ -75,6 +75,17 @@ export class UpdateSettingsDto implements UpdateSettingsRequest {
   @Max(10000)
   live_interval_ms?: number;
 
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['127.0.0.1/32'],
+    description: 'SIEM destinations allowed although loopback, link-local or cloud metadata (refused by default, docs/security.md)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsCidr({ each: true })
+  siem_allowed_destinations?: string[];
+
   @ApiPropertyOptional({ description: 'Per-check settings: { "<check>": { enabled, ...thresholds } }' })
   @IsOptional()
   @IsObject()

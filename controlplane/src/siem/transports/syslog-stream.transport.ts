@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { connect as netConnect, isIP, Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import type { DestinationPolicy } from '../destination-policy';
 import { SyslogTlsOptions } from '../recipient.types';
 import { SiemTransport } from './siem-transport';
 
@@ -15,6 +16,8 @@ export interface SyslogStreamOptions {
   connectTimeoutMs?: number;
   /** Keep written data unacknowledged this long (ms, default 1000): a peer that dies meanwhile gets it again. */
   settleMs?: number;
+  /** Refused destination ranges (SSRF), checked on the literal host and on every resolved address. */
+  policy?: DestinationPolicy;
 }
 
 /** Frames one message for a stream transport. */
@@ -42,12 +45,16 @@ export class SyslogStreamTransport extends EventEmitter implements SiemTransport
   private connect(): Promise<Socket> {
     if (this.socket) return Promise.resolve(this.socket);
     if (this.connecting) return this.connecting;
-    const { host, port, tls } = this.opts;
+    const { host, port, tls, policy } = this.opts;
+    const refused = policy?.hostRefusal(host);
+    if (refused) return Promise.reject(new Error(refused));
+    const lookup = policy?.lookup;
     this.connecting = new Promise<Socket>((resolve, reject) => {
       const socket: Socket = tls
         ? tlsConnect({
             host,
             port,
+            lookup,
             ca: tls.ca,
             cert: tls.cert,
             key: tls.key,
@@ -55,7 +62,7 @@ export class SyslogStreamTransport extends EventEmitter implements SiemTransport
             servername: tls.servername ?? (isIP(host) ? undefined : host),
             rejectUnauthorized: tls.rejectUnauthorized ?? true,
           })
-        : netConnect({ host, port });
+        : netConnect({ host, port, lookup });
       const readyEvent = tls ? 'secureConnect' : 'connect';
       const timer = setTimeout(() => socket.destroy(new Error(`connect to ${host}:${port} timed out`)), this.opts.connectTimeoutMs ?? 5000);
       const fail = (err: Error) => {

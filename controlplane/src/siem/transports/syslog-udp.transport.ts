@@ -1,6 +1,7 @@
-import { createSocket, Socket } from 'node:dgram';
+import { createSocket, Socket, type SocketOptions } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { isIPv6 } from 'node:net';
+import type { DestinationPolicy } from '../destination-policy';
 import { PermanentDeliveryError, SiemTransport } from './siem-transport';
 
 /** Largest UDP payload over IPv4 (65535 − 8 UDP − 20 IP header bytes). */
@@ -20,6 +21,7 @@ export class SyslogUdpTransport extends EventEmitter implements SiemTransport {
   constructor(
     private readonly host: string,
     private readonly port: number,
+    private readonly policy?: DestinationPolicy,
   ) {
     super();
   }
@@ -27,8 +29,12 @@ export class SyslogUdpTransport extends EventEmitter implements SiemTransport {
   private connect(): Promise<Socket> {
     if (this.socket) return Promise.resolve(this.socket);
     if (this.connecting) return this.connecting;
+    const refused = this.policy?.hostRefusal(this.host);
+    if (refused) return Promise.reject(new Error(refused));
     this.connecting = new Promise<Socket>((resolve, reject) => {
-      const socket = createSocket(isIPv6(this.host) ? 'udp6' : 'udp4');
+      // dgram asks for one address (no `all`): the policy's lookup then answers one.
+      const lookup = this.policy?.lookup as SocketOptions['lookup'];
+      const socket = createSocket({ type: isIPv6(this.host) ? 'udp6' : 'udp4', lookup });
       socket.once('error', (err) => {
         socket.close();
         reject(err);

@@ -2,8 +2,15 @@ import { createHmac } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { DestinationPolicy } from '../destination-policy';
 import { WebhookRecipientOptions } from '../recipient.types';
 import { SiemTransport } from './siem-transport';
+
+/** A remote reason phrase as shown in `last_error`: printable ASCII only, at most 64 characters. */
+function statusText(message: string | undefined): string {
+  const text = (message ?? '').replace(/[^\x20-\x7e]/g, '').slice(0, 64).trim();
+  return text ? ` ${text}` : '';
+}
 
 /** `sha256=<hex HMAC-SHA256(secret, body)>`, the value of `X-Flowprobe-Signature`. */
 export function signWebhookBody(secret: string, body: string | Buffer): string {
@@ -21,10 +28,13 @@ export class WebhookTransport extends EventEmitter implements SiemTransport {
   readonly settleMs = 0;
   readonly generation = 0;
 
-  constructor(private readonly opts: WebhookRecipientOptions) {
+  constructor(
+    private readonly opts: WebhookRecipientOptions,
+    private readonly policy?: DestinationPolicy,
+  ) {
     super();
     const u = new URL(opts.url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`webhook URL must be http(s): ${opts.url}`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`webhook URL must be http(s), not ${u.protocol}`);
   }
 
   /** `messages` are serialized alerts (JSON objects); they are sent as one JSON array. */
@@ -40,6 +50,8 @@ export class WebhookTransport extends EventEmitter implements SiemTransport {
     };
     if (this.opts.secret) headers['x-flowprobe-signature'] = signWebhookBody(this.opts.secret, body);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const refused = this.policy?.hostRefusal(url.hostname);
+    if (refused) return Promise.reject(new Error(refused));
     return new Promise<void>((resolve, reject) => {
       const req = request(
         url,
@@ -49,14 +61,15 @@ export class WebhookTransport extends EventEmitter implements SiemTransport {
           timeout: this.opts.timeoutMs ?? 10_000,
           ca: this.opts.ca,
           rejectUnauthorized: this.opts.rejectUnauthorized ?? true,
+          lookup: this.policy?.lookup,
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.length < 16 && chunks.push(c));
+          // The body is drained, never shown: what a remote endpoint says is trimmed to its status line.
+          res.resume();
           res.on('end', () => {
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) resolve();
-            else reject(new Error(`webhook answered ${status}: ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`));
+            else reject(new Error(`webhook answered HTTP ${status}${statusText(res.statusMessage)}`));
           });
           res.on('error', reject);
         },
