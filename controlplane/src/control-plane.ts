@@ -4,18 +4,19 @@ import { hostname as osHostname } from 'node:os';
 import { INestApplication, Logger, LoggerService, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import type { RequestHandler } from 'express';
 import { AppModule } from './app.module';
+import { LiveWsAdapter } from './live/live-ws-adapter';
 import type { ControlPlaneOptions } from './config/control-plane-options';
 import type { ProbeDataplane } from './dataplane/probe-dataplane';
 import { RedactingJsonLogger } from './logging/redacting-logger';
 import { installProcessGuard } from './process-guard';
 import { AuthService } from './auth/auth.service';
 import { SESSION_COOKIE } from './auth/auth-user';
+import { bodyParserErrors } from './security/body-errors';
 import { portalIndex } from './security/portal-index';
 import { readCookie } from './security/request-origin';
 import { RequestShapeGuard } from './security/request-shape.guard';
@@ -130,6 +131,7 @@ async function listen(app: NestExpressApplication, options: ControlPlaneOptions,
   app.disable('x-powered-by');
   // JSON bodies only (no form or text parser: a form post gets 415 from RequestShapeGuard), 413 beyond the limit.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  app.use(bodyParserErrors());
   app.use(...securityHeaders((path) => DOCS.test(path)));
   app.use(cookieParser());
   app.useGlobalGuards(new RequestShapeGuard());
@@ -138,7 +140,7 @@ async function listen(app: NestExpressApplication, options: ControlPlaneOptions,
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'metrics'] });
   // Unknown fields are a 400 that names them; query strings are converted to the DTO's types.
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new LiveWsAdapter(app));
 
   const document = SwaggerModule.createDocument(
     app,
@@ -148,6 +150,17 @@ async function listen(app: NestExpressApplication, options: ControlPlaneOptions,
       .setVersion(options.version ?? '0.0.0')
       .addCookieAuth('flowprobe_session')
       .addBearerAuth()
+      // Error answers any route may give; each carries { statusCode, message, error }, never a stack trace.
+      .addGlobalResponse(
+        { status: 400, description: 'Bad request: invalid parameters or body (message says which), body nested too deep or with a prototype key' },
+        { status: 401, description: 'Authentication required (no, unknown, expired or malformed session cookie or token)' },
+        { status: 403, description: 'Role not allowed, password change pending, or a cross-site/cross-origin state-changing request' },
+        { status: 404, description: 'No such resource' },
+        { status: 409, description: 'Conflicts with the current state (e.g. a name in use)' },
+        { status: 413, description: 'Body larger than 512 KiB' },
+        { status: 415, description: 'State-changing requests take application/json' },
+        { status: 429, description: 'Too many requests (login throttling); see Retry-After' },
+      )
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });

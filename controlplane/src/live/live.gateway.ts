@@ -47,7 +47,8 @@ function credentials(request: IncomingMessage): { authorization: string | undefi
 @WebSocketGateway({
   path: '/api/v1/live',
   maxPayload: 4096,
-  verifyClient: (info: { req: IncomingMessage }) => isSameOrigin(info.req.headers),
+  verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) =>
+    isSameOrigin(info.req.headers) ? done(true) : done(false, 403, 'Forbidden: foreign Origin'),
 })
 export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);

@@ -95,7 +95,14 @@ export class DestinationPolicy {
     return this.refusal(normalized);
   }
 
-  /** A `lookup` for net/tls/http/dgram that drops refused addresses and fails when none is left. */
+  /** The first address of `host` the policy allows (for dgram, whose `lookup` also serves its local bind). */
+  resolve(host: string): Promise<{ address: string; family: number }> {
+    return new Promise((resolve, reject) =>
+      this.lookup(host, { all: false }, (err, address, family) => (err ? reject(err) : resolve({ address: address as string, family: family ?? 4 }))),
+    );
+  }
+
+  /** A `lookup` for net/tls/http that drops refused addresses and fails when none is left. */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
     dnsLookup(hostname, { family, all: true }, (err, addresses: LookupAddress[]) => {

@@ -1,4 +1,4 @@
-import { createSocket, Socket, type SocketOptions } from 'node:dgram';
+import { createSocket, Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { isIPv6 } from 'node:net';
 import type { DestinationPolicy } from '../destination-policy';
@@ -29,27 +29,31 @@ export class SyslogUdpTransport extends EventEmitter implements SiemTransport {
   private connect(): Promise<Socket> {
     if (this.socket) return Promise.resolve(this.socket);
     if (this.connecting) return this.connecting;
+    this.connecting = this.open().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<Socket> {
     const refused = this.policy?.hostRefusal(this.host);
-    if (refused) return Promise.reject(new Error(refused));
-    this.connecting = new Promise<Socket>((resolve, reject) => {
-      // dgram asks for one address (no `all`): the policy's lookup then answers one.
-      const lookup = this.policy?.lookup as SocketOptions['lookup'];
-      const socket = createSocket({ type: isIPv6(this.host) ? 'udp6' : 'udp4', lookup });
+    if (refused) throw new Error(refused);
+    // With a policy the destination is resolved (and checked) here, so the socket connects to a vetted address.
+    const target = this.policy ? await this.policy.resolve(this.host) : { address: this.host, family: isIPv6(this.host) ? 6 : 4 };
+    return new Promise<Socket>((resolve, reject) => {
+      const socket = createSocket(target.family === 6 ? 'udp6' : 'udp4');
       socket.once('error', (err) => {
         socket.close();
         reject(err);
       });
       // connect() lets the kernel report ICMP unreachable as ECONNREFUSED on the next send.
-      socket.connect(this.port, this.host, () => {
+      socket.connect(this.port, target.address, () => {
         socket.removeAllListeners('error');
         socket.on('error', () => this.drop(socket));
         this.socket = socket;
         resolve(socket);
       });
-    }).finally(() => {
-      this.connecting = null;
     });
-    return this.connecting;
   }
 
   private drop(socket: Socket): void {
