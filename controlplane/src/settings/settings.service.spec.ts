@@ -28,7 +28,7 @@ describe('SettingsService (real SQLite file)', () => {
   });
 
   it('starts from the boot config defaults', async () => {
-    expect((await service()).get()).toEqual({ local_networks: ['192.168.0.0/16'], retention: DEFAULT_RETENTION, live_interval_ms: 1000, checks: {} });
+    expect((await service()).get()).toEqual({ local_networks: ['192.168.0.0/16'], retention: DEFAULT_RETENTION, live_interval_ms: 1000, siem_allowed_destinations: [], checks: {} });
   });
 
   it('persists updates, notifies listeners, and merges check settings per check', async () => {
