@@ -165,5 +165,9 @@ describe('flow history on DuckDB through the appliance API', () => {
     expect(usage.bytes_on_disk).toBeGreaterThan(0);
     expect(usage.budget_bytes).toBe(10240 * 1024 * 1024);
     expect(usage.days.length).toBeGreaterThan(0);
+    // The dispatcher's per-consumer counters on /metrics: everything went to history, nothing dropped.
+    const metrics = (await get('/metrics', 'text/plain')).text;
+    expect(metrics).toContain(`flowprobe_flow_records_delivered_total{consumer="history"} ${records.length}`);
+    expect(metrics).toContain('flowprobe_flow_records_dropped_total{consumer="history"} 0');
   });
 });

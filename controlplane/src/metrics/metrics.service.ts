@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
+import { FlowRecordConsumerStats, FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { JobRunner } from '../jobs/job-runner';
 import { RedisService } from '../redis/redis.service';
 
@@ -18,6 +19,7 @@ export class MetricsService {
     dataplane: DataplaneRepository,
     redis: RedisService,
     runner: JobRunner,
+    records: FlowRecordDispatcher,
     @Inject(CONTROL_PLANE_OPTIONS) options: ControlPlaneOptions,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'flowprobe_process_' });
@@ -40,6 +42,20 @@ export class MetricsService {
     perInterface('flowprobe_interface_hosts', 'Active hosts', (i) => i.num_hosts);
     perInterface('flowprobe_interface_throughput_bps', 'Throughput, bits per second', (i) => i.thpt.bps);
     perInterface('flowprobe_interface_throughput_pps', 'Throughput, packets per second', (i) => i.thpt.pps);
+    // Flow records: per consumer (alerts, history, ipfix), what waits, what went, what a full queue refused.
+    const perConsumer = (name: string, help: string, value: (c: FlowRecordConsumerStats) => number): void => {
+      new Gauge({
+        name, help, labelNames: ['consumer'], registers,
+        collect() {
+          this.reset();
+          for (const c of records.stats().consumers) this.set({ consumer: c.name }, value(c));
+        },
+      });
+    };
+    perConsumer('flowprobe_flow_records_queued', 'Flow records waiting for the consumer', (c) => c.queued);
+    perConsumer('flowprobe_flow_records_delivered_total', 'Flow records the consumer took', (c) => c.delivered);
+    perConsumer('flowprobe_flow_records_dropped_total', 'Flow records refused by the full queue of the consumer', (c) => c.dropped);
+    perConsumer('flowprobe_flow_records_failed_total', 'Flow records in batches the consumer failed on', (c) => c.failed_records);
     new Gauge({
       name: 'flowprobe_redis_up', help: '1 when Redis answers', registers,
       collect() { this.set(redis.up ? 1 : 0); },
