@@ -87,14 +87,23 @@ describe('security regressions: the two named defects of issue 12 (flowprobe run
     expect((await admin.delete(`/api/v1/recipients/${good.body.id}`)).status).toBe(204);
   });
 
-  it('starts with a stored recipient that cannot be used disabled and flagged in /healthz, instead of hanging', async () => {
+  it('starts with a stored recipient or setting that cannot be used disabled (defaults for settings) and flagged in /healthz, instead of hanging', async () => {
     await probe.stop();
     // As an older version (or a hand edit) could have stored it.
     const config = JSON.stringify({ name: 'broken-hook', enabled: true, minSeverity: 'warning', type: 'webhook', webhook: { url: 'http://[' } });
     await sqlRun(probe.databasePath, 'INSERT INTO siem_recipients (id, name, config, created_at, updated_at) VALUES (?, ?, ?, 1, 1)', ['00000000-0000-4000-8000-000000000001', 'broken-hook', config]);
     await sqlRun(probe.databasePath, 'INSERT INTO siem_recipients (id, name, config, created_at, updated_at) VALUES (?, ?, ?, 2, 2)', ['00000000-0000-4000-8000-000000000002', 'corrupt-row', '{not json']);
+    // And settings no API would have accepted: not JSON, and a value of the wrong shape.
+    await sqlRun(probe.databasePath, "INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES ('retention', '{not json', 1)", []);
+    await sqlRun(probe.databasePath, "INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES ('local_networks', '\"10.0.0.0/33\"', 1)", []);
     await probe.start();
     const health = await (await fetch(`${probe.url}/healthz`)).json();
+    expect(health.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ component: 'setting retention', reason: expect.stringContaining('JSON') }),
+        expect.objectContaining({ component: 'setting local_networks' }),
+      ]),
+    );
     expect(health.status).toBe('degraded');
     expect(health.capture).toBe('running');
     expect(health.problems).toEqual(
@@ -114,6 +123,11 @@ describe('security regressions: the two named defects of issue 12 (flowprobe run
     expect(fixed.status).toBe(200);
     expect(fixed.body.invalid).toBeUndefined();
     expect((await admin.delete('/api/v1/recipients/00000000-0000-4000-8000-000000000002')).status).toBe(204);
+    // The defaults applied meanwhile; saving the settings clears their flags.
+    const settings = await admin.get('/api/v1/settings');
+    expect(settings.body.retention.minute_days).toBe(3);
+    const saved = await admin.put('/api/v1/settings', { local_networks: ['192.168.0.0/16'], retention: settings.body.retention });
+    expect(saved.status).toBe(200);
     expect(await (await fetch(`${probe.url}/healthz`)).json()).toMatchObject({ status: 'ok', problems: [] });
   });
 

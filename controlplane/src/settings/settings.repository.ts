@@ -11,9 +11,23 @@ export class SettingsRepository {
     this.settings = dataSource.getRepository(SettingEntity);
   }
 
+  /** Every stored key; a value that is not JSON is reported in `unreadable` instead (key → reason). */
   async getAll(): Promise<Record<string, unknown>> {
+    return (await this.getAllChecked()).values;
+  }
+
+  async getAllChecked(): Promise<{ values: Record<string, unknown>; unreadable: Record<string, string> }> {
     const rows = await this.settings.find();
-    return Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
+    const values: Record<string, unknown> = {};
+    const unreadable: Record<string, string> = {};
+    for (const row of rows) {
+      try {
+        values[row.key] = JSON.parse(row.value) as unknown;
+      } catch (err) {
+        unreadable[row.key] = `stored value is not valid JSON: ${(err as Error).message}`;
+      }
+    }
+    return { values, unreadable };
   }
 
   /** Writes the given keys in one transaction. */

@@ -1,7 +1,10 @@
-import { BadRequestException, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import type { Settings } from '../api';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
-import type { UpdateSettingsDto } from './dto/settings.dto';
+import { HealthIssues } from '../health/health-issues';
+import { UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsRepository } from './settings.repository';
 
 type CheckSettings = Settings['checks'][string];
@@ -24,10 +27,26 @@ export class SettingsService implements OnModuleInit {
   constructor(
     private readonly repository: SettingsRepository,
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
+    @Optional() private readonly health?: HealthIssues,
   ) {}
 
+  /**
+   * Loads the stored settings, each key checked by the validators of the API
+   * that writes it: a key that is unreadable or invalid (an older version, a
+   * hand edit) is left out, so its default applies, and flagged in /healthz
+   * until it is saved again.
+   */
   async onModuleInit(): Promise<void> {
-    this.stored = (await this.repository.getAll()) as Partial<Settings>;
+    const { values, unreadable } = await this.repository.getAllChecked();
+    const problems: Record<string, string> = { ...unreadable };
+    for (const error of validateSync(plainToInstance(UpdateSettingsDto, values), { whitelist: true, forbidNonWhitelisted: true })) {
+      problems[error.property] = Object.values(error.constraints ?? {}).join('; ') || 'invalid value';
+    }
+    for (const [key, reason] of Object.entries(problems)) {
+      delete values[key];
+      this.health?.set(`setting ${key}`, `${reason} (the default applies until it is saved again)`);
+    }
+    this.stored = values as Partial<Settings>;
   }
 
   /** The effective settings: stored values over defaults. */
@@ -65,6 +84,7 @@ export class SettingsService implements OnModuleInit {
     if (keys.length === 0) return this.get();
     await this.repository.upsert(changes, nowS);
     this.stored = { ...this.stored, ...changes };
+    for (const key of keys) this.health?.clear(`setting ${key}`);
     const settings = this.get();
     this.logger.log(`Settings changed: ${keys.join(', ')}`);
     for (const listener of this.listeners) listener(settings, keys);
