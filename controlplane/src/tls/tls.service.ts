@@ -21,8 +21,14 @@ export class TlsService {
 
   info(): TlsInfo {
     if (!this.store) return { enabled: false };
-    const pair = this.store.load();
-    return { enabled: true, ...(pair ? { certificate: pair.info } : {}) };
+    try {
+      const pair = this.store.load();
+      return { enabled: true, ...(pair ? { certificate: pair.info } : {}) };
+    } catch (err) {
+      // The files changed under the running server (it keeps serving what it loaded): say so, do not fail the page.
+      this.logger.error(`TLS files in ${this.store.dir} are unusable: ${(err as Error).message}`);
+      return { enabled: true };
+    }
   }
 
   /**
