@@ -29,3 +29,4 @@ export type * from './alerts.types';
 export type * from './siem.types';
 export type * from './live.types';
 export type * from './history.types';
+export type * from './ipfix.types';
