@@ -280,6 +280,24 @@ describe('portal against the real appliance', () => {
     await screenshot(page, 'settings-recipients');
   });
 
+  it('adds an IPFIX collector, refusing a link-local host with the reason', async () => {
+    await page.goto(`${appliance.baseUrl}/settings/ipfix`);
+    await page.click('[data-testid=add-collector]');
+    const form = '[data-testid=collector-form]';
+    await page.fill(`${form} input[name=name]`, 'e2e-nfcapd');
+    await page.fill(`${form} input[name=host]`, '169.254.169.254');
+    await page.fill(`${form} input[name=port]`, String(receiver.port));
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} .form-error:has-text("link-local")`);
+    await page.fill(`${form} input[name=host]`, '127.0.0.1');
+    await page.selectOption(`${form} select[name=transport]`, 'udp');
+    await page.selectOption(`${form} select[name=mode]`, 'uniflow');
+    await page.click(`${form} button[type=submit]`);
+    const row = '[data-testid=collector-table] tr[data-collector=e2e-nfcapd]';
+    await page.waitForSelector(row);
+    expect(await page.textContent(row)).toContain(`ipfix://127.0.0.1:${receiver.port} · uniflow · domain 1`);
+  });
+
   it('keeps a viewer out of settings', async () => {
     await page.goto(`${appliance.baseUrl}/settings/users`);
     await page.fill('[data-testid=new-user-form] input[name=username]', VIEWER.username);

@@ -17,6 +17,8 @@ import type {
   HostListQuery,
   HostListResponse,
   InterfaceListResponse,
+  IpfixCollectorRequest,
+  IpfixCollectorView,
   LoginResponse,
   MeResponse,
   RecipientRequest,
@@ -169,6 +171,18 @@ export class ApiClient {
   sendTestAlert(id: string): Observable<AlertEventV1> {
     return this.http.post<AlertEventV1>(`${API_BASE}/recipients/${encodeURIComponent(id)}/test`, {});
   }
+
+  createIpfixCollector(body: IpfixCollectorRequest): Observable<IpfixCollectorView> {
+    return this.http.post<IpfixCollectorView>(`${API_BASE}/ipfix/collectors`, body);
+  }
+
+  updateIpfixCollector(id: string, body: IpfixCollectorRequest): Observable<IpfixCollectorView> {
+    return this.http.put<IpfixCollectorView>(`${API_BASE}/ipfix/collectors/${encodeURIComponent(id)}`, body);
+  }
+
+  deleteIpfixCollector(id: string): Observable<void> {
+    return this.http.delete<void>(`${API_BASE}/ipfix/collectors/${encodeURIComponent(id)}`);
+  }
 }
 
 /** The human message of an HTTP error: the API's `message` (joined when a list), else the status text. */
@@ -181,4 +195,5 @@ export function errorMessage(error: unknown): string {
   if (e.status === 0) return 'The appliance does not answer (network error).';
   if (e.status) return `${e.status} ${e.statusText ?? ''}`.trim();
   return e.message ?? String(error);
+
 }

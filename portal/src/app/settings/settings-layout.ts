@@ -21,6 +21,7 @@ export class SettingsLayout {
     { path: 'general', label: 'Capture & networks' },
     { path: 'checks', label: 'Checks' },
     { path: 'recipients', label: 'SIEM recipients' },
+    { path: 'ipfix', label: 'IPFIX export' },
     { path: 'users', label: 'Users & API tokens' },
     { path: 'system', label: 'System' },
   ];
