@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { analyzeCapture, FlowExportRecord, FlowRecord, l4Number, SourceSpec } from '@flowprobe/dataplane';
-import { IpfixExporter, IpfixExporterStats, IpfixFlow, parseIpfixUrl } from '@flowprobe/controlplane';
+import { analyzeCapture, FlowExportRecord, FlowRecord, SourceSpec } from '@flowprobe/dataplane';
+import { IpBytesDeltas, IpfixExporter, IpfixExporterStats, parseIpfixUrl } from '@flowprobe/controlplane';
 
 interface AnalyzeFlags {
   workers?: number;
@@ -74,7 +74,7 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
           dpi: flags.dpi,
           flowCapacity: flags.flowCapacity,
           localNetworks: flags.localNetworks,
-          records: flags.format === 'records',
+          records: flags.format === 'records' || exporters.length > 0,
           activeTimeoutS: flags.activeTimeout,
           probeId: flags.probeId,
         });
@@ -87,7 +87,7 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
       }
       if (flags.format === 'records') writeRecords(result.records ?? []);
       else writeFlows(result.flows, flags.format);
-      const exported = await exportFlows(exporters, result.flows, flags.exportTimeout);
+      const exported = await exportRecords(exporters, result.records ?? [], flags.exportTimeout);
       const s = result.stats;
       const summary = {
         packets: s.packets,
@@ -132,32 +132,16 @@ export function captureFileProblem(path: string): string | null {
   return null;
 }
 
-/** A flow of the capture as one final IPFIX record (no active timeout in a file: the whole flow). */
-export function flowToIpfix(f: FlowRecord, ifIndex: number): IpfixFlow {
-  return {
-    ip_version: f.client.ip.includes(':') ? 6 : 4,
-    l4_proto: l4Number(f.l4) ?? 0,
-    vlan: f.vlan,
-    client: f.client,
-    server: f.server,
-    cli2srv: f.cli2srv,
-    srv2cli: f.srv2cli,
-    ip_bytes: f.ip_bytes,
-    first_seen_ms: Math.round(f.first_seen * 1000),
-    last_seen_ms: Math.round(f.last_seen * 1000),
-    end_reason: 'end_of_capture',
-    tcp_flags: f.tcp_flags,
-    l7: f.l7,
-    server_name: f.server_name,
-    if_index: ifIndex,
-  };
-}
-
-/** Sends the flows to every exporter, waits until each is done or the timeout passes, then closes them. */
-async function exportFlows(exporters: IpfixExporter[], flows: FlowRecord[], timeoutS: number): Promise<(IpfixExporterStats & { collector: string })[]> {
+/**
+ * Sends the capture's flow records (interim ones at the active timeout, then
+ * every flow's final record) to every exporter, waits until each is done or
+ * the timeout passes, then closes them.
+ */
+async function exportRecords(exporters: IpfixExporter[], records: FlowExportRecord[], timeoutS: number): Promise<(IpfixExporterStats & { collector: string })[]> {
   if (exporters.length === 0) return [];
-  const records = [...flows].sort((a, b) => a.first_seen - b.first_seen).map((f) => flowToIpfix(f, 1));
-  for (const e of exporters) e.export(records);
+  const deltas = new IpBytesDeltas();
+  const ipfix = records.map((r) => deltas.toIpfix(r, 1));
+  for (const e of exporters) e.export(ipfix);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutS * 1000)));
   await Promise.race([Promise.all(exporters.map((e) => e.drain())), timeout]);

@@ -106,6 +106,22 @@ describe('IPFIX export to real collectors', () => {
     }
   });
 
+  it('interim records at the active timeout (deltas, IP bytes included) add up in nfcapd to the flow list', async () => {
+    const nfcapd = await Nfcapd.start(path.join(tmp, 'udp-interim'));
+    try {
+      const { flows, summary } = await analyze(path.join(PCAPS, 'http_ipv6.pcap'), '--active-timeout', '2', '--export', `ipfix://127.0.0.1:${nfcapd.port}`);
+      const sent = (summary.ipfix as { records_sent: number }[])[0].records_sent;
+      expect(sent).toBeGreaterThan(flows.length); // some flows gave interim records
+      await new Promise((r) => setTimeout(r, 300));
+      await nfcapd.stop();
+      const got = await nfcapd.flows();
+      expect(got).toHaveLength(sent);
+      expect(collected(got)).toEqual(expected(flows));
+    } finally {
+      await nfcapd.stop();
+    }
+  });
+
   it('softflowd -r -v 10 -b on the same captures gives nfcapd the same flows and counters as flowprobe (its biflow endpoints in address order)', async () => {
     let swapped = 0;
     let padded = 0;

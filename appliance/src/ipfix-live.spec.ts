@@ -7,7 +7,7 @@ import { startAppliance, type Appliance } from './run-command';
 import { Nfcapd, TcpToUdpRelay } from './testing/ipfix-collectors';
 
 /**
- * The running appliance exports its ended flows to collectors configured
+ * The running appliance exports its flow records (the flow-record path) to collectors configured
  * through the API: nfcapd over UDP, and nfcapd behind a TCP relay that is
  * down while flows end and comes back (the TCP exporter's queue keeps them).
  */
@@ -98,6 +98,8 @@ describe('flowprobe run exports ended flows to IPFIX collectors', () => {
     let ended = 0;
     for (let i = 0; i < 20; i++) ended += await second.updateStats();
     expect(ended).toBeGreaterThan(50);
+    // The dispatcher hands records to its consumers asynchronously.
+    await waitFor(async () => (await call('GET', `/api/v1/ipfix/collectors/${b.body.id}`)).body.stats?.records_in === ended, 'the records to reach the exporter');
     const down = (await call('GET', `/api/v1/ipfix/collectors/${b.body.id}`)).body as IpfixCollectorView;
     expect(down.stats).toMatchObject({ records_in: ended, queued: ended, records_dropped: 0 });
 

@@ -22,6 +22,7 @@ export { IpfixExporter } from './ipfix/ipfix-exporter';
 export type { IpfixCollectorTarget, IpfixExporterStats } from './ipfix/ipfix-exporter';
 export type { IpfixFlow } from './ipfix/ipfix-flow';
 export { parseIpfixUrl } from './ipfix/ipfix-url';
+export { IpBytesDeltas } from './ipfix/ipfix.service';
 export { FlowRecordDispatcher } from './flow-records/flow-record-dispatcher';
 export { HistoryService } from './history/history.service';
 export type { FlowRecordConsumer, FlowRecordConsumerStats } from './flow-records/flow-record-dispatcher';

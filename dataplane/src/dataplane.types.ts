@@ -229,6 +229,12 @@ export interface FlowExportRecord {
    * records: sum cli2srv/srv2cli.
    */
   flow_totals: { cli2srv: DirectionCounters; srv2cli: DirectionCounters };
+  /**
+   * IP-layer bytes of the flow since it began (innermost IP header + payload;
+   * what IPFIX octetDeltaCount counts), per direction. Totals, like
+   * flow_totals: the IPFIX exporter turns them into deltas. Always set by the dataplane.
+   */
+  ip_bytes_total?: { cli2srv: number; srv2cli: number };
   /** TCP flags seen so far in each direction (OR of every packet's flags). */
   tcp_flags: { cli2srv: number; srv2cli: number };
   /** nDPI application as FlowRecord.l7 ('' without DPI), category, breed. */

@@ -113,7 +113,7 @@ export class AlertsService implements OnModuleInit {
       server: r.server,
       cli2srv: r.flow_totals.cli2srv,
       srv2cli: r.flow_totals.srv2cli,
-      ip_bytes: { cli2srv: 0, srv2cli: 0 }, // not in the record; no flow check reads it
+      ip_bytes: r.ip_bytes_total ?? { cli2srv: 0, srv2cli: 0 },
       first_seen: firstSeen,
       last_seen: lastSeen,
       duration: lastSeen - firstSeen,

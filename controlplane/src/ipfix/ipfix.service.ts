@@ -1,10 +1,10 @@
 import { ConflictException, Injectable, Logger, NotFoundException, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { FlowRecord } from '@flowprobe/dataplane';
+import type { FlowExportRecord } from '@flowprobe/dataplane';
 import type { IpfixCollectorView } from '../api/ipfix.types';
-import type { OnInterface } from '../dataplane/dataplane.repository';
+import { DataplaneRepository } from '../dataplane/dataplane.repository';
+import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { Gauge } from 'prom-client';
-import { PeriodicHooks } from '../jobs/periodic-hooks';
 import { MetricsService } from '../metrics/metrics.service';
 import { IpfixCollectorDto } from './dto/ipfix-collector.dto';
 import { IpfixCollectorEntity } from './ipfix-collector.entity';
@@ -13,31 +13,47 @@ import { ipfixDestinationProblem } from './ipfix-destination';
 import { IpfixExporter } from './ipfix-exporter';
 import { IpfixFlow } from './ipfix-flow';
 
-const L4: Record<string, number> = { ICMP: 1, IGMP: 2, TCP: 6, UDP: 17, GRE: 47, ESP: 50, AH: 51, ICMPV6: 58, OSPF: 89, PIM: 103, VRRP: 112, PGM: 113, SCTP: 132 };
-const FIN = 0x01;
-const RST = 0x04;
+/**
+ * Turns the flow-record path's records into IPFIX records. Packet counts
+ * come as deltas; IP-layer bytes come as flow totals (the flow slot has no
+ * room for a second "already reported" pair), so the bytes already reported
+ * by a flow's interim records are kept here, by flow key, until its final
+ * record: delta = total - reported. A record lost on the way only makes the
+ * next delta larger, so the sum per flow stays exact. At most MAX_OPEN_FLOWS
+ * flows are remembered (oldest forgotten first: its next record then carries
+ * the whole total).
+ */
+export class IpBytesDeltas {
+  static readonly MAX_OPEN_FLOWS = 1_000_000;
+  private readonly reported = new Map<string, [number, number]>();
 
-/** An ended flow of the periodic pass as one final IPFIX record. */
-export function endedFlowToIpfix(f: OnInterface<FlowRecord>): IpfixFlow {
-  const l4 = L4[f.l4] ?? Number(f.l4);
-  const closed = l4 === 6 && (((f.tcp_flags.cli2srv | f.tcp_flags.srv2cli) & RST) !== 0 || ((f.tcp_flags.cli2srv & f.tcp_flags.srv2cli) & FIN) !== 0);
-  return {
-    ip_version: f.client.ip.includes(':') ? 6 : 4,
-    l4_proto: Number.isInteger(l4) ? l4 : 0,
-    vlan: f.vlan,
-    client: f.client,
-    server: f.server,
-    cli2srv: f.cli2srv,
-    srv2cli: f.srv2cli,
-    ip_bytes: f.ip_bytes,
-    first_seen_ms: Math.round(f.first_seen * 1000),
-    last_seen_ms: Math.round(f.last_seen * 1000),
-    end_reason: closed ? 'end_of_flow' : 'idle',
-    tcp_flags: f.tcp_flags,
-    l7: f.l7,
-    server_name: f.server_name,
-    if_index: f.ifid + 1,
-  };
+  toIpfix(r: FlowExportRecord, ifIndex: number): IpfixFlow {
+    const total = r.ip_bytes_total ?? { cli2srv: 0, srv2cli: 0 };
+    const seen = this.reported.get(r.key);
+    const ip_bytes = seen ? { cli2srv: Math.max(0, total.cli2srv - seen[0]), srv2cli: Math.max(0, total.srv2cli - seen[1]) } : total;
+    if (r.end_reason === 'active_timeout') {
+      if (seen) this.reported.delete(r.key); // re-insert: newest last
+      else if (this.reported.size >= IpBytesDeltas.MAX_OPEN_FLOWS) this.reported.delete(this.reported.keys().next().value as string);
+      this.reported.set(r.key, [total.cli2srv, total.srv2cli]);
+    } else if (seen) this.reported.delete(r.key);
+    return {
+      ip_version: r.ip_version,
+      l4_proto: r.l4_proto,
+      vlan: r.vlan,
+      client: r.client,
+      server: r.server,
+      cli2srv: r.cli2srv,
+      srv2cli: r.srv2cli,
+      ip_bytes,
+      first_seen_ms: r.first_seen_ms,
+      last_seen_ms: r.last_seen_ms,
+      end_reason: r.end_reason,
+      tcp_flags: r.tcp_flags,
+      l7: r.l7,
+      server_name: r.server_name,
+      if_index: ifIndex,
+    };
+  }
 }
 
 /**
@@ -53,7 +69,8 @@ export class IpfixService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly repository: IpfixCollectorsRepository,
-    private readonly hooks: PeriodicHooks,
+    private readonly records: FlowRecordDispatcher,
+    private readonly dataplane: DataplaneRepository,
     metrics: MetricsService,
   ) {
     const registers = [metrics.registry];
@@ -79,7 +96,9 @@ export class IpfixService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     for (const row of await this.repository.all()) this.start(row);
-    this.hooks.onEndedFlows('ipfix', (flows) => this.exportFlows(flows));
+    // Bound of the dispatcher's queue for us: export() never waits, so it stays near empty;
+    // each exporter's own queue (TCP collector down) is bounded separately.
+    this.records.register({ name: 'ipfix', maxQueuedRecords: 200_000, batchRecords: 10_000, consume: (batch) => this.exportRecords(batch) });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -87,10 +106,12 @@ export class IpfixService implements OnModuleInit, OnApplicationShutdown {
     this.exporters.clear();
   }
 
-  /** Hands ended flows to every enabled collector; never waits for one. */
-  exportFlows(flows: OnInterface<FlowRecord>[]): void {
-    if (this.exporters.size === 0 || flows.length === 0) return;
-    const records = flows.map(endedFlowToIpfix);
+  private readonly deltas = new IpBytesDeltas();
+
+  /** Hands flow records (final and interim) to every enabled collector; never waits for one. */
+  exportRecords(batch: FlowExportRecord[]): void {
+    if (batch.length === 0) return;
+    const records = batch.map((r) => this.deltas.toIpfix(r, this.dataplane.interfaceId(r.interface) + 1));
     for (const e of this.exporters.values()) e.export(records);
   }
 

@@ -93,6 +93,7 @@ export function readFlowExport(flows: FlowTable, slot: number, ctx: FlowExportCo
     srv2cli: { packets: s2cPkts - f64[f + FlowF64.ReportedS2cPkts], bytes: s2cBytes - f64[f + FlowF64.ReportedS2cBytes] },
     retransmissions: { cli2srv: c2sRetrans - repC2sRetrans, srv2cli: s2cRetrans - repS2cRetrans },
     flow_totals: { cli2srv: { packets: c2sPkts, bytes: c2sBytes }, srv2cli: { packets: s2cPkts, bytes: s2cBytes } },
+    ip_bytes_total: { cli2srv: f64[f + FlowF64.C2sIpBytes], srv2cli: f64[f + FlowF64.S2cIpBytes] },
     tcp_flags: { cli2srv: tcpFlags & 0xff, srv2cli: (tcpFlags >>> 8) & 0xff },
     l7: ctx.names.protocolName(u32[b + FlowU32.L7]),
     category: ctx.names.categoryName(cb),
