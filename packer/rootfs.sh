@@ -64,7 +64,7 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\tflowprobe\n::1\tlocalhost ip6-localhost
 cat > "$root/etc/fstab" <<'FSTAB'
 # The root slot is given by GRUB (root=LABEL=flowprobe-rootA|B).
 LABEL=flowprobe-data  /var/lib/flowprobe  ext4  defaults,noatime  0  2
-LABEL=FP-ESP          /boot/efi           vfat  umask=0077,nofail,x-systemd.device-timeout=10s  0  2
+LABEL=FP-ESP          /boot/efi           vfat  umask=0077,nofail,x-systemd.device-timeout=90s  0  2
 FSTAB
 mkdir -p "$root/boot/efi"
 # The build's SSH key lets packer check the booted image; finalize.sh removes it.
