@@ -71,6 +71,7 @@ run: build redis
 
 test: build redis
 	npm test --workspaces --if-present
+	$(MAKE) test-provisioning
 
 # The appliance disk image in build/image/ (qcow2, raw, SHA256SUMS); rebuilt only
 # when the release, provisioning/ or packer/ changed. See docs/appliance.md.

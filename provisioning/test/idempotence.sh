@@ -20,7 +20,7 @@ t0=$(date +%s)
 cp -a "$build/rootfs" "$root"
 rm -rf "$root/tmp/fp-prov" "$root/tmp/fp-release"
 cp -a "$repo/provisioning" "$root/tmp/fp-prov"
-cp -a "$build/release" "$root/tmp/fp-release"
+mkdir -p "$root/tmp/fp-release"; cp -a "$build/release/." "$root/tmp/fp-release/"
 
 manifest() {
   (cd "$root" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./run -o -path ./tmp \) -prune -o \
