@@ -23,7 +23,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench clean redis screenshots image test-image test-provisioning
+.PHONY: all deps apt npm build run test bench clean redis screenshots image test-image test-provisioning provisioning-idempotence
 
 all: build
 
@@ -71,7 +71,7 @@ run: build redis
 
 test: build redis
 	npm test --workspaces --if-present
-	$(MAKE) test-provisioning
+	$(MAKE) provisioning-idempotence
 
 # The appliance disk image in build/image/ (qcow2, raw, SHA256SUMS); rebuilt only
 # when the release, provisioning/ or packer/ changed. See docs/appliance.md.
@@ -80,6 +80,10 @@ image: build
 
 # provision.sh run twice in a chroot of a fresh debootstrap: the second run changes nothing.
 test-provisioning: build
+	$(MAKE) provisioning-idempotence
+
+# (without rebuilding: `make test` has just built)
+provisioning-idempotence: apt
 	nice packer/build.sh rootfs
 	provisioning/test/idempotence.sh
 
