@@ -23,7 +23,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench clean redis screenshots image test-image test-provisioning provisioning-idempotence
+.PHONY: all deps apt npm build run test bench clean redis screenshots typecheck image test-image test-provisioning provisioning-idempotence typecheck
 
 all: build
 
@@ -69,9 +69,14 @@ redis: apt
 run: build redis
 	node appliance/bin/flowprobe.js run
 
-test: build redis
+test: build redis typecheck
 	npm test --workspaces --if-present
 	$(MAKE) provisioning-idempotence
+
+# Type-check every package with its specs and tests (the builds leave specs out,
+# and jest runs them without a type check).
+typecheck: build
+	for p in dataplane controlplane appliance portal; do (cd $$p && npx tsc --noEmit -p tsconfig.json); done
 
 # The appliance disk image in build/image/ (qcow2, raw, SHA256SUMS); rebuilt only
 # when the release, provisioning/ or packer/ changed. See docs/appliance.md.

@@ -97,7 +97,7 @@ describe('security regressions: the two named defects of issue 12 (flowprobe run
     await sqlRun(probe.databasePath, "INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES ('retention', '{not json', 1)", []);
     await sqlRun(probe.databasePath, "INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES ('local_networks', '\"10.0.0.0/33\"', 1)", []);
     await probe.start();
-    const health = await (await fetch(`${probe.url}/healthz`)).json();
+    const health = (await (await fetch(`${probe.url}/healthz`)).json()) as { status: string; capture: string; problems: unknown[] };
     expect(health.problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ component: 'setting retention', reason: expect.stringContaining('JSON') }),
