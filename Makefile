@@ -23,7 +23,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench clean redis screenshots typecheck image test-image test-provisioning provisioning-idempotence typecheck
+.PHONY: all deps apt npm build run test bench clean redis screenshots typecheck image test-image test-provisioning provisioning-idempotence
 
 all: build
 
