@@ -1,4 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -101,4 +102,62 @@ describe('flowprobe analyze', () => {
       expect(Date.now() - started).toBeLessThan(30_000);
     });
   });
+});
+
+
+/** A classic pcap of `flows` one-packet UDP flows (10.x.y.z:1024+ -> 192.0.2.1:53), written to `file`. */
+function writeManyFlowsCapture(file: string, flows: number): void {
+  const frame = 14 + 20 + 8 + 4;
+  const buf = Buffer.alloc(24 + flows * (16 + frame));
+  buf.writeUInt32LE(0xa1b2c3d4, 0);
+  buf.writeUInt16LE(2, 4);
+  buf.writeUInt16LE(4, 6);
+  buf.writeUInt32LE(65535, 16);
+  buf.writeUInt32LE(1, 20); // Ethernet
+  for (let i = 0, at = 24; i < flows; i++, at += 16 + frame) {
+    buf.writeUInt32LE(1_700_000_000 + Math.floor(i / 1000), at);
+    buf.writeUInt32LE(frame, at + 8);
+    buf.writeUInt32LE(frame, at + 12);
+    const f = at + 16;
+    buf.writeUInt16BE(0x0800, f + 12);
+    buf.writeUInt8(0x45, f + 14);
+    buf.writeUInt16BE(20 + 8 + 4, f + 16);
+    buf.writeUInt8(64, f + 22);
+    buf.writeUInt8(17, f + 23);
+    buf.writeUInt32BE((10 << 24) | (i >>> 6), f + 26);
+    buf.writeUInt32BE(0xc0000201, f + 30);
+    buf.writeUInt16BE(1024 + (i & 63), f + 34);
+    buf.writeUInt16BE(53, f + 36);
+    buf.writeUInt16BE(8 + 4, f + 38);
+  }
+  fs.writeFileSync(file, buf);
+}
+
+describe('flowprobe analyze --export on a capture with many flows', () => {
+  it('exports every one of 200 000 flows (more than one push(...) call or one exporter queue holds) with none dropped', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowprobe-many-flows-'));
+    const sink = createSocket('udp4');
+    let datagrams = 0;
+    sink.on('message', () => datagrams++);
+    try {
+      const file = path.join(dir, 'many.pcap');
+      writeManyFlowsCapture(file, 200_000);
+      await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+      const port = sink.address().port;
+      const child = spawn(process.execPath, [BIN, 'analyze', file, '--no-dpi', '--workers', '1', '--flow-capacity', '262144', '--export', `ipfix://127.0.0.1:${port}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+      const summary = JSON.parse(stderr.trim().split('\n').pop()!);
+      expect(summary).toMatchObject({ flows: 200_000, records: 200_000 });
+      expect(summary.ipfix[0]).toMatchObject({ records_in: 200_000, records_sent: 200_000, records_dropped: 0, records_unsent: 0, queued: 0 });
+      expect(datagrams).toBeGreaterThan(0);
+    } finally {
+      sink.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

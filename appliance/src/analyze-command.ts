@@ -106,7 +106,7 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
       if (result.error) {
         process.stderr.write(`flowprobe: ${result.error}\n`);
         setExitCode(2);
-      } else if (exported.some((e) => e.records_dropped > 0 || e.queued > 0)) {
+      } else if (exported.some((e) => e.records_dropped > 0 || e.queued > 0 || e.records_unsent > 0)) {
         process.stderr.write('flowprobe: some flows could not be exported\n');
         setExitCode(3);
       }
@@ -132,26 +132,42 @@ export function captureFileProblem(path: string): string | null {
   return null;
 }
 
+/** Records handed to the exporters at a time: a file's records wait for the exporters' queues instead of overflowing them. */
+const EXPORT_CHUNK = 10_000;
+
 /**
  * Sends the capture's flow records (interim ones at the active timeout, then
- * every flow's final record) to every exporter, waits until each is done or
- * the timeout passes, then closes them.
+ * every flow's final record) to every exporter, a chunk at a time, each chunk
+ * once the previous one has left every queue (a capture can hold more flows
+ * than a queue holds records), until all are sent or the timeout passes, then
+ * closes them.
  */
-async function exportRecords(exporters: IpfixExporter[], records: FlowExportRecord[], timeoutS: number): Promise<(IpfixExporterStats & { collector: string })[]> {
+async function exportRecords(
+  exporters: IpfixExporter[],
+  records: FlowExportRecord[],
+  timeoutS: number,
+): Promise<(IpfixExporterStats & { collector: string; records_unsent: number })[]> {
   if (exporters.length === 0) return [];
   const deltas = new IpBytesDeltas();
   const ipfix = records.map((r) => deltas.toIpfix(r, 1));
-  for (const e of exporters) e.export(ipfix);
+  let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutS * 1000)));
-  await Promise.race([Promise.all(exporters.map((e) => e.drain())), timeout]);
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(() => resolve(void (timedOut = true)), timeoutS * 1000)));
+  let handed = 0;
+  while (handed < ipfix.length && !timedOut) {
+    const chunk = ipfix.slice(handed, handed + EXPORT_CHUNK);
+    for (const e of exporters) e.export(chunk);
+    handed += chunk.length;
+    await Promise.race([Promise.all(exporters.map((e) => e.drain())), timeout]);
+  }
   clearTimeout(timer);
+  const unsent = ipfix.length - handed;
   const out = [];
   for (const e of exporters) {
     const st = e.stats();
     await e.close();
     const t = e.target;
-    out.push({ collector: `${t.transport}:${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`, ...st });
+    out.push({ collector: `${t.transport}:${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`, ...st, records_unsent: unsent });
   }
   return out;
 }

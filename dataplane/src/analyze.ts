@@ -61,7 +61,7 @@ export async function analyzeCapture(source: SourceSpec, options: AnalyzeOptions
   const passes = options.idleTimeoutS || options.records;
   const pass = (slots?: number) => {
     const r = dp.updateStats(Date.now() / 1000, slots, ended).records;
-    if (options.records) records.push(...r);
+    if (options.records) for (const rec of r) records.push(rec);
   };
   const timer = passes ? setInterval(() => pass(), 200) : undefined;
   try {
@@ -70,7 +70,8 @@ export async function analyzeCapture(source: SourceSpec, options: AnalyzeOptions
     if (timer) clearInterval(timer);
   }
   if (passes) pass(Infinity);
-  if (options.records) records.push(...dp.flushFlows('end_of_capture'));
+  // (a loop, not push(...): a capture may end with a million flows, beyond the call-argument limit)
+  if (options.records) for (const rec of dp.flushFlows('end_of_capture')) records.push(rec);
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   const stats = dp.stats();
   const flows = ended.concat(dp.allFlows());

@@ -112,7 +112,7 @@ export class DataplaneRepository {
         continue;
       }
       this.flushed.add(dp);
-      out.push(...(await dp.flushFlows('end_of_capture')));
+      for (const rec of await dp.flushFlows('end_of_capture')) out.push(rec);
     }
     return out;
   }

@@ -30,7 +30,8 @@ export class SecondJob {
   async updateStats(nowS = Date.now() / 1000): Promise<number> {
     const records = await this.dataplane.updateStats(nowS);
     // A capture file read to its end: its remaining flows end with it.
-    records.push(...(await this.dataplane.flushFinishedCaptures()));
+    // (a loop, not push(...): a capture may end with a million flows, beyond the call-argument limit)
+    for (const rec of await this.dataplane.flushFinishedCaptures()) records.push(rec);
     this.records.dispatch(records);
     await this.hooks.runPeriodic('second', nowS);
     return records.length;
