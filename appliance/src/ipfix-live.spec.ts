@@ -73,14 +73,31 @@ describe('flowprobe run exports ended flows to IPFIX collectors', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('validates collectors like other destinations (400 with the reason)', async () => {
-    for (const host of ['169.254.169.254', 'fe80::1', 'metadata.google.internal', '0.0.0.0', 'not a host']) {
+  it('refuses link-local, metadata and loopback collectors with 400 and the reason, loopback until the allowlist lists it', async () => {
+    const refused: [string, RegExp][] = [
+      ['169.254.169.254', /link-local \/ cloud metadata/],
+      ['2852039166', /169\.254\.169\.254 is link-local/], // 169.254.169.254 in decimal
+      ['::ffff:169.254.169.254', /link-local/],
+      ['fe80::1', /link-local/],
+      ['fd00:ec2::254', /cloud metadata/],
+      ['metadata.google.internal', /cloud metadata host name/],
+      ['0.0.0.0', /unspecified/],
+      ['127.0.0.1', /loopback.*siem_allowed_destinations/],
+      ['localhost', /loopback/],
+    ];
+    for (const [host, reason] of refused) {
       const r = await call('POST', '/api/v1/ipfix/collectors', { name: `bad ${host}`, host, port: 4739 });
-      expect(r.status).toBe(400);
-      expect(JSON.stringify(r.body.message)).toMatch(/host/);
+      expect({ host, status: r.status }).toEqual({ host, status: 400 });
+      expect(JSON.stringify(r.body.message)).toMatch(reason);
     }
+    expect((await call('POST', '/api/v1/ipfix/collectors', { name: 'x', host: 'not a host' })).status).toBe(400);
     expect((await call('POST', '/api/v1/ipfix/collectors', { name: 'x', host: '127.0.0.1', transport: 'sctp' })).status).toBe(400);
     expect((await call('POST', '/api/v1/ipfix/collectors', { name: 'x', host: '127.0.0.1', port: 70000 })).status).toBe(400);
+    expect((await call('GET', '/api/v1/ipfix/collectors')).body).toEqual([]);
+    // The collectors below are nfcapd on this machine: the admin's exception for loopback (docs/security.md).
+    expect((await call('PUT', '/api/v1/settings', { siem_allowed_destinations: ['127.0.0.1/32'] })).status).toBe(200);
+    // The exception is for loopback only: metadata stays refused.
+    expect((await call('POST', '/api/v1/ipfix/collectors', { name: 'x', host: '169.254.169.254' })).status).toBe(400);
   });
 
   it('sends every ended flow to a UDP collector and, after it came back, to a TCP collector that was down meanwhile', async () => {

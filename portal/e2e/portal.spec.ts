@@ -4,11 +4,14 @@
  * Redis. Tests run in order and share one appliance and one admin session;
  * each saves a screenshot of the page it covers under docs/screenshots/.
  */
-import type { ApplianceStatus, FlowListResponse, HostListResponse, Settings } from '@flowprobe/api';
+import { join } from 'node:path';
+import type { ApplianceStatus, FlowListResponse, HostListResponse, IpfixCollectorView, Settings } from '@flowprobe/api';
 import type { Page } from 'playwright-core';
 import { INITIAL_ADMIN_PASSWORD, RunningAppliance, startAppliance } from './appliance';
 import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
 import { UdpReceiver, startUdpReceiver } from './siem-receiver';
+// Real collectors from Debian (nfdump's nfcapd), shared with the appliance's IPFIX tests.
+import { Nfcapd } from '../../appliance/src/testing/ipfix-collectors';
 
 const INITIAL_PASSWORD = INITIAL_ADMIN_PASSWORD;
 const ADMIN_PASSWORD = 'e2e-admin-NewPa55';
@@ -280,22 +283,54 @@ describe('portal against the real appliance', () => {
     await screenshot(page, 'settings-recipients');
   });
 
-  it('adds an IPFIX collector, refusing a link-local host with the reason', async () => {
-    await page.goto(`${appliance.baseUrl}/settings/ipfix`);
-    await page.click('[data-testid=add-collector]');
-    const form = '[data-testid=collector-form]';
-    await page.fill(`${form} input[name=name]`, 'e2e-nfcapd');
-    await page.fill(`${form} input[name=host]`, '169.254.169.254');
-    await page.fill(`${form} input[name=port]`, String(receiver.port));
-    await page.click(`${form} button[type=submit]`);
-    await page.waitForSelector(`${form} .form-error:has-text("link-local")`);
-    await page.fill(`${form} input[name=host]`, '127.0.0.1');
-    await page.selectOption(`${form} select[name=transport]`, 'udp');
-    await page.selectOption(`${form} select[name=mode]`, 'uniflow');
-    await page.click(`${form} button[type=submit]`);
-    const row = '[data-testid=collector-table] tr[data-collector=e2e-nfcapd]';
-    await page.waitForSelector(row);
-    expect(await page.textContent(row)).toContain(`ipfix://127.0.0.1:${receiver.port} · uniflow · domain 1`);
+  it('exports to a real nfcapd through a collector added in the form, and shows its counters on the System page', async () => {
+    const nfcapd = await Nfcapd.start(join(appliance.dir, 'nfcapd'));
+    try {
+      await page.goto(`${appliance.baseUrl}/settings/ipfix`);
+      await page.click('[data-testid=add-collector]');
+      const form = '[data-testid=collector-form]';
+      await page.fill(`${form} input[name=name]`, 'e2e-nfcapd');
+      // The shared destination policy: metadata / link-local refused with the reason, even with loopback allowed.
+      await page.fill(`${form} input[name=host]`, '169.254.169.254');
+      await page.fill(`${form} input[name=port]`, String(nfcapd.port));
+      await page.click(`${form} button[type=submit]`);
+      await page.waitForSelector(`${form} .form-error:has-text("link-local / cloud metadata")`);
+      // nfcapd listens on loopback, allowed by the previous test's siem_allowed_destinations.
+      await page.fill(`${form} input[name=host]`, '127.0.0.1');
+      await page.selectOption(`${form} select[name=transport]`, 'udp');
+      await page.selectOption(`${form} select[name=mode]`, 'biflow');
+      await page.click(`${form} button[type=submit]`);
+      const row = '[data-testid=collector-table] tr[data-collector=e2e-nfcapd]';
+      await page.waitForSelector(row);
+      expect(await page.textContent(row)).toContain(`ipfix://127.0.0.1:${nfcapd.port} · biflow · domain 1`);
+
+      // Flows of the replayed capture end (or reach the active timeout) and go out to nfcapd.
+      await page.goto(`${appliance.baseUrl}/settings/system`);
+      const counters = '[data-testid=ipfix-export] tr[data-collector=e2e-nfcapd]';
+      const value = (name: string) => page.getAttribute(`${counters} [data-testid=${name}]`, 'data-value').then(Number);
+      await page.waitForFunction(
+        (sel) => Number(document.querySelector(`${sel} [data-testid=records]`)?.getAttribute('data-value') ?? 0) > 0,
+        counters,
+        { timeout: 60_000 },
+      );
+      for (const name of ['records', 'packets', 'bytes', 'templates']) expect({ name, value: await value(name) }).toEqual({ name, value: expect.any(Number) });
+      expect(await value('packets')).toBeGreaterThan(0);
+      expect(await value('bytes')).toBeGreaterThan(await value('packets'));
+      expect(await value('templates')).toBeGreaterThan(0);
+      expect(await value('dropped')).toBe(0);
+      await expect(page.textContent(`${counters} td:nth-child(2)`)).resolves.toContain('connected');
+      // The page shows what the API says (the counters only grow between the two reads).
+      const [collector] = (await api<IpfixCollectorView[]>('/api/v1/ipfix/collectors')).filter((c) => c.name === 'e2e-nfcapd');
+      expect(collector.stats!.records_sent).toBeGreaterThanOrEqual(await value('records'));
+
+      // The collector really took them: nfdump reads back flows from what nfcapd stored.
+      await nfcapd.stop();
+      const stored = await nfcapd.flows();
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.every((f) => f.in_packets + f.out_packets > 0)).toBe(true);
+    } finally {
+      await nfcapd.stop();
+    }
   });
 
   it('keeps a viewer out of settings', async () => {

@@ -6,7 +6,7 @@ export type IpfixModeName = 'biflow' | 'uniflow';
 /** What an admin sends to create or replace a collector. */
 export interface IpfixCollectorRequest {
   name: string;
-  /** IP address or host name; link-local and cloud-metadata addresses are refused. */
+  /** IP address or host name; loopback, link-local and cloud-metadata addresses are refused unless the `siem_allowed_destinations` setting lists them. */
   host: string;
   /** Default 4739 (IANA IPFIX). */
   port?: number;

@@ -20,7 +20,7 @@ export interface Settings {
   /** Period of the Redis / WebSocket live publication, 250..10000 ms. */
   live_interval_ms: number;
   /**
-   * CIDRs a SIEM recipient may reach although they are loopback, link-local
+   * CIDRs a SIEM recipient or an IPFIX collector may reach although they are loopback, link-local
    * or cloud-metadata addresses (refused by default: docs/security.md). Empty by default.
    */
   siem_allowed_destinations: string[];

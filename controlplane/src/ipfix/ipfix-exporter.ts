@@ -1,6 +1,7 @@
 import { createSocket, Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { connect, Socket } from 'node:net';
+import type { DestinationPolicy } from '../siem/destination-policy';
 import { IpfixEncoder, IpfixMode } from './ipfix-encoder';
 import { FLOWPROBE_DEFAULT_PEN } from './ipfix-elements';
 import { IpfixFlow } from './ipfix-flow';
@@ -26,6 +27,12 @@ export interface IpfixCollectorTarget {
   /** TCP: reconnect backoff, doubled from min to max (ms; default 500 .. 30 000). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /**
+   * Vets the collector at every connect (UDP socket opened, TCP connection
+   * attempted) on each resolved address. The appliance passes the shared
+   * destination policy; `analyze --export`, run by the operator, none.
+   */
+  policy?: DestinationPolicy;
 }
 
 export interface IpfixExporterStats {
@@ -213,20 +220,35 @@ export class IpfixExporter {
 
   private openUdp(): Promise<void> {
     if (this.udpReady) return this.udpReady;
-    const socket = createSocket(isIPv6(this.target.host) ? 'udp6' : 'udp4');
-    socket.on('error', (err) => this.fail(err));
-    this.udpReady = new Promise<void>((resolve, reject) => {
-      socket.connect(this.target.port, this.target.host, (err?: Error) => (err ? reject(err) : resolve()));
-    })
-      .then(() => {
+    this.udpReady = this.connectUdp()
+      .then((socket) => {
         this.udp = socket;
       })
       .catch((err: Error) => {
         this.udpReady = null;
-        socket.close();
         throw err;
       });
     return this.udpReady;
+  }
+
+  /** A UDP socket connected to the collector's first address the policy allows. */
+  private async connectUdp(): Promise<UdpSocket> {
+    const { host, port, policy } = this.target;
+    let address = host;
+    if (policy) {
+      const refused = policy.hostRefusal(host);
+      if (refused) throw Object.assign(new Error(refused), { code: 'EDESTREFUSED' });
+      address = (await policy.resolve(host)).address;
+    }
+    const socket = createSocket(isIPv6(address) ? 'udp6' : 'udp4');
+    socket.on('error', (err) => this.fail(err));
+    try {
+      await new Promise<void>((resolve, reject) => socket.connect(port, address, (err?: Error) => (err ? reject(err) : resolve())));
+      return socket;
+    } catch (err) {
+      socket.close();
+      throw err;
+    }
   }
 
   private async sendUdpBatch(batch: IpfixFlow[]): Promise<void> {
@@ -277,7 +299,15 @@ export class IpfixExporter {
 
   private connectTcp(): void {
     if (this.closed || this.tcp || this.reconnectTimer) return;
-    const socket = connect({ host: this.target.host, port: this.target.port });
+    const { host, port, policy } = this.target;
+    // Literal addresses skip `lookup`: judged here, at every attempt (the allowlist may have changed).
+    const refused = policy?.hostRefusal(host);
+    if (refused) {
+      this.fail(new Error(refused));
+      this.scheduleReconnect();
+      return;
+    }
+    const socket = connect({ host, port, ...(policy ? { lookup: policy.lookup } : {}) });
     let up = false;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);

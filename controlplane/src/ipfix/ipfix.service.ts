@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, Logger, NotFoundException, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
 import type { IpfixCollectorView } from '../api/ipfix.types';
@@ -6,10 +6,11 @@ import { DataplaneRepository } from '../dataplane/dataplane.repository';
 import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { Gauge } from 'prom-client';
 import { MetricsService } from '../metrics/metrics.service';
+import { SettingsService } from '../settings/settings.service';
+import { DestinationPolicy } from '../siem/destination-policy';
 import { IpfixCollectorDto } from './dto/ipfix-collector.dto';
 import { IpfixCollectorEntity } from './ipfix-collector.entity';
 import { IpfixCollectorsRepository } from './ipfix-collectors.repository';
-import { ipfixDestinationProblem } from './ipfix-destination';
 import { IpfixExporter } from './ipfix-exporter';
 import { IpfixFlow } from './ipfix-flow';
 
@@ -66,13 +67,17 @@ export class IpBytesDeltas {
 export class IpfixService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IpfixService.name);
   private readonly exporters = new Map<string, IpfixExporter>();
+  /** The SIEM recipients' policy: loopback, link-local and cloud-metadata collectors only through the `siem_allowed_destinations` setting. */
+  private readonly policy: DestinationPolicy;
 
   constructor(
     private readonly repository: IpfixCollectorsRepository,
     private readonly records: FlowRecordDispatcher,
     private readonly dataplane: DataplaneRepository,
     metrics: MetricsService,
+    settings: SettingsService,
   ) {
+    this.policy = new DestinationPolicy(() => settings.get().siem_allowed_destinations);
     const registers = [metrics.registry];
     const perCollector = (name: string, help: string, value: (s: ReturnType<IpfixExporter['stats']>) => number): void => {
       const stats = () => this.exporterStats();
@@ -147,6 +152,8 @@ export class IpfixService implements OnModuleInit, OnApplicationShutdown {
   private readonly names = new Map<string, string>();
 
   private async store(row: IpfixCollectorEntity, dto: IpfixCollectorDto): Promise<IpfixCollectorView> {
+    const refused = this.policy.hostRefusal(dto.host.trim());
+    if (refused) throw new BadRequestException([`host: ${refused}`]);
     if (await this.repository.nameTaken(dto.name, row.id)) throw new ConflictException(`a collector named "${dto.name}" exists`);
     Object.assign(row, {
       name: dto.name,
@@ -166,16 +173,21 @@ export class IpfixService implements OnModuleInit, OnApplicationShutdown {
 
   private start(row: IpfixCollectorEntity): void {
     if (!row.enabled) return;
-    // Stored rows are vetted again by the rule that admitted them (the database may have been edited).
-    const problem = ipfixDestinationProblem(row.host);
-    if (problem) {
-      this.logger.warn(`IPFIX collector ${row.name} not started: ${problem}`);
-      return;
-    }
+    // Stored rows are vetted again by the policy that admitted them (the database may have been edited, the
+    // allowlist changed): the exporter judges the host at every connect, and its last_error says why it refuses.
+    const refused = this.policy.hostRefusal(row.host);
+    if (refused) this.logger.warn(`IPFIX collector ${row.name}: ${refused}`);
     this.names.set(row.id, row.name);
     this.exporters.set(
       row.id,
-      new IpfixExporter({ host: row.host, port: row.port, transport: row.transport, mode: row.mode, observationDomainId: row.observationDomainId }),
+      new IpfixExporter({
+        host: row.host,
+        port: row.port,
+        transport: row.transport,
+        mode: row.mode,
+        observationDomainId: row.observationDomainId,
+        policy: this.policy,
+      }),
     );
   }
 

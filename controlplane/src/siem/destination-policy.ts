@@ -18,6 +18,8 @@ const REFUSED_RANGES: { cidr: string; what: string }[] = [
   { cidr: 'fe80::/10', what: 'link-local' },
   { cidr: 'fd00:ec2::254/128', what: 'cloud metadata (AWS IPv6)' },
 ];
+/** Cloud metadata services reached by name (refused at save even where the name does not resolve). */
+const METADATA_HOST_NAMES = ['metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal'];
 const PARSED_RANGES = REFUSED_RANGES.map((r) => ({ range: ipaddr.parseCIDR(r.cidr), what: r.what }));
 const NAT64 = ipaddr.parseCIDR('64:ff9b::/96') as [ipaddr.IPv6, number];
 
@@ -63,9 +65,10 @@ export function normalizeHost(host: string): string | null {
 
 /**
  * Applies the refused ranges, minus the admin's allowlist
- * (`siem_allowed_destinations` setting), to SIEM destinations: literal
- * addresses when a recipient is saved, and every resolved address when a
- * transport connects (through {@link lookup}, so a name that resolves to
+ * (`siem_allowed_destinations` setting), to every destination the appliance
+ * sends to on an admin's word (SIEM recipients, IPFIX collectors): literal
+ * addresses when one is saved, and every resolved address when a transport
+ * connects (through {@link lookup}, so a name that resolves to
  * 169.254.169.254, or starts to, is refused too).
  */
 export class DestinationPolicy {
@@ -84,14 +87,18 @@ export class DestinationPolicy {
         if (candidates.some((a) => inRange(a, range))) return null;
       }
     }
-    return `${ip} is ${what}: refused as a SIEM destination unless listed in the siem_allowed_destinations setting`;
+    return `${ip} is ${what}: refused as a destination unless listed in the siem_allowed_destinations setting`;
   }
 
   /** Why `host` (a name or a literal address in any form) may not be used, judged without DNS; null when fine so far. */
   hostRefusal(host: string): string | null {
     const normalized = normalizeHost(host);
     if (normalized === null) return `${host} is not a valid host`;
-    if (isIP(normalized) === 0) return normalized === 'localhost' || normalized.endsWith('.localhost') ? this.refusal('127.0.0.1') : null;
+    if (isIP(normalized) === 0) {
+      const name = normalized.replace(/\.$/, '');
+      if (METADATA_HOST_NAMES.includes(name) || name.endsWith('.metadata.google.internal')) return `${host} is a cloud metadata host name: refused as a destination`;
+      return name === 'localhost' || name.endsWith('.localhost') ? this.refusal('127.0.0.1') : null;
+    }
     return this.refusal(normalized);
   }
 

@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import type { IpfixCollectorRequest } from '../../api/ipfix.types';
-import { ipfixDestinationProblem } from '../ipfix-destination';
+import { normalizeHost } from '../../siem/destination-policy';
 
+/** An IP address (any notation) or a host name; which ones may be reached is the service's destination policy. */
 function IsCollectorHost(): PropertyDecorator {
   return ValidateBy({
     name: 'isCollectorHost',
     validator: {
-      validate: (v: unknown) => typeof v === 'string' && ipfixDestinationProblem(v) === null,
-      defaultMessage: (args) => `host: ${typeof args?.value === 'string' ? ipfixDestinationProblem(args.value) : 'must be a string'}`,
+      validate: (v: unknown) => typeof v === 'string' && v.trim().length > 0 && v.length <= 253 && normalizeHost(v.trim().replace(/^\[(.*)\]$/, '$1')) !== null,
+      defaultMessage: () => 'host must be an IP address or a host name',
     },
   });
 }
@@ -18,7 +19,7 @@ export class IpfixCollectorDto implements IpfixCollectorRequest {
   @IsString() @MinLength(1) @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ example: '192.0.2.10', description: 'IP address or host name; link-local and cloud-metadata addresses are refused' })
+  @ApiProperty({ example: '192.0.2.10', description: 'IP address or host name; loopback, link-local and cloud-metadata addresses are refused unless the siem_allowed_destinations setting lists them' })
   @IsCollectorHost()
   host!: string;
 

@@ -78,7 +78,7 @@ export class UpdateSettingsDto implements UpdateSettingsRequest {
   @ApiPropertyOptional({
     type: [String],
     example: ['127.0.0.1/32'],
-    description: 'SIEM destinations allowed although loopback, link-local or cloud metadata (refused by default, docs/security.md)',
+    description: 'Destinations (SIEM recipients, IPFIX collectors) allowed although loopback, link-local or cloud metadata (refused by default, docs/security.md)',
   })
   @IsOptional()
   @IsArray()

@@ -7,11 +7,12 @@ import { pollEvery } from '../../core/poll';
 import { FORMAT_PIPES } from '../../shared/format/format';
 import { LoadState } from '../../shared/load-state/load-state';
 import { AppliancePanel } from './appliance-panel';
+import { IpfixExportPanel } from './ipfix-export-panel';
 
-/** Version, uptime, CPU, memory, disk, Redis and health of the appliance. */
+/** Version, uptime, CPU, memory, disk, Redis and health of the appliance, and the IPFIX exporter's counters. */
 @Component({
   selector: 'app-system-info',
-  imports: [LoadState, AppliancePanel, ...FORMAT_PIPES],
+  imports: [LoadState, AppliancePanel, IpfixExportPanel, ...FORMAT_PIPES],
   templateUrl: './system-info.html',
   styles: `
     .meter { height: 0.45rem; background: var(--surface-muted); border-radius: 3px; overflow: hidden; margin-top: 0.3rem; border: 1px solid var(--border); }
