@@ -69,13 +69,33 @@ export const bootConfigSchema = z.strictObject({
   local_networks: z.array(cidr).default([]),
   history: z
     .strictObject({
-      /** 'duckdb': embedded store on the data partition; 'none': no flow history. */
-      backend: z.enum(['duckdb', 'none']).default('duckdb'),
+      /** 'duckdb': embedded store on the data partition; 'clickhouse': ClickHouse servers shared by a fleet; 'none': no flow history. */
+      backend: z.enum(['duckdb', 'clickhouse', 'none']).default('duckdb'),
       /** Folder of the day files; default: `history/` beside the database. */
       path: z.string().min(1).optional(),
       max_age_days: z.number().int().min(1).max(3650).default(30),
       /** Disk the day files may use, MiB; past it the oldest days are dropped first. */
       disk_budget_mb: z.number().int().min(1).max(16_777_216).default(10240),
+      /** backend 'clickhouse' (docs/history.md). */
+      clickhouse: z
+        .strictObject({
+          /** One or more servers' HTTP interface, e.g. http://10.0.0.5:8123: writes and reads go to the first that answers, schema and retention to every one. */
+          urls: z
+            .array(z.string().refine((u) => /^https?:\/\//.test(u) && URL.canParse(u), { message: 'must be an http:// or https:// URL' }))
+            .min(1)
+            .max(64)
+            .default(['http://127.0.0.1:8123']),
+          database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'letters, digits and _ (a plain ClickHouse name)' }).default('flowprobe'),
+          username: z.string().min(1).max(128).default('default'),
+          password: z.string().max(1024).default(''),
+          /** Cluster name of the servers' remote_servers: flows and rollups become Distributed tables over it. */
+          cluster: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'letters, digits and _ (a plain ClickHouse name)' }).optional(),
+          /** On-disk buffer while no server answers; default `clickhouse-buffer/` in history.path. */
+          buffer_path: z.string().min(1).optional(),
+          /** Bound of that buffer, MiB: records that do not fit are dropped, counted and alerted. */
+          buffer_max_mb: z.number().int().min(1).max(1_048_576).default(1024),
+        })
+        .prefault({}),
     })
     .prefault({}),
   probe: z
@@ -184,6 +204,7 @@ export function validateBootConfig(raw: unknown, origin: string, baseDir: string
   for (const source of config.sources) if (source.type === 'pcap') source.path = resolve(source.path);
   config.database.path = resolve(config.database.path);
   config.history.path = config.history.path ? resolve(config.history.path) : path.join(path.dirname(config.database.path), 'history');
+  if (config.history.clickhouse.buffer_path) config.history.clickhouse.buffer_path = resolve(config.history.clickhouse.buffer_path);
   if (config.portal.path) config.portal.path = resolve(config.portal.path);
   config.tls.dir = resolve(config.tls.dir);
   if (config.tls.enabled && config.tls.redirect_port !== undefined && config.tls.redirect_port === config.http.port && config.http.port !== 0) {

@@ -57,6 +57,19 @@ export function controlPlaneOptions(config: BootConfig, overrides: Partial<Contr
       path: config.history.path!,
       maxAgeDays: config.history.max_age_days,
       diskBudgetBytes: config.history.disk_budget_mb * 1024 * 1024,
+      ...(config.history.backend === 'clickhouse'
+        ? {
+            clickhouse: {
+              urls: config.history.clickhouse.urls,
+              database: config.history.clickhouse.database,
+              username: config.history.clickhouse.username,
+              password: config.history.clickhouse.password,
+              ...(config.history.clickhouse.cluster ? { cluster: config.history.clickhouse.cluster } : {}),
+              ...(config.history.clickhouse.buffer_path ? { bufferPath: config.history.clickhouse.buffer_path } : {}),
+              bufferMaxBytes: config.history.clickhouse.buffer_max_mb * 1024 * 1024,
+            },
+          }
+        : {}),
     },
     portalDir: config.portal.path,
     auth: {

@@ -25,4 +25,5 @@ export { parseIpfixUrl } from './ipfix/ipfix-url';
 export { IpBytesDeltas } from './ipfix/ipfix.service';
 export { FlowRecordDispatcher } from './flow-records/flow-record-dispatcher';
 export { HistoryService } from './history/history.service';
+export { ClickHouseHistoryRepository, clickHouseSchema, clickHouseFeatures, chString } from './history/clickhouse-history.repository';
 export type { FlowRecordConsumer, FlowRecordConsumerStats } from './flow-records/flow-record-dispatcher';

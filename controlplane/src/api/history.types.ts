@@ -80,4 +80,18 @@ export interface HistoryUsage {
   days: { day: string; bytes: number }[];
   records_written: number;
   last_retention?: { at_ms: number; dropped: { day: string; reason: 'max_age' | 'disk_budget'; bytes: number }[] };
+  /** ClickHouse backend only: the servers, and the on-disk buffer used while none answers. */
+  clickhouse?: {
+    servers: { url: string; version: string | null; reachable: boolean }[];
+    cluster: string | null;
+    /** Records this probe delivered to ClickHouse since it started. */
+    records_delivered: number;
+    /** Records waiting in the on-disk buffer, and its bytes against the bound. */
+    buffered_records: number;
+    buffered_bytes: number;
+    buffer_max_bytes: number;
+    /** Records dropped because the buffer was full (alerted; never silently). */
+    overflow_records: number;
+    last_error?: string;
+  };
 }

@@ -58,11 +58,25 @@ export interface ControlPlaneOptions {
   powerControl?: boolean;
   /**
    * Flow history (docs/history.md). Absent or backend 'none': no history.
-   * 'duckdb': day files in `path` (the data partition on the appliance).
+   * 'duckdb': day files in `path` (the data partition on the appliance);
+   * 'clickhouse': one or more ClickHouse servers shared by a fleet of probes.
    */
   history?: {
-    backend: 'duckdb' | 'none';
+    backend: 'duckdb' | 'clickhouse' | 'none';
     path: string;
+    /** backend 'clickhouse' (docs/history.md). */
+    clickhouse?: {
+      /** Server URLs (http://host:8123); writes and reads go to the first that answers, schema and retention to all. */
+      urls: string[];
+      database: string;
+      username?: string;
+      password?: string;
+      /** Cluster of the servers' `remote_servers`: `flows` and the rollups become Distributed tables over it. */
+      cluster?: string;
+      /** On-disk buffer while no server answers (default `<path>/clickhouse-buffer`), and its bound in bytes. */
+      bufferPath?: string;
+      bufferMaxBytes: number;
+    };
     /** Days kept (whole UTC days). */
     maxAgeDays: number;
     /** Bytes the day files may use; past it the oldest days go first (never the current one). */

@@ -18,6 +18,7 @@ import type { FlowExportRecord } from '@flowprobe/dataplane';
 import { ipToBigInt } from './ip-range';
 import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
+import type { HistoryStore } from './history-store';
 
 const DAY_MS = 86_400_000;
 /** Rows per DuckDB data chunk (its vector size). */
@@ -99,7 +100,7 @@ export interface DuckDbHistoryOptions {
  * frees space at once. Files are ATTACHed to one in-memory DuckDB; queries
  * over a range read the days it covers.
  */
-export class DuckDbHistoryRepository {
+export class DuckDbHistoryRepository implements HistoryStore {
   private instance!: DuckDBInstance;
   private conn!: DuckDBConnection;
   private readonly attached = new Set<string>();

@@ -95,7 +95,7 @@ export class HistoryController {
   /** Disk used against the budget, days kept, what retention dropped last. */
   @Get('usage')
   @ApiOkResponse({ description: 'Disk use of the history store' })
-  usage(): HistoryUsage {
+  usage(): Promise<HistoryUsage> {
     return this.service.usage();
   }
 }

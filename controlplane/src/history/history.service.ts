@@ -3,7 +3,13 @@ import { l4Number } from '@flowprobe/dataplane';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { PeriodicHooks } from '../jobs/periodic-hooks';
+import * as path from 'node:path';
+import { Gauge } from 'prom-client';
 import { DuckDbHistoryRepository } from './duckdb-history.repository';
+import { ClickHouseHistoryRepository } from './clickhouse-history.repository';
+import type { HistoryStore } from './history-store';
+import { HealthIssues } from '../health/health-issues';
+import { MetricsService } from '../metrics/metrics.service';
 import type { HistoryFlowQueryDto, HistoryRangeDto, HistorySeriesQueryDto, HistoryTopQueryDto } from './dto/history-query.dto';
 import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '../api';
 import type { HistoryFlowQuery } from './history.types';
@@ -30,24 +36,69 @@ export const MAX_JSON_PAGE = 1000;
 @Injectable()
 export class HistoryService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(HistoryService.name);
-  private store: DuckDbHistoryRepository | null = null;
+  private store: HistoryStore | null = null;
 
   constructor(
     private readonly records: FlowRecordDispatcher,
     private readonly hooks: PeriodicHooks,
+    private readonly health: HealthIssues,
+    private readonly metrics: MetricsService,
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const h = this.options.history;
     if (!h || h.backend === 'none') return;
-    const store = new DuckDbHistoryRepository({ dir: h.path, maxAgeDays: h.maxAgeDays, diskBudgetBytes: h.diskBudgetBytes });
+    const store: HistoryStore = h.backend === 'clickhouse' ? this.clickHouse() : new DuckDbHistoryRepository({ dir: h.path, maxAgeDays: h.maxAgeDays, diskBudgetBytes: h.diskBudgetBytes });
     await store.open();
     this.store = store;
     // Large batches: each is one transaction per day file (one WAL sync), and its rollup rows
     // are summed over the whole batch.
     this.records.register({ name: 'history', batchRecords: HISTORY_BATCH_RECORDS, maxQueuedRecords: HISTORY_MAX_QUEUED_RECORDS, consume: (batch) => store.insert(batch) });
     this.hooks.on('minute', 'history:retention', async () => void (await this.enforceRetention()));
+  }
+
+  /** The ClickHouse store; its buffer problems go to the log, /healthz (degraded) and /metrics. */
+  private clickHouse(): ClickHouseHistoryRepository {
+    const h = this.options.history!;
+    const c = h.clickhouse;
+    if (!c) throw new Error('history.backend clickhouse needs history.clickhouse.urls');
+    const component = 'history clickhouse';
+    const store = new ClickHouseHistoryRepository({
+      urls: c.urls,
+      database: c.database,
+      username: c.username,
+      password: c.password,
+      cluster: c.cluster,
+      bufferDir: c.bufferPath ?? path.join(h.path, 'clickhouse-buffer'),
+      bufferMaxBytes: c.bufferMaxBytes,
+      maxAgeDays: h.maxAgeDays,
+      diskBudgetBytes: h.diskBudgetBytes,
+      onProblem: (p) => {
+        if (p.kind === 'overflow') {
+          this.logger.error(`History: ClickHouse buffer full, ${p.dropped} flow records dropped (${p.total} since start)`);
+          this.health.set(`${component} buffer`, `buffer full: ${p.total} flow records dropped since start`);
+        } else if (p.kind === 'unreachable') {
+          this.health.set(component, `unreachable (${p.error.slice(0, 200)}); ${p.buffered} records buffered on disk`);
+        } else {
+          this.logger.log('History: ClickHouse reachable again, buffered records delivered');
+          this.health.clear(component);
+        }
+      },
+    });
+    const registers = [this.metrics.registry];
+    const gauge = (name: string, help: string, value: (s: ReturnType<ClickHouseHistoryRepository['stats']>) => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(value(store.stats())); } });
+    gauge('flowprobe_history_buffered_records', 'Flow records in the on-disk buffer while ClickHouse is unreachable', (s) => s.buffered_records);
+    gauge('flowprobe_history_buffered_bytes', 'Bytes of the on-disk ClickHouse buffer', (s) => s.buffered_bytes);
+    gauge('flowprobe_history_overflow_records_total', 'Flow records dropped because the ClickHouse buffer was full', (s) => s.overflow_records);
+    gauge('flowprobe_history_delivered_records_total', 'Flow records delivered to ClickHouse', (s) => s.delivered);
+    return store;
+  }
+
+  /** The store (tests wait on the ClickHouse buffer through it). */
+  get backend(): HistoryStore | null {
+    return this.store;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -68,7 +119,7 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
     return report;
   }
 
-  usage(): HistoryUsage {
+  async usage(): Promise<HistoryUsage> {
     return this.storeOrFail().usage();
   }
 
@@ -129,7 +180,7 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  private storeOrFail(): DuckDbHistoryRepository {
+  private storeOrFail(): HistoryStore {
     if (!this.store) throw new NotFoundException('flow history is off (history.backend: none)');
     return this.store;
   }
