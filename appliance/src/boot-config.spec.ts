@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BootConfigError, demoBootConfig, isCidr, loadBootConfig, validateBootConfig } from './boot-config';
+import { BootConfigError, defaultKeyPrefix, demoBootConfig, isCidr, loadBootConfig, validateBootConfig } from './boot-config';
 
 describe('boot config', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowprobe-config-'));
@@ -31,7 +31,11 @@ describe('boot config', () => {
     const config = loadBootConfig(file, { FLOWPROBE_ADMIN_PASSWORD: 'from-env' });
     expect(config.sources[0]).toEqual({ type: 'pcap', path: path.join(dir, 'captures/a.pcap'), loop: false, speed: 'realtime', shift_to_now: false });
     expect(config.http.port).toBe(3000);
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', key_prefix: '', publish_interval_ms: 1000, max_hosts: 1000 });
+    // Keys and channels carry the instance: host name and a hash of the database path without probe.id.
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', key_prefix: defaultKeyPrefix(undefined, path.join(dir, 'data/fp.db')), publish_interval_ms: 1000, max_hosts: 1000 });
+    expect(config.redis.key_prefix).toMatch(new RegExp(`^flowprobe:${os.hostname()}-[0-9a-f]{6}:$`));
+    expect(defaultKeyPrefix(undefined, '/a/flowprobe.db')).not.toBe(defaultKeyPrefix(undefined, '/b/flowprobe.db'));
+    expect(defaultKeyPrefix('probe-paris-1', '/a/flowprobe.db')).toBe('flowprobe:probe-paris-1:');
     expect(config.database.path).toBe(path.join(dir, 'data/fp.db'));
     expect(config.capture.idle_timeout_s).toBe(120);
     expect(config.admin_password).toBe('from-env');

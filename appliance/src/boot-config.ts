@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import * as os from 'node:os';
@@ -54,7 +55,12 @@ export const bootConfigSchema = z.strictObject({
   redis: z
     .strictObject({
       url: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }).default('redis://127.0.0.1:6379'),
-      key_prefix: z.string().max(64).default(''),
+      /**
+       * Prefix of every key and pub/sub channel. Default: `flowprobe:<probe.id>:`, or without probe.id
+       * `flowprobe:<host name>-<6 hex digits of the database path>:`, so probes (and several instances on
+       * one host) sharing a Redis never see each other's live data. "" = no prefix.
+       */
+      key_prefix: z.string().max(96).optional(),
       /** Live publication period; the live_interval_ms setting overrides it at run time. */
       publish_interval_ms: z.number().int().min(250).max(10000).default(1000),
       /** Hosts in hosts:bandwidth and host:* hashes (top by bytes). */
@@ -204,6 +210,7 @@ export function validateBootConfig(raw: unknown, origin: string, baseDir: string
   for (const source of config.sources) if (source.type === 'pcap') source.path = resolve(source.path);
   config.database.path = resolve(config.database.path);
   config.history.path = config.history.path ? resolve(config.history.path) : path.join(path.dirname(config.database.path), 'history');
+  config.redis.key_prefix ??= defaultKeyPrefix(config.probe.id, config.database.path);
   if (config.history.clickhouse.buffer_path) config.history.clickhouse.buffer_path = resolve(config.history.clickhouse.buffer_path);
   if (config.portal.path) config.portal.path = resolve(config.portal.path);
   config.tls.dir = resolve(config.tls.dir);
@@ -215,6 +222,16 @@ export function validateBootConfig(raw: unknown, origin: string, baseDir: string
   if (duplicate) throw new BootConfigError(origin, [`sources: two sources are named "${duplicate}" (set distinct names)`]);
   const adminPassword = env.FLOWPROBE_ADMIN_PASSWORD;
   return { ...config, origin, ...(adminPassword ? { admin_password: adminPassword } : {}) };
+}
+
+/**
+ * The Redis key prefix when none is configured: the probe id, or the host name
+ * and a hash of the database path (two instances on one host have two databases).
+ */
+export function defaultKeyPrefix(probeId: string | undefined, databasePath: string): string {
+  if (probeId) return `flowprobe:${probeId}:`;
+  const instance = createHash('sha256').update(databasePath).digest('hex').slice(0, 6);
+  return `flowprobe:${os.hostname()}-${instance}:`;
 }
 
 /** The interface name of a source: its `name`, else the capture file name or `dpdk<port>`. */
