@@ -1,19 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  BIGINT,
-  DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  DuckDBType,
-  DuckDBValue,
-  SMALLINT,
-  UHUGEINT,
-  USMALLINT,
-  UTINYINT,
-  INTEGER,
-  VARCHAR,
-} from '@duckdb/node-api';
+import { DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBType, DuckDBValue, INTEGER, SMALLINT, UHUGEINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR } from '@duckdb/node-api';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
 import { ipToBigInt } from './ip-range';
 import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
@@ -30,45 +17,146 @@ const ROLLUPS = [
   { name: 'rollup_1m', ms: 60_000 },
 ] as const;
 
-/** Columns of the `flows` table, in order, with the DuckDB type of each and how a record fills it. */
-const COLUMNS: { name: string; sql: string; type: DuckDBType; get: (r: FlowExportRecord) => DuckDBValue }[] = [
-  { name: 'probe', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.probe },
-  { name: 'iface', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.interface },
-  { name: 'flow_key', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.key },
-  { name: 'flow_start_ms', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.flow_start_ms) },
-  { name: 'first_seen_ms', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.first_seen_ms) },
-  { name: 'last_seen_ms', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.last_seen_ms) },
-  { name: 'end_reason', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.end_reason },
-  { name: 'ip_version', sql: 'UTINYINT', type: UTINYINT, get: (r) => r.ip_version },
-  { name: 'vlan', sql: 'USMALLINT', type: USMALLINT, get: (r) => r.vlan },
-  { name: 'l4', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.l4 },
-  { name: 'l4_proto', sql: 'UTINYINT', type: UTINYINT, get: (r) => r.l4_proto },
-  { name: 'cli_ip', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.client.ip },
-  { name: 'cli_num', sql: 'UHUGEINT', type: UHUGEINT, get: (r) => ipToBigInt(r.client.ip) },
-  { name: 'cli_port', sql: 'USMALLINT', type: USMALLINT, get: (r) => r.client.port },
-  { name: 'srv_ip', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.server.ip },
-  { name: 'srv_num', sql: 'UHUGEINT', type: UHUGEINT, get: (r) => ipToBigInt(r.server.ip) },
-  { name: 'srv_port', sql: 'USMALLINT', type: USMALLINT, get: (r) => r.server.port },
-  { name: 'c2s_pkts', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.cli2srv.packets) },
-  { name: 'c2s_bytes', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.cli2srv.bytes) },
-  { name: 's2c_pkts', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.srv2cli.packets) },
-  { name: 's2c_bytes', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.srv2cli.bytes) },
-  { name: 'c2s_retrans', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.retransmissions.cli2srv) },
-  { name: 's2c_retrans', sql: 'BIGINT', type: BIGINT, get: (r) => BigInt(r.retransmissions.srv2cli) },
-  { name: 'c2s_flags', sql: 'UTINYINT', type: UTINYINT, get: (r) => r.tcp_flags.cli2srv },
-  { name: 's2c_flags', sql: 'UTINYINT', type: UTINYINT, get: (r) => r.tcp_flags.srv2cli },
-  { name: 'l7', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.l7 },
-  { name: 'category', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.category },
-  { name: 'breed', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.breed },
-  { name: 'server_name', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.server_name },
-  { name: 'risks', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.risks.join(',') },
-  { name: 'score', sql: 'INTEGER', type: INTEGER, get: (r) => r.score },
-  { name: 'community_id', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.community_id },
-  { name: 'cli_name', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.client_name },
-  { name: 'srv_name', sql: 'VARCHAR', type: VARCHAR, get: (r) => r.server_host_name },
-  { name: 'icmp_type', sql: 'SMALLINT', type: SMALLINT, get: (r) => r.icmp_type },
-  { name: 'icmp_code', sql: 'SMALLINT', type: SMALLINT, get: (r) => r.icmp_code },
-];
+/** Columns of the `flows` table, in order, with their DuckDB types. */
+const COLUMNS: { name: string; sql: string }[] = [
+  ['probe', 'VARCHAR'], ['iface', 'VARCHAR'], ['flow_key', 'VARCHAR'], ['flow_start_ms', 'BIGINT'], ['first_seen_ms', 'BIGINT'],
+  ['last_seen_ms', 'BIGINT'], ['end_reason', 'VARCHAR'], ['ip_version', 'UTINYINT'], ['vlan', 'USMALLINT'], ['l4', 'VARCHAR'],
+  ['l4_proto', 'UTINYINT'], ['cli_ip', 'VARCHAR'], ['cli_num', 'UHUGEINT'], ['cli_port', 'USMALLINT'], ['srv_ip', 'VARCHAR'],
+  ['srv_num', 'UHUGEINT'], ['srv_port', 'USMALLINT'], ['c2s_pkts', 'BIGINT'], ['c2s_bytes', 'BIGINT'], ['s2c_pkts', 'BIGINT'],
+  ['s2c_bytes', 'BIGINT'], ['c2s_retrans', 'BIGINT'], ['s2c_retrans', 'BIGINT'], ['c2s_flags', 'UTINYINT'], ['s2c_flags', 'UTINYINT'],
+  ['l7', 'VARCHAR'], ['category', 'VARCHAR'], ['breed', 'VARCHAR'], ['server_name', 'VARCHAR'], ['risks', 'VARCHAR'],
+  ['score', 'INTEGER'], ['community_id', 'VARCHAR'], ['cli_name', 'VARCHAR'], ['srv_name', 'VARCHAR'], ['icmp_type', 'SMALLINT'],
+  ['icmp_code', 'SMALLINT'],
+].map(([name, sql]) => ({ name, sql }));
+
+/**
+ * The write path's staging columns: what a record costs least to hand to
+ * DuckDB. Numbers go into typed vectors (DOUBLE, exact below 2^53, instead of
+ * a BigInt per value); the strings of few values (probe, interface, end
+ * reason, L4, application, category, breed) as codes of a dictionary; IPv4
+ * addresses as 32-bit numbers (their text is made in SQL), IPv6 as text and
+ * number; empty strings as NULL (no string to copy). One SQL statement turns
+ * a staged batch into `flows` rows.
+ */
+type Setter = (v: { setItem(i: number, v: never): void }, i: number, r: FlowExportRecord) => void;
+interface StageColumn {
+  name: string;
+  type: DuckDBType;
+  set: Setter;
+}
+const num = (get: (r: FlowExportRecord) => number): Setter => (v, i, r) => (v.setItem as (i: number, x: number) => void)(i, get(r));
+const text = (get: (r: FlowExportRecord) => string): Setter => (v, i, r) => {
+  const s = get(r);
+  (v.setItem as (i: number, x: string | null) => void)(i, s === '' ? null : s);
+};
+const IPV4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function v4(ip: string): number | null {
+  const m = IPV4_RE.exec(ip);
+  return m ? ((+m[1] << 24) | (+m[2] << 16) | (+m[3] << 8) | +m[4]) >>> 0 : null;
+}
+const ip4 = (get: (r: FlowExportRecord) => string): Setter => (v, i, r) => (v.setItem as (i: number, x: number | null) => void)(i, v4(get(r)));
+const ip6Text = (get: (r: FlowExportRecord) => string): Setter => (v, i, r) => {
+  const ip = get(r);
+  (v.setItem as (i: number, x: string | null) => void)(i, v4(ip) === null ? ip : null);
+};
+const ip6Num = (get: (r: FlowExportRecord) => string): Setter => (v, i, r) => {
+  const ip = get(r);
+  let n: bigint | null = null;
+  if (v4(ip) === null) {
+    try {
+      n = ipToBigInt(ip);
+    } catch {
+      n = 0n;
+    }
+  }
+  (v.setItem as (i: number, x: bigint | null) => void)(i, n);
+};
+
+/** Dictionary codes of the few-valued strings (shared by every batch of this process; reset when full). */
+class Codes {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  code(s: string): number {
+    let c = this.index.get(s);
+    if (c === undefined) {
+      c = this.values.length;
+      this.values.push(s);
+      this.index.set(s, c);
+    }
+    return c;
+  }
+  get full(): boolean {
+    return this.values.length > 60_000;
+  }
+  /** The dictionary as a DuckDB list literal (1-based: `dict[code + 1]`). */
+  sql(): string {
+    return `[${this.values.map((v) => quote(v)).join(', ')}]::VARCHAR[]`;
+  }
+}
+
+function stageColumns(codes: Codes): StageColumn[] {
+  const coded = (get: (r: FlowExportRecord) => string): Setter => (v, i, r) => (v.setItem as (i: number, x: number) => void)(i, codes.code(get(r)));
+  return [
+    { name: 'probe_c', type: USMALLINT, set: coded((r) => r.probe) },
+    { name: 'iface_c', type: USMALLINT, set: coded((r) => r.interface) },
+    { name: 'flow_key', type: VARCHAR, set: text((r) => r.key) },
+    { name: 'flow_start_ms', type: DOUBLE, set: num((r) => r.flow_start_ms) },
+    { name: 'first_seen_ms', type: DOUBLE, set: num((r) => r.first_seen_ms) },
+    { name: 'last_seen_ms', type: DOUBLE, set: num((r) => r.last_seen_ms) },
+    { name: 'end_reason_c', type: USMALLINT, set: coded((r) => r.end_reason) },
+    { name: 'ip_version', type: UTINYINT, set: num((r) => r.ip_version) },
+    { name: 'vlan', type: USMALLINT, set: num((r) => r.vlan) },
+    { name: 'l4_c', type: USMALLINT, set: coded((r) => r.l4) },
+    { name: 'l4_proto', type: UTINYINT, set: num((r) => r.l4_proto) },
+    { name: 'cli_v4', type: UINTEGER, set: ip4((r) => r.client.ip) },
+    { name: 'cli_ip6', type: VARCHAR, set: ip6Text((r) => r.client.ip) },
+    { name: 'cli_n6', type: UHUGEINT, set: ip6Num((r) => r.client.ip) },
+    { name: 'cli_port', type: USMALLINT, set: num((r) => r.client.port) },
+    { name: 'srv_v4', type: UINTEGER, set: ip4((r) => r.server.ip) },
+    { name: 'srv_ip6', type: VARCHAR, set: ip6Text((r) => r.server.ip) },
+    { name: 'srv_n6', type: UHUGEINT, set: ip6Num((r) => r.server.ip) },
+    { name: 'srv_port', type: USMALLINT, set: num((r) => r.server.port) },
+    { name: 'c2s_pkts', type: DOUBLE, set: num((r) => r.cli2srv.packets) },
+    { name: 'c2s_bytes', type: DOUBLE, set: num((r) => r.cli2srv.bytes) },
+    { name: 's2c_pkts', type: DOUBLE, set: num((r) => r.srv2cli.packets) },
+    { name: 's2c_bytes', type: DOUBLE, set: num((r) => r.srv2cli.bytes) },
+    { name: 'c2s_retrans', type: DOUBLE, set: num((r) => r.retransmissions.cli2srv) },
+    { name: 's2c_retrans', type: DOUBLE, set: num((r) => r.retransmissions.srv2cli) },
+    { name: 'c2s_flags', type: UTINYINT, set: num((r) => r.tcp_flags.cli2srv) },
+    { name: 's2c_flags', type: UTINYINT, set: num((r) => r.tcp_flags.srv2cli) },
+    { name: 'l7_c', type: USMALLINT, set: coded((r) => r.l7) },
+    { name: 'category_c', type: USMALLINT, set: coded((r) => r.category) },
+    { name: 'breed_c', type: USMALLINT, set: coded((r) => r.breed) },
+    { name: 'server_name', type: VARCHAR, set: text((r) => r.server_name) },
+    { name: 'risks', type: VARCHAR, set: text((r) => (r.risks.length ? r.risks.join(',') : '')) },
+    { name: 'score', type: INTEGER, set: num((r) => r.score) },
+    { name: 'community_id', type: VARCHAR, set: text((r) => r.community_id) },
+    { name: 'cli_name', type: VARCHAR, set: text((r) => r.client_name) },
+    { name: 'srv_name', type: VARCHAR, set: text((r) => r.server_host_name) },
+    { name: 'icmp_type', type: SMALLINT, set: num((r) => r.icmp_type) },
+    { name: 'icmp_code', type: SMALLINT, set: num((r) => r.icmp_code) },
+  ];
+}
+
+const STAGE_SQL: Record<string, string> = { USMALLINT: 'USMALLINT', VARCHAR: 'VARCHAR', DOUBLE: 'DOUBLE', UTINYINT: 'UTINYINT', UINTEGER: 'UINTEGER', UHUGEINT: 'UHUGEINT', INTEGER: 'INTEGER', SMALLINT: 'SMALLINT' };
+
+/** The SELECT list that turns staged rows into `flows` rows (in COLUMNS order). */
+function convertedColumns(dict: string): string {
+  const d = (c: string) => `(${dict})[${c} + 1]`;
+  const ip = (p: string) => `COALESCE(${p}_ip6, concat_ws('.', ${p}_v4 >> 24, (${p}_v4 >> 16) & 255, (${p}_v4 >> 8) & 255, ${p}_v4 & 255))`;
+  const e = (c: string) => `COALESCE(${c}, '')`;
+  const big = (c: string) => `${c}::BIGINT`;
+  return [
+    `${d('probe_c')} AS probe`, `${d('iface_c')} AS iface`, `${e('flow_key')} AS flow_key`, `${big('flow_start_ms')} AS flow_start_ms`,
+    `${big('first_seen_ms')} AS first_seen_ms`, `${big('last_seen_ms')} AS last_seen_ms`, `${d('end_reason_c')} AS end_reason`, 'ip_version', 'vlan',
+    `${d('l4_c')} AS l4`, 'l4_proto', `${ip('cli')} AS cli_ip`, 'COALESCE(cli_n6, cli_v4::UHUGEINT) AS cli_num', 'cli_port', `${ip('srv')} AS srv_ip`,
+    'COALESCE(srv_n6, srv_v4::UHUGEINT) AS srv_num', 'srv_port', `${big('c2s_pkts')} AS c2s_pkts`, `${big('c2s_bytes')} AS c2s_bytes`,
+    `${big('s2c_pkts')} AS s2c_pkts`, `${big('s2c_bytes')} AS s2c_bytes`, `${big('c2s_retrans')} AS c2s_retrans`, `${big('s2c_retrans')} AS s2c_retrans`,
+    'c2s_flags', 's2c_flags', `${d('l7_c')} AS l7`, `${d('category_c')} AS category`, `${d('breed_c')} AS breed`, `${e('server_name')} AS server_name`,
+    `${e('risks')} AS risks`, 'score', `${e('community_id')} AS community_id`, `${e('cli_name')} AS cli_name`, `${e('srv_name')} AS srv_name`,
+    'icmp_type', 'icmp_code',
+  ].join(', ');
+}
 
 const FLOWS_DDL = `CREATE TABLE IF NOT EXISTS flows (${COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')})`;
 const ROLLUP_DDL = (name: string) =>
@@ -105,6 +193,8 @@ export class DuckDbHistoryRepository implements HistoryStore {
   private conn!: DuckDBConnection;
   private readonly attached = new Set<string>();
   private written = 0;
+  private codes = new Codes();
+  private stage = stageColumns(this.codes);
   private lastRetention: HistoryUsage['last_retention'];
   /** Serialises writes, retention and reads that attach: one DuckDB connection. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -115,8 +205,13 @@ export class DuckDbHistoryRepository implements HistoryStore {
     fs.mkdirSync(this.options.dir, { recursive: true });
     this.instance = await DuckDBInstance.create(':memory:', { threads: '2' });
     this.conn = await this.instance.connect();
-    await this.conn.run(`CREATE TEMP TABLE staging AS SELECT * FROM (SELECT ${COLUMNS.map((c) => `NULL::${c.sql} AS ${c.name}`).join(', ')}) WHERE false`);
+    await this.conn.run(`CREATE TEMP TABLE staging (${this.stage.map((c) => `${c.name} ${STAGE_SQL[c.type.toString()] ?? c.type.toString()}`).join(', ')})`);
     for (const day of this.dayFiles().map((d) => d.day)) await this.attach(day);
+  }
+
+  private resetCodes(): void {
+    this.codes = new Codes();
+    this.stage = stageColumns(this.codes);
   }
 
   async close(): Promise<void> {
@@ -160,18 +255,27 @@ export class DuckDbHistoryRepository implements HistoryStore {
   insert(records: FlowExportRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return this.serial(async () => {
+      if (this.codes.full) this.resetCodes();
       const appender = await this.conn.createAppender('staging', null, 'temp');
       try {
+        const types = this.stage.map((c) => c.type);
         for (let at = 0; at < records.length; at += CHUNK_ROWS) {
-          const rows = records.slice(at, at + CHUNK_ROWS);
-          const chunk = DuckDBDataChunk.create(COLUMNS.map((c) => c.type), rows.length);
-          COLUMNS.forEach((c, i) => chunk.setColumnValues(i, rows.map(c.get)));
+          const n = Math.min(CHUNK_ROWS, records.length - at);
+          const chunk = DuckDBDataChunk.create(types, n);
+          for (let c = 0; c < this.stage.length; c++) {
+            const vector = chunk.getColumnVector(c) as unknown as { setItem(i: number, v: never): void; flush(): void };
+            const set = this.stage[c].set;
+            for (let i = 0; i < n; i++) set(vector, i, records[at + i]);
+            vector.flush();
+          }
           appender.appendDataChunk(chunk);
         }
         appender.flushSync();
       } finally {
         appender.closeSync();
       }
+      const dict = this.codes.sql();
+      await this.conn.run(`CREATE OR REPLACE TEMP TABLE batch AS SELECT ${convertedColumns(dict)} FROM temp.staging`);
       const days = new Set<string>();
       for (const r of records) days.add(dayOf(r.last_seen_ms));
       try {
@@ -181,13 +285,17 @@ export class DuckDbHistoryRepository implements HistoryStore {
           const where = `last_seen_ms >= ${lo} AND last_seen_ms < ${lo + DAY_MS}`;
           const a = alias(day);
           // The batch's 1-minute aggregate once; the 5-minute and hourly rows are summed from it.
-          await this.conn.run(`CREATE OR REPLACE TEMP TABLE batch_1m AS ${rollupSelect(60_000, `temp.staging WHERE ${where}`)}`);
+          await this.conn.run(`CREATE OR REPLACE TEMP TABLE batch_1m AS ${rollupSelect(60_000, `temp.batch WHERE ${where}`)}`);
           await this.conn.run('BEGIN');
           try {
-            await this.conn.run(`INSERT INTO ${a}.flows SELECT * FROM temp.staging WHERE ${where}`);
+            await this.conn.run(`INSERT INTO ${a}.flows SELECT * FROM temp.batch WHERE ${where}`);
+            // Host pairs (nearly one row per record) only in the hourly rollup; the others at every resolution.
             for (const r of ROLLUPS) {
+              const pairs = r.ms === 3_600_000 ? '' : ` WHERE kind <> 'pair'`;
               await this.conn.run(
-                `INSERT INTO ${a}.${r.name} SELECT (bucket_ms // ${r.ms}) * ${r.ms}, kind, probe, k1, k2, sum(bytes), sum(packets), sum(flows) FROM temp.batch_1m GROUP BY ALL`,
+                r.ms === 60_000
+                  ? `INSERT INTO ${a}.${r.name} SELECT * FROM temp.batch_1m${pairs}`
+                  : `INSERT INTO ${a}.${r.name} SELECT (bucket_ms // ${r.ms}) * ${r.ms}, kind, probe, k1, k2, sum(bytes), sum(packets), sum(flows) FROM temp.batch_1m${pairs} GROUP BY ALL`,
               );
             }
             await this.conn.run('COMMIT');
@@ -198,6 +306,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
         }
       } finally {
         await this.conn.run('DELETE FROM temp.staging');
+        await this.conn.run('DROP TABLE IF EXISTS temp.batch');
       }
       this.written += records.length;
     });
@@ -254,7 +363,8 @@ export class DuckDbHistoryRepository implements HistoryStore {
   top(q: HistoryTopQuery): Promise<HistoryTopResponse> {
     return this.serial(async () => {
       const days = this.daysFor(q.fromMs, q.toMs);
-      const rollup = q.by === 'server_names' ? undefined : ROLLUPS.find((r) => q.fromMs % r.ms === 0 && q.toMs % r.ms === 0);
+      const rollup =
+        q.by === 'server_names' ? undefined : ROLLUPS.find((r) => q.fromMs % r.ms === 0 && q.toMs % r.ms === 0 && (q.by !== 'pairs' || r.ms === 3_600_000));
       const base = { from_ms: q.fromMs, to_ms: q.toMs, by: q.by, metric: q.metric };
       const kind = { hosts: 'host', pairs: 'pair', applications: 'app', ports: 'port', server_names: 'server_name' }[q.by];
       const probe = q.probe ? ` AND probe = ${quote(q.probe)}` : '';
@@ -376,7 +486,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
 }
 
 /** Rows (kind, probe, k1, k2, bytes, packets, flows) of each record for each rollup dimension. */
-function dimensionRows(source: string): string {
+function dimensionRows(source: string, serverNames = true): string {
   const m = `c2s_bytes + s2c_bytes AS bytes, c2s_pkts + s2c_pkts AS packets, CASE WHEN end_reason <> 'active_timeout' THEN 1 ELSE 0 END AS flows`;
   return [
     `SELECT last_seen_ms, 'host' AS kind, probe, cli_ip AS k1, '' AS k2, ${m} FROM ${source}`,
@@ -384,13 +494,13 @@ function dimensionRows(source: string): string {
     `SELECT last_seen_ms, 'app' AS kind, probe, l7 AS k1, '' AS k2, ${m} FROM ${source}`,
     `SELECT last_seen_ms, 'port' AS kind, probe, CAST(srv_port AS VARCHAR) || '/' || l4 AS k1, '' AS k2, ${m} FROM ${source}`,
     `SELECT last_seen_ms, 'pair' AS kind, probe, cli_ip AS k1, srv_ip AS k2, ${m} FROM ${source}`,
-    `SELECT last_seen_ms, 'server_name' AS kind, probe, server_name AS k1, '' AS k2, ${m} FROM ${source} AND server_name <> ''`,
+    ...(serverNames ? [`SELECT last_seen_ms, 'server_name' AS kind, probe, server_name AS k1, '' AS k2, ${m} FROM ${source} AND server_name <> ''`] : []),
   ].join(' UNION ALL ');
 }
 
 function rollupSelect(bucketMs: number, source: string): string {
   return `SELECT (last_seen_ms // ${bucketMs}) * ${bucketMs} AS bucket_ms, kind, probe, k1, k2, sum(bytes) AS bytes, sum(packets) AS packets, sum(flows) AS flows
-          FROM (${dimensionRows(source)}) WHERE kind <> 'server_name' GROUP BY ALL`;
+          FROM (${dimensionRows(source, false)}) GROUP BY ALL`;
 }
 
 /** WHERE clause of a flow search; values bind to its `?`s. */
