@@ -25,7 +25,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench clean redis screenshots typecheck image test-image test-provisioning provisioning-idempotence
+.PHONY: all deps apt npm build run test bench bench-history clean redis screenshots typecheck image test-image test-provisioning provisioning-idempotence
 
 all: build
 
@@ -74,6 +74,16 @@ run: build redis
 test: build redis typecheck
 	npm test --workspaces --if-present
 	$(MAKE) provisioning-idempotence
+
+# Benchmarks of every package (each prints the machine's load beside its figures:
+# on a shared machine the numbers move with it). See the README's table.
+bench: build redis
+	npm run bench --workspaces --if-present
+
+# Flow history only: records/s into DuckDB and into a private clickhouse-server,
+# bytes per record, a day's top-10 hosts and one host's flows (HISTORY_BENCH_N records, default 2 M).
+bench-history: build
+	cd controlplane && npx tsc -p tsconfig.bench.json && node dist-bench/bench/history.bench.js
 
 # Type-check every package with its specs and tests (the builds leave specs out,
 # and jest runs them without a type check).

@@ -1,5 +1,6 @@
 /**
- * Flow history benchmark (embedded DuckDB store): records written per second
+ * Flow history benchmark, embedded DuckDB store and ClickHouse (a private
+ * clickhouse-server started here, Debian's 18.16): records written per second
  * (batches of 131 072, as the history consumer writes them; synthetic records shaped like real
  * ones: 50 000 hosts, 2 000 servers, 12 applications), bytes on disk per
  * record, and query latency once N records of one day are stored: the day's
@@ -7,7 +8,9 @@
  *
  *   cd controlplane && npx tsc -p tsconfig.bench.json && node dist-bench/bench/history.bench.js
  *
- * Env: HISTORY_BENCH_N (records, default 2 000 000), HISTORY_BENCH_DIR
+ *   make bench-history    (the same, from the repository root)
+ *
+ * Env: HISTORY_BENCH_STORES (default "duckdb,clickhouse"), HISTORY_BENCH_N (records, default 2 000 000), HISTORY_BENCH_DIR
  * (default a temporary folder, removed afterwards). The issue's target is
  * queries over >= 100 M records: run with HISTORY_BENCH_N=100000000 and
  * ~10 GB free (not run by default: it takes the better part of an hour here).
@@ -16,7 +19,11 @@ import * as fs from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
+import { execFileSync } from 'node:child_process';
 import { DuckDbHistoryRepository } from '../src/history/duckdb-history.repository';
+import { ClickHouseHistoryRepository } from '../src/history/clickhouse-history.repository';
+import type { HistoryStore } from '../src/history/history-store';
+import { ClickHouseProcess } from '../src/testing/clickhouse-process';
 
 const N = Number(process.env.HISTORY_BENCH_N ?? 2_000_000);
 const BATCH = 131_072; // the history consumer's batch (HISTORY_BATCH_RECORDS)
@@ -75,11 +82,11 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [r, Number(process.hrtime.bigint() - t) / 1e6];
 }
 
-async function main(): Promise<void> {
-  const dir = process.env.HISTORY_BENCH_DIR ?? fs.mkdtempSync(path.join(tmpdir(), 'flowprobe-history-bench-'));
-  const store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: Number.MAX_SAFE_INTEGER });
-  await store.open();
-  console.log(`history bench: ${N} records, ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/** Writes N records in the history consumer's batches, then times the day's queries; prints the figures. */
+async function run(name: string, store: HistoryStore, bytesOnDisk: () => Promise<number>): Promise<void> {
+  console.log(`${name}: ${N} records, load ${load()}`);
   let genMs = 0;
   let insertMs = 0;
   for (let at = 0; at < N; at += BATCH) {
@@ -89,19 +96,67 @@ async function main(): Promise<void> {
     insertMs += (await timed(() => store.insert(batch)))[1];
     if ((at / BATCH) % 10 === 9) console.log(`  ${at + BATCH} records, ${Math.round((at + BATCH) / (insertMs / 1000))} records/s so far`);
   }
-  await store.checkpoint();
-  const usage = store.usage();
-  console.log(`insert: ${Math.round(N / (insertMs / 1000))} records/s (store only; building the records took ${Math.round(genMs)} ms more)`);
-  console.log(`disk: ${usage.bytes_on_disk} bytes, ${(usage.bytes_on_disk / N).toFixed(1)} bytes per record (flows + 3 rollups)`);
+  const bytes = await bytesOnDisk();
+  console.log(`${name} insert: ${Math.round(N / (insertMs / 1000))} records/s (store only; building the records took ${Math.round(genMs)} ms more), load ${load()}`);
+  console.log(`${name} disk: ${bytes} bytes, ${(bytes / N).toFixed(1)} bytes per record (flows + 3 rollups)`);
   const day = { fromMs: DAY0, toMs: DAY0 + 86_400_000 };
   for (let round = 0; round < 3; round++) {
     const [top, topMs] = await timed(() => store.top({ ...day, by: 'hosts', metric: 'bytes', limit: 10 }));
     const [flows, flowsMs] = await timed(() => store.queryFlows({ ...day, host: ip4(12345), sort: 'last_seen', order: 'desc', limit: 100, offset: 0 }));
-    console.log(`query round ${round + 1}: day's top-10 hosts ${topMs.toFixed(0)} ms (${top.source}, first ${top.data[0]?.key}); one host's flows over the day ${flowsMs.toFixed(0)} ms (${flows.total} records, page of ${flows.data.length})`);
+    console.log(`${name} query round ${round + 1}: day's top-10 hosts ${topMs.toFixed(0)} ms (${top.source}, first ${top.data[0]?.key}); one host's flows over the day ${flowsMs.toFixed(0)} ms (${flows.total} records, page of ${flows.data.length})`);
   }
-  console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  await store.close();
-  if (!process.env.HISTORY_BENCH_DIR) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const stores = (process.env.HISTORY_BENCH_STORES ?? 'duckdb,clickhouse').split(',');
+  const dir = process.env.HISTORY_BENCH_DIR ?? fs.mkdtempSync(path.join(tmpdir(), 'flowprobe-history-bench-'));
+  let uptime = '';
+  try {
+    uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
+  } catch {
+    // no uptime(1)
+  }
+  console.log(`history bench: ${N} records per store, batches of ${BATCH}, ${cpus().length} cores (${cpus()[0]?.model}); uptime: ${uptime}`);
+  try {
+    if (stores.includes('duckdb')) {
+      const store = new DuckDbHistoryRepository({ dir: path.join(dir, 'duckdb'), maxAgeDays: 3650, diskBudgetBytes: Number.MAX_SAFE_INTEGER });
+      await store.open();
+      try {
+        await run('duckdb', store, async () => {
+          await store.checkpoint();
+          return store.usage().bytes_on_disk;
+        });
+      } finally {
+        await store.close();
+      }
+    }
+    if (stores.includes('clickhouse')) {
+      const server = await ClickHouseProcess.create(path.join(dir, 'clickhouse-server'));
+      await server.start();
+      const store = new ClickHouseHistoryRepository({
+        urls: [server.url],
+        database: 'bench',
+        bufferDir: path.join(dir, 'clickhouse-buffer'),
+        bufferMaxBytes: 1 << 30,
+        maxAgeDays: 3650,
+        diskBudgetBytes: Number.MAX_SAFE_INTEGER,
+      });
+      try {
+        await store.open();
+        await run(`clickhouse ${(await server.query('SELECT version()')).trim()}`, store, async () => {
+          await server.query('OPTIMIZE TABLE bench.flows FINAL');
+          return (await store.usage()).bytes_on_disk;
+        });
+        if (store.stats().buffered_records > 0) console.log(`clickhouse: ${store.stats().buffered_records} records went to the buffer (server too slow or gone)`);
+      } finally {
+        await store.close();
+        await server.stop();
+      }
+    }
+  } finally {
+    console.log(`load after: ${load()}`);
+    if (!process.env.HISTORY_BENCH_DIR) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 void main().catch((err) => {

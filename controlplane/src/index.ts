@@ -26,4 +26,5 @@ export { IpBytesDeltas } from './ipfix/ipfix.service';
 export { FlowRecordDispatcher } from './flow-records/flow-record-dispatcher';
 export { HistoryService } from './history/history.service';
 export { ClickHouseHistoryRepository, clickHouseSchema, clickHouseFeatures, chString } from './history/clickhouse-history.repository';
+export { ClickHouseProcess, type ClickHouseShard } from './testing/clickhouse-process';
 export type { FlowRecordConsumer, FlowRecordConsumerStats } from './flow-records/flow-record-dispatcher';
