@@ -25,7 +25,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench bench-history clean redis screenshots typecheck image test-image test-provisioning provisioning-idempotence
+.PHONY: all deps apt npm build run test bench bench-history clean redis screenshots typecheck cycles image test-image test-provisioning provisioning-idempotence
 
 all: build
 
@@ -71,7 +71,11 @@ redis: apt
 run: build redis
 	node appliance/bin/flowprobe.js run
 
-test: build redis typecheck
+# No import cycle between files or top-level folders inside a package (tools/check-import-cycles.js).
+cycles: npm
+	node tools/check-import-cycles.js
+
+test: build redis typecheck cycles
 	npm test --workspaces --if-present
 	$(MAKE) provisioning-idempotence
 

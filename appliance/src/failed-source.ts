@@ -1,5 +1,5 @@
 import type { ProbeDataplane } from '@flowprobe/controlplane';
-import type { FlowExportRecord, FlowRecord, HostRecord, InterfaceStats, Page } from '@flowprobe/dataplane';
+import type { CaptureErrorEvent, FlowExportRecord, HostRecord, InterfaceStats, Page, FlowRecord } from '@flowprobe/dataplane';
 
 /**
  * A configured capture source that could not start (a DPDK NIC missing or
@@ -14,7 +14,7 @@ export class FailedSource implements ProbeDataplane {
     readonly error: string,
   ) {}
 
-  stats(): InterfaceStats {
+  async stats(): Promise<InterfaceStats> {
     return {
       id: 0,
       name: this.name,
@@ -49,4 +49,18 @@ export class FailedSource implements ProbeDataplane {
   async updateStats(): Promise<{ records: FlowExportRecord[] }> {
     return { records: [] };
   }
+
+  async flushFlows(): Promise<FlowExportRecord[]> {
+    return [];
+  }
+
+  setLocalNetworks(): void {}
+
+  onCaptureError(_listener: (e: CaptureErrorEvent) => void): () => void {
+    return () => undefined;
+  }
+
+  async whenFinished(): Promise<void> {}
+
+  async stop(): Promise<void> {}
 }

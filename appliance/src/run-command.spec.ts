@@ -24,7 +24,9 @@ import { validateBootConfig } from './boot-config';
 import { startAppliance, type Appliance } from './run-command';
 import { freePort, RedisProcess } from './testing/redis-process';
 
-const CAPTURE = '/work/shared/pcaps/ndpi/1kxun.pcap';
+/** The shared nDPI captures (see ../shared/pcaps/README.md), beside the repository. */
+const PCAPS = path.resolve(__dirname, '../../../shared/pcaps/ndpi');
+const CAPTURE = path.join(PCAPS, '1kxun.pcap');
 const ADMIN_PASSWORD = 'first-start-secret';
 const NEW_PASSWORD = 'admin-chosen-secret';
 
@@ -295,7 +297,7 @@ describe('Redis stopped and restarted while the appliance runs', () => {
     await server.start();
     // A short capture replayed in a loop at real-time pace: traffic keeps coming during the outage.
     const live = config(dir, server.url, '', {
-      sources: [{ name: 'test0', type: 'pcap', path: '/work/shared/pcaps/ndpi/facebook.pcap', loop: true, speed: 'realtime', shift_to_now: true }],
+      sources: [{ name: 'test0', type: 'pcap', path: path.join(PCAPS, 'facebook.pcap'), loop: true, speed: 'realtime', shift_to_now: true }],
     });
     // Jobs scheduled as in production: the second job and the live publication every 250 ms.
     appliance = await startAppliance(live, { liveIntervalMs: 250 }, false);
@@ -321,7 +323,7 @@ describe('Redis stopped and restarted while the appliance runs', () => {
 
     await server.stop();
     await waitFor(() => !redisService.up, 'disconnect');
-    const packetsAtOutage = dataplane.stats().packets;
+    const packetsAtOutage = (await dataplane.stats()).packets;
     const health = await fetch(`${appliance.controlPlane.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'degraded', capture: 'running', redis: 'down', database: 'up' });
@@ -330,8 +332,8 @@ describe('Redis stopped and restarted while the appliance runs', () => {
     const admin = new Client(appliance.controlPlane.url);
     expect((await admin.post('/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).status).toBe(200);
     // Capture goes on without Redis.
-    await waitFor(() => dataplane.stats().packets > packetsAtOutage, 'packets during the outage', 10000);
-    const packetsBeforeRestart = dataplane.stats().packets;
+    await waitFor(async () => (await dataplane.stats()).packets > packetsAtOutage, 'packets during the outage', 10000);
+    const packetsBeforeRestart = (await dataplane.stats()).packets;
 
     await server.start();
     await waitFor(() => redisService.up, 'reconnect');
@@ -343,7 +345,10 @@ describe('Redis stopped and restarted while the appliance runs', () => {
       // The capture goes on: a host first seen after the republication is published a period later.
       const hostsPublished = async () => [Number(await after.hget(REDIS_KEYS.iface(0), 'num_hosts')), await after.zcard(REDIS_KEYS.hostsBandwidth)];
       // (fails with "timed out waiting for republished hosts" if they never match)
-      await waitFor(async () => (await hostsPublished()).every((n) => n === dataplane.stats().num_hosts), 'republished hosts');
+      await waitFor(async () => {
+        const num = (await dataplane.stats()).num_hosts;
+        return (await hostsPublished()).every((n) => n === num);
+      }, 'republished hosts');
       // The alert raised during the outage was republished (real alerts raised since may sit in front of it).
       const recent = (await after.lrange(REDIS_KEYS.recentAlerts, 0, -1)).map((a) => (JSON.parse(a) as AlertEvent).id);
       expect(recent).toContain('outage-1');

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import {
   createJsonLogger,
@@ -8,8 +6,9 @@ import {
   type ControlPlaneOptions,
   type LoggerService,
   type ProbeDataplane,
+  PRODUCT_VERSION,
 } from '@flowprobe/controlplane';
-import { Dataplane, type DataplaneOptions, type SourceSpec } from '@flowprobe/dataplane';
+import { startDataplane, type DataplaneOptions, type InterfaceHandle, type SourceSpec } from '@flowprobe/dataplane';
 import { BootConfig, demoBootConfig, loadBootConfig, sourceName } from './boot-config';
 import { ensureDemoCapture } from './demo/demo-capture';
 import { FailedSource } from './failed-source';
@@ -19,17 +18,12 @@ import { DEMO_LOCAL_NETWORKS } from './demo/demo-clients';
 export interface Appliance {
   config: BootConfig;
   /** Running sources (those that failed to start are not here). */
-  dataplanes: Dataplane[];
+  dataplanes: InterfaceHandle[];
   /** Configured sources that could not start: listed as interfaces with their error. */
   failedSources: FailedSource[];
   controlPlane: ControlPlane;
   /** Stops the API first (no request sees a stopped capture), then the capture workers. */
   stop(): Promise<void>;
-}
-
-function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 function toSourceSpec(source: BootConfig['sources'][number]): SourceSpec {
@@ -87,7 +81,6 @@ export function controlPlaneOptions(config: BootConfig, overrides: Partial<Contr
       kind: s.type,
       description: sourceDescription(s),
     })),
-    version: version(),
     powerControl: config.system.power_control,
     ...overrides,
   };
@@ -96,7 +89,7 @@ export function controlPlaneOptions(config: BootConfig, overrides: Partial<Contr
 /**
  * Starts the appliance as DESIGN.md describes: the NestJS control plane (it
  * opens SQLite, so the `local_networks` setting can override the boot
- * config), then one Dataplane per source, whose worker threads capture while
+ * config), then one dataplane per source (startDataplane), whose worker threads capture while
  * its offline reader threads answer the queries and run the periodic pass, and
  * the main thread serves the API and runs the jobs.
  */
@@ -106,7 +99,7 @@ export async function startAppliance(
   logger: LoggerService | false = createJsonLogger(),
 ): Promise<Appliance> {
   // Filled below: the control plane reads `interfaces`, so they appear as their capture starts.
-  const dataplanes: Dataplane[] = [];
+  const dataplanes: InterfaceHandle[] = [];
   const interfaces: ProbeDataplane[] = [];
   const failedSources: FailedSource[] = [];
   const controlPlane = await startControlPlane(controlPlaneOptions(config, overrides), interfaces, logger);
@@ -126,14 +119,12 @@ export async function startAppliance(
         localNetworks,
         dpi: config.capture.dpi,
       };
-      let dp: Dataplane | undefined;
       try {
-        dp = await Dataplane.start(options);
-        interfaces.push(await dp.startReaders());
+        const dp = await startDataplane(options);
+        interfaces.push(dp);
         dataplanes.push(dp);
       } catch (err) {
         // One source that cannot start (a NIC missing or not bound) must not take the others, the API and the portal down.
-        await dp?.stop().catch(() => undefined);
         const failed = new FailedSource(options.name!, source.type === 'pcap' ? `pcap:${source.path}` : `dpdk:port${source.port}`, `cannot start: ${(err as Error).message}`);
         interfaces.push(failed);
         failedSources.push(failed);
@@ -207,7 +198,7 @@ export function registerRunCommand(program: Command, setExitCode: (code: number)
       }
       const failed = appliance.failedSources.map((f) => `${f.name} (FAILED)`);
       log.log(
-        `flowprobe ${version()} running (${config.origin}): ${[...appliance.dataplanes.map((d) => d.name), ...failed].join(', ')}; API ${appliance.controlPlane.url}/api/v1, docs ${appliance.controlPlane.url}/api/docs`,
+        `flowprobe ${PRODUCT_VERSION} running (${config.origin}): ${[...appliance.dataplanes.map((d) => d.name), ...failed].join(', ')}; API ${appliance.controlPlane.url}/api/v1, docs ${appliance.controlPlane.url}/api/docs`,
         'Appliance',
       );
       const signal = await untilSignal();

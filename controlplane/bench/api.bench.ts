@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Dataplane } from '@flowprobe/dataplane';
+import { startDataplane } from '@flowprobe/dataplane';
 import { startControlPlane } from '../src/control-plane';
 
 const FLOWS = Number(process.env.FLOWS ?? 1_100_000);
@@ -117,7 +117,7 @@ export async function runApiBenchmark(): Promise<void> {
   const workers = 2;
   // 40 % hash slack over the flows a shard gets.
   const flowCapacity = Math.ceil((FLOWS / workers) * 1.4);
-  const dp = await Dataplane.start({
+  const dp = await startDataplane({
     name: 'bench0',
     source: { kind: 'pcap', path: capture, loop: true, speed: 'realtime', shiftToNow: true },
     workers,
@@ -133,9 +133,8 @@ export async function runApiBenchmark(): Promise<void> {
       database: { path: path.join(work, 'bench.db') },
       localNetworks: ['10.0.0.0/8'],
       auth: { initialAdminPassword: 'bench-initial-1' },
-      version: 'bench',
     },
-    [await dp.startReaders()],
+    [dp],
     false,
   );
   try {
@@ -145,11 +144,11 @@ export async function runApiBenchmark(): Promise<void> {
     const auth = ['-H', `Authorization: Bearer ${token}`];
 
     t = Date.now();
-    while (dp.stats().num_flows < FLOWS) {
-      if (Date.now() - t > (LOOP_S + 60) * 1000) throw new Error(`only ${dp.stats().num_flows} flows after ${(Date.now() - t) / 1000} s`);
+    while ((await dp.stats()).num_flows < FLOWS) {
+      if (Date.now() - t > (LOOP_S + 60) * 1000) throw new Error(`only ${(await dp.stats()).num_flows} flows after ${(Date.now() - t) / 1000} s`);
       await new Promise((r) => setTimeout(r, 1000));
     }
-    const stats = dp.stats();
+    const stats = await dp.stats();
     console.log(`tables filled in ${((Date.now() - t) / 1000).toFixed(0)} s: ${stats.num_flows} active flows, ${stats.num_hosts} hosts, capture running: ${stats.running}`);
 
     const flowsUrl = `${cp.url}/api/v1/flows?sort=bytes&order=desc&limit=50`;
@@ -163,7 +162,7 @@ export async function runApiBenchmark(): Promise<void> {
     if (process.env.VERBOSE) console.log(flowsOut, ifOut);
     const ifRps = Number(/Requests\/sec:\s+([\d.]+)/.exec(ifOut)?.[1]);
     const ifP99 = ms(/^\s*99%\s+(\S+)/m.exec(ifOut)?.[1] ?? '');
-    const after = dp.stats();
+    const after = await dp.stats();
 
     const cpu = os.cpus();
     console.log(`machine: ${cpu.length} x ${cpu[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);

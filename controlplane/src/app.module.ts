@@ -7,7 +7,7 @@ import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from './config/control-pla
 import { DatabaseModule } from './database/database.module';
 import { DataplaneModule } from './dataplane/dataplane.module';
 import { PROBE_DATAPLANES, ProbeDataplane } from './dataplane/probe-dataplane';
-import { FEATURE_MODULES } from './feature-modules';
+import { FEATURE_DATABASE, FEATURE_MODULES } from './feature-modules';
 import { FlowRecordsModule } from './flow-records/flow-records.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
@@ -62,7 +62,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreValuesModule.forRoot(options, dataplanes),
-        DatabaseModule,
+        DatabaseModule.forRoot(FEATURE_DATABASE),
         RedisModule,
         DataplaneModule,
         FlowRecordsModule,

@@ -8,8 +8,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import type { RequestHandler } from 'express';
+import { ApiExceptionFilter } from './api/api-exception.filter';
 import { AppModule } from './app.module';
 import { LiveWsAdapter } from './live/live-ws-adapter';
+import { PRODUCT_VERSION } from './config/product-version';
 import type { ControlPlaneOptions } from './config/control-plane-options';
 import type { ProbeDataplane } from './dataplane/probe-dataplane';
 import { RedactingJsonLogger } from './logging/redacting-logger';
@@ -140,6 +142,8 @@ async function listen(app: NestExpressApplication, options: ControlPlaneOptions,
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'metrics'] });
   // Unknown fields are a 400 that names them; query strings are converted to the DTO's types.
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // Every error body carries a stable `code` (api/api-exception.filter.ts).
+  app.useGlobalFilters(new ApiExceptionFilter());
   app.useWebSocketAdapter(new LiveWsAdapter(app));
 
   const document = SwaggerModule.createDocument(
@@ -147,7 +151,7 @@ async function listen(app: NestExpressApplication, options: ControlPlaneOptions,
     new DocumentBuilder()
       .setTitle('flowprobe')
       .setDescription('Network-traffic probe appliance API. Field names follow ntopng REST v2.')
-      .setVersion(options.version ?? '0.0.0')
+      .setVersion(PRODUCT_VERSION)
       .addCookieAuth('flowprobe_session')
       .addBearerAuth()
       // Error answers any route may give; each carries { statusCode, message, error }, never a stack trace.

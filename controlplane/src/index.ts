@@ -2,6 +2,7 @@
 export { startControlPlane, createJsonLogger } from './control-plane';
 export type { ControlPlane } from './control-plane';
 export type { ControlPlaneOptions } from './config/control-plane-options';
+export { PRODUCT_VERSION } from './config/product-version';
 export type { LoggerService } from '@nestjs/common';
 export type { ProbeDataplane } from './dataplane/probe-dataplane';
 export * from './api';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Dataplane, OfflineReaders } from '@flowprobe/dataplane';
+import { InterfaceHandle, startDataplane } from '@flowprobe/dataplane';
 import type Redis from 'ioredis';
 import { WebSocket } from 'ws';
 import { startControlPlane, ControlPlane } from '../src';
@@ -25,8 +25,7 @@ describe('alerts and recipients API', () => {
   let webhook: Server;
   let webhookUrl: string;
   let redis: Redis;
-  let dataplanes: Dataplane[];
-  let readers: OfflineReaders[];
+  let dataplanes: InterfaceHandle[];
   let cp: ControlPlane;
   let admin: string;
   let viewer: string;
@@ -75,11 +74,10 @@ describe('alerts and recipients API', () => {
     await ready(redis);
     dataplanes = [];
     for (const f of ['ftp.pcap', 'synscan.pcap']) {
-      const dp = await Dataplane.start({ name: f, source: { kind: 'pcap', path: join(__dirname, '../../../shared/pcaps/ndpi', f) }, workers: 1 });
+      const dp = await startDataplane({ name: f, source: { kind: 'pcap', path: join(__dirname, '../../../shared/pcaps/ndpi', f) }, workers: 1 });
       await dp.whenFinished();
       dataplanes.push(dp);
     }
-    readers = await Promise.all(dataplanes.map((dp) => dp.startReaders()));
     cp = await startControlPlane(
       {
         http: { port: 0, host: '127.0.0.1' },
@@ -88,9 +86,8 @@ describe('alerts and recipients API', () => {
         localNetworks: ['192.168.0.0/16', '172.16.0.0/12'],
         auth: { initialAdminPassword: 'initial-admin-1' },
         schedule: false,
-        version: '0.1.0',
       },
-      readers,
+      dataplanes,
       false,
     );
     admin = await login('admin', 'initial-admin-1', 'admin-password-2');

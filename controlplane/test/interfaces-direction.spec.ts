@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Dataplane } from '@flowprobe/dataplane';
+import { InterfaceHandle, startDataplane } from '@flowprobe/dataplane';
 import type Redis from 'ioredis';
 import { WebSocket } from 'ws';
 import { startControlPlane, ControlPlane, LiveService } from '../src';
@@ -23,8 +23,8 @@ describe('interface upload/download through the control plane', () => {
   const prefix = testPrefix();
   const dir = mkdtempSync(join(tmpdir(), 'flowprobe-ifdir-'));
   let redis: Redis;
-  let fixed: Dataplane;
-  let looping: Dataplane;
+  let fixed: InterfaceHandle;
+  let looping: InterfaceHandle;
   let cp: ControlPlane;
   let cookie: string;
 
@@ -37,9 +37,9 @@ describe('interface upload/download through the control plane', () => {
   beforeAll(async () => {
     redis = testRedis();
     await ready(redis);
-    fixed = await Dataplane.start({ name: 'ftp', source: { kind: 'pcap', path: join(PCAPS, 'ftp.pcap') }, workers: 1, localNetworks: LOCAL, dpi: false });
+    fixed = await startDataplane({ name: 'ftp', source: { kind: 'pcap', path: join(PCAPS, 'ftp.pcap') }, workers: 1, localNetworks: LOCAL, dpi: false });
     await fixed.whenFinished();
-    looping = await Dataplane.start({
+    looping = await startDataplane({
       name: 'loop', source: { kind: 'pcap', path: join(PCAPS, 'ftp.pcap'), loop: true }, workers: 1, localNetworks: LOCAL, dpi: false,
       idleTimeoutS: 0, hostIdleTimeoutS: 0,
     });
@@ -51,9 +51,8 @@ describe('interface upload/download through the control plane', () => {
         localNetworks: LOCAL,
         auth: { initialAdminPassword: 'initial-admin-1' },
         schedule: false,
-        version: '0.1.0',
       },
-      [await fixed.startReaders(), await looping.startReaders()],
+      [fixed, looping],
       false,
     );
     const res = await fetch(`${cp.url}/api/v1/auth/login`, {
@@ -66,9 +65,9 @@ describe('interface upload/download through the control plane', () => {
     });
     // Two throughput passes one (packet-clock) second apart while the loop runs: a non-zero rate, then frozen.
     const t0 = Date.now() / 1000;
-    looping.updateStats(t0);
+    await looping.updateStats(t0);
     await new Promise((r) => setTimeout(r, 300));
-    looping.updateStats(t0 + 1);
+    await looping.updateStats(t0 + 1);
   });
 
   afterAll(async () => {
@@ -81,7 +80,7 @@ describe('interface upload/download through the control plane', () => {
   });
 
   it('REST: bytes_upload/bytes_download and upload_bps/download_bps equal the dataplane', async () => {
-    const st = fixed.stats();
+    const st = await fixed.stats();
     expect(st.bytes_upload).toBeGreaterThan(0);
     expect(st.bytes_download).toBeGreaterThan(0);
     const one: InterfaceInfo = await get('/interfaces/0');
@@ -89,7 +88,7 @@ describe('interface upload/download through the control plane', () => {
     expect(one.thpt).toEqual(st.thpt);
 
     const list: InterfaceInfo[] = await get('/interfaces');
-    const loopStats = looping.stats();
+    const loopStats = await looping.stats();
     expect(list[1].thpt).toEqual(loopStats.thpt);
     expect(list[1].thpt.upload_bps).toBeGreaterThan(0);
     expect(list[1].thpt.download_bps).toBeGreaterThan(0);
@@ -110,8 +109,8 @@ describe('interface upload/download through the control plane', () => {
     while (messages.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     ws.close();
     expect(messages.length).toBeGreaterThan(0);
-    const st = fixed.stats();
-    const loopThpt = looping.stats().thpt;
+    const st = await fixed.stats();
+    const loopThpt = (await looping.stats()).thpt;
     const [s0, s1] = messages[0].data;
     expect(s0).toMatchObject({ id: 0, bytes_upload: st.bytes_upload, bytes_download: st.bytes_download, thpt: st.thpt });
     expect(s1.thpt).toEqual(loopThpt);

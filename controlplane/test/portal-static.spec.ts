@@ -42,7 +42,6 @@ describe('portal static files', () => {
         localNetworks: ['192.168.0.0/16'],
         auth: { initialAdminPassword: 'initial-admin-1' },
         schedule: false,
-        version: '0.1.0',
         portalDir,
       },
       [],

@@ -27,7 +27,7 @@ import { PacketBurst } from '../src/capture/packet-burst';
 import { PcapFileSource } from '../src/capture/pcap-file-source';
 import { PcapWriter } from '../src/capture/pcap-writer';
 import { Worker } from 'node:worker_threads';
-import { Dataplane } from '../src';
+import { Dataplane } from '../src/dataplane';
 import { WorkerF64 } from '../src/worker/worker-stats.layout';
 import { shardOf } from '../src/decode/shard-hash';
 import { benchDataDir, BenchCaptureName, ensureBenchCapture } from './bench-captures';

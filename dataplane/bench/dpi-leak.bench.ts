@@ -20,7 +20,7 @@ import { END_OF_CAPTURE } from '../src/capture/capture-source';
 import { PacketBurst } from '../src/capture/packet-burst';
 import { PcapFileSource } from '../src/capture/pcap-file-source';
 import { PcapWriter } from '../src/capture/pcap-writer';
-import { Dataplane } from '../src';
+import { Dataplane } from '../src/dataplane';
 import { decodePacket } from '../src/decode/decode-packet';
 import { DecodedPacket } from '../src/decode/decoded-packet';
 import { DpiEngine } from '../src/dpi/classifier';

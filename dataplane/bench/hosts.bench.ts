@@ -11,7 +11,7 @@
  */
 import * as os from 'node:os';
 import { DecodedPacket } from '../src/decode/decoded-packet';
-import { NO_DPI_NAMES } from '../src/flow/flow-record';
+import { NO_DPI_NAMES } from '../src/shard/record-names';
 import { FlowTable } from '../src/flow/flow-table';
 import { HostShard, mergedHosts, queryHosts, toHostRecord } from '../src/host/host-query';
 import { HostTable } from '../src/host/host-table';

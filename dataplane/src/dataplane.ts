@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import {
+  CaptureErrorEvent,
   DataplaneOptions,
   FlowEndReason,
   FlowExportRecord,
@@ -14,11 +15,13 @@ import {
   Page,
   WorkerStats,
 } from './dataplane.types';
+import { DataplaneError, deserializeError } from './errors/dataplane-error';
 import { DpdkPortInfo, readDpdkPortStats, startDpdk, stopDpdkPort } from './capture/dpdk-port';
 import { DECODE_STATUS_NAMES } from './decode/decode-status';
 import { EntryState } from './shard/entry-state';
 import { ndpiNames } from './dpi/classifier';
-import { L7Names, NO_DPI_NAMES, readFlowRecord } from './flow/flow-record';
+import { readFlowRecord } from './flow/flow-record';
+import { L7Names, NO_DPI_NAMES } from './shard/record-names';
 import { FlowTable } from './flow/flow-table';
 import { HashHeaderF64 } from './shard/hash-table.layout';
 import { queryFlows } from './flow/flow-query';
@@ -28,8 +31,8 @@ import { countDistinctHosts } from './host/host-count';
 import { getHost, queryHosts } from './host/host-query';
 import { RecordOptions, UPDATE_STATS_SLOTS, flushShard, sweepShard } from './offline/offline-pass';
 import { DEFAULT_ACTIVE_TIMEOUT_S } from './flow/flow-export';
-import { OfflineReaders } from './offline/offline-readers';
-import { WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
+import { OfflineReaders, ReadersSource } from './offline/offline-readers';
+import { WorkerConfig, WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
 import { compiledWorkerScript } from './worker/worker-script';
 import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-stats.layout';
 
@@ -41,18 +44,22 @@ export interface Shard {
   stats: Float64Array;
   control: Int32Array;
   worker: Worker;
+  /** Where settings changes go (WorkerConfig; the worker reads them between bursts). */
+  config: MessagePort;
 }
 
 const DEFAULT_FLOW_CAPACITY = 262144;
 const DEFAULT_HOST_CAPACITY = 65536;
 
 /**
- * A capture interface: its source, its worker threads (one shard each) and
- * the offline API over their shared tables. The control plane creates one per
- * configured source; `flowprobe analyze` creates one per file.
+ * The lifecycle of a capture interface: its source, its worker threads (one
+ * shard each) and synchronous offline reads over their shared tables on the
+ * calling thread. Other packages use {@link Dataplane.startWithReaders} (the
+ * barrel's `startDataplane`), whose handle reads in offline reader threads;
+ * `analyzeCapture` and the package's tests use the synchronous reads.
  *
- * Events: 'error' ({worker, message, code}) for capture errors (the interface
- * keeps what it counted), 'finished' when every worker has stopped.
+ * Events: 'capture-error' ({@link CaptureErrorEvent}) for capture errors (the
+ * interface keeps what it counted), 'finished' when every worker has stopped.
  */
 export class Dataplane extends EventEmitter {
   readonly shards: Shard[] = [];
@@ -64,7 +71,6 @@ export class Dataplane extends EventEmitter {
   private thpt = { bps: 0, pps: 0, uploadBps: 0, downloadBps: 0, prevBytes: 0, prevPkts: 0, prevUp: 0, prevDown: 0, prevTs: 0 };
   /** The DPDK port polled by the workers (dpdk source). */
   private dpdk: DpdkPortInfo | null = null;
-  private readers: Promise<OfflineReaders> | null = null;
 
   private constructor(readonly options: Required<Omit<DataplaneOptions, 'name'>>, name: string) {
     super();
@@ -81,6 +87,41 @@ export class Dataplane extends EventEmitter {
     if (resolved.source.kind === 'dpdk') dp.dpdk = startDpdk(resolved.source, resolved.workers);
     await dp.spawn();
     return dp;
+  }
+
+  /**
+   * Starts the interface and its offline reader threads (`readers`, default
+   * one per shard up to one per core): the handle every other package uses.
+   * Stopping the handle stops the workers, then the readers.
+   */
+  static async startWithReaders(options: DataplaneOptions, readers?: number): Promise<OfflineReaders> {
+    const dp = await Dataplane.start(options);
+    try {
+      return await OfflineReaders.start(dp.readersSource(), readers);
+    } catch (err) {
+      await dp.stop();
+      throw err;
+    }
+  }
+
+  /** What the offline readers need from this interface: its shards and callbacks, not the class. */
+  readersSource(): ReadersSource {
+    return {
+      name: this.name,
+      shards: this.shards.map((s) => ({ index: s.index, flowSab: s.flows.sab, hostSab: s.hosts.sab })),
+      dpi: this.options.dpi,
+      probeId: this.options.probeId,
+      activeTimeoutS: this.options.activeTimeoutS,
+      counters: () => this.counters(),
+      updateThroughput: (nowS) => this.updateInterfaceThroughput(nowS),
+      setLocalNetworks: (cidrs) => this.setLocalNetworks(cidrs),
+      onCaptureError: (listener) => {
+        this.on('capture-error', listener);
+        return () => this.off('capture-error', listener);
+      },
+      whenFinished: () => this.whenFinished(),
+      stop: () => this.stop(),
+    };
   }
 
   /** Replaces the protocol/category/breed/risk naming (set by the DPI module). */
@@ -106,17 +147,18 @@ export class Dataplane extends EventEmitter {
       const hostSab = HostTable.allocate(o.hostCapacity);
       const statsSab = new SharedArrayBuffer(WORKER_STATS_BYTES);
       const controlSab = new SharedArrayBuffer(WorkerControl.Count * 4);
-      const init: WorkerInit = { worker: i, workers: o.workers, startAtS, source: o.source, options: workerOptions, flowSab, hostSab, statsSab, controlSab };
-      const worker = new Worker(script, { workerData: init });
+      const config = new MessageChannel();
+      const init: WorkerInit = { worker: i, workers: o.workers, startAtS, source: o.source, options: workerOptions, flowSab, hostSab, statsSab, controlSab, configPort: config.port2 };
+      const worker = new Worker(script, { workerData: init, transferList: [config.port2] });
       const hosts = new HostTable(hostSab);
-      const shard: Shard = { index: i, flows: new FlowTable(flowSab, hosts), hosts, stats: new Float64Array(statsSab), control: new Int32Array(controlSab), worker };
+      const shard: Shard = { index: i, flows: new FlowTable(flowSab, hosts), hosts, stats: new Float64Array(statsSab), control: new Int32Array(controlSab), worker, config: config.port1 };
       this.shards.push(shard);
       this.running++;
       started.push(
         new Promise<void>((resolve, reject) => {
           const onMessage = (m: WorkerMessage) => {
             if (m.type === 'started') resolve();
-            else if (m.type === 'error' && m.fatal) reject(new Error(`worker ${i}: ${m.message}`));
+            else if (m.type === 'error' && m.fatal) reject(deserializeError({ name: 'Error', message: m.message, code: m.code }, 'WORKER_FAILED', `worker ${i}`));
             else return;
             worker.off('message', onMessage);
           };
@@ -129,12 +171,15 @@ export class Dataplane extends EventEmitter {
           worker.on('message', (m: WorkerMessage) => {
             if (m.type === 'error') {
               this.lastError ??= m.message;
-              this.emit('capture-error', m);
+              const event: CaptureErrorEvent = { worker: m.worker, message: m.message, code: m.code, fatal: m.fatal };
+              this.emit('capture-error', event);
             }
           });
           worker.on('error', (err) => {
             this.lastError ??= err.message;
-            this.emit('capture-error', { type: 'error', worker: i, message: err.message, fatal: true });
+            const code = (err as { code?: unknown }).code;
+            const event: CaptureErrorEvent = { worker: i, message: err.message, code: typeof code === 'string' ? code : 'WORKER_FAILED', fatal: true };
+            this.emit('capture-error', event);
           });
           worker.once('exit', () => {
             this.running--;
@@ -144,6 +189,7 @@ export class Dataplane extends EventEmitter {
       );
     }
     this.finished = Promise.all(done).then(() => {
+      for (const s of this.shards) s.config.close();
       if (this.dpdk) stopDpdkPort(this.dpdk.port);
       this.emit('finished');
     });
@@ -161,17 +207,20 @@ export class Dataplane extends EventEmitter {
   }
 
   /**
-   * The offline reader threads of this interface (see OfflineReaders), started
-   * on the first call (`count` readers, default one per shard up to one per
-   * core). Long-running processes (the appliance) query through them; stop()
-   * ends them.
+   * Local networks for hosts the workers create from now on (the running
+   * counterpart of `localNetworks`). Throws OPTIONS_INVALID for a bad CIDR
+   * before any worker sees it.
    */
-  startReaders(count?: number): Promise<OfflineReaders> {
-    this.readers ??= OfflineReaders.start(this, count);
-    return this.readers;
+  setLocalNetworks(cidrs: readonly string[]): void {
+    validateNetworks(cidrs);
+    const config: WorkerConfig = { localNetworks: [...cidrs] };
+    for (const s of this.shards) {
+      s.config.postMessage(config);
+      Atomics.add(s.control, WorkerControl.Config, 1);
+    }
   }
 
-  /** Asks every worker to stop after its current burst and waits for them, then ends the offline readers. */
+  /** Asks every worker to stop after its current burst and waits for them. */
   async stop(): Promise<void> {
     for (const s of this.shards) {
       Atomics.store(s.control, WorkerControl.Stop, 1);
@@ -179,18 +228,21 @@ export class Dataplane extends EventEmitter {
       Atomics.notify(s.control, WorkerControl.Wake);
     }
     await this.finished;
-    if (this.readers) await this.readers.then((r) => r.close(), () => undefined);
   }
 
-  /** Interface counters, summed over workers. */
+  /** Interface counters, summed over workers, with distinct hosts counted on this thread. */
   stats(): InterfaceStats {
+    return { ...this.counters(), num_hosts: countDistinctHosts(this.shards) };
+  }
+
+  /** Interface counters without the distinct host count (num_hosts 0): O(shards), for the readers' stats. */
+  counters(): InterfaceStats {
     let packets = 0;
     let bytes = 0;
     let drops = 0;
     let upload = 0;
     let download = 0;
     let numFlows = 0;
-    let numHosts = 0;
     const decode: Record<string, number> = {};
     const workers: WorkerStats[] = [];
     for (const s of this.shards) {
@@ -220,7 +272,6 @@ export class Dataplane extends EventEmitter {
         unaccounted_packets: unaccounted,
       });
     }
-    numHosts = countDistinctHosts(this.shards);
     if (this.shards.length > 0) drops += this.shards[0].stats[WorkerF64.SourceDrops];
     const src = this.options.source;
     // NIC drops (ring full, no mbuf, bad frames) count as interface drops.
@@ -234,7 +285,7 @@ export class Dataplane extends EventEmitter {
       bytes,
       drops,
       num_flows: numFlows,
-      num_hosts: numHosts,
+      num_hosts: 0,
       thpt: { bps: this.thpt.bps, pps: this.thpt.pps, upload_bps: this.thpt.uploadBps, download_bps: this.thpt.downloadBps },
       bytes_upload: upload,
       bytes_download: download,
@@ -288,7 +339,7 @@ export class Dataplane extends EventEmitter {
    * `maxSlotsPerTable` slots per table, continuing where the last call
    * stopped (Infinity: a full pass). `endedFlows`, when given, also receives
    * the ended flows as FlowRecord (file analysis prints them). One caller per interface: this thread or
-   * the offline readers (startReaders), not both.
+   * the offline readers (startWithReaders), not both.
    */
   updateStats(nowS: number = Date.now() / 1000, maxSlotsPerTable: number = UPDATE_STATS_SLOTS, endedFlows?: FlowRecord[]): { records: FlowExportRecord[] } {
     const records: FlowExportRecord[] = [];
@@ -349,10 +400,10 @@ export class Dataplane extends EventEmitter {
 function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'name'>> {
   const file = o.source.kind === 'pcap' && (o.source.speed ?? 'max') === 'max' && !o.source.loop;
   const workers = o.workers ?? (o.source.kind === 'dpdk' ? o.source.queues : os.availableParallelism());
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError(`workers must be an integer in [1, 64], got ${workers}`);
-  new NetworkList(o.localNetworks ?? []); // validates every CIDR before any worker starts
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new DataplaneError('OPTIONS_INVALID', `workers must be an integer in [1, 64], got ${workers}`);
+  validateNetworks(o.localNetworks ?? []); // every CIDR before any worker starts
   const activeTimeoutS = o.activeTimeoutS ?? DEFAULT_ACTIVE_TIMEOUT_S;
-  if (!(activeTimeoutS >= 0) || !Number.isFinite(activeTimeoutS)) throw new RangeError(`activeTimeoutS must be a number >= 0, got ${activeTimeoutS}`);
+  if (!(activeTimeoutS >= 0) || !Number.isFinite(activeTimeoutS)) throw new DataplaneError('OPTIONS_INVALID', `activeTimeoutS must be a number >= 0, got ${activeTimeoutS}`);
   return {
     source: o.source,
     workers,
@@ -366,4 +417,13 @@ function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'n
     probeId: o.probeId ?? os.hostname(),
     activeTimeoutS,
   };
+}
+
+/** Throws OPTIONS_INVALID naming the first bad CIDR. */
+function validateNetworks(cidrs: readonly string[]): void {
+  try {
+    new NetworkList([...cidrs]);
+  } catch (err) {
+    throw new DataplaneError('OPTIONS_INVALID', (err as Error).message);
+  }
 }

@@ -254,3 +254,53 @@ export interface FlowExportRecord {
   icmp_type: number;
   icmp_code: number;
 }
+
+/**
+ * Who waits for an answer: 'interactive' (an API request) goes before
+ * 'background' (periodic jobs, alert scans, the periodic pass) in each
+ * offline reader's queue.
+ */
+export type ReadPriority = 'interactive' | 'background';
+
+/** A capture error reported by a worker thread; the interface keeps what it counted. */
+export interface CaptureErrorEvent {
+  worker: number;
+  message: string;
+  /** Stable cause (a CaptureFileErrorCode, DpdkErrorCode, ... or WORKER_FAILED). */
+  code: string;
+  /** The worker stopped. */
+  fatal: boolean;
+}
+
+/**
+ * A running capture interface, as every other package sees it: what
+ * `startDataplane` returns. Reads and the periodic pass run in offline reader
+ * threads over the shards' shared memory, so every answer is a promise and the
+ * caller's event loop never waits for a scan. Implemented by OfflineReaders.
+ */
+export interface InterfaceHandle {
+  readonly name: string;
+  /** Interface counters (distinct hosts counted by a reader thread). */
+  stats(priority?: ReadPriority): Promise<InterfaceStats>;
+  /** A page of active flows; rejects with a QueryError (code QUERY_BAD_VALUE) for a bad filter or sort value. */
+  queryFlows(q?: FlowQuery, priority?: ReadPriority): Promise<Page<FlowRecord>>;
+  /** A page of hosts merged over shards (a host seen by several workers has one record). */
+  queryHosts(q?: HostQuery, priority?: ReadPriority): Promise<Page<HostRecord>>;
+  getHost(ip: string, vlan?: number, priority?: ReadPriority): Promise<HostRecord | undefined>;
+  /**
+   * The offline periodic pass (seeds/003 `updateStats`), about every second:
+   * throughputs, interim records of flows past the active timeout, and idle
+   * entries reported (final records) and marked for purge.
+   */
+  updateStats(nowS?: number, maxSlotsPerTable?: number): Promise<{ records: FlowExportRecord[] }>;
+  /** Every flow not fully reported yet, as final records with `reason` (shutdown: 'forced_end'; end of a file: 'end_of_capture'). */
+  flushFlows(reason: FlowEndReason): Promise<FlowExportRecord[]>;
+  /** Replaces the local networks the workers classify new hosts and directions by (validated CIDRs). */
+  setLocalNetworks(cidrs: readonly string[]): void;
+  /** Calls `listener` for each capture error; returns the function that removes it. */
+  onCaptureError(listener: (e: CaptureErrorEvent) => void): () => void;
+  /** Resolves when every worker has stopped (end of a non-looping capture, or stop()). */
+  whenFinished(): Promise<void>;
+  /** Stops the workers, then the reader threads. */
+  stop(): Promise<void>;
+}

@@ -1,10 +1,16 @@
 /**
  * The dataplane package's public API (the only module other packages import):
- * the lifecycle class, the query and record types, capture-file helpers and
- * file analysis.
+ * `startDataplane`, whose {@link InterfaceHandle} answers every read in
+ * offline reader threads; the record, query and error types; capture-file
+ * helpers and file analysis.
  */
-export { Dataplane } from './dataplane';
-export type { Shard } from './dataplane';
+import { Dataplane } from './dataplane';
+import type { DataplaneOptions, InterfaceHandle } from './dataplane.types';
+
+/** Starts a capture interface and its offline readers (default one per shard up to one per core). */
+export const startDataplane: (options: DataplaneOptions, readers?: number) => Promise<InterfaceHandle> = (options, readers) =>
+  Dataplane.startWithReaders(options, readers);
+
 export * from './dataplane.types';
 export { l4Name, l4Number } from './flow/flow-record';
 export { PcapWriter } from './capture/pcap-writer';
@@ -16,7 +22,11 @@ export { UPDATE_STATS_SLOTS } from './offline/offline-pass';
 export { DEFAULT_ACTIVE_TIMEOUT_S } from './flow/flow-export';
 export { communityId } from './flow/community-id';
 export type { ReplayOptions } from './capture/replay-source';
-export { OfflineReaders } from './offline/offline-readers';
-export type { ReadPriority } from './offline/offline-readers';
+export { DataplaneError, QueryError } from './errors/dataplane-error';
+export type { DataplaneErrorCode } from './errors/dataplane-error';
+export { DpdkError } from './capture/dpdk-error';
+export type { DpdkErrorCode } from './capture/dpdk-error';
+export type { CaptureFileErrorCode } from './capture/pcap-file-error';
+/** Whole-capture analysis in this thread (`flowprobe analyze`). */
 export { analyzeCapture } from './analyze';
 export type { AnalyzeOptions, AnalyzeResult } from './analyze';

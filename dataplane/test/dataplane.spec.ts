@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeCapture, Dataplane, FlowRecord } from '../src';
+import { analyzeCapture, FlowRecord } from '../src';
+import { Dataplane } from '../src/dataplane';
 import { PCAP_DIR, readExpectedFlows } from './ndpi-expected';
 
 /** The Dataplane API the control plane uses, over real workers and real captures. */

@@ -4,7 +4,8 @@
  * `{ ready }` once the workers poll, and on 'stop' stops them and sends every flow and the
  * interface counters (with the NIC's). argv[2]: JSON { eal: string[], queues: number }.
  */
-import { Dataplane, FlowRecord, InterfaceStats } from '../src';
+import { FlowRecord, InterfaceStats } from '../src';
+import { Dataplane } from '../src/dataplane';
 
 export type DataplaneScenarioMessage = { ready: true } | { flows: FlowRecord[]; stats: InterfaceStats } | { error: string };
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { analyzeCapture, Dataplane } from '../src';
+import { analyzeCapture } from '../src';
+import { Dataplane } from '../src/dataplane';
 import { PCAP_DIR } from './ndpi-expected';
 
 /**

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { Dataplane, FlowQuery, OfflineReaders, PcapWriter } from '../src';
+import { FlowQuery, PcapWriter, QueryError, startDataplane } from '../src';
+import { Dataplane } from '../src/dataplane';
+import { OfflineReaders } from '../src/offline/offline-readers';
 import { PCAP_DIR } from './ndpi-expected';
 
 /**
@@ -38,11 +40,11 @@ describe('OfflineReaders', () => {
     writeManyFlows(file);
     dp = await Dataplane.start({ source: { kind: 'pcap', path: file }, workers: 2, idleTimeoutS: 0, dpi: false });
     await dp.whenFinished();
-    readers = await dp.startReaders();
+    readers = await OfflineReaders.start(dp.readersSource());
   });
 
   afterAll(async () => {
-    await dp?.stop();
+    await readers?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -82,9 +84,17 @@ describe('OfflineReaders', () => {
     expect(await readers.getHost('10.9.9.9')).toBeUndefined();
   });
 
-  it('rejects a bad filter with the RangeError the API turns into a 400', async () => {
-    await expect(readers.queryFlows({ l4: 'bogus' })).rejects.toThrow(RangeError);
+  it('rejects a bad filter with the QUERY_BAD_VALUE code the API turns into a 400, across the thread boundary', async () => {
+    await expect(readers.queryFlows({ l4: 'bogus' })).rejects.toThrow(QueryError);
+    await expect(readers.queryFlows({ l4: 'bogus' })).rejects.toMatchObject({ name: 'QueryError', code: 'QUERY_BAD_VALUE' });
+    await expect(readers.queryHosts({ sort: 'colour' as never })).rejects.toMatchObject({ code: 'QUERY_BAD_VALUE' });
     await expect(readers.queryFlows({ host: 'not-an-ip' })).rejects.toThrow(/not an IP address/);
+  });
+
+  it('counts distinct hosts in a reader thread: the same counters as the main thread', async () => {
+    const stats = await readers.stats();
+    expect(stats.num_hosts).toBe(47);
+    expect(stats).toEqual(dp.stats());
   });
 
   it('serves an API request before the jobs queued ahead of it', async () => {
@@ -116,14 +126,23 @@ describe('OfflineReaders', () => {
 
   it('other captures: the same pages over real traffic with DPI names', async () => {
     const real = await Dataplane.start({ source: { kind: 'pcap', path: path.join(PCAP_DIR, '1kxun.pcap') }, workers: 2, idleTimeoutS: 0 });
+    const r = await OfflineReaders.start(real.readersSource());
     try {
       await real.whenFinished();
-      const r = await real.startReaders();
       for (const q of [{ sort: 'bytes', limit: 1000 }, { l7: 'HTTP', limit: 1000 }, { sort: 'thpt', order: 'asc', limit: 3 }] as FlowQuery[]) {
         expect(await r.queryFlows(q)).toEqual(real.queryFlows(q));
       }
     } finally {
-      await real.stop();
+      await r.stop();
     }
+  });
+
+  it('startDataplane: the handle stops its workers and its readers', async () => {
+    const handle = await startDataplane({ source: { kind: 'pcap', path: file }, workers: 2, idleTimeoutS: 0, dpi: false }, 1);
+    await handle.whenFinished();
+    expect((await handle.stats()).num_hosts).toBe(47);
+    expect((await handle.queryFlows({ limit: 1 })).total).toBe((await readers.queryFlows({ limit: 1 })).total);
+    await handle.stop();
+    await expect(handle.queryFlows({})).rejects.toMatchObject({ code: 'READER_FAILED' });
   });
 });

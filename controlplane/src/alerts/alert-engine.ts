@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BlockList, isIPv6 } from 'node:net';
 import type { FlowRecord, InterfaceStats } from '@flowprobe/dataplane';
 import { AlertEntityType, AlertEventV1, severityFromScore } from './alert-event';
-import { FLOWPROBE_VERSION } from '../siem/formats/test-alert';
+import { PRODUCT_VERSION } from '../config/product-version';
 import { allChecks, CheckSet } from './checks/all-checks';
 import { CheckFinding, CheckSettings, FlowCheckContext, flowLabel, HostWindow } from './checks/check.types';
 import { HostActivity } from './checks/host-activity';
@@ -23,7 +23,6 @@ export interface AlertEngineOptions {
   localNetworks(): string[];
   /** Receives every new, released and one-shot alert. */
   emit(alerts: EmittedAlert[]): void;
-  version?: string;
 }
 
 interface Engaged {
@@ -112,7 +111,7 @@ export class AlertEngine {
       description: f.description,
       entity: { type, value },
       host,
-      observer: { hostname: this.opts.hostname, interface: this.opts.interfaceName(ifid), product: 'flowprobe', version: this.opts.version ?? FLOWPROBE_VERSION },
+      observer: { hostname: this.opts.hostname, interface: this.opts.interfaceName(ifid), product: 'flowprobe', version: PRODUCT_VERSION },
       ...(flow
         ? {
             flow: {

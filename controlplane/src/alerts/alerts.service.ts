@@ -10,7 +10,6 @@ import { PeriodicHooks } from '../jobs/periodic-hooks';
 import { LiveService } from '../live/live.service';
 import { SettingsService } from '../settings/settings.service';
 import { AlertEventV1, severityRank } from './alert-event';
-import { SiemService } from '../siem/siem.service';
 import { AlertEngine, EmittedAlert } from './alert-engine';
 import type { AlertPage } from '../api/alerts.types';
 import { AlertsRepository } from './alerts.repository';
@@ -57,10 +56,11 @@ export class AlertsService implements OnModuleInit {
   private readonly logger = new Logger(AlertsService.name);
   engine!: AlertEngine;
   private secondsSinceDetectionScan = 0;
+  /** Modules that forward every alert event (the SIEM module registers its queues). */
+  private readonly forwarders: { name: string; forward: (events: AlertEventV1[]) => Promise<void> }[] = [];
 
   constructor(
     private readonly repository: AlertsRepository,
-    private readonly siem: SiemService,
     private readonly live: LiveService,
     private readonly settings: SettingsService,
     private readonly hooks: PeriodicHooks,
@@ -73,8 +73,7 @@ export class AlertsService implements OnModuleInit {
     this.settings.registerCheckDefaults(checkDefaults());
     this.engine = new AlertEngine({
       hostname: hostname(),
-      version: this.options.version,
-      interfaceName: (ifid) => this.dataplane.interfaces()[ifid]?.name ?? `if${ifid}`,
+      interfaceName: (ifid) => this.dataplane.interfaceName(ifid) ?? `if${ifid}`,
       checkSettings: () => this.settings.get().checks,
       localNetworks: () => this.settings.get().local_networks,
       emit: (alerts) => void this.handle(alerts),
@@ -146,7 +145,7 @@ export class AlertsService implements OnModuleInit {
     }
     await this.checkFlows([...seen.values()], false, nowS);
     this.engine.checkHosts(nowS);
-    this.engine.checkInterfaces(this.dataplane.interfaces(), nowS);
+    this.engine.checkInterfaces(await this.dataplane.interfaces(), nowS);
   }
 
   /** The flow checks, FLOWS_PER_TURN flows per event-loop turn (each flow is checked on its own). */
@@ -157,11 +156,23 @@ export class AlertsService implements OnModuleInit {
     }
   }
 
+  /**
+   * Registers a forwarder called with every batch of alert events (engaged,
+   * released, one-shot). Alerts know no forwarder by name: the SIEM module
+   * registers itself, so `siem` depends on `alerts` and not the reverse.
+   */
+  addForwarder(name: string, forward: (events: AlertEventV1[]) => Promise<void>): void {
+    this.forwarders.push({ name, forward });
+  }
+
   /** Stores, forwards and publishes alert events; a failing sink is logged and the others still run. */
   async handle(alerts: EmittedAlert[]): Promise<void> {
     const past = alerts.filter((a) => a.event.status === 'released' || a.event.status === 'triggered');
     if (past.length) await this.repository.insertMany(past).catch((err: Error) => this.logger.error(`Storing ${past.length} past alerts failed: ${err.message}`));
-    await this.siem.publishMany(alerts.map((a) => a.event)).catch((err: Error) => this.logger.error(`SIEM publish of ${alerts.length} alerts failed: ${err.message}`));
+    const events = alerts.map((a) => a.event);
+    for (const f of this.forwarders) {
+      await f.forward(events).catch((err: Error) => this.logger.error(`${f.name} publish of ${alerts.length} alerts failed: ${err.message}`));
+    }
     for (const { event } of alerts) {
       await this.live.publishAlert(toLiveAlert(event)).catch((err: Error) => this.logger.warn(`Live publish of ${event.id} failed: ${err.message}`));
     }

@@ -4,11 +4,17 @@ export interface Page<T> {
   data: T[];
 }
 
-/** Error body of every non-2xx answer. `message` is a list for validation errors (400). */
+/**
+ * Error body of every non-2xx answer. `message` is a list for validation errors (400).
+ * `code` is stable (match on it, never on `message`): `VALIDATION_FAILED`, `BAD_REQUEST`,
+ * `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, a dataplane
+ * code such as `QUERY_BAD_VALUE` (400) or `DPDK_PORT` (503), or a route's own code.
+ */
 export interface ApiError {
   statusCode: number;
   message: string | string[];
   error?: string;
+  code: string;
 }
 
 export type SortOrder = 'asc' | 'desc';

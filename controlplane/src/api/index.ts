@@ -11,7 +11,7 @@
  * - times are UNIX seconds (float where sub-second matters) unless the name says `Ms`;
  * - `bps` is bits per second, `pps` packets per second, `bytes`/`packets` are counts;
  * - list endpoints return {@link Page} `{ total, data }`;
- * - errors are Nest's `{ statusCode, message, error }` ({@link ApiError}).
+ * - errors are Nest's `{ statusCode, message, error }` plus a stable `code` ({@link ApiError}).
  *
  * Stability: fields are only added, never renamed or removed.
  */

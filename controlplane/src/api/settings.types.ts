@@ -14,7 +14,7 @@ export interface RetentionSettings {
  * answers the full settings). Unknown keys are a 400.
  */
 export interface Settings {
-  /** CIDRs of local networks; the capture applies them at its next start (restart of the service). */
+  /** CIDRs of local networks; hosts first seen after a change are classified by them (existing hosts keep theirs). */
   local_networks: string[];
   retention: RetentionSettings;
   /** Period of the Redis / WebSocket live publication, 250..10000 ms. */

@@ -4,7 +4,6 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { LoginResponseSchema, UserInfoSchema } from '../api/api-schemas';
 import type { Request, Response } from 'express';
 import type { LoginResponse, MeResponse } from '../api';
-import { UsersService } from '../users/users.service';
 import { AllowPasswordChangePending, Auth, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE, type AuthUser } from './auth-user';
@@ -17,7 +16,6 @@ import { LoginThrottle } from './login-throttle';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly users: UsersService,
     private readonly throttle: LoginThrottle,
   ) {}
 
@@ -68,6 +66,6 @@ export class AuthController {
   @ApiOkResponse({ type: UserInfoSchema })
   @AllowPasswordChangePending()
   me(@Auth() auth: AuthUser): Promise<MeResponse> {
-    return this.users.me(auth);
+    return this.auth.me(auth);
   }
 }

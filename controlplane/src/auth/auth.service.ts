@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { LoginResponse } from '../api';
+import type { LoginResponse, UserInfo } from '../api';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
-import { UsersRepository } from '../users/users.repository';
-import { toUserInfo } from '../users/user-info';
+import { UsersRepository } from './users.repository';
+import { toUserInfo } from './user-info';
 import { AuthCache } from './auth-cache';
 import type { AuthUser } from './auth-user';
 import { verifyPassword } from './password-hasher';
@@ -46,6 +46,13 @@ export class AuthService {
   async setupPending(): Promise<boolean> {
     return this.requireSetup && (await this.users.count()) === 0;
   }
+  /** The caller as the API shows it (GET /auth/me). */
+  async me(actor: AuthUser): Promise<UserInfo> {
+    const user = await this.users.findById(actor.id);
+    if (!user) throw new UnauthorizedException('User no longer exists');
+    return toUserInfo(user);
+  }
+
 
   /** Checks the credentials and opens a session; `secret` goes into the cookie. */
   async login(username: string, password: string): Promise<{ secret: string; response: LoginResponse }> {

@@ -86,8 +86,6 @@ export interface ControlPlaneOptions {
   schedule?: boolean;
   /** Description of the capture sources for /api/v1/system. */
   sources?: { name: string; kind: 'pcap' | 'dpdk'; description: string }[];
-  /** Version string shown by /api/v1/system and /metrics. */
-  version?: string;
 }
 
 /** Injection token of {@link ControlPlaneOptions}. */

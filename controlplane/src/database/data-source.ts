@@ -1,10 +1,10 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { ApiTokenEntity } from '../users/api-token.entity';
+import { ApiTokenEntity } from '../auth/api-token.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { SettingEntity } from '../settings/setting.entity';
-import { UserEntity } from '../users/user.entity';
+import { UserEntity } from '../auth/user.entity';
 import {
   HostDayEntity,
   HostFiveMinuteEntity,

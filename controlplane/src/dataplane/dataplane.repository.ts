@@ -4,8 +4,8 @@ import { PROBE_DATAPLANES, ProbeDataplane } from './probe-dataplane';
 
 /**
  * Interface counters are served at most this old, ms, while the capture runs:
- * the second job recomputes throughputs once a second anyway, and computing
- * the counters counts distinct hosts over the shards on this thread (≈ 100 ms
+ * the second job recomputes throughputs once a second anyway, and the counters
+ * include a distinct-host count over the shards (a reader thread's scan, ≈ 100 ms
  * at 1 M hosts), which API load must not multiply. A finished capture's counters
  * no longer change: the snapshot is dropped when it finishes.
  */
@@ -50,7 +50,7 @@ function hostSortValue(host: HostRecord, sort: NonNullable<HostQuery['sort']>): 
 @Injectable()
 export class DataplaneRepository {
   /** Interface counters computed within {@link STATS_MAX_AGE_MS}, by interface id. */
-  private readonly statsCache = new Map<number, { atMs: number; stats: InterfaceStats }>();
+  private readonly statsCache = new Map<number, { atMs: number; stats: Promise<InterfaceStats> }>();
   private readonly watched = new WeakSet<ProbeDataplane>();
   private readonly finishing = new WeakSet<ProbeDataplane>();
   private readonly finished = new WeakSet<ProbeDataplane>();
@@ -63,23 +63,37 @@ export class DataplaneRepository {
   }
 
   /** Counters of every interface, at most `maxAgeMs` old (0 = compute now, and share with later readers). */
-  interfaces(maxAgeMs = STATS_MAX_AGE_MS): InterfaceStats[] {
-    return this.dataplanes.map((_dp, id) => this.interface(id, maxAgeMs));
+  interfaces(maxAgeMs = STATS_MAX_AGE_MS): Promise<InterfaceStats[]> {
+    return Promise.all(this.dataplanes.map((_dp, id) => this.interface(id, maxAgeMs)));
+  }
+
+  /** Name of interface `id` (no counters read). */
+  interfaceName(id: number): string | undefined {
+    return this.dataplanes[id]?.name;
+  }
+
+  /** Local networks for hosts the workers create from now on, on every interface. */
+  setLocalNetworks(cidrs: readonly string[]): void {
+    for (const dp of this.dataplanes) dp.setLocalNetworks(cidrs);
   }
 
   /** @throws NotFoundException for an unknown interface id. */
-  interface(id: number, maxAgeMs = STATS_MAX_AGE_MS): InterfaceStats {
+  interface(id: number, maxAgeMs = STATS_MAX_AGE_MS): Promise<InterfaceStats> {
     const dp = this.dataplaneOrFail(id);
     const now = Date.now();
     const hit = this.statsCache.get(id);
     if (hit && now - hit.atMs < maxAgeMs) return hit.stats;
-    if (dp.whenFinished && !this.watched.has(dp)) {
+    if (!this.watched.has(dp)) {
       this.watched.add(dp);
       // Counters taken while running are stale once the capture ends: recompute them then.
       void dp.whenFinished().then(() => this.statsCache.delete(id));
     }
-    const stats = { ...dp.stats(), id };
+    const stats = dp.stats().then((s) => ({ ...s, id }));
     this.statsCache.set(id, { atMs: now, stats });
+    // A failed read is not cached.
+    stats.catch(() => {
+      if (this.statsCache.get(id)?.stats === stats) this.statsCache.delete(id);
+    });
     return stats;
   }
 
@@ -91,7 +105,7 @@ export class DataplaneRepository {
 
   /** Final records of every flow still in the tables (the probe is stopping: 'forced_end'). */
   async flushFlows(reason: FlowEndReason): Promise<FlowExportRecord[]> {
-    const passes = await Promise.all(this.dataplanes.map((dp) => (dp.flushFlows ? dp.flushFlows(reason) : Promise.resolve([]))));
+    const passes = await Promise.all(this.dataplanes.map((dp) => dp.flushFlows(reason)));
     return passes.flat();
   }
 
@@ -103,7 +117,7 @@ export class DataplaneRepository {
   async flushFinishedCaptures(): Promise<FlowExportRecord[]> {
     const out: FlowExportRecord[] = [];
     for (const dp of this.dataplanes) {
-      if (!dp.whenFinished || !dp.flushFlows || this.flushed.has(dp)) continue;
+      if (this.flushed.has(dp)) continue;
       if (!this.finished.has(dp)) {
         if (!this.finishing.has(dp)) {
           this.finishing.add(dp);
@@ -119,7 +133,7 @@ export class DataplaneRepository {
 
   /** Interface id of an interface name (records carry the name), -1 if none. */
   interfaceId(name: string): number {
-    return this.interfaces().findIndex((s) => s.name === name);
+    return this.dataplanes.findIndex((dp) => dp.name === name);
   }
 
   /** A page of flows of one interface or of all; jobs pass `priority` 'background' so API requests go first. */

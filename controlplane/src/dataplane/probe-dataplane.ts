@@ -1,29 +1,13 @@
-import type { FlowEndReason, FlowExportRecord, FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, ReadPriority } from '@flowprobe/dataplane';
+import type { InterfaceHandle } from '@flowprobe/dataplane';
 
 /**
- * The part of a running interface the control plane uses: `@flowprobe/dataplane`'s
- * `OfflineReaders` satisfies it structurally (scans and the periodic pass run
- * in reader threads, answers arrive as promises, so the event loop never waits
- * for a walk over the tables). Naming the subset keeps the control plane's
- * dependency explicit (and lets the appliance own start/stop).
+ * A running capture interface as the control plane uses it: the dataplane's
+ * one exported {@link InterfaceHandle} (what `startDataplane` returns; reads
+ * and the periodic pass run in reader threads and answer as promises, so the
+ * event loop never waits for a walk over the tables). The appliance owns
+ * start and stop.
  */
-export interface ProbeDataplane {
-  stats(): InterfaceStats;
-  /** `priority`: API requests ('interactive', the default) are answered before jobs' scans ('background'). */
-  queryFlows(q: FlowQuery, priority?: ReadPriority): Promise<Page<FlowRecord>>;
-  queryHosts(q: HostQuery, priority?: ReadPriority): Promise<Page<HostRecord>>;
-  getHost(ip: string, vlan?: number): Promise<HostRecord | undefined>;
-  /**
-   * Offline periodic pass (seeds/003): throughputs, idle → ready_to_be_purged,
-   * and the flow records it produced (ended flows, interim records at the
-   * active timeout). Call every second.
-   */
-  updateStats(nowS?: number): Promise<{ records: FlowExportRecord[] }>;
-  /** Every flow not fully reported yet, as final records with `reason` (shutdown: 'forced_end'). */
-  flushFlows?(reason: FlowEndReason): Promise<FlowExportRecord[]>;
-  /** Resolves when the capture has stopped (end of a non-looping file, or stop()). */
-  whenFinished?(): Promise<void>;
-}
+export type ProbeDataplane = InterfaceHandle;
 
 /** Injection token of the `ProbeDataplane[]` (one per capture interface, index = interface id). */
 export const PROBE_DATAPLANES = Symbol('PROBE_DATAPLANES');

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FlowRecord } from '@flowprobe/dataplane';
 import type { FlowListResponse, FlowSummary } from '../api';
 import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
@@ -31,16 +31,10 @@ export function toFlowSummary(flow: OnInterface<FlowRecord>): FlowSummary {
 export class FlowsService {
   constructor(private readonly dataplane: DataplaneRepository) {}
 
-  /** @throws BadRequestException for a filter the dataplane does not know (e.g. an unknown L4 protocol). */
+  /** A bad filter value (e.g. an unknown L4 protocol) rejects with the dataplane's QUERY_BAD_VALUE error, a 400 for the API. */
   async list(query: FlowQueryDto): Promise<FlowListResponse> {
     const { ifid, ...q } = query;
-    try {
-      const page = await this.dataplane.queryFlows({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
-      return { total: page.total, data: page.data.map(toFlowSummary) };
-    } catch (err) {
-      // The dataplane reports bad query values (unknown L4 name) as RangeError.
-      if (err instanceof RangeError) throw new BadRequestException(err.message);
-      throw err;
-    }
+    const page = await this.dataplane.queryFlows({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
+    return { total: page.total, data: page.data.map(toFlowSummary) };
   }
 }

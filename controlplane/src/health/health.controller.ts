@@ -15,8 +15,8 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOkResponse({ type: HealthSchema })
-  health(@Res({ passthrough: true }) res: Response): HealthResponse {
-    const health = this.service.check();
+  async health(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
+    const health = await this.service.check();
     res.status(health.status === 'down' ? 503 : 200);
     return health;
   }

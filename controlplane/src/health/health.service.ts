@@ -23,8 +23,8 @@ export class HealthService {
     private readonly issues: HealthIssues,
   ) {}
 
-  check(): HealthResponse {
-    const interfaces = this.dataplane.interfaces();
+  async check(): Promise<HealthResponse> {
+    const interfaces = await this.dataplane.interfaces();
     const running = interfaces.some((i) => i.running);
     const failed = interfaces.filter((i) => i.error !== undefined);
     const allFailed = interfaces.length === 0 || failed.length === interfaces.length;

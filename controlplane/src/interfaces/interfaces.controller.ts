@@ -13,13 +13,13 @@ export class InterfacesController {
 
   @Get()
   @ApiOkResponse({ type: [InterfaceInfoSchema] })
-  list(): InterfaceInfo[] {
+  list(): Promise<InterfaceInfo[]> {
     return this.service.list();
   }
 
   @Get(':id')
   @ApiOkResponse({ type: InterfaceInfoSchema })
-  get(@Param('id', ParseIntPipe) id: number): InterfaceInfo {
+  get(@Param('id', ParseIntPipe) id: number): Promise<InterfaceInfo> {
     return this.service.get(id);
   }
 }

@@ -42,11 +42,11 @@ export function toInterfaceInfo(stats: InterfaceStats): InterfaceInfo {
 export class InterfacesService {
   constructor(private readonly dataplane: DataplaneRepository) {}
 
-  list(): InterfaceInfo[] {
-    return this.dataplane.interfaces().map(toInterfaceInfo);
+  async list(): Promise<InterfaceInfo[]> {
+    return (await this.dataplane.interfaces()).map(toInterfaceInfo);
   }
 
-  get(id: number): InterfaceInfo {
-    return toInterfaceInfo(this.dataplane.interface(id));
+  async get(id: number): Promise<InterfaceInfo> {
+    return toInterfaceInfo(await this.dataplane.interface(id));
   }
 }

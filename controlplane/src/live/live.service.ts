@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { AlertEvent, LiveAlertMessage, LiveInterfacesMessage } from '../api';
+import { PRODUCT_VERSION } from '../config/product-version';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
 import { toHostSummary } from '../hosts/hosts.service';
@@ -59,7 +60,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   /** One publication period: Redis state + a LiveInterfacesMessage to the WebSocket. */
   async publish(nowS = Date.now() / 1000): Promise<void> {
     // Fresh counters each period; API readers share this snapshot until the next one.
-    const interfaces = this.dataplane.interfaces(0).map(toInterfaceInfo);
+    const interfaces = (await this.dataplane.interfaces(0)).map(toInterfaceInfo);
     const message: LiveInterfacesMessage = {
       type: 'interfaces',
       ts: nowS,
@@ -77,7 +78,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       const hosts = (await this.dataplane.topHosts(this.maxHosts)).map(toHostSummary);
       // Host hashes outlive 3 periods (at least 5 s) so a slow period never empties them.
       const hostTtlS = Math.max(5, Math.ceil((3 * this.settings.get().live_interval_ms) / 1000));
-      await this.state.writeSnapshot({ tsS: nowS, interfaces, hosts, hostTtlS, version: this.options.version ?? '0.0.0', startedAtS: this.startedAtS });
+      await this.state.writeSnapshot({ tsS: nowS, interfaces, hosts, hostTtlS, version: PRODUCT_VERSION, startedAtS: this.startedAtS });
       if (this.alertsDirty) await this.flushAlerts();
       await this.state.publish(json);
       this.publishedAtS = nowS;

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { InterfaceStats } from '@flowprobe/dataplane';
+import { PRODUCT_VERSION } from '../config/product-version';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
 import { FlowRecordConsumerStats, FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
@@ -25,12 +27,13 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'flowprobe_process_' });
     const registers = [this.registry];
     const labels = ['interface'] as const;
-    const perInterface = (name: string, help: string, value: (i: ReturnType<DataplaneRepository['interfaces']>[number]) => number): void => {
+    const perInterface = (name: string, help: string, value: (i: InterfaceStats) => number): void => {
       new Gauge({
         name, help, labelNames: labels, registers,
-        collect() {
+        async collect() {
+          const interfaces = await dataplane.interfaces();
           this.reset();
-          for (const i of dataplane.interfaces()) this.set({ interface: i.name }, value(i));
+          for (const i of interfaces) this.set({ interface: i.name }, value(i));
         },
       });
     };
@@ -62,7 +65,7 @@ export class MetricsService {
     });
     new Gauge({
       name: 'flowprobe_info', help: 'Version', labelNames: ['version'], registers,
-      collect() { this.set({ version: options.version ?? '0.0.0' }, 1); },
+      collect() { this.set({ version: PRODUCT_VERSION }, 1); },
     });
     const perJob = (name: string, help: string, value: (info: ReturnType<JobRunner['list']>[number]) => number | null): void => {
       new Gauge({

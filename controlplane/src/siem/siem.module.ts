@@ -1,12 +1,35 @@
-import { Module } from '@nestjs/common';
+import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
+import { AlertsService } from '../alerts/alerts.service';
+import type { DatabaseExtension } from '../database/data-source';
+import { RecipientEntity } from './recipient.entity';
 import { RecipientsController } from './recipients.controller';
 import { RecipientsRepository } from './recipients.repository';
 import { SiemService } from './siem.service';
 
+/** Table of the SIEM module (created by the alerts-and-recipients migration), registered in `feature-modules.ts`. */
+export const SIEM_DATABASE: DatabaseExtension = { entities: [RecipientEntity], migrations: [] };
+
+/** Hands every alert event to the SIEM queues. */
+@Injectable()
+export class SiemAlertForwarder implements OnModuleInit {
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly siem: SiemService,
+  ) {}
+
+  onModuleInit(): void {
+    this.alerts.addForwarder('SIEM', async (events) => {
+      await this.siem.publishMany(events);
+    });
+  }
+}
+
 /** SIEM forwarding: recipients API and per-recipient durable queues. RedisService and DataSource come from the global core modules. */
 @Module({
+  imports: [AlertsModule],
   controllers: [RecipientsController],
-  providers: [SiemService, RecipientsRepository],
+  providers: [SiemService, RecipientsRepository, SiemAlertForwarder],
   exports: [SiemService],
 })
 export class SiemModule {}

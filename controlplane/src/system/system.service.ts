@@ -3,6 +3,7 @@ import { cpus, freemem, hostname, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { ApplianceStatus, PowerActionResponse, SystemInfo } from '../api';
+import { PRODUCT_VERSION } from '../config/product-version';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { RedisService } from '../redis/redis.service';
 import { ApplianceOsRepository } from './appliance-os.repository';
@@ -24,7 +25,7 @@ export class SystemService {
     const cpuList = cpus();
     const [l1, l5, l15] = loadavg();
     return {
-      version: this.options.version ?? '0.0.0',
+      version: PRODUCT_VERSION,
       hostname: hostname(),
       uptime: Math.round(process.uptime()),
       node: process.version,
@@ -41,7 +42,7 @@ export class SystemService {
     const dataDir = dirname(this.options.database.path);
     const [network, ntp, data, root] = await Promise.all([this.os.network(), this.os.ntp(), this.os.disk(dataDir), this.os.disk('/')]);
     return {
-      version: this.options.version ?? '0.0.0',
+      version: PRODUCT_VERSION,
       hostname: hostname(),
       os_uptime_s: this.os.osUptimeS(),
       network,

@@ -53,7 +53,7 @@ export class TimeseriesService {
   async writeInterfaceMinute(nowS = Date.now() / 1000): Promise<InterfacePoint[]> {
     const t = Math.floor(nowS / MINUTE_S) * MINUTE_S - MINUTE_S;
     const points: InterfacePoint[] = [];
-    for (const stats of this.dataplane.interfaces()) {
+    for (const stats of await this.dataplane.interfaces()) {
       const before = this.interfaceSnapshots.get(stats.id) ?? { tS: this.startedS, a: 0, b: 0, c: 0, d: 0 };
       const spanS = Math.max(nowS - before.tS, 1);
       const bytes = delta(stats.bytes, before.a);

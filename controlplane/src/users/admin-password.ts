@@ -5,7 +5,7 @@ import { hashPassword } from '../auth/password-hasher';
 import { openDatabase } from '../database/data-source';
 import { FEATURE_DATABASE } from '../feature-modules';
 import { MIN_PASSWORD_LENGTH } from './dto/user.dto';
-import { UsersRepository } from './users.repository';
+import { UsersRepository } from '../auth/users.repository';
 
 /** Longest password accepted, characters (as the API's DTOs). */
 const MAX_PASSWORD_LENGTH = 256;

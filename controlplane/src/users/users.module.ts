@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AuthCache } from '../auth/auth-cache';
-import { SessionsRepository } from '../auth/sessions.repository';
 import { MeController, UsersController } from './users.controller';
-import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
+/** User administration and the caller's own account (/users); identities and sessions come from the global AuthModule. */
 @Module({
   controllers: [MeController, UsersController],
-  providers: [UsersRepository, SessionsRepository, AuthCache, UsersService],
-  exports: [UsersRepository, SessionsRepository, AuthCache, UsersService],
+  providers: [UsersService],
+  exports: [UsersService],
 })
 export class UsersModule {}

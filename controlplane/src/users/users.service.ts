@@ -17,11 +17,11 @@ import type { AuthUser } from '../auth/auth-user';
 import { hashPassword, verifyPassword } from '../auth/password-hasher';
 import { SessionsRepository } from '../auth/sessions.repository';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
-import type { ApiTokenEntity } from './api-token.entity';
+import type { ApiTokenEntity } from '../auth/api-token.entity';
 import type { ChangePasswordDto, CreateTokenDto, CreateUserDto, UpdateUserDto } from './dto/user.dto';
-import { toUserInfo } from './user-info';
-import type { UserEntity } from './user.entity';
-import { UsersRepository } from './users.repository';
+import { toUserInfo } from '../auth/user-info';
+import type { UserEntity } from '../auth/user.entity';
+import { UsersRepository } from '../auth/users.repository';
 
 /** File beside the database holding a generated first-start admin password (mode 0600, written once, removed once the password is changed). */
 export const INITIAL_PASSWORD_FILE = 'initial-admin-password';

@@ -1,3 +1,5 @@
+import { DataplaneError } from '../errors/dataplane-error';
+
 /**
  * Stable codes for DPDK start-up failures. Callers and tests match on these, never on the text;
  * the message names the failing step and DPDK's reason (rte_strerror).
@@ -15,14 +17,11 @@ export type DpdkErrorCode =
   | 'DPDK_PORT';
 
 /** DPDK could not start or a port could not be used. */
-export class DpdkError extends Error {
-  override readonly name = 'DpdkError';
+export class DpdkError extends DataplaneError {
+  override name = 'DpdkError';
+  declare readonly code: DpdkErrorCode;
 
-  constructor(
-    /** Stable machine-readable cause. */
-    readonly code: DpdkErrorCode,
-    message: string,
-  ) {
-    super(`${message} (${code})`);
+  constructor(code: DpdkErrorCode, message: string) {
+    super(code, `${message} (${code})`);
   }
 }

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { DpdkError } from './dpdk-error';
+import { loadNativeLibrary, NativeLibrary, nativeLibraryPath } from '../errors/native-library';
+import { DpdkError, DpdkErrorCode } from './dpdk-error';
 
 /**
  * koffi declarations of libflowprobe_dpdk.so (dataplane/native/dpdk/shim.h).
@@ -61,14 +60,19 @@ export const SHIM_STATS_QUEUE_FIELDS = 3;
 /** RTE_ETHDEV_QUEUE_STAT_CNTRS in Debian's DPDK 22.11. */
 export const SHIM_MAX_QUEUE_STATS = 16;
 
-/**
- * Where the shim is built: dataplane/native/build, found upwards from this file (src/capture,
- * dist/capture or dist-bench/src/capture). FLOWPROBE_DPDK_LIB overrides it.
- */
+/** The DPDK shim, built by `make -C dataplane/native`; FLOWPROBE_DPDK_LIB overrides its path. */
+export const DPDK_SHIM_LIBRARY: NativeLibrary = {
+  file: 'libflowprobe_dpdk.so',
+  env: 'FLOWPROBE_DPDK_LIB',
+  missingCode: 'DPDK_LIBRARY_MISSING',
+  what: 'DPDK capture is not available',
+  install: 'DPDK (apt: dpdk libdpdk-dev)',
+  error: (code, message) => new DpdkError(code as DpdkErrorCode, message),
+};
+
+/** Where the shim is built: dataplane/native/build, or FLOWPROBE_DPDK_LIB. */
 export function dpdkShimPath(): string {
-  if (process.env.FLOWPROBE_DPDK_LIB) return process.env.FLOWPROBE_DPDK_LIB;
-  const candidates = [path.resolve(__dirname, '../../native/build/libflowprobe_dpdk.so'), path.resolve(__dirname, '../../../native/build/libflowprobe_dpdk.so')];
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+  return nativeLibraryPath(DPDK_SHIM_LIBRARY);
 }
 
 let shim: DpdkShim | null = null;
@@ -76,25 +80,7 @@ let shim: DpdkShim | null = null;
 /** Binds the shim in this thread, loading it on first use; throws DPDK_LIBRARY_MISSING if it cannot. */
 export function loadDpdkShim(): DpdkShim {
   if (shim !== null) return shim;
-  const file = dpdkShimPath();
-  if (!fs.existsSync(file)) {
-    throw new DpdkError(
-      'DPDK_LIBRARY_MISSING',
-      `DPDK capture is not available: ${file} does not exist. Install DPDK (apt: dpdk libdpdk-dev, \`make apt\`) and build it with \`make -C dataplane/native\``,
-    );
-  }
-  // Required here, not at the top: koffi is only needed once DPDK is asked for.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const koffi = require('koffi') as typeof import('koffi');
-  let lib: import('koffi').LibraryHandle;
-  try {
-    lib = koffi.load(file);
-  } catch (err) {
-    throw new DpdkError(
-      'DPDK_LIBRARY_MISSING',
-      `DPDK capture is not available: cannot load ${file}: ${(err as Error).message}. Is DPDK installed (apt: dpdk libdpdk-dev, \`make apt\`)?`,
-    );
-  }
+  const lib = loadNativeLibrary(DPDK_SHIM_LIBRARY);
   shim = {
     shim_last_error: lib.func('const char *shim_last_error(void)'),
     shim_eal_init: lib.func('int shim_eal_init(int argc, const char **argv)'),

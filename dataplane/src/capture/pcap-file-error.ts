@@ -1,3 +1,5 @@
+import { DataplaneError } from '../errors/dataplane-error';
+
 /**
  * Stable codes for capture files that cannot be read to the end.
  * Tests and callers match on these, never on the message text.
@@ -30,18 +32,19 @@ export type CaptureFileErrorCode =
  * A capture file that is corrupt or truncated at `offset`.
  * Thrown by {@link PcapFileSource.nextBurst} only after every packet before `offset` was returned.
  */
-export class CaptureFileError extends Error {
-  override readonly name = 'CaptureFileError';
+export class CaptureFileError extends DataplaneError {
+  override name = 'CaptureFileError';
+  declare readonly code: CaptureFileErrorCode;
 
   constructor(
     /** Stable machine-readable cause. */
-    readonly code: CaptureFileErrorCode,
+    code: CaptureFileErrorCode,
     /** Byte offset (from the start of the file) of the record or block that is bad. */
     readonly offset: number,
     /** File path, for the message. */
     readonly path: string,
     detail: string,
   ) {
-    super(`${path}: ${detail} at byte offset ${offset} (${code})`);
+    super(code, `${path}: ${detail} at byte offset ${offset} (${code})`);
   }
 }

@@ -1,3 +1,4 @@
+import { DataplaneError } from '../errors/dataplane-error';
 import type { FlowDpiSink } from '../flow/flow-table';
 import { DpiState } from '../flow/flow-table.layout';
 import type { DpiHook } from './dpi-hook';
@@ -117,7 +118,7 @@ export class DpiEngine implements DpiHook {
     const protos = opts.hostPatterns === false ? '' : hostPatternProtosPath();
     this.shim = loadNdpiShim();
     this.engine = this.shim.fp_ndpi_create(this.maxConcurrentFlows, this.packetLimit, options, opts.dnsCacheEntries ?? 65536, protos);
-    if (!this.engine) throw new Error('NDPI_INIT_FAILED: fp_ndpi_create returned NULL (nDPI module init or state pool allocation failed)');
+    if (!this.engine) throw new DataplaneError('NDPI_INIT_FAILED', 'fp_ndpi_create returned NULL (nDPI module init or state pool allocation failed)');
     this.names = new NdpiNames(this.shim, this.engine);
 
     this.slotState = new Int32Array(opts.flowCapacity).fill(SLOT_NONE);

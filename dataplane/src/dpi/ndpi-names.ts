@@ -1,4 +1,4 @@
-import type { L7Names } from '../flow/flow-record';
+import type { L7Names } from '../shard/record-names';
 import { NDPI_NAME_ALIASES } from './host-patterns';
 import type { NdpiShim } from './ndpi.ffi';
 

@@ -1,5 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { loadNativeLibrary, NativeLibrary, nativeLibraryPath } from '../errors/native-library';
 
 /**
  * koffi declarations of libflowprobe_ndpi.so (dataplane/native/ndpi/flowprobe_ndpi.h),
@@ -95,11 +94,18 @@ export const enum NdpiStat {
   Count = 16,
 }
 
-/** Where the shim is built (dataplane/native/build), from src/dpi, dist/dpi or dist-bench/src/dpi. */
+/** The nDPI shim, built by `make -C dataplane/native`; FLOWPROBE_NDPI_LIB overrides its path. */
+export const NDPI_SHIM_LIBRARY: NativeLibrary = {
+  file: 'libflowprobe_ndpi.so',
+  env: 'FLOWPROBE_NDPI_LIB',
+  missingCode: 'NDPI_LIBRARY_MISSING',
+  what: 'protocol detection is not available',
+  install: 'nDPI (apt: libndpi-dev libndpi4.2)',
+};
+
+/** Where the shim is built: dataplane/native/build, or FLOWPROBE_NDPI_LIB. */
 export function ndpiShimPath(): string {
-  if (process.env.FLOWPROBE_NDPI_LIB) return process.env.FLOWPROBE_NDPI_LIB;
-  const candidates = ['../../native/build', '../../../native/build'].map((d) => path.resolve(__dirname, d, 'libflowprobe_ndpi.so'));
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+  return nativeLibraryPath(NDPI_SHIM_LIBRARY);
 }
 
 let shim: NdpiShim | null = null;
@@ -107,15 +113,7 @@ let shim: NdpiShim | null = null;
 /** Binds the shim in this thread on first use; throws with what to do when it is missing. */
 export function loadNdpiShim(): NdpiShim {
   if (shim !== null) return shim;
-  const file = ndpiShimPath();
-  if (!fs.existsSync(file)) {
-    throw new Error(
-      `NDPI_LIBRARY_MISSING: ${file} does not exist. Install nDPI (apt: libndpi-dev libndpi4.2, \`make apt\`) and build it with \`make -C dataplane/native\``,
-    );
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const koffi = require('koffi') as typeof import('koffi');
-  const lib = koffi.load(file);
+  const lib = loadNativeLibrary(NDPI_SHIM_LIBRARY);
   // The engine is an opaque `void *` (a named koffi type would clash when jest reloads this module).
   // Typed arrays are passed as pointers to their memory, which C reads/fills in place: no copy.
   shim = {

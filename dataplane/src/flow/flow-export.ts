@@ -3,7 +3,8 @@ import { formatIp } from '../shard/ip-address';
 import { communityId } from './community-id';
 import { FlowTable } from './flow-table';
 import { FlowF64, FlowFlag, FlowU32 } from './flow-table.layout';
-import { L7Names, flowServerName, l4Name } from './flow-record';
+import { flowServerName, l4Name } from './flow-record';
+import { L7Names } from '../shard/record-names';
 
 /** Default active timeout: a flow running longer gets an interim record every this many seconds (packet time). */
 export const DEFAULT_ACTIVE_TIMEOUT_S = 60;

@@ -3,7 +3,8 @@ import { A, ipv4Packet, makeShard, UDP } from '../../test/flow-fixtures';
 import { FlowQuery, FlowRecord } from '../dataplane.types';
 import { EntryState } from '../shard/entry-state';
 import { FlowShard, MAX_FLOW_PAGE, mergeRankedPages, queryFlows } from './flow-query';
-import { NO_DPI_NAMES, readFlowRecord } from './flow-record';
+import { readFlowRecord } from './flow-record';
+import { NO_DPI_NAMES } from '../shard/record-names';
 
 const total = (f: FlowRecord) => f.cli2srv.bytes + f.srv2cli.bytes;
 const packets = (f: FlowRecord) => f.cli2srv.packets + f.srv2cli.packets;

@@ -1,7 +1,9 @@
+import { QueryError } from '../errors/dataplane-error';
 import { FlowQuery, FlowRecord, Page } from '../dataplane.types';
 import { parseIp } from '../shard/ip-address';
 import { EntryState } from '../shard/entry-state';
-import { L7Names, l4Number, readFlowRecord } from './flow-record';
+import { l4Number, readFlowRecord } from './flow-record';
+import { L7Names } from '../shard/record-names';
 import { FlowTable } from './flow-table';
 import { FlowF64, FlowU32 } from './flow-table.layout';
 import { TopK } from './top-k';
@@ -40,7 +42,7 @@ export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7
   const sort = q.sort ?? 'bytes';
   const host = q.host !== undefined && q.host !== '' ? parseIp(q.host) : undefined;
   const l4 = q.l4 !== undefined && q.l4 !== '' ? l4Number(q.l4) : undefined;
-  if (q.l4 !== undefined && q.l4 !== '' && l4 === undefined) throw new RangeError(`unknown L4 protocol '${q.l4}'`);
+  if (q.l4 !== undefined && q.l4 !== '' && l4 === undefined) throw new QueryError(`unknown L4 protocol '${q.l4}'`);
   const l7Match = q.l7 !== undefined && q.l7 !== '' ? l7Matcher(q.l7, names) : undefined;
   const port = q.port;
 
@@ -152,7 +154,7 @@ function sortKey(sort: NonNullable<FlowQuery['sort']>, f64: Float64Array, f: num
     case 'thpt':
       return f64[f + FlowF64.ThptBps];
     default:
-      throw new RangeError(`unknown flow sort key '${String(sort)}'`);
+      throw new QueryError(`unknown flow sort key '${String(sort)}'`);
   }
 }
 

@@ -3,23 +3,7 @@ import { ENTRY_STATE_NAMES } from '../shard/entry-state';
 import { FlowTable } from './flow-table';
 import { FLOW_INFO_BYTES, FLOW_NAME_BYTES, FlowF64, FlowFlag, FlowU32 } from './flow-table.layout';
 import { formatIp } from '../shard/ip-address';
-
-/** Turns packed nDPI numbers into names on the offline side (dpi/ provides the real one). */
-export interface L7Names {
-  /** 'TLS.YouTube', 'DNS', 'Unknown' for a packed master << 16 | app. */
-  protocolName(l7: number): string;
-  categoryName(categoryBreed: number): string;
-  breedName(categoryBreed: number): string;
-  riskNames(riskLo: number, riskHi: number): string[];
-}
-
-/** Names used when DPI is off: everything empty. */
-export const NO_DPI_NAMES: L7Names = {
-  protocolName: () => '',
-  categoryName: () => '',
-  breedName: () => '',
-  riskNames: () => [],
-};
+import { L7Names, micros } from '../shard/record-names';
 
 const L4_NAMES: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMPV6', 89: 'OSPF', 103: 'PIM', 112: 'VRRP', 113: 'PGM', 132: 'SCTP' };
 
@@ -37,11 +21,6 @@ export function l4Number(name: string): number | undefined {
 }
 
 const decoder = new TextDecoder();
-
-/** Seconds rounded to the microsecond (what pcap carries; f64 noise beyond it). */
-export function micros(s: number): number {
-  return Math.round(s * 1e6) / 1e6;
-}
 
 /** Server name stored for a flow ('' if none). Offline. */
 export function flowServerName(flows: FlowTable, slot: number): string {

@@ -1,7 +1,8 @@
 import { DecodedPacket } from '../decode/decoded-packet';
 import { A, ACK, B, ipv4Packet, makeShard, SYN, TCP, UDP } from '../../test/flow-fixtures';
 import { EntryState } from '../shard/entry-state';
-import { NO_DPI_NAMES, readFlowRecord } from './flow-record';
+import { readFlowRecord } from './flow-record';
+import { NO_DPI_NAMES } from '../shard/record-names';
 import { HashHeaderF64, LOCK_STRIPES } from '../shard/hash-table.layout';
 import { readLock, readUnlock } from '../shard/rw-lock';
 

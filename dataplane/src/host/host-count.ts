@@ -7,19 +7,30 @@ import { HostU32 } from './host-table.layout';
  * has an entry in each). Works on the numbers in shared memory, no record or
  * string per host: gather (hash, shard, slot) of every active entry, sort by
  * hash, and compare keys only within runs of equal hashes. Offline; takes the
- * read locks of one shard at a time.
+ * read locks of one shard at a time, and reads each shard's high-water mark
+ * under them (the worker may have added entries since the previous shard).
  */
 export function countDistinctHosts(shards: readonly { hosts: HostTable }[]): number {
-  let total = 0;
-  for (const s of shards) total += s.hosts.table.highWater;
-  const hashes = new Int32Array(total);
-  const refs = new Float64Array(total); // shard * 2^32 + slot
+  let hint = 0;
+  for (const s of shards) hint += s.hosts.table.highWater;
+  let hashes = new Int32Array(hint);
+  let refs = new Float64Array(hint); // shard * 2^32 + slot
   let n = 0;
   shards.forEach((s, shard) => {
     const t = s.hosts.table;
     t.lockAllForRead();
     try {
-      for (let slot = 0, end = t.highWater; slot < end; slot++) {
+      const end = t.highWater;
+      if (n + end > hashes.length) {
+        const size = Math.max(n + end, hashes.length * 2);
+        const h = new Int32Array(size);
+        h.set(hashes.subarray(0, n));
+        const r = new Float64Array(size);
+        r.set(refs.subarray(0, n));
+        hashes = h;
+        refs = r;
+      }
+      for (let slot = 0; slot < end; slot++) {
         const b = t.u32At(slot);
         if (Atomics.load(t.u32, b + HostU32.State) !== EntryState.Active) continue;
         hashes[n] = t.i32[b + HostU32.Hash];

@@ -1,7 +1,7 @@
 import { DecodedPacket } from '../decode/decoded-packet';
 import { ipv4Packet, makeShard, UDP } from '../../test/flow-fixtures';
 import { HostQuery, HostRecord } from '../dataplane.types';
-import { NO_DPI_NAMES } from '../flow/flow-record';
+import { NO_DPI_NAMES } from '../shard/record-names';
 import { HostShard, mergedHosts, queryHosts, toHostRecord } from './host-query';
 
 /**
@@ -102,6 +102,6 @@ describe('queryHosts', () => {
 
   it('counts without records when asked for none, and refuses an unknown sort key', () => {
     expect(queryHosts(shards, { limit: 0 }, NO_DPI_NAMES)).toEqual({ total: mergedHosts(shards).size, data: [] });
-    expect(() => queryHosts(shards, { sort: 'colour' as never }, NO_DPI_NAMES)).toThrow(RangeError);
+    expect(() => queryHosts(shards, { sort: 'colour' as never }, NO_DPI_NAMES)).toThrow(expect.objectContaining({ name: 'QueryError', code: 'QUERY_BAD_VALUE' }));
   });
 });

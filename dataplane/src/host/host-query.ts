@@ -1,6 +1,7 @@
+import { QueryError } from '../errors/dataplane-error';
 import { HostQuery, HostRecord, Page } from '../dataplane.types';
 import { EntryState } from '../shard/entry-state';
-import { L7Names, micros } from '../flow/flow-record';
+import { L7Names, micros } from '../shard/record-names';
 import { HostEntry, HostTable } from './host-table';
 import { HostF64, HostFlag, HostU32 } from './host-table.layout';
 import { formatIp, parseIp } from '../shard/ip-address';
@@ -123,7 +124,7 @@ export function queryHosts(shards: readonly HostShard[], q: HostQuery, names?: L
   const offset = q.offset ?? 0;
   const sort = q.sort ?? 'bytes';
   const sortKey = sort === 'ip' ? undefined : SORT_KEYS[sort];
-  if (sort !== 'ip' && !sortKey) throw new RangeError(`unknown host sort key '${String(sort)}'`);
+  if (sort !== 'ip' && !sortKey) throw new QueryError(`unknown host sort key '${String(sort)}'`);
   const dir = (q.order ?? 'desc') === 'desc' ? -1 : 1;
   for (const s of shards) s.hosts.table.lockAllForRead();
   try {

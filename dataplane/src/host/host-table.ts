@@ -44,11 +44,16 @@ export class HostTable {
 
   constructor(
     readonly sab: SharedArrayBuffer,
-    private readonly localNetworks: NetworkList = new NetworkList([]),
+    private localNetworks: NetworkList = new NetworkList([]),
   ) {
     this.table = new HashTable(sab, hostTableGeometry(HashTable.capacityOf(sab)), HOST_SLOT_U32);
     this.f64 = this.table.f64;
     this.u32 = this.table.u32;
+  }
+
+  /** Local networks for hosts created from now on (existing hosts keep their classification, as ntopng). Inline thread. */
+  setLocalNetworks(networks: NetworkList): void {
+    this.localNetworks = networks;
   }
 
   /** Allocates and formats the shared buffer of a shard of `capacity` hosts. */

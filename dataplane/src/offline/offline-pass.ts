@@ -1,7 +1,8 @@
 import { FlowEndReason, FlowExportRecord, FlowRecord } from '../dataplane.types';
 import { EntryState } from '../shard/entry-state';
 import { FlowExportContext, idleEndReason, interimDue, readFlowExport } from '../flow/flow-export';
-import { L7Names, readFlowRecord } from '../flow/flow-record';
+import { readFlowRecord } from '../flow/flow-record';
+import { L7Names } from '../shard/record-names';
 import { FlowTable } from '../flow/flow-table';
 import { FlowF64, FlowU32 } from '../flow/flow-table.layout';
 import { SlotU32 } from '../shard/hash-table.layout';

@@ -1,4 +1,5 @@
 import { FlowEndReason, FlowExportRecord, FlowQuery, HostQuery, HostRecord, Page } from '../dataplane.types';
+import type { SerializedError } from '../errors/dataplane-error';
 import { RankedFlowPage } from '../flow/flow-query';
 
 /** The shared tables of one shard, as handed to an offline reader thread. */
@@ -27,6 +28,7 @@ export type ReaderRequest =
   | { id: number; op: 'flows'; shards: number[]; query: FlowQuery }
   | { id: number; op: 'hosts'; query: HostQuery }
   | { id: number; op: 'host'; ip: string; vlan?: number }
+  | { id: number; op: 'count-hosts' }
   | { id: number; op: 'sweep'; shards: number[]; nowS: number; maxSlots: number }
   | { id: number; op: 'flush'; shards: number[]; reason: FlowEndReason }
   | { id: number; op: 'close' };
@@ -36,6 +38,7 @@ export interface ReaderResults {
   flows: RankedFlowPage;
   hosts: Page<HostRecord>;
   host: HostRecord | undefined;
+  'count-hosts': number;
   sweep: FlowExportRecord[];
   flush: FlowExportRecord[];
   close: undefined;
@@ -43,10 +46,10 @@ export interface ReaderResults {
 
 /**
  * Messages from a reader: 'ready' once its tables and names are set up, then
- * one answer per request. Errors travel as name + message so a RangeError (a
- * bad query value) is still a RangeError on the main thread.
+ * one answer per request. Errors travel as name, message and code, so a
+ * coded error (QUERY_BAD_VALUE for a bad query value) keeps its code on the main thread.
  */
 export type ReaderMessage =
   | { type: 'ready' }
   | { type: 'result'; id: number; result: unknown }
-  | { type: 'error'; id: number; name: string; message: string };
+  | { type: 'error'; id: number; error: SerializedError };

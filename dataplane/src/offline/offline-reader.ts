@@ -2,10 +2,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ndpiNames } from '../dpi/classifier';
 import { FlowExportRecord } from '../dataplane.types';
 import { queryFlows } from '../flow/flow-query';
-import { L7Names, NO_DPI_NAMES } from '../flow/flow-record';
+import { L7Names, NO_DPI_NAMES } from '../shard/record-names';
 import { FlowTable } from '../flow/flow-table';
 import { HostTable } from '../host/host-table';
 import { getHost, queryHosts } from '../host/host-query';
+import { countDistinctHosts } from '../host/host-count';
+import { serializeError } from '../errors/dataplane-error';
 import { OfflineShard, RecordOptions, flushShard, sweepShard } from './offline-pass';
 import { ReaderInit, ReaderMessage, ReaderRequest } from './offline-protocol';
 
@@ -36,6 +38,8 @@ function main(init: ReaderInit): void {
         return queryHosts(shards, req.query, names);
       case 'host':
         return getHost(shards, req.ip, req.vlan, names);
+      case 'count-hosts':
+        return countDistinctHosts(shards);
       case 'sweep': {
         const records: FlowExportRecord[] = [];
         for (const s of pick(req.shards)) sweepShard(s, req.nowS, req.maxSlots, recordOptions, records);
@@ -55,8 +59,7 @@ function main(init: ReaderInit): void {
     try {
       post({ type: 'result', id: req.id, result: answer(req) });
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      post({ type: 'error', id: req.id, name: e.name, message: e.message });
+      post({ type: 'error', id: req.id, error: serializeError(err) });
     }
     // Every earlier request has been answered: the thread ends once the port closes.
     if (req.op === 'close') port.close();

@@ -1,22 +1,54 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Dataplane } from '../dataplane';
-import { FlowEndReason, FlowExportRecord, FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page } from '../dataplane.types';
+import type {
+  CaptureErrorEvent,
+  FlowEndReason,
+  FlowExportRecord,
+  FlowQuery,
+  FlowRecord,
+  HostQuery,
+  HostRecord,
+  InterfaceHandle,
+  InterfaceStats,
+  Page,
+  ReadPriority,
+} from '../dataplane.types';
+import { DataplaneError, deserializeError } from '../errors/dataplane-error';
 import { DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE, mergeRankedPages } from '../flow/flow-query';
 import { compiledWorkerScript } from '../worker/worker-script';
 import { UPDATE_STATS_SLOTS } from './offline-pass';
-import { ReaderInit, ReaderMessage, ReaderRequest, ReaderResults } from './offline-protocol';
+import { ReaderInit, ReaderMessage, ReaderRequest, ReaderResults, ReaderShard } from './offline-protocol';
 
 type Op = ReaderRequest['op'];
 type RequestOf<K extends Op> = Omit<Extract<ReaderRequest, { op: K }>, 'id'>;
 
+export type { ReadPriority };
+
 /**
- * Who waits for an answer: 'interactive' (an API request) goes before
- * 'background' (periodic jobs, alert scans, the periodic pass) in each
- * reader's queue.
+ * What the readers need from the interface they serve: its shards' shared
+ * tables and callbacks into the lifecycle (Dataplane.readersSource), never
+ * the Dataplane itself.
  */
-export type ReadPriority = 'interactive' | 'background';
+export interface ReadersSource {
+  readonly name: string;
+  readonly shards: readonly ReaderShard[];
+  /** Name protocols with nDPI (the interface runs DPI). */
+  readonly dpi: boolean;
+  /** Stamped on every flow record (DataplaneOptions.probeId). */
+  readonly probeId: string;
+  /** Seconds between interim records of a running flow (0 = none). */
+  readonly activeTimeoutS: number;
+  /** Interface counters without the distinct host count (O(shards), caller's thread). */
+  counters(): InterfaceStats;
+  /** Interface throughputs from the workers' counters, after each periodic pass. */
+  updateThroughput(nowS: number): void;
+  setLocalNetworks(cidrs: readonly string[]): void;
+  onCaptureError(listener: (e: CaptureErrorEvent) => void): () => void;
+  whenFinished(): Promise<void>;
+  /** Stops the workers. */
+  stop(): Promise<void>;
+}
 
 /**
  * Background requests in progress across the readers of an interface, kept
@@ -35,13 +67,6 @@ interface Queued {
   background: boolean;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-}
-
-/** An error from a reader thread, rebuilt with its class where it matters (RangeError: a bad query value). */
-function rebuildError(name: string, message: string): Error {
-  if (name === 'RangeError') return new RangeError(message);
-  if (name === 'TypeError') return new TypeError(message);
-  return new Error(message);
 }
 
 /**
@@ -74,7 +99,7 @@ class ReaderThread {
   }
 
   request<K extends Op>(req: RequestOf<K> & { op: K }, priority: ReadPriority = 'interactive'): Promise<ReaderResults[K]> {
-    if (this.closing) return Promise.reject(new Error(`offline reader ${this.init.reader} is closed`));
+    if (this.closing) return Promise.reject(new DataplaneError('READER_FAILED', `offline reader ${this.init.reader} is closed`));
     return new Promise<ReaderResults[K]>((resolve, reject) => {
       this.queues[priority].push({ req: { ...req, id: this.nextId++ } as ReaderRequest, background: priority === 'background', resolve: resolve as (v: unknown) => void, reject });
       this.pump();
@@ -125,14 +150,14 @@ class ReaderThread {
         resolve();
       };
       worker.on('message', onReady);
-      worker.once('exit', (code) => reject(new Error(`offline reader ${this.init.reader} exited (code ${code}) before it was ready`)));
+      worker.once('exit', (code) => reject(new DataplaneError('READER_FAILED', `offline reader ${this.init.reader} exited (code ${code}) before it was ready`)));
     });
     this.ready.catch(() => undefined); // observed by start(); a restart's failure surfaces through requests
     worker.on('message', (m: ReaderMessage) => {
       if (m.type === 'ready' || !this.inFlight || this.inFlight.req.id !== m.id) return;
       const done = this.settle()!;
       if (m.type === 'result') done.resolve(m.result);
-      else done.reject(rebuildError(m.name, m.message));
+      else done.reject(deserializeError(m.error, 'READER_FAILED'));
       this.pump();
     });
     let failure: Error | undefined;
@@ -140,11 +165,11 @@ class ReaderThread {
     worker.once('exit', (code) => {
       const lost = this.settle();
       const reason = `offline reader ${this.init.reader} stopped (${failure?.message ?? `exit code ${code}`})`;
-      lost?.reject(new Error(reason));
+      lost?.reject(new DataplaneError('READER_FAILED', reason));
       // A thread that could not even start would fail again: stop there rather than loop.
       if (this.closing || !started) {
         this.closing = true;
-        for (const q of [...this.queues.interactive, ...this.queues.background]) q.reject(new Error(reason));
+        for (const q of [...this.queues.interactive, ...this.queues.background]) q.reject(new DataplaneError('READER_FAILED', reason));
         this.queues.interactive = [];
         this.queues.background = [];
         return;
@@ -166,33 +191,27 @@ class ReaderThread {
  * (ties by shard, then slot); otherwise, and for pages deeper than
  * {@link MAX_FLOW_PAGE}, one reader ranks all shards. API requests
  * ('interactive') are served before jobs ('background') in every reader. Host queries merge hosts across shards, so one reader
- * answers each. Interface counters stay on the caller's thread (O(shards)).
+ * answers each, and one reader counts the distinct hosts for stats(); the
+ * other interface counters are read on the caller's thread (O(shards)).
  */
-export class OfflineReaders {
+export class OfflineReaders implements InterfaceHandle {
   private constructor(
-    readonly dataplane: Dataplane,
+    private readonly source: ReadersSource,
     private readonly threads: ReaderThread[],
   ) {}
 
   /** Starts `count` readers (default: one per shard, at most one per core), one at a time (each may open an nDPI module for names). */
-  static async start(dataplane: Dataplane, count = Math.min(dataplane.shards.length, os.availableParallelism())): Promise<OfflineReaders> {
-    if (!Number.isInteger(count) || count < 1 || count > dataplane.shards.length) {
-      throw new RangeError(`offline readers must be an integer in [1, ${dataplane.shards.length}] (one per shard at most), got ${count}`);
+  static async start(source: ReadersSource, count = Math.min(source.shards.length, os.availableParallelism())): Promise<OfflineReaders> {
+    if (!Number.isInteger(count) || count < 1 || count > source.shards.length) {
+      throw new DataplaneError('OPTIONS_INVALID', `offline readers must be an integer in [1, ${source.shards.length}] (one per shard at most), got ${count}`);
     }
-    const shards = dataplane.shards.map((s) => ({ index: s.index, flowSab: s.flows.sab, hostSab: s.hosts.sab }));
+    const shards = [...source.shards];
     const threads: ReaderThread[] = [];
     const gate: BackgroundGate = { running: 0, max: Math.max(1, count - 1), wake: () => threads.forEach((t) => t.pump()) };
     try {
       for (let reader = 0; reader < count; reader++) {
         const own = shards.map((s) => s.index).filter((i) => i % count === reader);
-        const init = {
-          reader,
-          shards,
-          dpi: dataplane.options.dpi,
-          probe: dataplane.options.probeId,
-          interface: dataplane.name,
-          activeTimeoutS: dataplane.options.activeTimeoutS,
-        };
+        const init = { reader, shards, dpi: source.dpi, probe: source.probeId, interface: source.name, activeTimeoutS: source.activeTimeoutS };
         const thread = new ReaderThread(init, own, gate);
         threads.push(thread);
         await thread.ready;
@@ -201,23 +220,42 @@ export class OfflineReaders {
       await Promise.all(threads.map((t) => t.close()));
       throw err;
     }
-    return new OfflineReaders(dataplane, threads);
+    return new OfflineReaders(source, threads);
   }
 
   get readers(): number {
     return this.threads.length;
   }
 
-  /** Interface counters (O(shards), on the caller's thread). */
-  stats(): InterfaceStats {
-    return this.dataplane.stats();
+  get name(): string {
+    return this.source.name;
+  }
+
+  /** Interface counters: the workers' (O(shards), here) and the distinct hosts (counted by a reader). */
+  async stats(priority: ReadPriority = 'interactive'): Promise<InterfaceStats> {
+    const numHosts = await this.leastLoaded().request({ op: 'count-hosts' }, priority);
+    return { ...this.source.counters(), num_hosts: numHosts };
+  }
+
+  setLocalNetworks(cidrs: readonly string[]): void {
+    this.source.setLocalNetworks(cidrs);
+  }
+
+  onCaptureError(listener: (e: CaptureErrorEvent) => void): () => void {
+    return this.source.onCaptureError(listener);
   }
 
   whenFinished(): Promise<void> {
-    return this.dataplane.whenFinished();
+    return this.source.whenFinished();
   }
 
-  /** A page of active flows, as Dataplane.queryFlows; rejects with a RangeError for a bad filter value. */
+  /** Stops the workers, lets every reader answer what it was asked, then ends the reader threads. */
+  async stop(): Promise<void> {
+    await this.source.stop();
+    await this.close();
+  }
+
+  /** A page of active flows, as Dataplane.queryFlows; rejects with a QueryError (QUERY_BAD_VALUE) for a bad filter value. */
   async queryFlows(q: FlowQuery = {}, priority: ReadPriority = 'interactive'): Promise<Page<FlowRecord>> {
     const limit = Math.min(q.limit ?? DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE);
     const offset = q.offset ?? 0;
@@ -248,7 +286,7 @@ export class OfflineReaders {
    */
   async updateStats(nowS: number = Date.now() / 1000, maxSlotsPerTable: number = UPDATE_STATS_SLOTS): Promise<{ records: FlowExportRecord[] }> {
     const records = await Promise.all(this.threads.map((t) => t.request({ op: 'sweep', shards: t.own, nowS, maxSlots: maxSlotsPerTable }, 'background')));
-    this.dataplane.updateInterfaceThroughput(nowS);
+    this.source.updateThroughput(nowS);
     return { records: records.flat() };
   }
 
@@ -258,13 +296,13 @@ export class OfflineReaders {
     return records.flat();
   }
 
-  /** Lets every reader answer what it was asked, then ends the threads. The dataplane keeps running. */
+  /** Lets every reader answer what it was asked, then ends the threads. The workers keep running. */
   async close(): Promise<void> {
     await Promise.all(this.threads.map((t) => t.close()));
   }
 
   private allShards(): number[] {
-    return this.dataplane.shards.map((s) => s.index);
+    return this.source.shards.map((s) => s.index);
   }
 
   private leastLoaded(): ReaderThread {

@@ -23,6 +23,8 @@ export class BurstLoop {
   private readonly burst = new PacketBurst();
   private readonly packet = new DecodedPacket();
   private lastPurgeTs = 0;
+  /** WorkerControl.Config value whose settings are applied. */
+  private configSeen = 0;
   /** Wall-clock ms when the newest packet was processed: lets idle purges advance packet time. */
   private lastPacketWallMs = 0;
 
@@ -36,6 +38,8 @@ export class BurstLoop {
     /** Shards to split the source's packets over; 1 = keep every packet (the NIC already split them). */
     private readonly shardCount: number,
     private readonly dpi: DpiHook | null,
+    /** Reads and applies pending settings (WorkerConfig); false when none had arrived yet. */
+    private readonly onConfig: () => boolean = () => true,
   ) {}
 
   /** Runs until the source ends or a stop is requested. Returns true at end of capture. */
@@ -46,6 +50,7 @@ export class BurstLoop {
     try {
       for (;;) {
         if (Atomics.load(control, WorkerControl.Stop) !== 0) return false;
+        if (Atomics.load(control, WorkerControl.Config) !== this.configSeen) this.readConfig();
         const n = this.source.nextBurst(this.burst);
         if (n === END_OF_CAPTURE) {
           if (this.dpi) this.dpi.giveUpAll(this.flows);
@@ -64,6 +69,13 @@ export class BurstLoop {
       stats[WorkerF64.Running] = 0;
       stats[WorkerF64.Finished] = 1;
     }
+  }
+
+  /** Applies the settings the main thread posted (one atomic load per burst when nothing changed). */
+  private readConfig(): void {
+    const version = Atomics.load(this.control, WorkerControl.Config);
+    // Seen only once a message arrived: a bump that overtook its message is retried next burst.
+    if (this.onConfig()) this.configSeen = version;
   }
 
   private processBurst(n: number): void {

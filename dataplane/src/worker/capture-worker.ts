@@ -1,11 +1,11 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createCaptureSource } from '../capture/source-factory';
 import { DpiEngine } from '../dpi/classifier';
 import { FlowTable } from '../flow/flow-table';
 import { HostTable } from '../host/host-table';
 import { NetworkList } from '../shard/ip-address';
 import { BurstLoop } from './burst-loop';
-import { WorkerInit, WorkerMessage } from './worker-protocol';
+import { WorkerConfig, WorkerInit, WorkerMessage } from './worker-protocol';
 import { WorkerControl, WorkerF64 } from './worker-stats.layout';
 
 /**
@@ -34,7 +34,16 @@ function main(init: WorkerInit): void {
       const idle = init.options.idleTimeoutS;
       dpi = new DpiEngine({ flowCapacity: flows.table.capacity, packetLimit: init.options.dpiPacketLimit, idleGiveUpS: idle > 0 ? Math.min(30, idle / 2) : 0 });
     }
-    loop = new BurstLoop(source, flows, hosts, stats, control, init.worker, shardFilter ? init.workers : 1, dpi);
+    const onConfig = (): boolean => {
+      let applied = false;
+      for (let m = receiveMessageOnPort(init.configPort); m !== undefined; m = receiveMessageOnPort(init.configPort)) {
+        const config = m.message as WorkerConfig;
+        hosts.setLocalNetworks(new NetworkList(config.localNetworks));
+        applied = true;
+      }
+      return applied;
+    };
+    loop = new BurstLoop(source, flows, hosts, stats, control, init.worker, shardFilter ? init.workers : 1, dpi, onConfig);
   } catch (err) {
     stats[WorkerF64.Finished] = 1;
     post({ type: 'error', worker: init.worker, message: errorText(err), code: errorCode(err), fatal: true });
@@ -64,9 +73,9 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function errorCode(err: unknown): string | undefined {
+function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+  return typeof code === 'string' ? code : 'WORKER_FAILED';
 }
 
 main(workerData as WorkerInit);

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import { SourceSpec } from '../dataplane.types';
 
 /** Settings a capture worker needs, resolved by the main thread. */
@@ -21,10 +22,18 @@ export interface WorkerInit {
   hostSab: SharedArrayBuffer;
   statsSab: SharedArrayBuffer;
   controlSab: SharedArrayBuffer;
+  /** Settings changed while running (WorkerConfig), read by the worker between bursts (WorkerControl.Config). */
+  configPort: MessagePort;
+}
+
+/** A settings change for a running worker. */
+export interface WorkerConfig {
+  /** CIDRs of local networks: hosts created from now on are classified by them. */
+  localNetworks: string[];
 }
 
 /** Messages from a capture worker to the main thread (rare events, never per packet). */
 export type WorkerMessage =
   | { type: 'started'; worker: number }
   | { type: 'finished'; worker: number; endOfCapture: boolean }
-  | { type: 'error'; worker: number; message: string; code?: string; fatal: boolean };
+  | { type: 'error'; worker: number; message: string; code: string; fatal: boolean };

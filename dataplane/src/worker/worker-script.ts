@@ -1,3 +1,4 @@
+import { DataplaneError } from '../errors/dataplane-error';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -10,6 +11,6 @@ export function compiledWorkerScript(relative: string): string {
   const root = path.join(__dirname, '..');
   const candidates = [path.join(root, relative), path.join(root, '..', 'dist', relative)];
   const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`${relative} not built: none of ${candidates.join(', ')} exists (run 'npm run build -w dataplane')`);
+  if (!found) throw new DataplaneError('NOT_BUILT', `${relative} not built: none of ${candidates.join(', ')} exists (run 'npm run build -w dataplane')`);
   return found;
 }

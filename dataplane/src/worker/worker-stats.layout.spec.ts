@@ -9,7 +9,7 @@ describe('worker stats layout', () => {
       WorkerF64.DecodeStatus0, WorkerF64.Count,
     ]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 48]);
     expect(WORKER_STATS_BYTES).toBe(384);
-    expect([WorkerControl.Stop, WorkerControl.Wake, WorkerControl.Count]).toEqual([0, 1, 2]);
+    expect([WorkerControl.Stop, WorkerControl.Wake, WorkerControl.Config, WorkerControl.Count]).toEqual([0, 1, 2, 3]);
   });
 
   it('has a counter for every decode status', () => {

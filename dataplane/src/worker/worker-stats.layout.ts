@@ -31,5 +31,6 @@ export const WORKER_STATS_BYTES = WorkerF64.Count * 8;
 export const enum WorkerControl {
   Stop = 0, // 1 = finish the current burst and exit
   Wake = 1, // the worker sleeps on this word when its source has nothing
-  Count = 2,
+  Config = 2, // bumped by the main thread after it posted a WorkerConfig on the worker's config port
+  Count = 3,
 }

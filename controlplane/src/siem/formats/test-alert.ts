@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AlertEventV1 } from '../../alerts/alert-event';
-
-/** flowprobe's version as reported in `observer.version`. */
-export const FLOWPROBE_VERSION = '0.1.0';
+import { PRODUCT_VERSION } from '../../config/product-version';
 
 /**
  * The alert "send test alert" delivers: a real, schema-valid flow alert with
@@ -25,7 +23,7 @@ export function buildTestAlert(overrides: Partial<AlertEventV1> = {}): AlertEven
     description: 'Test alert: a=b c\\d "quoted" [x] pipe | end\nsecond line',
     entity: { type: 'flow', value: '192.0.2.10:51000 <-> 198.51.100.20:21/TCP' },
     host: '192.0.2.10',
-    observer: { hostname: hostname(), interface: 'test', product: 'flowprobe', version: FLOWPROBE_VERSION },
+    observer: { hostname: hostname(), interface: 'test', product: 'flowprobe', version: PRODUCT_VERSION },
     flow: {
       key: '0:0:0',
       l4: 'TCP',
