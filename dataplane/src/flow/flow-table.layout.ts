@@ -6,7 +6,7 @@ import { HashTableGeometry, hashTableGeometry } from '../shard/hash-table.layout
  *
  * One SharedArrayBuffer per shard (see hash-table.layout.ts for the header and
  * buckets):
- *   [header][buckets][slots: FLOW_SLOT_BYTES each][names: FLOW_NAME_BYTES each][info: FLOW_INFO_BYTES each]
+ *   [header][buckets][slots: FLOW_SLOT_BYTES each][total bytes: FLOW_TOTAL_BYTES_BYTES each][names: FLOW_NAME_BYTES each][info: FLOW_INFO_BYTES each]
  *
  * The inline (capture) thread of the shard is the only writer of keys, counters
  * and chains. Offline threads read, and write only the offline-owned fields
