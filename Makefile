@@ -14,6 +14,8 @@ APT_REDIS   := redis-server
 APT_SIEM    := rsyslog rsyslog-gnutls openssl
 APT_BROWSER := chromium fonts-dejavu-core pngquant
 APT_NET     := iproute2 iputils-ping wrk
+# promtool (package prometheus): the tests check /metrics with `promtool check metrics`.
+APT_METRICS := prometheus
 # IPFIX export tests: collectors nfcapd/nfdump and pmacct's nfacctd, reference exporter softflowd.
 APT_IPFIX   := nfdump pmacct softflowd
 # Flow history on ClickHouse: the tests start their own servers (Debian 12: 18.16).
@@ -21,7 +23,7 @@ APT_HISTORY := clickhouse-server
 # The appliance image (make image) and its boot test.
 APT_IMAGE   := packer qemu-system-x86 qemu-utils debootstrap ovmf grub-pc-bin grub-efi-amd64-bin grub-common \
                mtools dosfstools e2fsprogs fdisk rsync openssh-client cloud-image-utils expect socat curl python3
-APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET) $(APT_IPFIX) $(APT_HISTORY) $(APT_IMAGE)
+APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET) $(APT_METRICS) $(APT_IPFIX) $(APT_HISTORY) $(APT_IMAGE)
 
 REDIS_URL ?= redis://127.0.0.1:6379
 

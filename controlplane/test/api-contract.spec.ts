@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,14 @@ describe('API contract', () => {
   it('an unauthenticated request: 401 with code UNAUTHORIZED', async () => {
     const res = await call('GET', '/api/v1/interfaces', undefined, false);
     expect(res).toMatchObject({ status: 401, body: { statusCode: 401, code: 'UNAUTHORIZED' } });
+  });
+
+  it('/metrics passes `promtool check metrics` (Prometheus naming and types)', async () => {
+    const res = await fetch(`${cp.url}/metrics`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect({ status: check.status, problems: `${check.stdout}${check.stderr}`.trim() }).toEqual({ status: 0, problems: '' });
   });
 
   describe('OpenAPI document', () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { InterfaceStats } from '@flowprobe/dataplane';
 import { PRODUCT_VERSION } from '../config/product-version';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
@@ -24,7 +24,12 @@ export class MetricsService {
     records: FlowRecordDispatcher,
     @Inject(CONTROL_PLANE_OPTIONS) options: ControlPlaneOptions,
   ) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'flowprobe_process_' });
+    // Node.js process metrics as flowprobe_process_* / flowprobe_nodejs_* (one prefix, not doubled).
+    collectDefaultMetrics({ register: this.registry, prefix: 'flowprobe_' });
+    // prom-client names these gauges *_total, which Prometheus reserves for counters.
+    for (const name of ['flowprobe_nodejs_active_handles_total', 'flowprobe_nodejs_active_requests_total', 'flowprobe_nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
     const registers = [this.registry];
     const labels = ['interface'] as const;
     const perInterface = (name: string, help: string, value: (i: InterfaceStats) => number): void => {
@@ -37,10 +42,32 @@ export class MetricsService {
         },
       });
     };
-    // Counters exported as gauges set from the dataplane's totals: prom-client counters only increment.
-    perInterface('flowprobe_interface_packets_total', 'Packets captured', (i) => i.packets);
-    perInterface('flowprobe_interface_bytes_total', 'Bytes captured', (i) => i.bytes);
-    perInterface('flowprobe_interface_drops_total', 'Packets dropped (NIC + software)', (i) => i.drops);
+    /**
+     * A counter that follows a total kept elsewhere (the dataplane's, the job
+     * runner's): each scrape adds what the total grew by since the last one;
+     * a total that went down (a restarted capture) starts the series again.
+     */
+    const followTotal = <L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Promise<[Record<L, string>, number][]> | [Record<L, string>, number][]): void => {
+      const last = new Map<string, number>();
+      new Counter({
+        name, help, labelNames, registers,
+        async collect() {
+          for (const [l, v] of await read()) {
+            const key = JSON.stringify(l);
+            const prev = last.get(key) ?? 0;
+            if (v < prev) this.remove(l);
+            const base = v < prev ? 0 : prev;
+            if (v > base) this.inc(l, v - base);
+            last.set(key, v);
+          }
+        },
+      });
+    };
+    const perInterfaceTotal = (name: string, help: string, value: (i: InterfaceStats) => number): void =>
+      followTotal(name, help, labels, async () => (await dataplane.interfaces()).map((i) => [{ interface: i.name }, value(i)]));
+    perInterfaceTotal('flowprobe_interface_packets_total', 'Packets captured', (i) => i.packets);
+    perInterfaceTotal('flowprobe_interface_bytes_total', 'Bytes captured', (i) => i.bytes);
+    perInterfaceTotal('flowprobe_interface_drops_total', 'Packets dropped (NIC + software)', (i) => i.drops);
     perInterface('flowprobe_interface_flows', 'Active flows', (i) => i.num_flows);
     perInterface('flowprobe_interface_hosts', 'Active hosts', (i) => i.num_hosts);
     perInterface('flowprobe_interface_throughput_bps', 'Throughput, bits per second', (i) => i.thpt.bps);
@@ -78,10 +105,12 @@ export class MetricsService {
         },
       });
     };
-    perJob('flowprobe_job_runs_total', 'Periodic job runs', (info) => info.runs);
-    perJob('flowprobe_job_skipped_total', 'Periodic job runs skipped because the previous run overran', (info) => info.skipped);
-    perJob('flowprobe_job_failures_total', 'Periodic job runs that failed', (info) => info.failures);
-    perJob('flowprobe_job_last_duration_ms', 'Duration of the last run, ms', (info) => info.last_duration_ms);
+    const perJobTotal = (name: string, help: string, value: (info: ReturnType<JobRunner['list']>[number]) => number): void =>
+      followTotal(name, help, ['job'] as const, () => runner.list().map((info) => [{ job: info.name }, value(info)]));
+    perJobTotal('flowprobe_job_runs_total', 'Periodic job runs', (info) => info.runs);
+    perJobTotal('flowprobe_job_skipped_total', 'Periodic job runs skipped because the previous run overran', (info) => info.skipped);
+    perJobTotal('flowprobe_job_failures_total', 'Periodic job runs that failed', (info) => info.failures);
+    perJob('flowprobe_job_last_duration_seconds', 'Duration of the last run, seconds', (info) => (info.last_duration_ms === null ? null : info.last_duration_ms / 1000));
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
