@@ -89,12 +89,14 @@ export class IpfixService implements OnModuleInit, OnApplicationShutdown {
         },
       });
     };
-    // Counters exported as gauges set from the exporters' totals (they restart with a collector's exporter).
-    perCollector('flowprobe_ipfix_records_sent_total', 'IPFIX data records sent', (s) => s.records_sent);
-    perCollector('flowprobe_ipfix_records_dropped_total', 'IPFIX records dropped (queue full, datagram refused)', (s) => s.records_dropped);
-    perCollector('flowprobe_ipfix_messages_sent_total', 'IPFIX messages sent', (s) => s.messages_sent);
-    perCollector('flowprobe_ipfix_bytes_sent_total', 'IPFIX bytes sent', (s) => s.bytes_sent);
-    perCollector('flowprobe_ipfix_templates_sent_total', 'IPFIX template sets sent', (s) => s.templates_sent);
+    // Counters following the exporters' totals (a collector's exporter restarted starts its series again).
+    const perCollectorTotal = (name: string, help: string, value: (s: ReturnType<IpfixExporter['stats']>) => number): void =>
+      metrics.followTotal(name, help, ['collector'] as const, () => this.exporterStats().map((c) => [{ collector: c.name }, value(c.stats)]));
+    perCollectorTotal('flowprobe_ipfix_records_sent_total', 'IPFIX data records sent', (s) => s.records_sent);
+    perCollectorTotal('flowprobe_ipfix_records_dropped_total', 'IPFIX records dropped (queue full, datagram refused)', (s) => s.records_dropped);
+    perCollectorTotal('flowprobe_ipfix_messages_sent_total', 'IPFIX messages sent', (s) => s.messages_sent);
+    perCollectorTotal('flowprobe_ipfix_bytes_sent_total', 'IPFIX bytes sent', (s) => s.bytes_sent);
+    perCollectorTotal('flowprobe_ipfix_templates_sent_total', 'IPFIX template sets sent', (s) => s.templates_sent);
     perCollector('flowprobe_ipfix_queued_records', 'IPFIX records waiting for the collector', (s) => s.queued);
     perCollector('flowprobe_ipfix_connected', '1 while the collector is connected (TCP) or the socket is open (UDP)', (s) => (s.connected ? 1 : 0));
   }

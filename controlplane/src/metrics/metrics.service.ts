@@ -42,27 +42,7 @@ export class MetricsService {
         },
       });
     };
-    /**
-     * A counter that follows a total kept elsewhere (the dataplane's, the job
-     * runner's): each scrape adds what the total grew by since the last one;
-     * a total that went down (a restarted capture) starts the series again.
-     */
-    const followTotal = <L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Promise<[Record<L, string>, number][]> | [Record<L, string>, number][]): void => {
-      const last = new Map<string, number>();
-      new Counter({
-        name, help, labelNames, registers,
-        async collect() {
-          for (const [l, v] of await read()) {
-            const key = JSON.stringify(l);
-            const prev = last.get(key) ?? 0;
-            if (v < prev) this.remove(l);
-            const base = v < prev ? 0 : prev;
-            if (v > base) this.inc(l, v - base);
-            last.set(key, v);
-          }
-        },
-      });
-    };
+    const followTotal = this.followTotal.bind(this);
     const perInterfaceTotal = (name: string, help: string, value: (i: InterfaceStats) => number): void =>
       followTotal(name, help, labels, async () => (await dataplane.interfaces()).map((i) => [{ interface: i.name }, value(i)]));
     perInterfaceTotal('flowprobe_interface_packets_total', 'Packets captured', (i) => i.packets);
@@ -83,9 +63,11 @@ export class MetricsService {
       });
     };
     perConsumer('flowprobe_flow_records_queued', 'Flow records waiting for the consumer', (c) => c.queued);
-    perConsumer('flowprobe_flow_records_delivered_total', 'Flow records the consumer took', (c) => c.delivered);
-    perConsumer('flowprobe_flow_records_dropped_total', 'Flow records refused by the full queue of the consumer', (c) => c.dropped);
-    perConsumer('flowprobe_flow_records_failed_total', 'Flow records in batches the consumer failed on', (c) => c.failed_records);
+    const perConsumerTotal = (name: string, help: string, value: (c: FlowRecordConsumerStats) => number): void =>
+      followTotal(name, help, ['consumer'] as const, () => records.stats().consumers.map((c) => [{ consumer: c.name }, value(c)]));
+    perConsumerTotal('flowprobe_flow_records_delivered_total', 'Flow records the consumer took', (c) => c.delivered);
+    perConsumerTotal('flowprobe_flow_records_dropped_total', 'Flow records refused by the full queue of the consumer', (c) => c.dropped);
+    perConsumerTotal('flowprobe_flow_records_failed_total', 'Flow records in batches the consumer failed on', (c) => c.failed_records);
     new Gauge({
       name: 'flowprobe_redis_up', help: '1 when Redis answers', registers,
       collect() { this.set(redis.up ? 1 : 0); },
@@ -111,6 +93,34 @@ export class MetricsService {
     perJobTotal('flowprobe_job_skipped_total', 'Periodic job runs skipped because the previous run overran', (info) => info.skipped);
     perJobTotal('flowprobe_job_failures_total', 'Periodic job runs that failed', (info) => info.failures);
     perJob('flowprobe_job_last_duration_seconds', 'Duration of the last run, seconds', (info) => (info.last_duration_ms === null ? null : info.last_duration_ms / 1000));
+  }
+
+  /**
+   * A counter that follows a total kept elsewhere (the dataplane's, the job
+   * runner's, an exporter's): each scrape adds what the total grew by since
+   * the last one; a total that went down (a restarted capture or exporter)
+   * starts its series again. Feature modules add theirs to {@link registry}.
+   */
+  followTotal<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: () => Promise<[Record<L, string>, number][]> | [Record<L, string>, number][],
+  ): void {
+    const last = new Map<string, number>();
+    new Counter({
+      name, help, labelNames, registers: [this.registry],
+      async collect() {
+        for (const [l, v] of await read()) {
+          const key = JSON.stringify(l);
+          const prev = last.get(key) ?? 0;
+          if (v < prev) this.remove(l);
+          const base = v < prev ? 0 : prev;
+          this.inc(l, Math.max(0, v - base)); // a total of 0 is a series too
+          last.set(key, v);
+        }
+      },
+    });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
