@@ -91,6 +91,13 @@ bench: build redis
 bench-history: build
 	cd controlplane && npx tsc -p tsconfig.bench.json && node dist-bench/bench/history.bench.js
 
+# Regenerate the portal screenshots in docs/screenshots/ (make test writes them to a temporary folder).
+screenshots: build redis
+	FLOWPROBE_SCREENSHOTS=1 npm test -w portal
+
+clean:
+	rm -rf $(STAMPS) */dist */dist-bench dataplane/native/build
+
 # Type-check every package with its specs and tests (the builds leave specs out,
 # and jest runs them without a type check).
 typecheck: build
