@@ -11,7 +11,7 @@ import { stringify as toYaml } from 'yaml';
 import { loadBootConfig } from './boot-config';
 import { startAppliance, type Appliance } from './run-command';
 
-const CAPTURE = '/work/shared/pcaps/ndpi/1kxun.pcap';
+const CAPTURE = path.resolve(__dirname, '../../../shared/pcaps/ndpi/1kxun.pcap');
 const CLI = path.join(__dirname, '..', 'bin', 'flowprobe.js');
 const ADMIN_PASSWORD = 'console-chosen-secret';
 

@@ -7,7 +7,7 @@ import type { FlowListResponse, HealthResponse, InterfaceInfo } from '@flowprobe
 import { stringify as toYaml } from 'yaml';
 import { freePort } from './testing/redis-process';
 
-const CAPTURE = '/work/shared/pcaps/ndpi/1kxun.pcap';
+const CAPTURE = path.resolve(__dirname, '../../../shared/pcaps/ndpi/1kxun.pcap');
 const CLI = path.join(__dirname, '..', 'bin', 'flowprobe.js');
 // DPDK's development EAL (no hugepages, no PCI bus, no --vdev): EAL starts and finds no port, as with a NIC missing or unbound.
 const EAL_WITHOUT_NIC = ['--no-huge', '--no-pci', '--no-shconf', '-m', '512', '--lcores=0@(0-1)', '--log-level=warning', '--no-telemetry'];
