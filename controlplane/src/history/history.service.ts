@@ -91,8 +91,10 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
       new Gauge({ name, help, registers, collect() { this.set(value(store.stats())); } });
     gauge('flowprobe_history_buffered_records', 'Flow records in the on-disk buffer while ClickHouse is unreachable', (s) => s.buffered_records);
     gauge('flowprobe_history_buffered_bytes', 'Bytes of the on-disk ClickHouse buffer', (s) => s.buffered_bytes);
-    gauge('flowprobe_history_overflow_records_total', 'Flow records dropped because the ClickHouse buffer was full', (s) => s.overflow_records);
-    gauge('flowprobe_history_delivered_records_total', 'Flow records delivered to ClickHouse', (s) => s.delivered);
+    const total = (name: string, help: string, value: (s: ReturnType<ClickHouseHistoryRepository['stats']>) => number) =>
+      this.metrics.followTotal(name, help, [], () => [[{}, value(store.stats())]]);
+    total('flowprobe_history_overflow_records_total', 'Flow records dropped because the ClickHouse buffer was full', (s) => s.overflow_records);
+    total('flowprobe_history_delivered_records_total', 'Flow records delivered to ClickHouse', (s) => s.delivered);
     return store;
   }
 
