@@ -60,6 +60,8 @@ export function bootConfig(options: {
   redisKeyPrefix: string;
   /** Appliance mode: HTTPS with a generated certificate in `tlsDir`, plain HTTP on `redirectPort` redirecting, login only after the console setup. */
   appliance?: { tlsDir: string; redirectPort: number };
+  /** capture.active_timeout_s (the History page's suite: records within seconds). Default: the product's. */
+  activeTimeoutS?: number;
 }): string {
   const appliance = options.appliance
     ? ['tls:', '  enabled: true', `  dir: ${JSON.stringify(options.appliance.tlsDir)}`, `  redirect_port: ${options.appliance.redirectPort}`, 'auth:', '  require_setup: true']
@@ -86,6 +88,7 @@ export function bootConfig(options: {
     'capture:',
     // One worker: replayed traffic is light and the machine is shared.
     '  workers: 1',
+    ...(options.activeTimeoutS !== undefined ? [`  active_timeout_s: ${options.activeTimeoutS}`] : []),
     'portal:',
     `  path: ${JSON.stringify(PORTAL_DIST)}`,
     ...appliance,
@@ -98,7 +101,11 @@ export function bootConfig(options: {
  * SQLite file and the shared Redis, serving the built portal; resolves once
  * /healthz answers.
  */
-export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD, mode: 'development' | 'appliance' = 'development'): Promise<RunningAppliance> {
+export async function startAppliance(
+  adminPassword = INITIAL_ADMIN_PASSWORD,
+  mode: 'development' | 'appliance' = 'development',
+  extra: { activeTimeoutS?: number } = {},
+): Promise<RunningAppliance> {
   // An appliance someone already started (fresh database, FLOWPROBE_ADMIN_PASSWORD as below): for debugging the suite.
   const external = process.env['FLOWPROBE_E2E_URL'];
   if (external) return { baseUrl: external, port: Number(new URL(external).port), dir: '', configPath: '', logs: () => '', stop: async () => undefined };
@@ -117,6 +124,7 @@ export async function startAppliance(adminPassword = INITIAL_ADMIN_PASSWORD, mod
       capture: E2E_CAPTURE,
       redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
       redisKeyPrefix: `portal-e2e-${process.pid}-${mode}:`,
+      ...extra,
       ...(redirectPort ? { appliance: { tlsDir: join(dir, 'tls'), redirectPort } } : {}),
     }),
   );

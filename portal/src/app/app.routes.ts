@@ -12,6 +12,7 @@ export const routes: Routes = [
       { path: 'dashboard', title: 'Dashboard', loadComponent: () => import('./dashboard/dashboard').then((m) => m.Dashboard) },
       { path: 'hosts', loadChildren: () => import('./hosts/hosts.routes').then((m) => m.HOSTS_ROUTES) },
       { path: 'flows', loadChildren: () => import('./flows/flows.routes').then((m) => m.FLOWS_ROUTES) },
+      { path: 'history', loadChildren: () => import('./history/history.routes').then((m) => m.HISTORY_ROUTES) },
       { path: 'alerts', loadChildren: () => import('./alerts/alerts.routes').then((m) => m.ALERTS_ROUTES) },
       { path: 'interfaces', loadChildren: () => import('./interfaces/interfaces.routes').then((m) => m.INTERFACES_ROUTES) },
       {

@@ -22,6 +22,7 @@ export class Shell {
     { path: '/dashboard', label: 'Dashboard', icon: 'M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z' },
     { path: '/hosts', label: 'Hosts', icon: 'M4 5h16v10H4zm4 14h8m-4-4v4' },
     { path: '/flows', label: 'Flows', icon: 'M4 7h13l-3-3m3 3-3 3M20 17H7l3-3m-3 3 3 3' },
+    { path: '/history', label: 'History', icon: 'M12 7v5l3 2M3.5 12a8.5 8.5 0 1 0 2.5-6M3 4v4h4' },
     { path: '/alerts', label: 'Alerts', icon: 'M12 3 2 20h20zm0 6v5m0 3v.5' },
     { path: '/interfaces', label: 'Interfaces', icon: 'M4 8h16v8H4zm3 3h2m2 0h2m2 0h2' },
   ];

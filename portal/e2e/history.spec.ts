@@ -1,0 +1,109 @@
+/**
+ * The History page end to end: Debian's Chromium against the real appliance
+ * replaying the shared capture (time shifted to now, active timeout 2 s so
+ * flow records reach the embedded history within seconds). The page's
+ * numbers are checked against /api/v1/history.
+ */
+import type { HistoryTopResponse } from '@flowprobe/api';
+import type { Page } from 'playwright-core';
+import { INITIAL_ADMIN_PASSWORD, RunningAppliance, startAppliance } from './appliance';
+import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
+
+const ADMIN_PASSWORD = 'e2e-history-NewPa55';
+const UI_WAIT_MS = 30_000;
+
+let appliance: RunningAppliance;
+let browser: TestBrowser;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  appliance = await startAppliance(INITIAL_ADMIN_PASSWORD, 'development', { activeTimeoutS: 2 });
+  browser = await launchBrowser();
+  page = browser.page;
+  page.setDefaultTimeout(UI_WAIT_MS);
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (load|apply|execute|connect|frame)/i.test(m.text())) errors.push(m.text());
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await appliance?.stop();
+});
+
+async function api<T>(path: string): Promise<T> {
+  const response = await page.request.get(`${appliance.baseUrl}${path}`);
+  if (!response.ok()) throw new Error(`GET ${path}: ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+describe('History page', () => {
+  it('shows stored flow records, the top hosts and applications of the range, the chart, and a record’s details', async () => {
+    await page.goto(`${appliance.baseUrl}/login`);
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', INITIAL_ADMIN_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL('**/login/change-password');
+    await page.fill('input[name=current]', INITIAL_ADMIN_PASSWORD);
+    await page.fill('input[name=new]', ADMIN_PASSWORD);
+    await page.fill('input[name=repeat]', ADMIN_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL('**/dashboard');
+
+    // Reached from the navigation.
+    await page.click('nav >> text=History');
+    await page.waitForURL('**/history');
+    // Records arrive with the first active timeouts; Refresh until the table has rows.
+    const deadline = Date.now() + 60_000;
+    while (!(await page.$('[data-testid=history-table] tbody tr'))) {
+      if (Date.now() > deadline) throw new Error('no flow record on the History page within 60 s');
+      await page.click('button:has-text("Refresh")');
+      await page.waitForTimeout(1000);
+    }
+    // The top hosts shown are the API's for the page's range (records of the last seconds may still be
+    // arriving: Refresh until both agree).
+    await page.waitForSelector('[data-testid=top-hosts] tr');
+    let shownHosts: string[] = [];
+    let apiHosts: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const table = await page.waitForSelector('[data-testid=top-hosts][data-to]');
+      const [from, to] = [await table.getAttribute('data-from'), await table.getAttribute('data-to')];
+      shownHosts = await page.$$eval('[data-testid=top-hosts] tr td:first-child', (tds) => tds.map((td) => td.textContent?.trim() ?? ''));
+      apiHosts = (await api<HistoryTopResponse>(`/api/v1/history/top?from=${from}&to=${to}&by=hosts&limit=10`)).data.map((e) => e.key);
+      if (shownHosts.length > 1 && JSON.stringify(shownHosts) === JSON.stringify(apiHosts)) break;
+      await page.click('button:has-text("Refresh")');
+      await page.waitForTimeout(1000);
+    }
+    expect(shownHosts.length).toBeGreaterThan(1);
+    expect(shownHosts).toEqual(apiHosts);
+    const shownApps = await page.$$eval('[data-testid=top-applications] tr td:first-child', (tds) => tds.map((td) => td.textContent?.trim() ?? ''));
+    expect(shownApps.length).toBeGreaterThan(0);
+    await page.waitForFunction(() => (document.querySelector('[data-testid=history-chart] canvas') as HTMLCanvasElement | null)?.getAttribute('data-points') !== '0');
+    expect(await canvasInk(page, '[data-testid=history-chart] canvas')).toBeGreaterThan(0);
+
+    // A host of the top list filters the records to its flows.
+    await page.click('[data-testid=top-hosts] tr:nth-child(2) button');
+    const host = shownHosts[1];
+    await page.waitForFunction(
+      (ip) => {
+        const rows = [...document.querySelectorAll('[data-testid=history-table] tbody tr:not(.details)')];
+        return rows.length > 0 && rows.every((tr) => tr.children[1]?.textContent?.startsWith(`${ip}:`) || tr.children[2]?.textContent?.startsWith(`${ip}:`));
+      },
+      host,
+    );
+    // A record opens to its details (per-direction counters, Community ID).
+    await page.click('[data-testid=history-table] tbody tr:first-child');
+    const details = await page.textContent('[data-testid=history-details]');
+    expect(details).toMatch(/Client → server\s*\d/);
+    expect(details).toMatch(/Community ID\s*1:[A-Za-z0-9+/]{27}=/);
+    await screenshot(page, 'history');
+    // A custom range that ends before it starts is refused on the page.
+    await page.selectOption('select[name=preset]', 'custom');
+    await page.fill('input[name=from]', '2026-01-02T10:00');
+    await page.fill('input[name=to]', '2026-01-01T10:00');
+    expect(await page.textContent('[data-testid=range-error]')).toContain('after the start');
+    expect(errors).toEqual([]);
+  });
+});
