@@ -98,6 +98,8 @@ export interface FlowRecord {
   state: 'active' | 'idle' | 'ready_to_be_purged';
   /** Extra DPI metadata (url, user_agent, status, ja3, alpn, tls_version, dns_answer...). */
   info?: Record<string, string | number>;
+  /** Community ID v1 (seed 0): only in the answer to a query by `key` (the flow details). */
+  community_id?: string;
 }
 
 export interface HostRecord {
@@ -155,6 +157,8 @@ export interface InterfaceStats {
 export type SortOrder = 'asc' | 'desc';
 
 export interface FlowQuery {
+  /** One flow by its key (`FlowRecord.key`); the other filters are ignored. */
+  key?: string;
   host?: string;
   l4?: string;
   l7?: string;

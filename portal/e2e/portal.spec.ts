@@ -4,8 +4,10 @@
  * Redis. Tests run in order and share one appliance and one admin session;
  * each saves a screenshot of the page it covers under docs/screenshots/.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApplianceStatus, FlowListResponse, HostListResponse, IpfixCollectorView, Settings } from '@flowprobe/api';
+import { parse } from 'csv-parse/sync';
+import type { AlertPage, AlertView, ApplianceStatus, CheckInfo, FlowDetail, FlowListResponse, HostListResponse, IpfixCollectorView, Settings } from '@flowprobe/api';
 import type { Page } from 'playwright-core';
 import { INITIAL_ADMIN_PASSWORD, RunningAppliance, startAppliance } from './appliance';
 import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
@@ -49,6 +51,18 @@ async function api<T>(path: string): Promise<T> {
   const response = await page.request.get(`${appliance.baseUrl}${path}`);
   if (!response.ok()) throw new Error(`GET ${path}: ${response.status()} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** Clicks a download link and returns the file's text. */
+async function download(selector: string): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = await file.path();
+  return readFileSync(path, 'utf8');
+}
+
+/** CSV (RFC 4180) as objects keyed by the header row. */
+function parseCsv(text: string): Record<string, string>[] {
+  return parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
 }
 
 async function signIn(username: string, password: string): Promise<void> {
@@ -170,6 +184,120 @@ describe('portal against the real appliance', () => {
     await screenshot(page, 'flows');
   });
 
+  it("opens a flow's details page with its risks, counters, Community ID and the alerts raised on it", async () => {
+    // A flow with risks on which an alert was raised (the capture's TLS flows have some within seconds),
+    // found in the flows table by its client endpoint. Flows end as the capture loops: the most recent first,
+    // and another one if it ends before the table shows it.
+    let chosen: { flow: FlowDetail; alerts: AlertPage } | undefined;
+    const tried = new Set<string>();
+    const deadline = Date.now() + 60_000;
+    while (!chosen && Date.now() < deadline) {
+      const risky = (await api<FlowListResponse>('/api/v1/flows?limit=1000&sort=last_seen')).data.filter((f) => f.risks.length > 0 && !tried.has(f.key));
+      for (const f of risky) {
+        tried.add(f.key);
+        const res = await page.request.get(`${appliance.baseUrl}/api/v1/flows/${encodeURIComponent(f.key)}?ifid=${f.ifid}`);
+        if (!res.ok()) continue;
+        const flow = (await res.json()) as FlowDetail;
+        const alerts = await api<AlertPage>(`/api/v1/alerts?state=past&entity=flow&entity_value=${encodeURIComponent(flow.alert_entity_value)}`);
+        if (alerts.total === 0) continue;
+        await page.goto(`${appliance.baseUrl}/flows`);
+        await page.fill('input[name=host]', flow.client.ip);
+        await page.fill('input[name=port]', String(flow.client.port));
+        const shown = await page.waitForSelector(`[data-testid=flow-table] a[href="/flows/${flow.ifid}/${flow.key}"]`, { timeout: 10_000 }).catch(() => null);
+        if (shown) {
+          chosen = { flow, alerts };
+          break;
+        }
+      }
+      if (!chosen) await page.waitForTimeout(1000);
+    }
+    expect(chosen).toBeDefined();
+    const { flow } = chosen!;
+    const link = `a[href="/flows/${flow.ifid}/${flow.key}"]`;
+    // Score and risks columns in the table.
+    const row = page.locator('[data-testid=flow-table] tbody tr', { has: page.locator(link) });
+    await expect(row.locator('[data-testid=flow-score]').textContent()).resolves.toMatch(/^\s*\d+\s*$/);
+    await expect(row.locator('[data-testid=flow-risks]').textContent()).resolves.toContain(flow.risks[0]);
+    await page.click(link);
+    await page.waitForURL(`**/flows/${flow.ifid}/${flow.key}`);
+
+    await page.waitForSelector('[data-testid=flow-stats]');
+    await expect(page.textContent('[data-testid=flow-title]')).resolves.toContain(flow.protocol.l7);
+    await expect(page.textContent('[data-testid=flow-client]')).resolves.toContain(`${flow.client.ip}:${flow.client.port}`);
+    await expect(page.textContent('[data-testid=flow-server]')).resolves.toContain(`${flow.server.ip}:${flow.server.port}`);
+    if (flow.server_name) await expect(page.textContent('[data-testid=flow-server-name]')).resolves.toBe(flow.server_name);
+    if (flow.category) await expect(page.textContent('[data-testid=flow-category]')).resolves.toBe(flow.category);
+    await expect(page.textContent('[data-testid=flow-score]')).resolves.toMatch(/^\d+$/);
+    // Every risk with its explanation.
+    const risks = await page.$$eval('[data-testid=flow-risk]', (lis) => lis.map((li) => ({ name: li.querySelector('strong')?.textContent ?? '', why: li.querySelector('div')?.textContent ?? '' })));
+    expect(risks.map((r) => r.name)).toEqual(flow.risk_details.map((r) => r.name));
+    for (const r of risks) expect(r.why.length).toBeGreaterThan(20);
+    expect(Number(await page.getAttribute('[data-testid=c2s-bytes]', 'data-value'))).toBeGreaterThan(0);
+    // TCP flags by name (they only accumulate while the page polls).
+    const flags = (await page.textContent('[data-testid=c2s-flags]'))!.split(' ');
+    expect(flags).toEqual(expect.arrayContaining(flow.tcp_flags.cli2srv));
+    if (flow.protocol.l4 === 'TCP') expect(flow.tcp_flags.cli2srv.length).toBeGreaterThan(0);
+    await expect(page.textContent('[data-testid=community-id]')).resolves.toBe(flow.community_id);
+    expect(flow.community_id).toMatch(/^1:[A-Za-z0-9+/]{27}=$/);
+    // The alerts raised on it, listed on the page.
+    await page.waitForSelector('[data-testid=flow-alerts] [data-testid=alert-table] tbody tr');
+    const shownIds = await page.$$eval('[data-testid=flow-alerts] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-alert-id')));
+    expect(shownIds).toEqual(expect.arrayContaining(chosen!.alerts.data.map((a) => a.id)));
+    await screenshot(page, 'flow-detail');
+  });
+
+  it('downloads the alerts and the flows a table shows as CSV and JSON whose rows equal the API', async () => {
+    // Past alerts do not change once stored: the CSV's rows equal the API's, field by field.
+    await page.goto(`${appliance.baseUrl}/alerts`);
+    await page.click('[role=tab] >> text=Past');
+    await page.waitForSelector('[data-testid=alert-table] tbody tr', { timeout: 60_000 });
+    const csvAlerts = parseCsv(await download('[data-testid=export-csv]'));
+    const apiAlerts = (await api<AlertPage>('/api/v1/alerts?state=past&limit=1000')).data;
+    expect(csvAlerts.length).toBeGreaterThan(0);
+    const byId = new Map(apiAlerts.map((a) => [a.id, a]));
+    for (const row of csvAlerts) {
+      const a = byId.get(row['id'])!;
+      expect(a).toBeDefined();
+      expect(row).toMatchObject({
+        state: 'past', time: a.time, end_time: a.end_time ?? '', severity: a.severity, score: String(a.score), check: a.check, title: a.title,
+        description: a.description, entity_type: a.entity.type, entity_value: a.entity.value, host: a.host,
+        acknowledged: String(a.acknowledged), details: JSON.stringify(a.details),
+      });
+    }
+    // Alerts keep coming: every API alert up to the newest one exported is in the export.
+    const newest = csvAlerts[0]['time'];
+    expect(new Set(csvAlerts.map((r) => r['id']))).toEqual(new Set(apiAlerts.filter((a) => a.time <= newest).map((a) => a.id)));
+
+    // Flows with the table's filter (UDP): the same flows (by key, live counters aside) in both formats.
+    await page.goto(`${appliance.baseUrl}/flows`);
+    await page.selectOption('select[name=l4]', 'UDP');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=flow-table] tbody tr')].every((tr) => tr.children[1]?.textContent?.trim() === 'UDP'));
+    expect(await page.getAttribute('[data-testid=export-csv]', 'href')).toContain('l4=UDP');
+    const csvFlows = parseCsv(await download('[data-testid=export-csv]'));
+    const jsonFlows = JSON.parse(await download('[data-testid=export-json]')) as FlowListResponse['data'];
+    const apiFlows = (await api<FlowListResponse>('/api/v1/flows?l4=UDP&limit=1000')).data;
+    expect(csvFlows.length).toBeGreaterThan(0);
+    const apiByKey = new Map(apiFlows.map((f) => [f.key, f]));
+    const still = csvFlows.filter((r) => apiByKey.has(r['key']));
+    expect(still.length).toBeGreaterThan(csvFlows.length / 2);
+    for (const row of still) {
+      const f = apiByKey.get(row['key'])!;
+      expect(row).toMatchObject({
+        protocol_l4: 'UDP', protocol_l7: f.protocol.l7, client_ip: f.client.ip, client_port: String(f.client.port), server_ip: f.server.ip,
+        server_port: String(f.server.port), category: f.category, first_seen: String(f.first_seen),
+      });
+    }
+    expect(jsonFlows.every((f) => f.protocol.l4 === 'UDP')).toBe(true);
+    const jsonKeys = new Set(jsonFlows.map((f) => f.key));
+    for (const f of jsonFlows.filter((j) => apiByKey.has(j.key)).slice(0, 20)) {
+      expect(Object.keys(f).sort()).toEqual(Object.keys(apiByKey.get(f.key)!).sort());
+      // Live fields (counters, times, score and risks, which grow) aside, the same row.
+      const stable = ({ thpt, last_seen, duration, bytes, cli2srv, srv2cli, score, risks, ...rest }: FlowListResponse['data'][number]) => rest;
+      expect(stable(f)).toEqual(stable(apiByKey.get(f.key)!));
+    }
+    expect(jsonKeys.size).toBe(jsonFlows.length);
+  });
+
   it('lists past alerts and acknowledges one; shows interfaces', async () => {
     await page.goto(`${appliance.baseUrl}/alerts`);
     await page.waitForSelector('[data-testid=alert-table], .state-empty');
@@ -197,6 +325,60 @@ describe('portal against the real appliance', () => {
     await screenshot(page, 'interfaces');
   });
 
+  it("opens an alert's details, acknowledges the alerts of a filter in bulk, and shows checks with names and human units", async () => {
+    await page.goto(`${appliance.baseUrl}/alerts`);
+    await page.click('[role=tab] >> text=Past');
+    await page.selectOption('select[name=entity]', 'flow');
+    await page.selectOption('select[name=acknowledged]', 'false');
+    await page.waitForSelector('[data-testid=alert-table] tbody tr');
+
+    // The detail view of the first one: what, why, evidence, links to its host and flow.
+    const firstId = (await page.getAttribute('[data-testid=alert-table] tbody tr:first-child', 'data-alert-id'))!;
+    const alert = await api<AlertView>(`/api/v1/alerts/${firstId}`);
+    const checks = await api<CheckInfo[]>('/api/v1/alerts/checks');
+    await page.click(`[data-testid=alert-table] tr[data-alert-id="${firstId}"] [data-testid=alert-link]`);
+    await page.waitForURL(`**/alerts/${firstId}`);
+    await expect(page.textContent('[data-testid=alert-title]')).resolves.toBe(alert.title);
+    await expect(page.textContent('[data-testid=alert-what]')).resolves.toContain(checks.find((c) => c.id === alert.check)!.title);
+    await expect(page.textContent('[data-testid=alert-description]')).resolves.toBe(alert.description);
+    for (const [k, v] of Object.entries(alert.details)) await expect(page.textContent('[data-testid=alert-evidence]')).resolves.toContain(`${k}${v}`);
+    expect(await page.getAttribute('[data-testid=alert-host]', 'href')).toBe(`/hosts/${alert.host}`);
+    expect(await page.getAttribute('[data-testid=alert-flow-link]', 'href')).toBe(`/flows/${alert.ifid}/${alert.flow!.key}`);
+    await screenshot(page, 'alert-detail');
+    // Bulk: every unacknowledged flow alert listed now is acknowledged by one click (after a confirmation).
+    await page.goto(`${appliance.baseUrl}/alerts`);
+    await page.click('[role=tab] >> text=Past');
+    await page.selectOption('select[name=entity]', 'flow');
+    await page.selectOption('select[name=acknowledged]', 'false');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=alert-table] tbody tr')].every((tr) => !tr.textContent?.includes('acknowledged')));
+    const listed = await page.$$eval('[data-testid=alert-table] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-alert-id')!));
+    const otherEntities = async () => (await api<AlertPage>('/api/v1/alerts?state=past&acknowledged=false&limit=1000')).data.filter((a) => a.entity.type !== 'flow').map((a) => a.id);
+    const othersBefore = await otherEntities();
+    await page.click('[data-testid=bulk-acknowledge] button >> text=Acknowledge all matching');
+    await page.click('[data-testid=bulk-acknowledge-yes]');
+    const result = (await page.waitForSelector('[data-testid=bulk-result]')).textContent();
+    expect(Number((await result)!.split(' ')[0])).toBeGreaterThanOrEqual(listed.length);
+    for (const id of listed) expect((await api<AlertView>(`/api/v1/alerts/${id}`)).acknowledged_by).toBe('admin');
+    // The filter held: alerts of other entities were not touched.
+    expect(await otherEntities()).toEqual(expect.arrayContaining(othersBefore));
+
+    // Checks: real names, a description each, thresholds in human units.
+    await page.goto(`${appliance.baseUrl}/settings/checks`);
+    const elephant = '[data-testid=checks-table] tr[data-check=elephant_flow]';
+    await page.waitForSelector(elephant);
+    await expect(page.textContent(`${elephant} [data-testid=check-title]`)).resolves.toBe('Elephant flow');
+    await expect(page.textContent(`${elephant} [data-testid=check-description]`)).resolves.toContain('more bytes than the limit');
+    const bytesParam = `${elephant} [data-param=min_bytes]`;
+    await expect(page.inputValue(`${bytesParam} input[type=number]`)).resolves.toBe('1');
+    await expect(page.inputValue(`${bytesParam} select`)).resolves.toBe('GiB');
+    await page.fill(`${bytesParam} input[type=number]`, '512');
+    await page.selectOption(`${bytesParam} select`, 'MiB');
+    await page.click('text=Save checks');
+    await page.waitForSelector('.form-ok');
+    expect((await api<Settings>('/api/v1/settings')).checks['elephant_flow']['min_bytes']).toBe(512 * 1024 ** 2);
+    await screenshot(page, 'settings-checks');
+  });
+
   it('keeps a changed setting after a reload', async () => {
     await page.goto(`${appliance.baseUrl}/settings/general`);
     await page.waitForSelector('[data-testid=local-networks]');
@@ -214,9 +396,6 @@ describe('portal against the real appliance', () => {
     expect(stored.retention.alerts_days).toBe(45);
     await screenshot(page, 'settings');
 
-    await page.goto(`${appliance.baseUrl}/settings/checks`);
-    await page.waitForSelector('[data-testid=checks-table] tbody tr, .state-empty');
-    await screenshot(page, 'settings-checks');
     await page.goto(`${appliance.baseUrl}/settings/system`);
     await page.waitForSelector('[data-testid=system-info]');
     await page.waitForSelector('[data-testid=appliance-panel] [data-testid=disks] .meter');

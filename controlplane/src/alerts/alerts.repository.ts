@@ -59,16 +59,16 @@ export class AlertsRepository {
 
   async find(f: PastAlertFilter): Promise<{ total: number; rows: AlertEntity[] }> {
     const q = this.alerts.createQueryBuilder('a');
-    if (f.minSeverityRank !== undefined) q.andWhere('a.severity_rank >= :sr', { sr: f.minSeverityRank });
-    if (f.entityType) q.andWhere('a.entity_type = :et', { et: f.entityType });
-    if (f.entityValue) q.andWhere('a.entity_value = :ev', { ev: f.entityValue });
-    if (f.host) q.andWhere('a.host = :host', { host: f.host });
-    if (f.check) q.andWhere('a.check_id = :check', { check: f.check });
-    if (f.fromS !== undefined) q.andWhere('a.time_s >= :from', { from: f.fromS });
-    if (f.toS !== undefined) q.andWhere('a.time_s <= :to', { to: f.toS });
-    if (f.acknowledged !== undefined) q.andWhere('a.acknowledged = :ack', { ack: f.acknowledged ? 1 : 0 });
+    for (const [sql, params] of filterClauses(f, 'a.')) q.andWhere(sql, params);
     const [rows, total] = await q.orderBy('a.time_s', 'DESC').skip(f.offset).take(f.limit).getManyAndCount();
     return { total, rows };
+  }
+
+  /** Acknowledges every unacknowledged past alert the filter matches, in one statement; returns how many. */
+  async acknowledgeMatching(f: Omit<PastAlertFilter, 'limit' | 'offset' | 'acknowledged'>, by: string, nowS: number): Promise<number> {
+    const q = this.alerts.createQueryBuilder().update(AlertEntity).set({ acknowledged: true, acknowledgedAtS: nowS, acknowledgedBy: by }).where('acknowledged = 0');
+    for (const [sql, params] of filterClauses(f, '')) q.andWhere(sql, params);
+    return (await q.execute()).affected ?? 0;
   }
 
   findById(id: string): Promise<AlertEntity | null> {
@@ -90,4 +90,18 @@ export class AlertsRepository {
     const r = await this.alerts.createQueryBuilder().delete().where('time_s < :t', { t: beforeS }).execute();
     return r.affected ?? 0;
   }
+}
+
+/** The WHERE clauses of a filter, columns prefixed with `alias` ('a.' in a select, '' in an update). */
+function filterClauses(f: Omit<PastAlertFilter, 'limit' | 'offset'>, alias: string): [string, Record<string, unknown>][] {
+  const out: [string, Record<string, unknown>][] = [];
+  if (f.minSeverityRank !== undefined) out.push([`${alias}severity_rank >= :sr`, { sr: f.minSeverityRank }]);
+  if (f.entityType) out.push([`${alias}entity_type = :et`, { et: f.entityType }]);
+  if (f.entityValue) out.push([`${alias}entity_value = :ev`, { ev: f.entityValue }]);
+  if (f.host) out.push([`${alias}host = :host`, { host: f.host }]);
+  if (f.check) out.push([`${alias}check_id = :check`, { check: f.check }]);
+  if (f.fromS !== undefined) out.push([`${alias}time_s >= :from`, { from: f.fromS }]);
+  if (f.toS !== undefined) out.push([`${alias}time_s <= :to`, { to: f.toS }]);
+  if (f.acknowledged !== undefined) out.push([`${alias}acknowledged = :ack`, { ack: f.acknowledged ? 1 : 0 }]);
+  return out;
 }

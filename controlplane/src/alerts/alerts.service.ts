@@ -11,10 +11,11 @@ import { LiveService } from '../live/live.service';
 import { SettingsService } from '../settings/settings.service';
 import { AlertEventV1, severityRank } from './alert-event';
 import { AlertEngine, EmittedAlert } from './alert-engine';
-import type { AlertPage } from '../api/alerts.types';
+import type { AlertPage, AlertView, BulkAcknowledgeResponse, CheckInfo } from '../api/alerts.types';
 import { AlertsRepository } from './alerts.repository';
-import { checkDefaults } from './checks/all-checks';
-import type { AlertQueryDto } from './dto/alert-query.dto';
+import { allChecks, checkDefaults } from './checks/all-checks';
+import { checkInfo } from './checks/check-catalog';
+import type { AlertBulkAcknowledgeDto, AlertQueryDto } from './dto/alert-query.dto';
 
 /**
  * Active flows looked at each minute per ordering (recent, longest, largest),
@@ -215,6 +216,31 @@ export class AlertsService implements OnModuleInit {
         state: 'past', ifid: r.ifid, acknowledged: r.acknowledged, acknowledged_by: r.acknowledgedBy, acknowledged_at: r.acknowledgedAtS,
       })),
     };
+  }
+
+  /** One alert by id: engaged (in the engine) or past (stored). */
+  async get(id: string): Promise<AlertView> {
+    const engaged = this.engine.engagedAlerts().find((a) => a.event.id === id);
+    if (engaged) return { ...engaged.event, state: 'engaged', ifid: engaged.ifid, acknowledged: false, acknowledged_by: null, acknowledged_at: null };
+    const r = await this.repository.findById(id);
+    if (!r) throw new NotFoundException(`alert ${id} not found`);
+    return { ...(JSON.parse(r.json) as AlertEventV1), state: 'past', ifid: r.ifid, acknowledged: r.acknowledged, acknowledged_by: r.acknowledgedBy, acknowledged_at: r.acknowledgedAtS };
+  }
+
+  /** Acknowledges every unacknowledged past alert the filter matches (the Alerts page's filters). */
+  async acknowledgeMatching(f: AlertBulkAcknowledgeDto, auth: AuthUser, nowS = Date.now() / 1000): Promise<BulkAcknowledgeResponse> {
+    const acknowledged = await this.repository.acknowledgeMatching(
+      { minSeverityRank: f.severity ? severityRank(f.severity) : undefined, entityType: f.entity, entityValue: f.entity_value, host: f.host, check: f.check, fromS: f.from, toS: f.to },
+      auth.username,
+      nowS,
+    );
+    return { acknowledged };
+  }
+
+  /** Every check with its name, description, entity and settings' units. */
+  checks(): CheckInfo[] {
+    const set = allChecks();
+    return [...set.flow.map((c) => checkInfo(c.id, 'flow', c.defaults)), ...set.host.map((c) => checkInfo(c.id, 'host', c.defaults)), ...set.iface.map((c) => checkInfo(c.id, 'interface', c.defaults))];
   }
 
   /** Acknowledges a past alert (engaged alerts are acknowledged once released). */

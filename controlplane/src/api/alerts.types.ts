@@ -100,3 +100,24 @@ export interface AlertPage {
   total: number;
   data: AlertView[];
 }
+
+/** POST /api/v1/alerts/acknowledge answer. */
+export interface BulkAcknowledgeResponse {
+  /** Past alerts that were unacknowledged and matched. */
+  acknowledged: number;
+}
+
+/** Unit of a check setting, for display: `bytes` (1 GiB), `seconds` (1 h), `percent`, `per_minute`, `score`, `count`. */
+export type CheckParamUnit = 'bytes' | 'seconds' | 'percent' | 'per_minute' | 'score' | 'count';
+
+/** GET /api/v1/alerts/checks: one check as the Checks page shows it. */
+export interface CheckInfo {
+  id: string;
+  /** Human name ("SYN scan", "Weak TLS cipher"). */
+  title: string;
+  /** One line: what raises it. */
+  description: string;
+  entity: AlertEntityType;
+  /** Setting key -> what it is and its unit (`enabled` left out). */
+  params: Record<string, { label: string; unit: CheckParamUnit }>;
+}

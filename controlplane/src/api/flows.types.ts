@@ -44,3 +44,34 @@ export interface FlowSummary {
 }
 
 export type FlowListResponse = Page<FlowSummary>;
+
+/** Counters of one flow per direction. */
+export interface FlowPair<T> {
+  cli2srv: T;
+  srv2cli: T;
+}
+
+/** GET /api/v1/flows/:key?ifid=N: everything the probe knows about one active flow. */
+export interface FlowDetail extends FlowSummary {
+  /** Best-known name of each endpoint ('' if none): TLS SNI / HTTP Host of flows to it, DNS answers naming it. */
+  client_name: string;
+  server_host_name: string;
+  /** nDPI breed (Safe, Acceptable, Fun, Unsafe, Dangerous...). */
+  breed: string;
+  /** Each risk with what it means. */
+  risk_details: { name: string; explanation: string }[];
+  /** TCP flags seen per direction, as names (SYN, ACK, PSH, FIN, RST...). */
+  tcp_flags: FlowPair<string[]>;
+  retransmissions: FlowPair<number>;
+  out_of_order: FlowPair<number>;
+  /** IP-layer bytes (what IPFIX octetDeltaCount counts). */
+  ip_bytes: FlowPair<number>;
+  /** The capture joined the flow after its first packet (it saw the server's SYN-ACK first). */
+  first_from_server: boolean;
+  /** Community ID v1 (seed 0), to find the flow in Zeek, Suricata or a SIEM. */
+  community_id: string;
+  /** Extra DPI metadata (URL, user agent, JA3, ALPN, TLS version, DNS answer...). */
+  info: Record<string, string | number>;
+  /** The `entity_value` of the alerts raised on this flow: GET /api/v1/alerts?entity=flow&entity_value=... lists them. */
+  alert_entity_value: string;
+}

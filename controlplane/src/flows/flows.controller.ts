@@ -1,8 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { FLOW_EXPORT_COLUMNS, pagesOf, streamTable } from '../export/table-export';
 import { FlowListSchema } from '../api/api-schemas';
-import type { FlowListResponse } from '../api';
-import { FlowQueryDto } from './dto/flow-query.dto';
+import type { FlowDetail, FlowListResponse } from '../api';
+import { FlowDetailQueryDto, FlowExportQueryDto, FlowKeyDto, FlowQueryDto } from './dto/flow-query.dto';
 import { FlowsService } from './flows.service';
 
 @ApiTags('flows')
@@ -16,5 +18,19 @@ export class FlowsController {
   @ApiOkResponse({ type: FlowListSchema })
   list(@Query() query: FlowQueryDto): Promise<FlowListResponse> {
     return this.service.list(query);
+  }
+
+  /** Every flow the list's filters and sort match (not only a page), as CSV or a JSON array of the list's rows, streamed. */
+  @Get('export')
+  @ApiProduces('text/csv', 'application/json')
+  async export(@Query() query: FlowExportQueryDto, @Res() res: Response): Promise<void> {
+    const { format, offset: _offset, limit: _limit, ...filters } = query;
+    await streamTable(res, 'flows', format ?? 'csv', FLOW_EXPORT_COLUMNS, pagesOf((offset, limit) => this.service.list({ ...filters, offset, limit })));
+  }
+
+  /** One active flow with its details (404 once it has ended). */
+  @Get(':key')
+  get(@Param() params: FlowKeyDto, @Query() query: FlowDetailQueryDto): Promise<FlowDetail> {
+    return this.service.get(params.key, query.ifid ?? 0);
   }
 }

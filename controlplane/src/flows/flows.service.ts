@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import type { FlowRecord } from '@flowprobe/dataplane';
-import type { FlowListResponse, FlowSummary } from '../api';
+import type { FlowDetail, FlowListResponse, FlowSummary } from '../api';
+import { flowLabel } from '../alerts/checks/check.types';
 import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
+import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import type { FlowQueryDto } from './dto/flow-query.dto';
+import { explainRisks, tcpFlagNames } from './flow-risks';
 
 /** API view of a flow (ntopng REST v2 names: client/server, protocol.l4/l7, cli2srv/srv2cli). */
 export function toFlowSummary(flow: OnInterface<FlowRecord>): FlowSummary {
@@ -29,7 +32,36 @@ export function toFlowSummary(flow: OnInterface<FlowRecord>): FlowSummary {
 
 @Injectable()
 export class FlowsService {
-  constructor(private readonly dataplane: DataplaneRepository) {}
+  constructor(
+    private readonly dataplane: DataplaneRepository,
+    private readonly records: FlowRecordDispatcher,
+  ) {}
+
+  /**
+   * One active flow by key on one interface, with everything known about it.
+   * @throws NotFoundException when it has ended (or never was).
+   */
+  async get(key: string, ifid = 0): Promise<FlowDetail> {
+    const page = await this.dataplane.queryFlows({ key }, ifid);
+    const flow = page.data[0];
+    if (!flow) throw new NotFoundException(`flow ${key} is not active on interface ${ifid} (it may have ended)`);
+    const names = this.records.hostNames;
+    return {
+      ...toFlowSummary(flow),
+      client_name: names.nameOf(flow.client.ip),
+      server_host_name: names.nameOf(flow.server.ip),
+      breed: flow.breed,
+      risk_details: explainRisks(flow.risks),
+      tcp_flags: { cli2srv: tcpFlagNames(flow.tcp_flags.cli2srv), srv2cli: tcpFlagNames(flow.tcp_flags.srv2cli) },
+      retransmissions: { ...flow.retransmissions },
+      out_of_order: { ...flow.out_of_order },
+      ip_bytes: { ...flow.ip_bytes },
+      first_from_server: flow.first_from_server,
+      community_id: flow.community_id ?? '',
+      info: flow.info ?? {},
+      alert_entity_value: flowLabel(flow),
+    };
+  }
 
   /** A bad filter value (e.g. an unknown L4 protocol) rejects with the dataplane's QUERY_BAD_VALUE error, a 400 for the API. */
   async list(query: FlowQueryDto): Promise<FlowListResponse> {

@@ -1,8 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { HOST_EXPORT_COLUMNS, pagesOf, streamTable } from '../export/table-export';
 import { HostDetailSchema, HostListSchema } from '../api/api-schemas';
 import type { HostDetail, HostListResponse } from '../api';
-import { HostIpParamDto, HostParamsQueryDto, HostQueryDto } from './dto/host-query.dto';
+import { HostExportQueryDto, HostIpParamDto, HostParamsQueryDto, HostQueryDto } from './dto/host-query.dto';
 import { HostsService } from './hosts.service';
 
 @ApiTags('hosts')
@@ -16,6 +18,14 @@ export class HostsController {
   @ApiOkResponse({ type: HostListSchema })
   list(@Query() query: HostQueryDto): Promise<HostListResponse> {
     return this.service.list(query);
+  }
+
+  /** Every host the list's filters and sort match, as CSV or a JSON array of the list's rows, streamed. */
+  @Get('export')
+  @ApiProduces('text/csv', 'application/json')
+  async export(@Query() query: HostExportQueryDto, @Res() res: Response): Promise<void> {
+    const { format, offset: _offset, limit: _limit, ...filters } = query;
+    await streamTable(res, 'hosts', format ?? 'csv', HOST_EXPORT_COLUMNS, pagesOf((offset, limit) => this.service.list({ ...filters, offset, limit })));
   }
 
   @Get(':ip')

@@ -65,6 +65,19 @@ describe('queryFlows', () => {
     expect(shards[0].flows.totalBytes[0]).toBeNaN(); // slot 0 holds an idle flow
   });
 
+  it('finds one active flow by key, with its Community ID, and nothing for an idle, stale, foreign or malformed key', () => {
+    const { record, shard, slot } = activeRecords()[1234];
+    const page = queryFlows(shards, { key: record.key, host: '192.0.2.99' }, NO_DPI_NAMES);
+    expect(page.total).toBe(1);
+    expect({ ...page.data[0], community_id: undefined }).toEqual({ ...record, community_id: undefined });
+    expect(page.data[0].community_id).toMatch(/^1:[A-Za-z0-9+/]{27}=$/);
+    expect(queryFlows([shards[1 - shard]], { key: record.key }, NO_DPI_NAMES).total).toBe(0);
+    const [, , generation] = record.key.split(':').map(Number);
+    for (const key of [`${shard}:${slot}:${generation + 1}`, `${shard}:0:1`, `${shard}:999999:1`, '7:1:1', 'x', `${shard}:${slot}`]) {
+      expect({ key, total: queryFlows(shards, { key }, NO_DPI_NAMES).total }).toEqual({ key, total: 0 });
+    }
+  });
+
   for (const [sort, key] of [['bytes', total], ['packets', packets]] as const) {
     for (const order of ['desc', 'asc'] as const) {
       for (const [offset, limit] of [[0, 1], [0, 50], [37, 50], [0, 1000], [3990, 50]]) {

@@ -2,7 +2,7 @@ import { QueryError } from '../errors/dataplane-error';
 import { FlowQuery, FlowRecord, Page } from '../dataplane.types';
 import { parseIp } from '../shard/ip-address';
 import { EntryState } from '../shard/entry-state';
-import { l4Number, readFlowRecord } from './flow-record';
+import { flowCommunityId, l4Number, readFlowRecord } from './flow-record';
 import { L7Names } from '../shard/record-names';
 import { FlowTable } from './flow-table';
 import { FlowF64, FlowU32 } from './flow-table.layout';
@@ -36,6 +36,7 @@ export interface FlowShard {
  * no slot is reused between the scan and the read.
  */
 export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7Names): RankedFlowPage {
+  if (q.key !== undefined) return flowByKey(shards, q.key, names);
   const limit = Math.min(q.limit ?? DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE);
   const offset = q.offset ?? 0;
   const desc = (q.order ?? 'desc') === 'desc';
@@ -179,4 +180,34 @@ function l7Matcher(wanted: string, names: L7Names): (l7: number) => boolean {
 
 function addrIs(u32: Uint32Array, at: number, w: readonly number[]): boolean {
   return u32[at] === w[0] && u32[at + 1] === w[1] && u32[at + 2] === w[2] && u32[at + 3] === w[3];
+}
+
+/**
+ * The active flow whose key (`<shard>:<slot>:<generation>`) is `key`, as a
+ * page of 0 or 1: one slot read, no scan. A key of a shard not in `shards`
+ * (another reader's), of a freed or reused slot, or malformed, finds nothing.
+ */
+function flowByKey(shards: readonly FlowShard[], key: string, names: L7Names): RankedFlowPage {
+  const page: RankedFlowPage = { total: 0, data: [], keys: [], shards: [] };
+  const m = /^(\d{1,6}):(\d{1,9}):(\d{1,10})$/.exec(key);
+  if (!m) return page;
+  const [shardIndex, slot, generation] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const s = shards.find((x) => x.index === shardIndex);
+  if (!s) return page;
+  const t = s.flows.table;
+  t.lockAllForRead();
+  try {
+    if (slot >= t.highWater) return page;
+    const b = t.u32At(slot);
+    if (Atomics.load(s.flows.u32, b + FlowU32.State) !== EntryState.Active || s.flows.u32[b + FlowU32.Generation] !== generation) return page;
+    page.total = 1;
+    const record = readFlowRecord(s.flows, slot, s.index, names);
+    record.community_id = flowCommunityId(s.flows, slot);
+    page.data.push(record);
+    page.keys.push(0);
+    page.shards.push(shardIndex);
+    return page;
+  } finally {
+    t.unlockAllForRead();
+  }
 }

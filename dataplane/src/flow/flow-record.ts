@@ -1,3 +1,4 @@
+import { communityId } from './community-id';
 import { FlowRecord } from '../dataplane.types';
 import { ENTRY_STATE_NAMES } from '../shard/entry-state';
 import { FlowTable } from './flow-table';
@@ -87,4 +88,25 @@ export function readFlowRecord(flows: FlowTable, slot: number, shard: number, na
   const info = flowInfo(flows, slot);
   if (info) record.info = info;
   return record;
+}
+
+/** The Community ID v1 (seed 0) of a flow slot, as flow records export it. The caller holds the read lock. */
+export function flowCommunityId(flows: FlowTable, slot: number): string {
+  const b = flows.table.u32At(slot);
+  const u32 = flows.u32;
+  const meta = u32[b + FlowU32.KeyMeta];
+  const proto = (meta >>> 16) & 0xff;
+  const ports = u32[b + FlowU32.Ports];
+  const icmp = u32[b + FlowU32.IcmpTypeCode];
+  const isIcmp = proto === 1 || proto === 58;
+  const cli = [u32[b + FlowU32.CliAddr0], u32[b + FlowU32.CliAddr1], u32[b + FlowU32.CliAddr2], u32[b + FlowU32.CliAddr3]];
+  const srv = [u32[b + FlowU32.SrvAddr0], u32[b + FlowU32.SrvAddr1], u32[b + FlowU32.SrvAddr2], u32[b + FlowU32.SrvAddr3]];
+  return communityId(
+    meta >>> 24 === 6 ? 6 : 4,
+    proto,
+    cli,
+    isIcmp ? (icmp === 0 ? 0 : (icmp >>> 8) & 0xff) : ports >>> 16,
+    srv,
+    isIcmp ? (icmp === 0 ? 0 : icmp & 0xff) : ports & 0xffff,
+  );
 }

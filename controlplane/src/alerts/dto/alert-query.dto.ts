@@ -49,3 +49,42 @@ export class AlertQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
   offset?: number;
 }
+
+/** `/alerts/export`: the list's filters, and the format. */
+export class AlertExportQueryDto extends AlertQueryDto {
+  @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'csv' })
+  @IsOptional()
+  @IsIn(['csv', 'json'])
+  format?: 'csv' | 'json';
+}
+
+/** POST /alerts/acknowledge: the list's filters (past alerts only; at least one filter is not required: an empty body acknowledges every past alert). */
+export class AlertBulkAcknowledgeDto {
+  @ApiPropertyOptional({ enum: SEVERITIES, description: 'Minimum severity' })
+  @IsOptional() @IsIn([...SEVERITIES])
+  severity?: (typeof SEVERITIES)[number];
+
+  @ApiPropertyOptional({ enum: ['flow', 'host', 'interface'] })
+  @IsOptional() @IsIn(['flow', 'host', 'interface'])
+  entity?: 'flow' | 'host' | 'interface';
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MaxLength(256)
+  entity_value?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MaxLength(64)
+  host?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @Matches(/^[a-z0-9_]{1,32}$/, { message: 'check must be a check id' })
+  check?: string;
+
+  @ApiPropertyOptional({ description: 'UNIX seconds, inclusive' })
+  @IsOptional() @IsNumber()
+  from?: number;
+
+  @ApiPropertyOptional({ description: 'UNIX seconds, inclusive' })
+  @IsOptional() @IsNumber()
+  to?: number;
+}

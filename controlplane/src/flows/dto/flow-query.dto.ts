@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../api/page-query.dto';
 import type { FlowListQuery } from '../../api';
+import type { ExportFormat } from '../../export/table-export';
 
 const FLOW_SORTS = ['bytes', 'packets', 'first_seen', 'last_seen', 'duration', 'thpt'] as const;
 
@@ -36,4 +37,28 @@ export class FlowQueryDto extends PageQueryDto implements FlowListQuery {
   @IsOptional()
   @IsIn(FLOW_SORTS)
   sort?: FlowListQuery['sort'];
+}
+
+/** `/flows/:key`: a flow key as the list gives it (`<shard>:<slot>:<generation>`). */
+export class FlowKeyDto {
+  @Matches(/^\d{1,6}:\d{1,9}:\d{1,10}$/, { message: 'key must be a flow key (<shard>:<slot>:<generation>) from the flow list' })
+  key!: string;
+}
+
+export class FlowDetailQueryDto {
+  @ApiPropertyOptional({ description: 'Interface id (default 0)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1023)
+  ifid?: number;
+}
+
+/** `/flows/export`: the list's filters and sort, and the format. */
+export class FlowExportQueryDto extends FlowQueryDto {
+  @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'csv' })
+  @IsOptional()
+  @IsIn(['csv', 'json'])
+  format?: ExportFormat;
 }

@@ -42,3 +42,11 @@ export class HostIpParamDto {
   @IsIP()
   ip!: string;
 }
+
+/** `/hosts/export`: the list's filters and sort, and the format. */
+export class HostExportQueryDto extends HostQueryDto {
+  @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'csv' })
+  @IsOptional()
+  @IsIn(['csv', 'json'])
+  format?: 'csv' | 'json';
+}

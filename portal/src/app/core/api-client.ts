@@ -6,6 +6,7 @@ import type {
   TlsUploadRequest,
   AlertEventV1,
   AlertPage,
+  BulkAcknowledgeResponse,
   ApiTokenInfo,
   ChangePasswordRequest,
   CreateTokenRequest,
@@ -149,6 +150,11 @@ export class ApiClient {
 
   acknowledgeAlert(id: string): Observable<void> {
     return this.http.post<void>(`${API_BASE}/alerts/${encodeURIComponent(id)}/acknowledge`, {});
+  }
+
+  /** Acknowledges every unacknowledged past alert matching the filters (the list's, without state/paging). */
+  acknowledgeAlerts(filters: Record<string, string | number | boolean>): Observable<BulkAcknowledgeResponse> {
+    return this.http.post<BulkAcknowledgeResponse>(`${API_BASE}/alerts/acknowledge`, filters);
   }
 
   recipients(): Observable<RecipientView[]> {

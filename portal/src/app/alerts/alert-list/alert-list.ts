@@ -10,6 +10,7 @@ import { LiveSocket } from '../../core/live-socket';
 import { pollEvery, queryParams } from '../../core/poll';
 import { AlertTable } from '../../shared/alert-table/alert-table';
 import { FORMAT_PIPES } from '../../shared/format/format';
+import { ExportLinks } from '../../shared/export-links/export-links';
 import { LoadState } from '../../shared/load-state/load-state';
 import { Pager } from '../../shared/pager/pager';
 import { SEVERITY_ORDER } from '../../shared/severity-badge/severity-badge';
@@ -25,8 +26,11 @@ const PERIODS = [
 /** Engaged and past alerts with filters by severity, entity, host and time; acknowledge. */
 @Component({
   selector: 'app-alert-list',
-  imports: [FormsModule, AlertTable, LoadState, Pager, ...FORMAT_PIPES],
+  imports: [ExportLinks, FormsModule, AlertTable, LoadState, Pager, ...FORMAT_PIPES],
   templateUrl: './alert-list.html',
+  styles: `
+    .bulk-bar { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; margin: 0.25rem 0 0.75rem; }
+  `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AlertList {
@@ -49,18 +53,20 @@ export class AlertList {
   });
   protected readonly actionError = signal('');
 
-  protected readonly alerts = httpResource<AlertPage>(() => ({
-    url: `${API_BASE}/alerts`,
-    params: queryParams({
+  /** Filters: the page's query, the export's and the bulk acknowledgement's. */
+  protected readonly query = computed(() =>
+    queryParams({
       state: this.state(),
       severity: this.severity(),
       entity: this.entity(),
       host: this.host().trim(),
       from: this.periodS() ? Math.floor(Date.now() / 1000) - this.periodS() : undefined,
       acknowledged: this.state() === 'past' ? this.acknowledged() : '',
-      limit: this.limit(),
-      offset: this.offset(),
     }),
+  );
+  protected readonly alerts = httpResource<AlertPage>(() => ({
+    url: `${API_BASE}/alerts`,
+    params: { ...this.query(), limit: this.limit(), offset: this.offset() },
   }));
   protected readonly filtered = computed(() => !!(this.severity() || this.entity() || this.host() || this.periodS() || (this.state() === 'past' && this.acknowledged())));
 
@@ -74,6 +80,24 @@ export class AlertList {
       if (this.live.alerts().length) untracked(() => this.alerts.reload());
       this.live.markAlertsSeen();
     });
+  }
+
+  /** "Acknowledge all matching": asked first with the count, then one request with the filters. */
+  protected readonly confirmBulk = signal(false);
+  protected readonly bulkResult = signal<string>('');
+
+  protected async acknowledgeMatching(): Promise<void> {
+    this.actionError.set('');
+    this.confirmBulk.set(false);
+    // The list's filters but the state (past only) and the status (only unacknowledged ones change).
+    const { state: _state, acknowledged: _ack, ...filters } = this.query();
+    try {
+      const { acknowledged } = await firstValueFrom(this.api.acknowledgeAlerts(filters));
+      this.bulkResult.set(`${acknowledged} alert${acknowledged === 1 ? '' : 's'} acknowledged.`);
+      this.alerts.reload();
+    } catch (error) {
+      this.actionError.set(`Could not acknowledge: ${errorMessage(error)}`);
+    }
   }
 
   protected async acknowledge(alert: AlertView): Promise<void> {

@@ -7,6 +7,7 @@ import { API_BASE } from '../../core/api-client';
 import { pollEvery, queryParams } from '../../core/poll';
 import { FlowTable } from '../../shared/flow-table/flow-table';
 import { FORMAT_PIPES } from '../../shared/format/format';
+import { ExportLinks } from '../../shared/export-links/export-links';
 import { LoadState } from '../../shared/load-state/load-state';
 import { Pager } from '../../shared/pager/pager';
 import { SortState } from '../../shared/sort-header/sort-header';
@@ -17,7 +18,7 @@ const REFRESH_MS = 3_000;
 /** Active flows with filters (host, port, L4, application), server-side sort and pages. */
 @Component({
   selector: 'app-flow-list',
-  imports: [FormsModule, FlowTable, LoadState, Pager, ...FORMAT_PIPES],
+  imports: [ExportLinks, FormsModule, FlowTable, LoadState, Pager, ...FORMAT_PIPES],
   templateUrl: './flow-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -37,18 +38,20 @@ export class FlowList {
   });
   protected readonly l4Options = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'GRE', 'ESP', 'SCTP'];
 
-  protected readonly flows = httpResource<FlowListResponse>(() => ({
-    url: `${API_BASE}/flows`,
-    params: queryParams({
+  /** Filters and sort: the page's query and the export's. */
+  protected readonly query = computed(() =>
+    queryParams({
       host: this.hostFilter().trim(),
       port: /^\d+$/.test(this.port().trim()) ? Number(this.port().trim()) : undefined,
       l4: this.l4(),
       l7: this.l7().trim(),
       sort: this.sort().sort,
       order: this.sort().order,
-      limit: this.limit(),
-      offset: this.offset(),
     }),
+  );
+  protected readonly flows = httpResource<FlowListResponse>(() => ({
+    url: `${API_BASE}/flows`,
+    params: { ...this.query(), limit: this.limit(), offset: this.offset() },
   }));
   protected readonly filtered = computed(() => !!(this.hostFilter() || this.port() || this.l4() || this.l7()));
   protected readonly portInvalid = computed(() => this.port().trim() !== '' && !/^\d+$/.test(this.port().trim()));

@@ -8,6 +8,7 @@ import { API_BASE } from '../../core/api-client';
 import { Clock } from '../../core/clock';
 import { pollEvery, queryParams } from '../../core/poll';
 import { FORMAT_PIPES } from '../../shared/format/format';
+import { ExportLinks } from '../../shared/export-links/export-links';
 import { LoadState } from '../../shared/load-state/load-state';
 import { Pager } from '../../shared/pager/pager';
 import { SortHeader, SortState } from '../../shared/sort-header/sort-header';
@@ -17,7 +18,7 @@ type HostSort = NonNullable<HostListQuery['sort']>;
 /** Active hosts: sorted, filtered and paginated by the server, refreshed every 5 s. */
 @Component({
   selector: 'app-host-list',
-  imports: [FormsModule, RouterLink, LoadState, Pager, SortHeader, ...FORMAT_PIPES],
+  imports: [ExportLinks, FormsModule, RouterLink, LoadState, Pager, SortHeader, ...FORMAT_PIPES],
   templateUrl: './host-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -34,16 +35,11 @@ export class HostList {
     computation: () => 0,
   });
 
+  /** Filters and sort: the page's query and the export's. */
+  protected readonly query = computed(() => queryParams({ sort: this.sort().sort, order: this.sort().order, q: this.search().trim(), local: this.locality() }));
   protected readonly hosts = httpResource<HostListResponse>(() => ({
     url: `${API_BASE}/hosts`,
-    params: queryParams({
-      sort: this.sort().sort,
-      order: this.sort().order,
-      limit: this.limit(),
-      offset: this.offset(),
-      q: this.search().trim(),
-      local: this.locality(),
-    }),
+    params: { ...this.query(), limit: this.limit(), offset: this.offset() },
   }));
   /** Keeps the previous page on screen while the next one loads (no flicker on sort or paging). */
   protected readonly filtered = computed(() => !!this.search().trim() || !!this.locality());

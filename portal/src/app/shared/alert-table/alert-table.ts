@@ -44,7 +44,7 @@ import { SeverityBadge } from '../severity-badge/severity-badge';
                 }
               </td>
               <td>
-                <strong>{{ alert.title }}</strong>
+                <a [routerLink]="['/alerts', alert.id]" data-testid="alert-link"><strong>{{ alert.title }}</strong></a>
                 @if (alert.description && alert.description !== alert.title) {
                   <div class="muted small">{{ alert.description }}</div>
                 }
