@@ -330,7 +330,12 @@ describe('portal against the real appliance', () => {
     await page.click('[role=tab] >> text=Past');
     await page.selectOption('select[name=entity]', 'flow');
     await page.selectOption('select[name=acknowledged]', 'false');
-    await page.waitForSelector('[data-testid=alert-table] tbody tr');
+    const filtered = () =>
+      page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('[data-testid=alert-table] tbody tr')];
+        return rows.length > 0 && rows.every((tr) => tr.children[2]?.querySelector('.badge')?.textContent?.trim() === 'flow' && !tr.textContent?.includes('acknowledged'));
+      });
+    await filtered();
 
     // The detail view of the first one: what, why, evidence, links to its host and flow.
     const firstId = (await page.getAttribute('[data-testid=alert-table] tbody tr:first-child', 'data-alert-id'))!;
@@ -350,7 +355,7 @@ describe('portal against the real appliance', () => {
     await page.click('[role=tab] >> text=Past');
     await page.selectOption('select[name=entity]', 'flow');
     await page.selectOption('select[name=acknowledged]', 'false');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=alert-table] tbody tr')].every((tr) => !tr.textContent?.includes('acknowledged')));
+    await filtered();
     const listed = await page.$$eval('[data-testid=alert-table] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-alert-id')!));
     const otherEntities = async () => (await api<AlertPage>('/api/v1/alerts?state=past&acknowledged=false&limit=1000')).data.filter((a) => a.entity.type !== 'flow').map((a) => a.id);
     const othersBefore = await otherEntities();
