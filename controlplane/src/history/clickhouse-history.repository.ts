@@ -174,9 +174,11 @@ export function clickHouseSchema(db: string, f: ClickHouseFeatures, cluster?: st
     ddl.push(
       `CREATE MATERIALIZED VIEW IF NOT EXISTS ${local(`${r.name}_mv`)} TO ${local(r.name)} AS ` +
         `SELECT day, intDiv(last_seen_ms, ${r.ms}) * ${r.ms} AS bucket_ms, d.1 AS kind, probe, d.2 AS k1, d.3 AS k2, ` +
-        `c2s_bytes + s2c_bytes AS bytes, c2s_pkts + s2c_pkts AS packets, toUInt64(end_reason != 'active_timeout') AS flows ` +
+        `sum(c2s_bytes + s2c_bytes) AS bytes, sum(c2s_pkts + s2c_pkts) AS packets, sum(toUInt64(end_reason != 'active_timeout')) AS flows ` +
         `FROM ${local('flows')} ARRAY JOIN arrayFilter(x -> x.1 != '', [('host', cli_ip, ''), (if(srv_ip != cli_ip, 'host', ''), srv_ip, ''), ` +
-        `('app', l7, ''), ('port', concat(toString(srv_port), '/', l4), ''), ('pair', cli_ip, srv_ip)]) AS d`,
+        `('app', l7, ''), ('port', concat(toString(srv_port), '/', l4), ''), ('pair', cli_ip, srv_ip)]) AS d ` +
+        // Summed within each insert block already: a key's rows of one batch become one row.
+        `GROUP BY day, bucket_ms, kind, probe, k1, k2`,
     );
   }
   if (cluster) {
