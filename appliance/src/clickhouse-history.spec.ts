@@ -394,6 +394,35 @@ describe('flow history on ClickHouse (real clickhouse-server)', () => {
       expect(healthAfter.problems.map((p: { component: string }) => p.component)).not.toContain('history clickhouse');
     }, 120_000);
 
+    it('skips a buffered batch the server refuses as data (counted, reported) and delivers the rest', async () => {
+      const bufferDir = path.join(dir, 'rejected-buffer');
+      fs.mkdirSync(bufferDir);
+      // A damaged buffer file left from an earlier run: delivered first, refused by the server.
+      fs.writeFileSync(path.join(bufferDir, '000000000001-2.ndjson'), '{"day":"not a day","probe":1}\n{garbage\n');
+      const problems: string[] = [];
+      const store = new ClickHouseHistoryRepository({
+        urls: [a.url],
+        database: 'fp_rejected',
+        bufferDir,
+        bufferMaxBytes: 1 << 20,
+        maxAgeDays: 3650,
+        diskBudgetBytes: 2 ** 40,
+        onProblem: (p) => problems.push(p.kind),
+      });
+      await store.open();
+      try {
+        const sample = (await analyzeCapture({ kind: 'pcap', path: ALEXA }, { workers: 1, records: true, activeTimeoutS: 1 })).records!.slice(0, 10);
+        await store.insert(sample);
+        expect(await store.flushBuffer(30_000)).toBe(true);
+        expect(store.stats()).toMatchObject({ rejected_records: 2, buffered_records: 0, delivered: 10 });
+        expect(problems).toContain('rejected');
+        expect((await a.query('SELECT count() FROM fp_rejected.flows')).trim()).toBe('10');
+        expect(fs.readdirSync(bufferDir)).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('counts and reports what does not fit the bounded buffer, delivers the rest on reconnect', async () => {
       // A server whose ports are taken but which is not started yet.
       const c = await ClickHouseProcess.create(path.join(dir, 'ch-c'));

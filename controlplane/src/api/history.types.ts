@@ -92,6 +92,8 @@ export interface HistoryUsage {
     buffer_max_bytes: number;
     /** Records dropped because the buffer was full (alerted; never silently). */
     overflow_records: number;
+    /** Records of buffered batches the server refused as data (damaged buffer file, changed table): counted, reported, skipped. */
+    rejected_records: number;
     last_error?: string;
   };
 }

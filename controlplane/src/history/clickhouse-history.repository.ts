@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
 import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
@@ -39,7 +39,13 @@ export interface ClickHouseHistoryOptions {
   /** Per request, ms (default 30 000). */
   requestTimeoutMs?: number;
   /** Told when a batch could not be buffered (records dropped) and when the server is unreachable / back. */
-  onProblem?: (problem: { kind: 'overflow'; dropped: number; total: number } | { kind: 'unreachable'; error: string; buffered: number } | { kind: 'recovered' }) => void;
+  onProblem?: (
+    problem:
+      | { kind: 'overflow'; dropped: number; total: number }
+      | { kind: 'rejected'; dropped: number; total: number; error: string }
+      | { kind: 'unreachable'; error: string; buffered: number }
+      | { kind: 'recovered' },
+  ) => void;
 }
 
 /** Features a server's version() allows beyond what 18.16 (Debian 12) has. */
@@ -221,6 +227,7 @@ export class ClickHouseHistoryRepository implements HistoryStore {
   private seq = 0;
   private written = 0;
   private overflowRecords = 0;
+  private rejectedRecords = 0;
   private delivered = 0;
   private lastError: string | undefined;
   private nextAttemptMs = 0;
@@ -408,8 +415,18 @@ export class ClickHouseHistoryRepository implements HistoryStore {
       try {
         await this.send(body);
       } catch (err) {
-        this.failed(err);
-        return;
+        if (!isBadData(err)) {
+          this.failed(err);
+          return;
+        }
+        // The server read the batch and refused its content (a damaged buffer file, a table changed by
+        // hand): retrying would block every later batch. Counted and reported, then the next one.
+        this.rejectedRecords += head.records;
+        this.options.onProblem?.({ kind: 'rejected', dropped: head.records, total: this.rejectedRecords, error: (err as Error).message.slice(0, 300) });
+        this.spool.shift();
+        this.spoolBytes -= head.bytes;
+        await fs.promises.rm(head.file, { force: true });
+        continue;
       }
       this.spool.shift();
       this.spoolBytes -= head.bytes;
@@ -573,14 +590,21 @@ export class ClickHouseHistoryRepository implements HistoryStore {
         buffered_bytes: this.spoolBytes,
         buffer_max_bytes: this.options.bufferMaxBytes,
         overflow_records: this.overflowRecords,
+        rejected_records: this.rejectedRecords,
         ...(this.lastError !== undefined ? { last_error: this.lastError } : {}),
       },
     };
   }
 
   /** Buffer counters for /metrics. */
-  stats(): { buffered_records: number; buffered_bytes: number; overflow_records: number; delivered: number } {
-    return { buffered_records: this.bufferedRecords(), buffered_bytes: this.spoolBytes, overflow_records: this.overflowRecords, delivered: this.delivered };
+  stats(): { buffered_records: number; buffered_bytes: number; overflow_records: number; rejected_records: number; delivered: number } {
+    return {
+      buffered_records: this.bufferedRecords(),
+      buffered_bytes: this.spoolBytes,
+      overflow_records: this.overflowRecords,
+      rejected_records: this.rejectedRecords,
+      delivered: this.delivered,
+    };
   }
 }
 
@@ -594,6 +618,15 @@ function redactUrl(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/** ClickHouse error codes of an insert whose data the server cannot take (parse and type errors): retrying cannot help. */
+const BAD_DATA_CODES = new Set(['6', '8', '16', '25', '26', '27', '38', '41', '53', '69', '70', '72', '117', '131', '349']);
+
+function isBadData(err: unknown): boolean {
+  // 18.16 answers `Code: 27, e.displayText() = DB::Exception: ...`, which the client does not parse into a ClickHouseError.
+  const code = err instanceof ClickHouseError ? String(err.code) : /^Code: (\d+)\b/.exec((err as Error)?.message ?? '')?.[1];
+  return code !== undefined && BAD_DATA_CODES.has(code);
 }
 
 function isConnectionError(err: unknown): boolean {

@@ -78,6 +78,9 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
         if (p.kind === 'overflow') {
           this.logger.error(`History: ClickHouse buffer full, ${p.dropped} flow records dropped (${p.total} since start)`);
           this.health.set(`${component} buffer`, `buffer full: ${p.total} flow records dropped since start`);
+        } else if (p.kind === 'rejected') {
+          this.logger.error(`History: ClickHouse refused ${p.dropped} buffered flow records (${p.total} since start): ${p.error}`);
+          this.health.set(`${component} rejected`, `${p.total} buffered flow records refused by the server: ${p.error.slice(0, 200)}`);
         } else if (p.kind === 'unreachable') {
           this.health.set(component, `unreachable (${p.error.slice(0, 200)}); ${p.buffered} records buffered on disk`);
         } else {
@@ -94,6 +97,7 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
     const total = (name: string, help: string, value: (s: ReturnType<ClickHouseHistoryRepository['stats']>) => number) =>
       this.metrics.followTotal(name, help, [], () => [[{}, value(store.stats())]]);
     total('flowprobe_history_overflow_records_total', 'Flow records dropped because the ClickHouse buffer was full', (s) => s.overflow_records);
+    total('flowprobe_history_rejected_records_total', 'Buffered flow records ClickHouse refused as data (counted, skipped)', (s) => s.rejected_records);
     total('flowprobe_history_delivered_records_total', 'Flow records delivered to ClickHouse', (s) => s.delivered);
     return store;
   }
