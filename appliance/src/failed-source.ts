@@ -1,5 +1,5 @@
 import type { ProbeDataplane } from '@flowprobe/controlplane';
-import type { CaptureErrorEvent, FlowExportRecord, HostRecord, InterfaceStats, Page, FlowRecord } from '@flowprobe/dataplane';
+import type { CaptureErrorEvent, FlowExportRecord, HostRecord, InterfaceStats, RankedPage, FlowRecord } from '@flowprobe/dataplane';
 
 /**
  * A configured capture source that could not start (a DPDK NIC missing or
@@ -34,12 +34,12 @@ export class FailedSource implements ProbeDataplane {
     };
   }
 
-  async queryFlows(): Promise<Page<FlowRecord>> {
-    return { total: 0, data: [] };
+  async queryFlows(): Promise<RankedPage<FlowRecord>> {
+    return { total: 0, data: [], keys: [] };
   }
 
-  async queryHosts(): Promise<Page<HostRecord>> {
-    return { total: 0, data: [] };
+  async queryHosts(): Promise<RankedPage<HostRecord>> {
+    return { total: 0, data: [], keys: [] };
   }
 
   async getHost(): Promise<HostRecord | undefined> {

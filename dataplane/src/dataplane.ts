@@ -13,6 +13,7 @@ import {
   HostRecord,
   InterfaceStats,
   Page,
+  RankedPage,
   WorkerStats,
 } from './dataplane.types';
 import { DataplaneError, deserializeError } from './errors/dataplane-error';
@@ -298,9 +299,9 @@ export class Dataplane extends EventEmitter {
   }
 
   /** A page of active flows, filtered and sorted over shared memory. */
-  queryFlows(q: FlowQuery = {}): Page<FlowRecord> {
-    const { total, data } = queryFlows(this.shards, q, this.names);
-    return { total, data };
+  queryFlows(q: FlowQuery = {}): RankedPage<FlowRecord> {
+    const { total, data, keys } = queryFlows(this.shards, q, this.names);
+    return { total, data, keys };
   }
 
   /** Every active flow (file analysis; prefer queryFlows for live tables). */
@@ -321,7 +322,7 @@ export class Dataplane extends EventEmitter {
   }
 
   /** A page of hosts, merged over shards (a host seen by several workers has one record). */
-  queryHosts(q: HostQuery = {}): Page<HostRecord> {
+  queryHosts(q: HostQuery = {}): RankedPage<HostRecord> {
     return queryHosts(this.shards, q, this.names);
   }
 

@@ -3,6 +3,7 @@
  * and the `flowprobe` command see. Plain data, JSON-ready; field names follow
  * ntopng's REST v2 where practical.
  */
+import type { FlowSortKey, HostSortKey, Page, RankedPage, SortOrder } from './query-vocabulary';
 
 /** A capture file replayed or analyzed. */
 export interface PcapSourceSpec {
@@ -154,7 +155,7 @@ export interface InterfaceStats {
   error?: string;
 }
 
-export type SortOrder = 'asc' | 'desc';
+export type { FlowSortKey, HostSortKey, SortOrder };
 
 export interface FlowQuery {
   /** One flow by its key (`FlowRecord.key`); the other filters are ignored. */
@@ -163,14 +164,16 @@ export interface FlowQuery {
   l4?: string;
   l7?: string;
   port?: number;
-  sort?: 'bytes' | 'packets' | 'first_seen' | 'last_seen' | 'duration' | 'thpt';
+  /** Default DEFAULT_FLOW_SORT ('bytes'). */
+  sort?: FlowSortKey;
   order?: SortOrder;
   limit?: number;
   offset?: number;
 }
 
 export interface HostQuery {
-  sort?: 'bytes' | 'bytes_sent' | 'bytes_rcvd' | 'packets' | 'flows' | 'first_seen' | 'last_seen' | 'thpt' | 'ip';
+  /** Default DEFAULT_HOST_SORT ('bytes'). */
+  sort?: HostSortKey;
   order?: SortOrder;
   limit?: number;
   offset?: number;
@@ -179,10 +182,7 @@ export interface HostQuery {
   local?: boolean;
 }
 
-export interface Page<T> {
-  total: number;
-  data: T[];
-}
+export type { Page, RankedPage };
 
 /**
  * Why a flow record was produced (IPFIX flowEndReason in brackets):
@@ -287,9 +287,9 @@ export interface InterfaceHandle {
   /** Interface counters (distinct hosts counted by a reader thread). */
   stats(priority?: ReadPriority): Promise<InterfaceStats>;
   /** A page of active flows; rejects with a QueryError (code QUERY_BAD_VALUE) for a bad filter or sort value. */
-  queryFlows(q?: FlowQuery, priority?: ReadPriority): Promise<Page<FlowRecord>>;
+  queryFlows(q?: FlowQuery, priority?: ReadPriority): Promise<RankedPage<FlowRecord>>;
   /** A page of hosts merged over shards (a host seen by several workers has one record). */
-  queryHosts(q?: HostQuery, priority?: ReadPriority): Promise<Page<HostRecord>>;
+  queryHosts(q?: HostQuery, priority?: ReadPriority): Promise<RankedPage<HostRecord>>;
   getHost(ip: string, vlan?: number, priority?: ReadPriority): Promise<HostRecord | undefined>;
   /**
    * The offline periodic pass (seeds/003 `updateStats`), about every second:

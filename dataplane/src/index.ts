@@ -12,6 +12,20 @@ export const startDataplane: (options: DataplaneOptions, readers?: number) => Pr
   Dataplane.startWithReaders(options, readers);
 
 export * from './dataplane.types';
+/** The one query vocabulary: sort keys, orders, page bounds and defaults (the control plane's DTOs and API types derive from it). */
+export {
+  FLOW_SORT_KEYS,
+  HOST_SORT_KEYS,
+  SORT_ORDERS,
+  DEFAULT_FLOW_SORT,
+  DEFAULT_HOST_SORT,
+  DEFAULT_SORT_ORDER,
+  DEFAULT_PAGE,
+  MAX_PAGE,
+} from './query-vocabulary';
+/** Merging the ranked pages of several interfaces by the keys they carry. */
+export { mergeFlowPages } from './flow/flow-query';
+export { mergeHostPages } from './host/host-query';
 export { l4Name, l4Number } from './flow/flow-record';
 export { PcapWriter } from './capture/pcap-writer';
 export type { PcapWriterOptions } from './capture/pcap-writer';

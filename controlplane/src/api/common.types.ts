@@ -17,7 +17,8 @@ export interface ApiError {
   code: string;
 }
 
-export type SortOrder = 'asc' | 'desc';
+/** 'asc' | 'desc', from the dataplane's query vocabulary. */
+export type { SortOrder } from '@flowprobe/dataplane';
 
 /** Throughput: bits per second and packets per second. */
 export interface Throughput {

@@ -1,3 +1,4 @@
+import type { FlowSortKey } from '@flowprobe/dataplane';
 import type { DirectionCounters, Endpoint, Page, SortOrder, Throughput } from './common.types';
 
 /** Active flows (/api/v1/flows). */
@@ -12,7 +13,8 @@ export interface FlowListQuery {
   l7?: string;
   /** Client or server port. */
   port?: number;
-  sort?: 'bytes' | 'packets' | 'first_seen' | 'last_seen' | 'duration' | 'thpt';
+  /** The dataplane's sort keys (its query vocabulary, `dataplane/src/query-vocabulary.ts`). */
+  sort?: FlowSortKey;
   order?: SortOrder;
   limit?: number;
   offset?: number;

@@ -1,10 +1,12 @@
+import type { HostSortKey } from '@flowprobe/dataplane';
 import type { Page, SortOrder, Throughput } from './common.types';
 
 /** Hosts (/api/v1/hosts). */
 
 /** GET /api/v1/hosts query. `limit` 1..1000 (default 25), `offset` ≥ 0. */
 export interface HostListQuery {
-  sort?: 'bytes' | 'bytes_sent' | 'bytes_rcvd' | 'packets' | 'flows' | 'first_seen' | 'last_seen' | 'thpt' | 'ip';
+  /** The dataplane's sort keys (its query vocabulary, `dataplane/src/query-vocabulary.ts`). */
+  sort?: HostSortKey;
   order?: SortOrder;
   limit?: number;
   offset?: number;

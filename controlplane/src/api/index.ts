@@ -4,7 +4,9 @@
  *
  * This folder is the contract between the control plane and its clients: the
  * portal imports it with `import type` only, so it must stay free of runtime
- * code and of imports. Field names follow ntopng's REST v2 where practical
+ * code and of imports, except `import type` of the dataplane's query
+ * vocabulary (sort keys and orders, `dataplane/src/query-vocabulary.ts`), so
+ * a sort key is spelled once. Field names follow ntopng's REST v2 where practical
  * (`num_flows`, `bytes.sent`, `thpt.bps`, `client`/`server`, `protocol.l7`).
  *
  * Conventions:

@@ -50,3 +50,53 @@ describe('DataplaneRepository over two interfaces', () => {
     expect((await repo.getHost(host.ip, host.vlan))?.ip).toBe(host.ip);
   });
 });
+
+/** Two interfaces replaying the same capture: every record ties with its twin, so the merge's tie-break decides the order. */
+describe('DataplaneRepository: ties across interfaces', () => {
+  let a: InterfaceHandle;
+  let b: InterfaceHandle;
+  let repo: DataplaneRepository;
+
+  beforeAll(async () => {
+    const start = (name: string) =>
+      startDataplane({ name, source: { kind: 'pcap', path: path.join(PCAPS, 'android.pcap') }, workers: 2, idleTimeoutS: 0, hostIdleTimeoutS: 0, dpi: false });
+    [a, b] = await Promise.all([start('a'), start('b')]);
+    await Promise.all([a.whenFinished(), b.whenFinished()]);
+    repo = new DataplaneRepository([a, b]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  it('ranks hosts by the key, ties by address then VLAN as one interface does, then by interface; pages continue', async () => {
+    for (const q of [{ sort: 'bytes' as const, order: 'desc' as const }, { sort: 'flows' as const, order: 'asc' as const }, { sort: 'ip' as const, order: 'desc' as const }]) {
+      const one = await a.queryHosts({ ...q, limit: 1000 });
+      const all = await repo.queryHosts({ ...q, limit: 1000 });
+      expect(all.total).toBe(2 * one.total);
+      // Each host of the single interface, then its twin on interface 1.
+      expect(all.data.map((h) => `${h.ip}@${h.vlan}#${h.ifid}`)).toEqual(one.data.flatMap((h) => [`${h.ip}@${h.vlan}#0`, `${h.ip}@${h.vlan}#1`]));
+      const page = await repo.queryHosts({ ...q, offset: 7, limit: 9 });
+      expect(page.data.map((h) => `${h.ip}#${h.ifid}`)).toEqual(all.data.slice(7, 16).map((h) => `${h.ip}#${h.ifid}`));
+    }
+  });
+
+  it('ranks flows by the key, ties by interface, then by rank within it', async () => {
+    for (const q of [{ sort: 'bytes' as const, order: 'desc' as const }, { sort: 'first_seen' as const, order: 'asc' as const }]) {
+      const one = await a.queryFlows({ ...q, limit: 1000 });
+      const all = await repo.queryFlows({ ...q, limit: 1000 });
+      expect(all.total).toBe(2 * one.total);
+      const keysInOrder = all.data.map((f) => (q.sort === 'bytes' ? f.cli2srv.bytes + f.srv2cli.bytes : f.first_seen));
+      expect(keysInOrder).toEqual([...keysInOrder].sort((x, y) => (q.order === 'desc' ? y - x : x - y)));
+      // Among flows with the same key, interface 0's come first, each interface in its own rank order.
+      const byKey = new Map<number, string[]>();
+      all.data.forEach((f, i) => byKey.set(keysInOrder[i], [...(byKey.get(keysInOrder[i]) ?? []), `${f.ifid}:${f.key}`]));
+      const oneByKey = new Map<number, string[]>();
+      for (const f of one.data) {
+        const k = q.sort === 'bytes' ? f.cli2srv.bytes + f.srv2cli.bytes : f.first_seen;
+        oneByKey.set(k, [...(oneByKey.get(k) ?? []), f.key]);
+      }
+      for (const [k, keys] of oneByKey) expect(byKey.get(k)).toEqual([...keys.map((x) => `0:${x}`), ...keys.map((x) => `1:${x}`)]);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { FlowEndReason, FlowExportRecord, FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, ReadPriority } from '@flowprobe/dataplane';
+import { DEFAULT_PAGE, MAX_PAGE, mergeFlowPages, mergeHostPages } from '@flowprobe/dataplane';
+import type { FlowEndReason, FlowExportRecord, FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, RankedPage, ReadPriority } from '@flowprobe/dataplane';
 import { PROBE_DATAPLANES, ProbeDataplane } from './probe-dataplane';
 
 /**
@@ -11,35 +12,12 @@ import { PROBE_DATAPLANES, ProbeDataplane } from './probe-dataplane';
  */
 export const STATS_MAX_AGE_MS = 1000;
 
-/** Largest page the dataplane returns (its MAX_HOST_PAGE / MAX_FLOW_PAGE). */
-export const HOST_PAGE = 1000;
-export const FLOW_PAGE = 1000;
+/** Largest page the dataplane returns (its MAX_PAGE), for hosts and flows. */
+export const HOST_PAGE = MAX_PAGE;
+export const FLOW_PAGE = MAX_PAGE;
 
 /** A record tagged with the interface it came from. */
 export type OnInterface<T> = T & { ifid: number };
-
-/** Sort value of a flow for a {@link FlowQuery} `sort` key (mirrors the dataplane's own ordering). */
-function flowSortValue(flow: FlowRecord, sort: NonNullable<FlowQuery['sort']>): number {
-  switch (sort) {
-    case 'bytes': return flow.cli2srv.bytes + flow.srv2cli.bytes;
-    case 'packets': return flow.cli2srv.packets + flow.srv2cli.packets;
-    case 'thpt': return flow.thpt.bps;
-    default: return flow[sort];
-  }
-}
-
-function hostSortValue(host: HostRecord, sort: NonNullable<HostQuery['sort']>): number | string {
-  switch (sort) {
-    case 'bytes': return host.bytes.total;
-    case 'bytes_sent': return host.bytes.sent;
-    case 'bytes_rcvd': return host.bytes.rcvd;
-    case 'packets': return host.packets.sent + host.packets.rcvd;
-    case 'flows': return host.num_flows.as_client + host.num_flows.as_server;
-    case 'thpt': return host.thpt.bps;
-    case 'ip': return host.ip;
-    default: return host[sort];
-  }
-}
 
 /**
  * The control plane's only door to the capture: the running dataplanes (one
@@ -138,11 +116,11 @@ export class DataplaneRepository {
 
   /** A page of flows of one interface or of all; jobs pass `priority` 'background' so API requests go first. */
   queryFlows(q: FlowQuery, ifid?: number, priority: ReadPriority = 'interactive'): Promise<Page<OnInterface<FlowRecord>>> {
-    return this.query(q, ifid, (dp, query) => dp.queryFlows(query, priority), (f) => flowSortValue(f, q.sort ?? 'bytes'));
+    return this.query(q, ifid, (dp, query) => dp.queryFlows(query, priority), (pages, offset, limit) => mergeFlowPages(pages, q.order, offset, limit));
   }
 
   queryHosts(q: HostQuery, ifid?: number, priority: ReadPriority = 'interactive'): Promise<Page<OnInterface<HostRecord>>> {
-    return this.query(q, ifid, (dp, query) => dp.queryHosts(query, priority), (h) => hostSortValue(h, q.sort ?? 'bytes'));
+    return this.query(q, ifid, (dp, query) => dp.queryHosts(query, priority), (pages, offset, limit) => mergeHostPages(pages, q, offset, limit));
   }
 
   /**
@@ -191,33 +169,26 @@ export class DataplaneRepository {
     return dp;
   }
 
+  /**
+   * One interface's page, or (several interfaces) each interface's best
+   * offset+limit fetched at once and merged by the keys the ranked pages
+   * carry, with the dataplane's own tie-break (`merge`), then by interface id.
+   */
   private async query<T, Q extends { order?: 'asc' | 'desc'; limit?: number; offset?: number }>(
     q: Q,
     ifid: number | undefined,
-    run: (dp: ProbeDataplane, q: Q) => Promise<Page<T>>,
-    sortValue: (item: T) => number | string,
+    run: (dp: ProbeDataplane, q: Q) => Promise<RankedPage<T>>,
+    merge: (pages: RankedPage<T>[], offset: number, limit: number) => Page<T & { page: number }>,
   ): Promise<Page<OnInterface<T>>> {
     if (ifid !== undefined || this.dataplanes.length === 1) {
       const id = ifid ?? 0;
       const page = await run(this.dataplaneOrFail(id), q);
       return { total: page.total, data: page.data.map((item) => ({ ...item, ifid: id })) };
     }
-    // Several interfaces: each returns its best offset+limit (at once), the merge keeps the global page.
-    const limit = q.limit ?? 25;
+    const limit = Math.min(q.limit ?? DEFAULT_PAGE, MAX_PAGE);
     const offset = q.offset ?? 0;
-    let total = 0;
-    const merged: OnInterface<T>[] = [];
     const pages = await Promise.all(this.dataplanes.map((dp) => run(dp, { ...q, offset: 0, limit: offset + limit })));
-    pages.forEach((page, id) => {
-      total += page.total;
-      for (const item of page.data) merged.push({ ...item, ifid: id });
-    });
-    const sign = q.order === 'asc' ? 1 : -1;
-    merged.sort((a, b) => {
-      const va = sortValue(a);
-      const vb = sortValue(b);
-      return va < vb ? -sign : va > vb ? sign : 0;
-    });
-    return { total, data: merged.slice(offset, offset + limit) };
+    const merged = merge(pages, offset, limit);
+    return { total: merged.total, data: merged.data.map(({ page, ...item }) => ({ ...(item as T), ifid: page })) };
   }
 }

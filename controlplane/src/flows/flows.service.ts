@@ -1,3 +1,4 @@
+import { DEFAULT_FLOW_SORT, DEFAULT_PAGE, DEFAULT_SORT_ORDER } from '@flowprobe/dataplane';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { FlowRecord } from '@flowprobe/dataplane';
 import type { FlowDetail, FlowListResponse, FlowSummary } from '../api';
@@ -66,7 +67,7 @@ export class FlowsService {
   /** A bad filter value (e.g. an unknown L4 protocol) rejects with the dataplane's QUERY_BAD_VALUE error, a 400 for the API. */
   async list(query: FlowQueryDto): Promise<FlowListResponse> {
     const { ifid, ...q } = query;
-    const page = await this.dataplane.queryFlows({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
+    const page = await this.dataplane.queryFlows({ sort: DEFAULT_FLOW_SORT, order: DEFAULT_SORT_ORDER, limit: DEFAULT_PAGE, offset: 0, ...q }, ifid);
     return { total: page.total, data: page.data.map(toFlowSummary) };
   }
 }

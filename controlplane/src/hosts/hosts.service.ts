@@ -1,3 +1,4 @@
+import { DEFAULT_HOST_SORT, DEFAULT_PAGE, DEFAULT_SORT_ORDER } from '@flowprobe/dataplane';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { HostRecord } from '@flowprobe/dataplane';
 import type { HostDetail, HostListResponse, HostSummary } from '../api';
@@ -27,7 +28,7 @@ export class HostsService {
 
   async list(query: HostQueryDto): Promise<HostListResponse> {
     const { ifid, ...q } = query;
-    const page = await this.dataplane.queryHosts({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, ...q }, ifid);
+    const page = await this.dataplane.queryHosts({ sort: DEFAULT_HOST_SORT, order: DEFAULT_SORT_ORDER, limit: DEFAULT_PAGE, offset: 0, ...q }, ifid);
     return { total: page.total, data: page.data.map(toHostSummary) };
   }
 

@@ -2,7 +2,8 @@ import { DecodedPacket } from '../decode/decoded-packet';
 import { A, ipv4Packet, makeShard, UDP } from '../../test/flow-fixtures';
 import { FlowQuery, FlowRecord } from '../dataplane.types';
 import { EntryState } from '../shard/entry-state';
-import { FlowShard, MAX_FLOW_PAGE, mergeRankedPages, queryFlows } from './flow-query';
+import { FlowShard, mergeRankedPages, queryFlows } from './flow-query';
+import { DEFAULT_PAGE, MAX_PAGE } from '../query-vocabulary';
 import { readFlowRecord } from './flow-record';
 import { NO_DPI_NAMES } from '../shard/record-names';
 
@@ -54,7 +55,7 @@ describe('queryFlows', () => {
         const kb = key(b.record);
         return ka !== kb ? (desc ? kb - ka : ka - kb) : a.shard - b.shard || a.slot - b.slot;
       })
-      .slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 50))
+      .slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? DEFAULT_PAGE))
       .map((e) => e.record);
   }
 
@@ -86,8 +87,8 @@ describe('queryFlows', () => {
           const page = queryFlows(shards, q, NO_DPI_NAMES);
           expect(page.total).toBe(4000);
           expect(page.data).toEqual(expected(q, key));
-          // Ranked by each shard apart and merged (pages up to MAX_FLOW_PAGE deep): the same page.
-          if (offset + limit > MAX_FLOW_PAGE) return;
+          // Ranked by each shard apart and merged (pages up to MAX_PAGE deep): the same page.
+          if (offset + limit > MAX_PAGE) return;
           const partial = { ...q, offset: 0, limit: offset + limit };
           const merged = mergeRankedPages(shards.map((s) => queryFlows([s], partial, NO_DPI_NAMES)), order, offset, limit);
           expect(merged.data).toEqual(page.data);

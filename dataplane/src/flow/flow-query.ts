@@ -1,5 +1,6 @@
 import { QueryError } from '../errors/dataplane-error';
-import { FlowQuery, FlowRecord, Page } from '../dataplane.types';
+import { FlowQuery, FlowRecord, RankedPage } from '../dataplane.types';
+import { DEFAULT_FLOW_SORT, DEFAULT_PAGE, DEFAULT_SORT_ORDER, MAX_PAGE, mergeByKey } from '../query-vocabulary';
 import { parseIp } from '../shard/ip-address';
 import { EntryState } from '../shard/entry-state';
 import { flowCommunityId, l4Number, readFlowRecord } from './flow-record';
@@ -8,18 +9,12 @@ import { FlowTable } from './flow-table';
 import { FlowF64, FlowU32 } from './flow-table.layout';
 import { TopK } from './top-k';
 
-/** Largest page a query returns. */
-export const MAX_FLOW_PAGE = 1000;
-/** Page size when a query gives none. */
-export const DEFAULT_FLOW_PAGE = 50;
-
 /**
  * A page with, per record, the value it was ranked by and its shard: what is
  * needed to merge pages ranked over disjoint sets of shards into the page one
  * scan over all of them gives (ties rank by shard, then slot).
  */
-export interface RankedFlowPage extends Page<FlowRecord> {
-  keys: number[];
+export interface RankedFlowPage extends RankedPage<FlowRecord> {
   shards: number[];
 }
 
@@ -37,10 +32,10 @@ export interface FlowShard {
  */
 export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7Names): RankedFlowPage {
   if (q.key !== undefined) return flowByKey(shards, q.key, names);
-  const limit = Math.min(q.limit ?? DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE);
+  const limit = Math.min(q.limit ?? DEFAULT_PAGE, MAX_PAGE);
   const offset = q.offset ?? 0;
   const desc = (q.order ?? 'desc') === 'desc';
-  const sort = q.sort ?? 'bytes';
+  const sort = q.sort ?? DEFAULT_FLOW_SORT;
   const host = q.host !== undefined && q.host !== '' ? parseIp(q.host) : undefined;
   const l4 = q.l4 !== undefined && q.l4 !== '' ? l4Number(q.l4) : undefined;
   if (q.l4 !== undefined && q.l4 !== '' && l4 === undefined) throw new QueryError(`unknown L4 protocol '${q.l4}'`);
@@ -126,10 +121,11 @@ export function queryFlows(shards: readonly FlowShard[], q: FlowQuery, names: L7
  * The page at `offset`/`limit` of the union of pages that were each ranked
  * over a disjoint set of shards with offset 0 and limit offset + limit: the
  * page a single scan over all those shards gives, ties included (by shard,
- * then slot, as the scan offers them).
+ * then slot, as the scan offers them). Keeps the keys, so interfaces' pages
+ * can be merged in turn (mergeFlowPages).
  */
-export function mergeRankedPages(pages: readonly RankedFlowPage[], order: FlowQuery['order'], offset: number, limit: number): Page<FlowRecord> {
-  const desc = (order ?? 'desc') === 'desc';
+export function mergeRankedPages(pages: readonly RankedFlowPage[], order: FlowQuery['order'], offset: number, limit: number): RankedPage<FlowRecord> {
+  const desc = (order ?? DEFAULT_SORT_ORDER) === 'desc';
   const items: { record: FlowRecord; key: number; shard: number; pos: number }[] = [];
   let total = 0;
   for (const page of pages) {
@@ -137,7 +133,19 @@ export function mergeRankedPages(pages: readonly RankedFlowPage[], order: FlowQu
     page.data.forEach((record, pos) => items.push({ record, key: page.keys[pos], shard: page.shards[pos], pos }));
   }
   items.sort((a, b) => (a.key !== b.key ? (desc ? b.key - a.key : a.key - b.key) : a.shard - b.shard || a.pos - b.pos));
-  return { total, data: items.slice(offset, offset + limit).map((i) => i.record) };
+  const page = items.slice(offset, offset + limit);
+  return { total, data: page.map((i) => i.record), keys: page.map((i) => i.key) };
+}
+
+/**
+ * The page at `offset`/`limit` over several interfaces, from each
+ * interface's page ranked with offset 0 and limit offset + limit (in
+ * `pages` order): by the keys the pages carry, ties by interface (its
+ * position in `pages`), then by rank within it. Each record comes with the
+ * index of its page.
+ */
+export function mergeFlowPages(pages: readonly RankedPage<FlowRecord>[], order: FlowQuery['order'], offset: number, limit: number): RankedPage<FlowRecord & { page: number }> {
+  return mergeByKey(pages, order, offset, limit, () => 0);
 }
 
 function sortKey(sort: NonNullable<FlowQuery['sort']>, f64: Float64Array, f: number): number {

@@ -3,6 +3,7 @@ import { ipv4Packet, makeShard, UDP } from '../../test/flow-fixtures';
 import { HostQuery, HostRecord } from '../dataplane.types';
 import { NO_DPI_NAMES } from '../shard/record-names';
 import { HostShard, mergedHosts, queryHosts, toHostRecord } from './host-query';
+import { DEFAULT_PAGE } from '../query-vocabulary';
 
 /**
  * queryHosts ranks hosts without materialising them; the reference here
@@ -41,7 +42,7 @@ describe('queryHosts', () => {
     for (const s of where) parts[s].flows.account(packet(cli, srv, vlan, v6), 100 + i + s, 60 * (1 + Math.floor(random() * 3)));
   }
 
-  function reference(q: HostQuery): { total: number; data: HostRecord[] } {
+  function reference(q: HostQuery): { total: number; data: HostRecord[]; keys: number[] } {
     const sort = q.sort ?? 'bytes';
     const desc = (q.order ?? 'desc') === 'desc';
     const key = (h: HostRecord): number | string => {
@@ -67,7 +68,8 @@ describe('queryHosts', () => {
       return a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.vlan - b.vlan;
     });
     const offset = q.offset ?? 0;
-    return { total: all.length, data: all.slice(offset, offset + (q.limit ?? 50)) };
+    const data = all.slice(offset, offset + (q.limit ?? DEFAULT_PAGE));
+    return { total: all.length, data, keys: data.map((h) => ((q.sort ?? 'bytes') === 'ip' ? 0 : (key(h) as number))) };
   }
 
   it('merges a host seen by both shards into one record, per VLAN', () => {
@@ -101,7 +103,7 @@ describe('queryHosts', () => {
   });
 
   it('counts without records when asked for none, and refuses an unknown sort key', () => {
-    expect(queryHosts(shards, { limit: 0 }, NO_DPI_NAMES)).toEqual({ total: mergedHosts(shards).size, data: [] });
+    expect(queryHosts(shards, { limit: 0 }, NO_DPI_NAMES)).toEqual({ total: mergedHosts(shards).size, data: [], keys: [] });
     expect(() => queryHosts(shards, { sort: 'colour' as never }, NO_DPI_NAMES)).toThrow(expect.objectContaining({ name: 'QueryError', code: 'QUERY_BAD_VALUE' }));
   });
 });

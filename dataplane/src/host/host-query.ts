@@ -1,13 +1,11 @@
 import { QueryError } from '../errors/dataplane-error';
-import { HostQuery, HostRecord, Page } from '../dataplane.types';
+import { HostQuery, HostRecord, RankedPage } from '../dataplane.types';
+import { DEFAULT_HOST_SORT, DEFAULT_PAGE, DEFAULT_SORT_ORDER, MAX_PAGE, mergeByKey } from '../query-vocabulary';
 import { EntryState } from '../shard/entry-state';
 import { L7Names, micros } from '../shard/record-names';
 import { HostEntry, HostTable } from './host-table';
 import { HostF64, HostFlag, HostU32 } from './host-table.layout';
 import { formatIp, parseIp } from '../shard/ip-address';
-
-/** Largest page a host query returns. */
-export const MAX_HOST_PAGE = 1000;
 
 export interface HostShard {
   hosts: HostTable;
@@ -119,13 +117,13 @@ const SLOT_BITS = 0x40000000; // slots < 2^30
  * materialised (addresses, MAC, applications), so ranking tens of thousands
  * of hosts does not build an object per host and per shard.
  */
-export function queryHosts(shards: readonly HostShard[], q: HostQuery, names?: L7Names): Page<HostRecord> {
-  const limit = Math.min(q.limit ?? 50, MAX_HOST_PAGE);
+export function queryHosts(shards: readonly HostShard[], q: HostQuery, names?: L7Names): RankedPage<HostRecord> {
+  const limit = Math.min(q.limit ?? DEFAULT_PAGE, MAX_PAGE);
   const offset = q.offset ?? 0;
-  const sort = q.sort ?? 'bytes';
+  const sort = q.sort ?? DEFAULT_HOST_SORT;
   const sortKey = sort === 'ip' ? undefined : SORT_KEYS[sort];
   if (sort !== 'ip' && !sortKey) throw new QueryError(`unknown host sort key '${String(sort)}'`);
-  const dir = (q.order ?? 'desc') === 'desc' ? -1 : 1;
+  const dir = (q.order ?? DEFAULT_SORT_ORDER) === 'desc' ? -1 : 1;
   for (const s of shards) s.hosts.table.lockAllForRead();
   try {
     const byHost = new Map<number | string, RankedHost>();
@@ -168,13 +166,8 @@ export function queryHosts(shards: readonly HostShard[], q: HostQuery, names?: L
     if (q.local !== undefined) ranked = ranked.filter((r) => r.local === q.local);
     if (q.q) ranked = ranked.filter((r) => ipOf(r).includes(q.q!));
     const total = ranked.length;
-    if (limit === 0 || names === undefined) return { total, data: [] };
-    /** Address in `ipDir` (1 ascending, -1 descending), then VLAN ascending. */
-    const byIp = (a: RankedHost, b: RankedHost, ipDir = 1): number => {
-      const ia = ipOf(a);
-      const ib = ipOf(b);
-      return ia < ib ? -ipDir : ia > ib ? ipDir : a.vlan - b.vlan;
-    };
+    if (limit === 0 || names === undefined) return { total, data: [], keys: [] };
+    const byIp = (a: RankedHost, b: RankedHost, ipDir = 1): number => compareHostAddress(ipOf(a), a.vlan, ipOf(b), b.vlan, ipDir);
     const wanted = Math.min(offset + limit, total);
     if (!sortKey) {
       ranked.sort((a, b) => byIp(a, b, dir));
@@ -189,17 +182,35 @@ export function queryHosts(shards: readonly HostShard[], q: HostQuery, names?: L
       tied.sort(byIp);
       ranked = better.concat(tied.slice(0, wanted - better.length));
     }
-    const data = ranked.slice(offset, offset + limit).map((r) => {
+    const page = ranked.slice(offset, offset + limit);
+    const data = page.map((r) => {
       // Entries merged in shard order, as mergedHosts does.
       const entryAt = (at: number) => shards[Math.floor(at / SLOT_BITS)].hosts.entry(at % SLOT_BITS);
       const merged = entryAt(r.first);
       for (const at of r.more ?? []) mergeInto(merged, entryAt(at));
       return toHostRecord(merged, names);
     });
-    return { total, data };
+    return { total, data, keys: page.map((r) => r.key) };
   } finally {
     for (const s of shards) s.hosts.table.unlockAllForRead();
   }
+}
+
+/** Address in `ipDir` (1 ascending, -1 descending), then VLAN ascending: how host pages break ties (and rank by 'ip'). */
+export function compareHostAddress(ipA: string, vlanA: number, ipB: string, vlanB: number, ipDir = 1): number {
+  return ipA < ipB ? -ipDir : ipA > ipB ? ipDir : vlanA - vlanB;
+}
+
+/**
+ * The page at `offset`/`limit` over several interfaces, from each
+ * interface's page for `q` ranked with offset 0 and limit offset + limit (in
+ * `pages` order): by the keys the pages carry, ties by address then VLAN as
+ * within one interface, then by interface (its position in `pages`). The
+ * sort 'ip' ranks by address in `q.order`. Each record comes with the index of its page.
+ */
+export function mergeHostPages(pages: readonly RankedPage<HostRecord>[], q: HostQuery, offset: number, limit: number): RankedPage<HostRecord & { page: number }> {
+  const ipDir = (q.sort ?? DEFAULT_HOST_SORT) === 'ip' && (q.order ?? DEFAULT_SORT_ORDER) === 'desc' ? -1 : 1;
+  return mergeByKey(pages, q.order, offset, limit, (a, b) => compareHostAddress(a.ip, a.vlan, b.ip, b.vlan, ipDir));
 }
 
 /** One host merged over shards, or undefined. With no VLAN given, VLAN 0 is preferred, then any. */

@@ -1,4 +1,4 @@
-import { FlowEndReason, FlowExportRecord, FlowQuery, HostQuery, HostRecord, Page } from '../dataplane.types';
+import { FlowEndReason, FlowExportRecord, FlowQuery, HostQuery, HostRecord, RankedPage } from '../dataplane.types';
 import type { SerializedError } from '../errors/dataplane-error';
 import { RankedFlowPage } from '../flow/flow-query';
 
@@ -36,7 +36,7 @@ export type ReaderRequest =
 /** What each request resolves to. */
 export interface ReaderResults {
   flows: RankedFlowPage;
-  hosts: Page<HostRecord>;
+  hosts: RankedPage<HostRecord>;
   host: HostRecord | undefined;
   'count-hosts': number;
   sweep: FlowExportRecord[];

@@ -11,11 +11,12 @@ import type {
   HostRecord,
   InterfaceHandle,
   InterfaceStats,
-  Page,
+  RankedPage,
   ReadPriority,
 } from '../dataplane.types';
 import { DataplaneError, deserializeError } from '../errors/dataplane-error';
-import { DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE, mergeRankedPages } from '../flow/flow-query';
+import { mergeRankedPages } from '../flow/flow-query';
+import { DEFAULT_PAGE, MAX_PAGE } from '../query-vocabulary';
 import { compiledWorkerScript } from '../worker/worker-script';
 import { UPDATE_STATS_SLOTS } from './offline-pass';
 import { ReaderInit, ReaderMessage, ReaderRequest, ReaderResults, ReaderShard } from './offline-protocol';
@@ -189,7 +190,7 @@ class ReaderThread {
  * when every reader is free, a flow page is ranked by each over its own shards
  * at once and the partial pages merged, which gives the same page as one scan
  * (ties by shard, then slot); otherwise, and for pages deeper than
- * {@link MAX_FLOW_PAGE}, one reader ranks all shards. API requests
+ * {@link MAX_PAGE}, one reader ranks all shards. API requests
  * ('interactive') are served before jobs ('background') in every reader. Host queries merge hosts across shards, so one reader
  * answers each, and one reader counts the distinct hosts for stats(); the
  * other interface counters are read on the caller's thread (O(shards)).
@@ -256,14 +257,14 @@ export class OfflineReaders implements InterfaceHandle {
   }
 
   /** A page of active flows, as Dataplane.queryFlows; rejects with a QueryError (QUERY_BAD_VALUE) for a bad filter value. */
-  async queryFlows(q: FlowQuery = {}, priority: ReadPriority = 'interactive'): Promise<Page<FlowRecord>> {
-    const limit = Math.min(q.limit ?? DEFAULT_FLOW_PAGE, MAX_FLOW_PAGE);
+  async queryFlows(q: FlowQuery = {}, priority: ReadPriority = 'interactive'): Promise<RankedPage<FlowRecord>> {
+    const limit = Math.min(q.limit ?? DEFAULT_PAGE, MAX_PAGE);
     const offset = q.offset ?? 0;
     // In parallel only when every reader is free: a reader busy with a job's scan would hold
     // the whole page back, so then one free reader (or the least busy) ranks all shards.
-    if (this.threads.length === 1 || offset + limit > MAX_FLOW_PAGE || this.threads.some((t) => t.load > 0)) {
-      const { total, data } = await this.leastLoaded().request({ op: 'flows', shards: this.allShards(), query: q }, priority);
-      return { total, data };
+    if (this.threads.length === 1 || offset + limit > MAX_PAGE || this.threads.some((t) => t.load > 0)) {
+      const { total, data, keys } = await this.leastLoaded().request({ op: 'flows', shards: this.allShards(), query: q }, priority);
+      return { total, data, keys };
     }
     const partial = { ...q, offset: 0, limit: offset + limit };
     const pages = await Promise.all(this.threads.map((t) => t.request({ op: 'flows', shards: t.own, query: partial }, priority)));
@@ -271,7 +272,7 @@ export class OfflineReaders implements InterfaceHandle {
   }
 
   /** A page of hosts merged over shards, as Dataplane.queryHosts. */
-  queryHosts(q: HostQuery = {}, priority: ReadPriority = 'interactive'): Promise<Page<HostRecord>> {
+  queryHosts(q: HostQuery = {}, priority: ReadPriority = 'interactive'): Promise<RankedPage<HostRecord>> {
     return this.leastLoaded().request({ op: 'hosts', query: q }, priority);
   }
 

@@ -1,11 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { PageQueryDto } from '../../api/page-query.dto';
+import { PageQueryDto } from '../../dataplane/page-query.dto';
+import { DEFAULT_FLOW_SORT, FLOW_SORT_KEYS } from '@flowprobe/dataplane';
 import type { FlowListQuery } from '../../api';
 import type { ExportFormat } from '../../export/table-export';
-
-const FLOW_SORTS = ['bytes', 'packets', 'first_seen', 'last_seen', 'duration', 'thpt'] as const;
 
 export class FlowQueryDto extends PageQueryDto implements FlowListQuery {
   @ApiPropertyOptional({ description: 'Client or server IP' })
@@ -33,9 +32,9 @@ export class FlowQueryDto extends PageQueryDto implements FlowListQuery {
   @Max(65535)
   port?: number;
 
-  @ApiPropertyOptional({ enum: FLOW_SORTS, default: 'bytes' })
+  @ApiPropertyOptional({ enum: FLOW_SORT_KEYS, default: DEFAULT_FLOW_SORT })
   @IsOptional()
-  @IsIn(FLOW_SORTS)
+  @IsIn(FLOW_SORT_KEYS)
   sort?: FlowListQuery['sort'];
 }
 

@@ -1,18 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { PageQueryDto } from '../../api/page-query.dto';
+import { PageQueryDto } from '../../dataplane/page-query.dto';
+import { DEFAULT_HOST_SORT, HOST_SORT_KEYS } from '@flowprobe/dataplane';
 import type { HostListQuery } from '../../api';
-
-const HOST_SORTS = ['bytes', 'bytes_sent', 'bytes_rcvd', 'packets', 'flows', 'first_seen', 'last_seen', 'thpt', 'ip'] as const;
 
 /** 'true'/'false' query strings → boolean; anything else stays as is and fails @IsBoolean. */
 export const toBoolean = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class HostQueryDto extends PageQueryDto implements HostListQuery {
-  @ApiPropertyOptional({ enum: HOST_SORTS, default: 'bytes' })
+  @ApiPropertyOptional({ enum: HOST_SORT_KEYS, default: DEFAULT_HOST_SORT })
   @IsOptional()
-  @IsIn(HOST_SORTS)
+  @IsIn(HOST_SORT_KEYS)
   sort?: HostListQuery['sort'];
 
   @ApiPropertyOptional({ description: 'Substring of the IP' })

@@ -1,23 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { SortOrder } from './index';
+import { DEFAULT_PAGE, DEFAULT_SORT_ORDER, MAX_PAGE, SORT_ORDERS, type SortOrder } from '@flowprobe/dataplane';
 
-const ORDERS: SortOrder[] = ['asc', 'desc'];
-
-/** Query fields every paged list shares (order, limit, offset, interface); list DTOs extend it. */
+/** Query fields the dataplane's paged lists share (order, limit, offset, interface), from the dataplane's query vocabulary; the flow and host DTOs extend it. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ enum: ORDERS, default: 'desc' })
+  @ApiPropertyOptional({ enum: SORT_ORDERS, default: DEFAULT_SORT_ORDER })
   @IsOptional()
-  @IsIn(ORDERS)
+  @IsIn(SORT_ORDERS)
   order?: SortOrder;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 25 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(MAX_PAGE)
   limit?: number;
 
   @ApiPropertyOptional({ minimum: 0, default: 0 })
