@@ -6,7 +6,7 @@ import { LinkType, PacketBurst } from '../src/capture/packet-burst';
 import { PcapFileSource } from '../src/capture/pcap-file-source';
 import { PcapWriter } from '../src/capture/pcap-writer';
 import { analyzeCapture } from '../src';
-import { MUTATION_KINDS, PacketMutator } from '../src/decode/packet-mutator';
+import { MUTATION_KINDS, PacketMutator } from './fixtures/packet-mutator';
 import { PCAP_DIR, sharedCaptures } from './ndpi-expected';
 
 /**

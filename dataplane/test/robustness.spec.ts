@@ -14,7 +14,7 @@ import { PcapFileSource } from '../src/capture/pcap-file-source';
 import { decodePacket } from '../src/decode/decode-packet';
 import { DECODE_STATUS_COUNT, DECODE_STATUS_NAMES, DecodeStatus } from '../src/decode/decode-status';
 import { DecodedPacket } from '../src/decode/decoded-packet';
-import { PacketMutator } from '../src/decode/packet-mutator';
+import { PacketMutator } from './fixtures/packet-mutator';
 import { shardOf } from '../src/decode/shard-hash';
 
 const CAPTURES_DIR = path.resolve(__dirname, '../../../shared/pcaps/ndpi');

@@ -2,7 +2,7 @@ import { LinkType } from '../capture/packet-burst';
 import { decodePacket } from './decode-packet';
 import { DecodeStatus } from './decode-status';
 import { DecodedPacket } from './decoded-packet';
-import { bytes, ethernet, filler, ipv4, ipv6, mplsLabel, tcp, u16, udp, vlanTag } from './packet-builder';
+import { bytes, ethernet, filler, ipv4, ipv6, mplsLabel, tcp, u16, udp, vlanTag } from '../../test/fixtures/packet-builder';
 
 const out = new DecodedPacket();
 const v4 = ipv4({ proto: 6, payload: tcp({ sport: 1234, dport: 80, payload: filler(30) }) });

@@ -2,7 +2,7 @@ import { LinkType } from '../capture/packet-burst';
 import { decodePacket } from './decode-packet';
 import { DecodeStatus } from './decode-status';
 import { DecodedPacket } from './decoded-packet';
-import { bytes, ethernet, filler, icmpEcho, ip4, ipv4, tcp, udp } from './packet-builder';
+import { bytes, ethernet, filler, icmpEcho, ip4, ipv4, tcp, udp } from '../../test/fixtures/packet-builder';
 
 const out = new DecodedPacket();
 

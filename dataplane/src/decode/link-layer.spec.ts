@@ -2,7 +2,7 @@ import { LinkType } from '../capture/packet-burst';
 import { decodePacket } from './decode-packet';
 import { DecodeStatus } from './decode-status';
 import { DecodedPacket } from './decoded-packet';
-import { bytes, ethernet, filler, ip4, ipv4, ipv6, tcp, u16, udp } from './packet-builder';
+import { bytes, ethernet, filler, ip4, ipv4, ipv6, tcp, u16, udp } from '../../test/fixtures/packet-builder';
 
 const out = new DecodedPacket();
 const v4udp = ipv4({ src: '192.168.1.10', dst: '8.8.8.8', proto: 17, payload: udp(5353, 53, filler(20)) });

@@ -1,6 +1,6 @@
 import { LinkType } from '../capture/packet-burst';
 import { shardOf } from './shard-hash';
-import { bytes, ethernet, filler, ipv4, ipv6, mplsLabel, tcp, u16, udp, vlanTag } from './packet-builder';
+import { bytes, ethernet, filler, ipv4, ipv6, mplsLabel, tcp, u16, udp, vlanTag } from '../../test/fixtures/packet-builder';
 
 /** Deterministic PRNG (mulberry32) so the distribution test is reproducible. */
 function prng(seed: number): () => number {

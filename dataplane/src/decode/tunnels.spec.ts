@@ -2,7 +2,7 @@ import { LinkType } from '../capture/packet-burst';
 import { decodePacket, MAX_ENCAPSULATIONS } from './decode-packet';
 import { DecodeStatus } from './decode-status';
 import { DecodedPacket, TunnelKind } from './decoded-packet';
-import { bytes, ethernet, filler, ip4, ipv4, ipv6, tcp, u16, u32, udp, vlanTag } from './packet-builder';
+import { bytes, ethernet, filler, ip4, ipv4, ipv6, tcp, u16, u32, udp, vlanTag } from '../../test/fixtures/packet-builder';
 
 const out = new DecodedPacket();
 const INNER_MAC = [0x02, 0, 0, 0, 0, 0x01];
