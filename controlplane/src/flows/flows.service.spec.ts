@@ -1,0 +1,79 @@
+import type { FlowRecord } from '@flowprobe/dataplane';
+import type { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
+import type { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
+import { typedMock } from '../testing/typed.mock';
+import { FlowsService } from './flows.service';
+
+const flow: OnInterface<FlowRecord> = {
+  key: '0:7:1',
+  vlan: 0,
+  l4: 'TCP',
+  l7: 'TLS.YouTube',
+  client: { ip: '192.168.1.2', port: 50000, mac: '', name: '' },
+  server: { ip: '142.250.1.1', port: 443, mac: '', name: '' },
+  cli2srv: { packets: 10, bytes: 1000 },
+  srv2cli: { packets: 20, bytes: 30000 },
+  thpt: { bps: 8000, pps: 3 },
+  first_seen: 100,
+  last_seen: 160,
+  duration: 60,
+  server_name: 'www.youtube.com',
+  category: 'Media',
+  score: 10,
+  risks: ['TLS_SELFSIGNED_CERTIFICATE'],
+  ifid: 1,
+} as unknown as OnInterface<FlowRecord>;
+
+describe('FlowsService (DataplaneRepository mocked)', () => {
+  const dataplane = typedMock<DataplaneRepository>()('queryFlows');
+  const service = new FlowsService(dataplane, typedMock<FlowRecordDispatcher>()());
+
+  beforeEach(() => dataplane.queryFlows.mockReset());
+
+  it('asks the dataplane with the vocabulary defaults and the interface apart, and maps records to the API shape', async () => {
+    dataplane.queryFlows.mockResolvedValue({ total: 41, data: [flow] });
+    const page = await service.list({ l4: 'TCP', ifid: 1 });
+    expect(dataplane.queryFlows).toHaveBeenCalledWith({ sort: 'bytes', order: 'desc', limit: 25, offset: 0, l4: 'TCP' }, 1);
+    expect(page).toEqual({
+      total: 41,
+      data: [
+        {
+          key: '0:7:1',
+          vlan: 0,
+          client: { ip: '192.168.1.2', port: 50000 },
+          server: { ip: '142.250.1.1', port: 443 },
+          protocol: { l4: 'TCP', l7: 'TLS.YouTube' },
+          cli2srv: { packets: 10, bytes: 1000 },
+          srv2cli: { packets: 20, bytes: 30000 },
+          bytes: 31000,
+          thpt: { bps: 8000, pps: 3 },
+          first_seen: 100,
+          last_seen: 160,
+          duration: 60,
+          server_name: 'www.youtube.com',
+          category: 'Media',
+          score: 10,
+          risks: ['TLS_SELFSIGNED_CERTIFICATE'],
+          ifid: 1,
+        },
+      ],
+    });
+  });
+
+  it("keeps the caller's sort, order and page", async () => {
+    dataplane.queryFlows.mockResolvedValue({ total: 0, data: [] });
+    await service.list({ sort: 'first_seen', order: 'asc', limit: 5, offset: 10 });
+    expect(dataplane.queryFlows).toHaveBeenCalledWith({ sort: 'first_seen', order: 'asc', limit: 5, offset: 10 }, undefined);
+  });
+
+  it('404s a flow key no longer active on the interface', async () => {
+    dataplane.queryFlows.mockResolvedValue({ total: 0, data: [] });
+    await expect(service.get('0:7:1', 1)).rejects.toThrow('flow 0:7:1 is not active on interface 1 (it may have ended)');
+    expect(dataplane.queryFlows).toHaveBeenCalledWith({ key: '0:7:1' }, 1);
+  });
+
+  it("passes the dataplane's rejection on (a bad filter value is the API's 400)", async () => {
+    dataplane.queryFlows.mockRejectedValue(Object.assign(new Error('unknown L4 protocol'), { code: 'QUERY_BAD_VALUE' }));
+    await expect(service.list({ l4: 'bogus' })).rejects.toMatchObject({ code: 'QUERY_BAD_VALUE' });
+  });
+});
