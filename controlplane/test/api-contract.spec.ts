@@ -21,13 +21,18 @@ function udpFrame(src: number[]): Uint8Array {
   return frame;
 }
 
+/** Seconds between the capture's two hosts. */
+const HOST_2_AFTER_S = 8;
+
+
 /**
  * What clients rely on beyond single routes: every error body carries a stable
  * `code`; the OpenAPI document is valid and complete; a `local_networks`
  * change reaches the running capture. One control plane; its interface is
  * started by the first test (as the appliance adds interfaces once the API
  * listens): a capture replayed in real time, host 192.168.1.1 at once,
- * 192.168.1.2 three seconds later.
+ * 192.168.1.2 HOST_2_AFTER_S seconds later (room for a loaded machine to
+ * start the readers and save the setting first).
  */
 describe('API contract', () => {
   const prefix = testPrefix();
@@ -54,7 +59,7 @@ describe('API contract', () => {
     await ready(redis);
     const w = new PcapWriter(file);
     w.writePacket(1_767_571_200, udpFrame([192, 168, 1, 1]), 0, 60);
-    w.writePacket(1_767_571_203, udpFrame([192, 168, 1, 2]), 0, 60);
+    w.writePacket(1_767_571_200 + HOST_2_AFTER_S, udpFrame([192, 168, 1, 2]), 0, 60);
     w.close();
     cp = await startControlPlane(
       {
@@ -88,6 +93,8 @@ describe('API contract', () => {
     dataplanes.push(dp);
     const put = await call('PUT', '/api/v1/settings', { local_networks: ['192.168.0.0/16'] });
     expect(put.status).toBe(200);
+    // The setting is saved before the host's first packet (else the test proves nothing).
+    expect((await call('GET', '/api/v1/hosts/192.168.1.2')).status).toBe(404);
     await dp.whenFinished();
     const host = await call('GET', '/api/v1/hosts/192.168.1.2');
     expect(host.status).toBe(200);
@@ -130,6 +137,5 @@ describe('API contract', () => {
     it('validates against the OpenAPI 3 schema (swagger-parser)', async () => {
       await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined();
     });
-
   });
 });
