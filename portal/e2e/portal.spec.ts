@@ -17,6 +17,8 @@ import { Nfcapd } from '../../appliance/src/testing/ipfix-collectors';
 
 const INITIAL_PASSWORD = INITIAL_ADMIN_PASSWORD;
 const ADMIN_PASSWORD = 'e2e-admin-NewPa55';
+/** Set from the user menu's "Change my password". */
+const ADMIN_PASSWORD_2 = 'e2e-admin-Menu-Pa55';
 const VIEWER = { username: 'e2e-viewer', initial: 'viewer-initial-1', password: 'viewer-changed-2' };
 /** Upper bound for something the UI shows after a live sample or a poll (not a measurement). */
 const UI_WAIT_MS = 20_000;
@@ -514,6 +516,98 @@ describe('portal against the real appliance', () => {
       expect(stored.every((f) => f.in_packets + f.out_packets > 0)).toBe(true);
     } finally {
       await nfcapd.stop();
+    }
+  });
+
+  it('finds a host by a name seen on the wire (DNS answer, SNI, HTTP Host) and shows names in hosts and flows', async () => {
+    // Names are learnt from DNS answers and SNI of running flows every 5 s, and from every flow record.
+    let named: HostListResponse['data'][number] | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!named && Date.now() < deadline) {
+      named = (await api<HostListResponse>('/api/v1/hosts?limit=1000')).data.find((h) => /[a-z]/i.test(h.name) && h.name.length > 4);
+      if (!named) await page.waitForTimeout(1000);
+    }
+    expect(named).toBeDefined();
+    // A part of the name that is not an address: "amazon" of "firs-ta-g7g.amazon.com".
+    const part = named!.name.split('.').find((label) => /[g-z]/i.test(label)) ?? named!.name;
+    await page.goto(`${appliance.baseUrl}/hosts`);
+    await page.fill('[data-testid=host-search]', part);
+    await page.waitForSelector(`[data-testid=host-table] a[href="/hosts/${named!.ip}"]`);
+    const names = await page.$$eval('[data-testid=host-table] tbody tr', (trs) => trs.map((tr) => tr.querySelector('[data-testid=host-name]')?.textContent ?? ''));
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(n.toLowerCase()).toContain(part.toLowerCase());
+    const api1 = await api<HostListResponse>(`/api/v1/hosts?q=${encodeURIComponent(part)}&limit=100`);
+    expect(api1.data.map((h) => h.ip)).toContain(named!.ip);
+    await screenshot(page, 'hosts-by-name');
+    // The host page and the flow tables name it too.
+    await page.click(`[data-testid=host-table] a[href="/hosts/${named!.ip}"]`);
+    await expect(page.textContent('[data-testid=host-name]')).resolves.toBe(named!.name);
+  });
+
+  it('changes my password and creates an API token from the user menu, the token copied to the clipboard', async () => {
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: appliance.baseUrl });
+    await page.goto(`${appliance.baseUrl}/dashboard`);
+    await page.click('[data-testid=user-menu] summary');
+    await page.click('[data-testid=menu-tokens]');
+    await page.waitForURL('**/account#tokens');
+    await page.fill('[data-testid=token-form] input[name=tokenName]', 'e2e-grafana');
+    await page.click('[data-testid=token-form] button[type=submit]');
+    const token = (await page.textContent('[data-testid=token-value]'))!.trim();
+    expect(token).toMatch(/^fp_/);
+    await page.click('[data-testid=token-copy]');
+    await page.waitForSelector('[data-testid=token-copy] >> text=Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    await page.waitForSelector('[data-testid=token-table] >> text=e2e-grafana');
+    // The copied token works on its own (no session cookie).
+    const withToken = await fetch(`${appliance.baseUrl}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(withToken.status).toBe(200);
+    await screenshot(page, 'account');
+
+    await page.click('[data-testid=user-menu] summary');
+    await page.click('[data-testid=menu-password]');
+    await page.waitForURL('**/account#password');
+    const form = '[data-testid=my-password-form]';
+    await page.fill(`${form} input[name=current]`, ADMIN_PASSWORD);
+    await page.fill(`${form} input[name=new]`, 'short');
+    await expect(page.textContent('[data-testid=password-problem]')).resolves.toContain('At least 8 characters');
+    await page.fill(`${form} input[name=new]`, ADMIN_PASSWORD_2);
+    await page.fill(`${form} input[name=repeat]`, ADMIN_PASSWORD_2);
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector('[data-testid=password-changed]');
+    const login = (password: string) =>
+      fetch(`${appliance.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    expect((await login(ADMIN_PASSWORD_2)).ok).toBe(true);
+    expect((await login(ADMIN_PASSWORD)).status).toBe(401);
+    // This session stays signed in.
+    expect((await page.request.get(`${appliance.baseUrl}/api/v1/auth/me`)).status()).toBe(200);
+  });
+
+  it('follows prefers-color-scheme with a dark theme, and the toggle overrides it', async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    try {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.goto(`${appliance.baseUrl}/dashboard`);
+      await page.waitForSelector('[data-testid=top-hosts] tbody tr');
+      expect(await background()).toBe('rgb(14, 22, 32)');
+      expect(await page.getAttribute('[data-testid=theme-toggle]', 'data-theme')).toBe('dark');
+      await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid=throughput-chart] canvas')?.dataset['points'] ?? 0) > 0);
+      await screenshot(page, 'dashboard-dark');
+
+      // The toggle: light although the system is dark, kept across a reload.
+      await page.click('[data-testid=theme-toggle]');
+      expect(await background()).toBe('rgb(243, 245, 248)');
+      await page.reload();
+      await page.waitForSelector('[data-testid=theme-toggle][data-theme=light]');
+      expect(await background()).toBe('rgb(243, 245, 248)');
+      // Back to the system's choice from the user menu, which is then followed live.
+      await page.click('[data-testid=user-menu] summary');
+      await page.click('[data-testid=menu-theme-system]');
+      expect(await background()).toBe('rgb(14, 22, 32)');
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.waitForSelector('[data-testid=theme-toggle][data-theme=light]');
+      expect(await background()).toBe('rgb(243, 245, 248)');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
     }
   });
 

@@ -86,6 +86,7 @@ export class HostSummarySchema implements Api.HostSummary {
   @ApiProperty({ description: 'UNIX seconds' }) first_seen!: number;
   @ApiProperty({ description: 'UNIX seconds' }) last_seen!: number;
   @ApiProperty() ifid!: number;
+  @ApiProperty({ description: "best-known name ('' if none): DNS answers, TLS/QUIC SNI, HTTP Host seen on the wire" }) name!: string;
 }
 
 class ApplicationSchema {
@@ -127,6 +128,8 @@ export class FlowSummarySchema implements Api.FlowSummary {
   @ApiProperty() score!: number;
   @ApiProperty({ type: [String] }) risks!: string[];
   @ApiProperty() ifid!: number;
+  @ApiPropertyOptional({ description: "best-known name of the client ('' if none)" }) client_name?: string;
+  @ApiPropertyOptional({ description: "best-known name of the server ('' if none)" }) server_host_name?: string;
 }
 
 export class FlowListSchema implements Api.FlowListResponse {

@@ -43,6 +43,9 @@ export interface FlowSummary {
   score: number;
   risks: string[];
   ifid: number;
+  /** Best-known names of the endpoints ('' if none; set by the flow list and details). */
+  client_name?: string;
+  server_host_name?: string;
 }
 
 export type FlowListResponse = Page<FlowSummary>;

@@ -32,6 +32,8 @@ export interface HostSummary {
   last_seen: number;
   /** Interface the host was seen on. */
   ifid: number;
+  /** Best-known name ('' if none): DNS answers seen on the wire, TLS/QUIC SNI and HTTP Host of flows to it. */
+  name: string;
 }
 
 export type HostListResponse = Page<HostSummary>;

@@ -31,6 +31,31 @@ export class HostNames {
     return this.names.get(ip) ?? '';
   }
 
+  /** Addresses whose name contains `text` (case-insensitive), most recently learnt first, at most `max`. */
+  search(text: string, max = 1000): string[] {
+    const needle = text.trim().toLowerCase();
+    if (!needle) return [];
+    const out: string[] = [];
+    const entries = [...this.names.entries()];
+    for (let i = entries.length - 1; i >= 0 && out.length < max; i--) if (entries[i][1].toLowerCase().includes(needle)) out.push(entries[i][0]);
+    return out;
+  }
+
+  /**
+   * Learns from active flows (the flow list's records): a DNS answer names its
+   * address with the query (`server_name` -> `info.dns_answer`); a TLS/QUIC SNI
+   * or HTTP Host names the server, as in {@link fill}.
+   */
+  learnFromActive(flows: readonly { server: { ip: string }; server_name: string; l7: string; info?: Record<string, string | number> }[]): void {
+    for (const f of flows) {
+      if (!f.server_name) continue;
+      const dns = f.l7 === 'DNS' || f.l7.startsWith('DNS.');
+      const answer = dns ? f.info?.['dns_answer'] : undefined;
+      if (typeof answer === 'string' && answer) this.learn(answer, f.server_name);
+      else if (!dns) this.learn(f.server.ip, f.server_name);
+    }
+  }
+
   /** Learns from each record, then fills both names of each (a batch names its own flows). */
   fill(records: FlowExportRecord[]): void {
     for (const r of records) {

@@ -1,6 +1,8 @@
 import type { FlowRecord } from '@flowprobe/dataplane';
 import type { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
 import type { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
+import { HostNames } from '../flow-records/host-names';
+import type { PeriodicHooks } from '../jobs/periodic-hooks';
 import { typedMock } from '../testing/typed.mock';
 import { FlowsService } from './flows.service';
 
@@ -26,7 +28,10 @@ const flow: OnInterface<FlowRecord> = {
 
 describe('FlowsService (DataplaneRepository mocked)', () => {
   const dataplane = typedMock<DataplaneRepository>()('queryFlows');
-  const service = new FlowsService(dataplane, typedMock<FlowRecordDispatcher>()());
+  // The names the dispatcher learnt (a real HostNames: a plain class, nothing to mock).
+  const hostNames = new HostNames();
+  hostNames.learn('142.250.1.1', 'www.youtube.com');
+  const service = new FlowsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher, typedMock<PeriodicHooks>()('on'));
 
   beforeEach(() => dataplane.queryFlows.mockReset());
 
@@ -55,6 +60,8 @@ describe('FlowsService (DataplaneRepository mocked)', () => {
           score: 10,
           risks: ['TLS_SELFSIGNED_CERTIFICATE'],
           ifid: 1,
+          client_name: '',
+          server_host_name: 'www.youtube.com',
         },
       ],
     });

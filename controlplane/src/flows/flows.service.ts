@@ -1,10 +1,11 @@
 import { DEFAULT_FLOW_SORT, DEFAULT_PAGE, DEFAULT_SORT_ORDER } from '@flowprobe/dataplane';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import type { FlowRecord } from '@flowprobe/dataplane';
 import type { FlowDetail, FlowListResponse, FlowSummary } from '../api';
 import { flowLabel } from '../alerts/checks/check.types';
 import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
 import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
+import { PeriodicHooks } from '../jobs/periodic-hooks';
 import type { FlowQueryDto } from './dto/flow-query.dto';
 import { explainRisks, tcpFlagNames } from './flow-risks';
 
@@ -31,12 +32,30 @@ export function toFlowSummary(flow: OnInterface<FlowRecord>): FlowSummary {
   };
 }
 
+/** Seconds between two passes that learn host names from the newest active flows. */
+const NAME_SCAN_PERIOD_S = 5;
+/** Newest active flows looked at by each pass (one page of the dataplane). */
+const NAME_SCAN_FLOWS = 1000;
+
 @Injectable()
-export class FlowsService {
+export class FlowsService implements OnModuleInit {
+  private secondsSinceNameScan = 0;
+
   constructor(
     private readonly dataplane: DataplaneRepository,
     private readonly records: FlowRecordDispatcher,
+    private readonly hooks: PeriodicHooks,
   ) {}
+
+  onModuleInit(): void {
+    // Names from DNS answers and SNI of running flows, not only of ended ones (the dispatcher's records).
+    this.hooks.on('second', 'flows:host-names', async () => {
+      if (++this.secondsSinceNameScan < NAME_SCAN_PERIOD_S) return;
+      this.secondsSinceNameScan = 0;
+      const page = await this.dataplane.queryFlows({ sort: 'last_seen', order: 'desc', limit: NAME_SCAN_FLOWS, offset: 0 }, undefined, 'background');
+      this.records.hostNames.learnFromActive(page.data);
+    });
+  }
 
   /**
    * One active flow by key on one interface, with everything known about it.
@@ -68,6 +87,10 @@ export class FlowsService {
   async list(query: FlowQueryDto): Promise<FlowListResponse> {
     const { ifid, ...q } = query;
     const page = await this.dataplane.queryFlows({ sort: DEFAULT_FLOW_SORT, order: DEFAULT_SORT_ORDER, limit: DEFAULT_PAGE, offset: 0, ...q }, ifid);
-    return { total: page.total, data: page.data.map(toFlowSummary) };
+    const names = this.records.hostNames;
+    return {
+      total: page.total,
+      data: page.data.map((f) => ({ ...toFlowSummary(f), client_name: names.nameOf(f.client.ip), server_host_name: names.nameOf(f.server.ip) })),
+    };
   }
 }

@@ -1,6 +1,8 @@
 import { NotFoundException } from '@nestjs/common';
 import type { HostRecord } from '@flowprobe/dataplane';
 import type { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
+import type { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
+import { HostNames } from '../flow-records/host-names';
 import { typedMock } from '../testing/typed.mock';
 import { HostsService } from './hosts.service';
 
@@ -25,7 +27,9 @@ const host = {
 
 describe('HostsService (DataplaneRepository mocked)', () => {
   const dataplane = typedMock<DataplaneRepository>()('queryHosts', 'getHost');
-  const service = new HostsService(dataplane);
+  const hostNames = new HostNames();
+  hostNames.learn('192.168.1.2', 'laptop.corp.example');
+  const service = new HostsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher);
 
   beforeEach(() => {
     dataplane.queryHosts.mockReset();
@@ -48,7 +52,18 @@ describe('HostsService (DataplaneRepository mocked)', () => {
       first_seen: 100,
       last_seen: 200,
       ifid: 0,
+      name: 'laptop.corp.example',
     });
+  });
+
+  it('searches by name when the text is not part of an address: the named hosts the dataplane still has, filtered and paged', async () => {
+    dataplane.getHost.mockImplementation(async (ip: string) => (ip === '192.168.1.2' ? host : undefined));
+    hostNames.learn('10.9.9.9', 'gone.corp.example'); // named, but no longer active
+    const page = await service.list({ q: 'CORP' });
+    expect(dataplane.queryHosts).not.toHaveBeenCalled();
+    expect(page).toMatchObject({ total: 1, data: [{ ip: '192.168.1.2', name: 'laptop.corp.example' }] });
+    expect((await service.list({ q: 'corp', local: false })).total).toBe(0);
+    expect((await service.list({ q: 'nothing-like-it' })).total).toBe(0);
   });
 
   it("gives a host's detail with each application's share of its bytes, to 0.01 %", async () => {

@@ -75,7 +75,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       return;
     }
     try {
-      const hosts = (await this.dataplane.topHosts(this.maxHosts)).map(toHostSummary);
+      const hosts = (await this.dataplane.topHosts(this.maxHosts)).map((h) => toHostSummary(h));
       // Host hashes outlive 3 periods (at least 5 s) so a slow period never empties them.
       const hostTtlS = Math.max(5, Math.ceil((3 * this.settings.get().live_interval_ms) / 1000));
       await this.state.writeSnapshot({ tsS: nowS, interfaces, hosts, hostTtlS, version: PRODUCT_VERSION, startedAtS: this.startedAtS });

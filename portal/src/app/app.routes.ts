@@ -14,6 +14,7 @@ export const routes: Routes = [
       { path: 'flows', loadChildren: () => import('./flows/flows.routes').then((m) => m.FLOWS_ROUTES) },
       { path: 'history', loadChildren: () => import('./history/history.routes').then((m) => m.HISTORY_ROUTES) },
       { path: 'alerts', loadChildren: () => import('./alerts/alerts.routes').then((m) => m.ALERTS_ROUTES) },
+      { path: 'account', loadChildren: () => import('./account/account.routes').then((m) => m.ACCOUNT_ROUTES) },
       { path: 'interfaces', loadChildren: () => import('./interfaces/interfaces.routes').then((m) => m.INTERFACES_ROUTES) },
       {
         path: 'settings',

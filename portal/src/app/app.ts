@@ -1,5 +1,6 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterOutlet } from '@angular/router';
+import { Theme } from './core/theme';
 
 /** Root: the router decides between the login page and the signed-in shell. */
 @Component({
@@ -8,4 +9,9 @@ import { RouterOutlet } from '@angular/router';
   template: '<router-outlet />',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class App {}
+export class App {
+  constructor() {
+    // The theme (system or the user's choice) applies from the first page, the sign-in page included.
+    inject(Theme);
+  }
+}

@@ -14,7 +14,7 @@ export class HostQueryDto extends PageQueryDto implements HostListQuery {
   @IsIn(HOST_SORT_KEYS)
   sort?: HostListQuery['sort'];
 
-  @ApiPropertyOptional({ description: 'Substring of the IP' })
+  @ApiPropertyOptional({ description: 'Part of the IP (digits, hex, dots, colons), or else part of the host name (DNS answers, SNI, HTTP Host seen on the wire)' })
   @IsOptional()
   @IsString()
   @MaxLength(64)

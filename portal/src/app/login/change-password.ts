@@ -5,7 +5,8 @@ import { errorMessage } from '../core/api-client';
 import { Auth } from '../core/auth';
 
 /** Minimum password length the control plane enforces. */
-const MIN_PASSWORD_LENGTH = 8;
+/** Shortest password the API accepts. */
+export const MIN_PASSWORD_LENGTH = 8;
 
 /** The password change every account must make at its first login (and anyone may make later). */
 @Component({

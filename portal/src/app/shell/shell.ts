@@ -1,3 +1,4 @@
+import { Theme } from '../core/theme';
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { Auth } from '../core/auth';
@@ -14,6 +15,7 @@ import { LiveSocket } from '../core/live-socket';
 export class Shell {
   protected readonly auth = inject(Auth);
   protected readonly live = inject(LiveSocket);
+  protected readonly theme = inject(Theme);
   private readonly router = inject(Router);
   /** Navigation drawer open on narrow screens. */
   protected readonly navOpen = signal(false);

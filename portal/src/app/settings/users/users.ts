@@ -2,21 +2,21 @@ import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
-import type { ApiTokenInfo, CreateTokenResponse, Role, UserInfo, UserListResponse } from '@flowprobe/api';
+import type { Role, UserInfo, UserListResponse } from '@flowprobe/api';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE, ApiClient, errorMessage } from '../../core/api-client';
 import { Auth } from '../../core/auth';
 import { Clock } from '../../core/clock';
 import { FORMAT_PIPES } from '../../shared/format/format';
+import { ApiTokens } from '../../account/api-tokens';
 import { LoadState } from '../../shared/load-state/load-state';
 
-/** Users (admin CRUD) and the signed-in admin's own API tokens. */
+/** Users (admin CRUD) and the signed-in admin's own API tokens (also under My account). */
 @Component({
   selector: 'app-users',
-  imports: [FormsModule, LoadState, ...FORMAT_PIPES],
+  imports: [FormsModule, LoadState, ApiTokens, ...FORMAT_PIPES],
   templateUrl: './users.html',
   styles: `
-    .token-secret { background: #fff8e6; border: 1px solid #f3d37a; padding: 0.6rem 0.8rem; border-radius: 6px; margin: 0.75rem 0; word-break: break-all; }
     .inline-form { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: flex-end; margin-top: 0.75rem; }
     .inline-form .field { margin: 0; }
     .stack { display: flex; flex-direction: column; gap: 1rem; }
@@ -32,7 +32,6 @@ export class Users {
   protected readonly clock = inject(Clock);
 
   protected readonly users = httpResource<UserListResponse>(() => `${API_BASE}/users`);
-  protected readonly tokens = httpResource<ApiTokenInfo[]>(() => `${API_BASE}/users/me/tokens`);
 
   protected readonly newUsername = signal('');
   protected readonly newPassword = signal('');
@@ -40,11 +39,6 @@ export class Users {
   protected readonly userError = signal('');
   protected readonly userInfo = signal('');
 
-  protected readonly tokenName = signal('');
-  protected readonly tokenDays = signal<number | null>(90);
-  protected readonly tokenError = signal('');
-  /** The secret of the token just created: shown once, never retrievable again. */
-  protected readonly createdToken = signal<CreateTokenResponse | null>(null);
 
   protected async createUser(): Promise<void> {
     this.userError.set('');
@@ -87,29 +81,6 @@ export class Users {
     await this.run(() => firstValueFrom(this.api.deleteUser(user.id)), `${user.username} deleted.`);
   }
 
-  protected async createToken(): Promise<void> {
-    this.tokenError.set('');
-    try {
-      const days = this.tokenDays();
-      const token = await firstValueFrom(this.api.createToken({ name: this.tokenName().trim(), ...(days ? { expires_in_days: Number(days) } : {}) }));
-      this.createdToken.set(token);
-      this.tokenName.set('');
-      this.tokens.reload();
-    } catch (error) {
-      this.tokenError.set(errorMessage(error));
-    }
-  }
-
-  protected async revokeToken(token: ApiTokenInfo): Promise<void> {
-    if (!confirm(`Revoke the token "${token.name}"? Scripts using it get 401 from now on.`)) return;
-    try {
-      await firstValueFrom(this.api.deleteToken(token.id));
-      this.tokens.reload();
-    } catch (error) {
-      this.tokenError.set(errorMessage(error));
-    }
-  }
-
   private async run(action: () => Promise<unknown>, done: string): Promise<void> {
     this.userError.set('');
     this.userInfo.set('');
@@ -123,5 +94,4 @@ export class Users {
   }
 
   protected readonly usersData = latestValue(this.users);
-  protected readonly tokensData = latestValue(this.tokens);
 }

@@ -33,8 +33,9 @@ Chart.register(
 Chart.defaults.font.family = getComputedStyle(document.documentElement).getPropertyValue('--font-sans') || 'system-ui, sans-serif';
 // Chart text follows the page's type scale (larger on wall displays, see styles.css).
 Chart.defaults.font.size = Math.round(0.8 * (parseFloat(getComputedStyle(document.documentElement).fontSize) || 15));
-Chart.defaults.color = '#5b6577';
-Chart.defaults.borderColor = 'rgba(91, 101, 119, 0.15)';
+// Muted text and faint grid lines that read on the light and the dark theme alike.
+Chart.defaults.color = '#7d8899';
+Chart.defaults.borderColor = 'rgba(125, 136, 153, 0.2)';
 
 export { Chart };
 
