@@ -77,12 +77,14 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
       onProblem: (p) => {
         if (p.kind === 'overflow') {
           this.logger.error(`History: ClickHouse buffer full, ${p.dropped} flow records dropped (${p.total} since start)`);
-          this.health.set(`${component} buffer`, `buffer full: ${p.total} flow records dropped since start`);
+          // (a constant reason: HealthIssues logs each change, the counts are in /history/usage and /metrics)
+          this.health.set(`${component} buffer`, 'buffer full: flow records were dropped (overflow_records in /api/v1/history/usage)');
         } else if (p.kind === 'rejected') {
           this.logger.error(`History: ClickHouse refused ${p.dropped} buffered flow records (${p.total} since start): ${p.error}`);
-          this.health.set(`${component} rejected`, `${p.total} buffered flow records refused by the server: ${p.error.slice(0, 200)}`);
+          this.health.set(`${component} rejected`, 'buffered flow records were refused by the server (rejected_records in /api/v1/history/usage)');
         } else if (p.kind === 'unreachable') {
-          this.health.set(component, `unreachable (${p.error.slice(0, 200)}); ${p.buffered} records buffered on disk`);
+          if (!this.health.list().some((i) => i.component === component)) this.logger.warn(`History: ClickHouse unreachable (${p.error.slice(0, 200)}), records go to the on-disk buffer`);
+          this.health.set(component, 'unreachable: flow records are buffered on disk (buffered_records in /api/v1/history/usage)');
         } else {
           this.logger.log('History: ClickHouse reachable again, buffered records delivered');
           this.health.clear(component);
