@@ -241,11 +241,16 @@ describe('portal against the real appliance', () => {
     if (flow.protocol.l4 === 'TCP') expect(flow.tcp_flags.cli2srv.length).toBeGreaterThan(0);
     await expect(page.textContent('[data-testid=community-id]')).resolves.toBe(flow.community_id);
     expect(flow.community_id).toMatch(/^1:[A-Za-z0-9+/]{27}=$/);
+    // And to the client's stored flows (History page) from a minute before it began.
+    expect(await page.getAttribute('[data-testid=flow-history-link]', 'href')).toBe(`/history?host=${flow.client.ip}&from=${Math.floor((flow.first_seen - 60) * 1000)}`);
     // The alerts raised on it, listed on the page.
     await page.waitForSelector('[data-testid=flow-alerts] [data-testid=alert-table] tbody tr');
     const shownIds = await page.$$eval('[data-testid=flow-alerts] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-alert-id')));
     expect(shownIds).toEqual(expect.arrayContaining(chosen!.alerts.data.map((a) => a.id)));
     await screenshot(page, 'flow-detail');
+    await page.click('[data-testid=flow-history-link]');
+    await page.waitForURL('**/history?**');
+    await page.waitForFunction((ip) => (document.querySelector('input[name=host]') as HTMLInputElement | null)?.value === ip, flow.client.ip);
   });
 
   it('downloads the alerts and the flows a table shows as CSV and JSON whose rows equal the API', async () => {

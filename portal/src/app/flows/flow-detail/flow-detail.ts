@@ -57,6 +57,11 @@ export class FlowDetailPage {
     pollEvery(3_000, this.flow, this.alerts);
   }
 
+  /** Start of the History range linked from the page: a minute before the flow's first packet, ms. */
+  protected historyFromMs(f: FlowDetail): number {
+    return Math.floor((f.first_seen - 60) * 1000);
+  }
+
   protected infoEntries(f: FlowDetail): [string, string | number][] {
     return Object.entries(f.info);
   }
