@@ -169,5 +169,13 @@ describe('flow history on DuckDB through the appliance API', () => {
     const metrics = (await get('/metrics', 'text/plain')).text;
     expect(metrics).toContain(`flowprobe_flow_records_delivered_total{consumer="history"} ${records.length}`);
     expect(metrics).toContain('flowprobe_flow_records_dropped_total{consumer="history"} 0');
+    // Bytes per application on /metrics: the same records, summed by the application part of l7.
+    const perApp = new Map<string, number>();
+    for (const r of records) {
+      const app = r.l7 === '' ? 'Unknown' : r.l7.slice(r.l7.lastIndexOf('.') + 1);
+      perApp.set(app, (perApp.get(app) ?? 0) + r.cli2srv.bytes + r.srv2cli.bytes);
+    }
+    const fromMetrics = new Map([...metrics.matchAll(/^flowprobe_application_bytes_total\{application="([^"]*)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    expect(fromMetrics).toEqual(perApp);
   });
 });

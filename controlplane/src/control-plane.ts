@@ -154,6 +154,22 @@ async function listen(app: NestExpressApplication, options: ControlPlaneOptions,
       .setVersion(PRODUCT_VERSION)
       .addCookieAuth('flowprobe_session')
       .addBearerAuth()
+      // Tags in the order of the portal's pages, then operations.
+      .addTag('auth', 'Sign in and out, the signed-in identity')
+      .addTag('interfaces', 'Capture interfaces and their counters')
+      .addTag('timeseries', 'Traffic over time')
+      .addTag('hosts', 'Active hosts')
+      .addTag('flows', 'Active flows')
+      .addTag('history', 'Stored flow records')
+      .addTag('alerts', 'Engaged and past alerts')
+      .addTag('recipients', 'SIEM recipients of the alerts')
+      .addTag('ipfix', 'IPFIX collectors')
+      .addTag('settings', 'Local networks, retention, checks')
+      .addTag('users', 'Users and API tokens')
+      .addTag('system', 'Appliance, HTTPS certificate, power')
+      .addTag('jobs', 'Periodic jobs')
+      .addTag('health', 'Health for load balancers and watchdogs')
+      .addTag('metrics', 'Prometheus metrics')
       // Error answers any route may give; each carries { statusCode, message, error }, never a stack trace.
       .addGlobalResponse(
         { status: 400, description: 'Bad request: invalid parameters or body (message says which), body nested too deep or with a prototype key' },

@@ -24,6 +24,8 @@ function udpFrame(src: number[]): Uint8Array {
 /** Seconds between the capture's two hosts. */
 const HOST_2_AFTER_S = 8;
 
+/** OpenAPI tags in the order the portal shows the features, auth first. */
+const TAG_ORDER = ['auth', 'interfaces', 'timeseries', 'hosts', 'flows', 'history', 'alerts', 'recipients', 'ipfix', 'settings', 'users', 'system', 'jobs', 'health', 'metrics'];
 
 /**
  * What clients rely on beyond single routes: every error body carries a stable
@@ -126,6 +128,15 @@ describe('API contract', () => {
     const text = await res.text();
     const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect({ status: check.status, problems: `${check.stdout}${check.stderr}`.trim() }).toEqual({ status: 0, problems: '' });
+    // The operational series: engaged alerts by severity (none here), table fill, SIEM queues, bytes per application.
+    for (const severity of ['info', 'notice', 'warning', 'error', 'critical', 'emergency']) expect(text).toContain(`flowprobe_alerts_engaged{severity="${severity}"} 0`);
+    const fill = Number(/flowprobe_interface_flow_table_fill_ratio\{interface="replay"\} (\S+)/.exec(text)?.[1]);
+    expect(fill).toBeGreaterThan(0); // two flows in the tables
+    expect(fill).toBeLessThan(0.01);
+    expect(text).toMatch(/flowprobe_interface_host_table_fill_ratio\{interface="replay"\} [0-9.e-]+/);
+    for (const [name, type] of [['flowprobe_siem_queue_depth', 'gauge'], ['flowprobe_siem_delivered_total', 'counter'], ['flowprobe_siem_failed_total', 'counter'], ['flowprobe_application_bytes_total', 'counter']]) {
+      expect(text).toContain(`# TYPE ${name} ${type}`);
+    }
   });
 
   describe('OpenAPI document', () => {
@@ -136,6 +147,59 @@ describe('API contract', () => {
 
     it('validates against the OpenAPI 3 schema (swagger-parser)', async () => {
       await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined();
+    });
+
+    /** Every operation as `METHOD path`, with what it lacks. */
+    function problems(): string[] {
+      const out: string[] = [];
+      for (const [path, item] of Object.entries<any>(doc.paths)) {
+        const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+        for (const [method, op] of Object.entries<any>(item)) {
+          if (!['get', 'put', 'post', 'delete', 'patch'].includes(method)) continue;
+          const name = `${method.toUpperCase()} ${path}`;
+          if (!op.summary) out.push(`${name}: no summary`);
+          if (!op.tags?.length) out.push(`${name}: no tag`);
+          const declared = (op.parameters ?? []).filter((p: any) => p.in === 'path').map((p: any) => p.name);
+          for (const p of inPath) if (!declared.includes(p)) out.push(`${name}: path parameter ${p} not declared`);
+          const ok = Object.entries<any>(op.responses ?? {}).filter(([status]) => /^2/.test(status));
+          if (ok.length === 0) out.push(`${name}: no 2xx response`);
+          for (const [status, r] of ok) {
+            if (status === '204') continue;
+            const media = r.content && Object.values<any>(r.content)[0];
+            if (!media?.schema) out.push(`${name}: ${status} without a schema`);
+          }
+        }
+      }
+      return out;
+    }
+
+    /** Schemas (and inline parameter schemas) whose number fields hold counts, ids or ports but are typed `number`. */
+    function untypedIntegers(): string[] {
+      const out: string[] = [];
+      const integerish = /^(id|ifid|port|vlan|limit|offset|count|total|packets|drops|num_.*|.*_count|.*_packets|queue|worker|status_?code|statusCode)$/;
+      const walk = (where: string, schema: any, name = ''): void => {
+        if (!schema || typeof schema !== 'object') return;
+        if (schema.type === 'number' && integerish.test(name)) out.push(`${where}.${name}`);
+        for (const [k, v] of Object.entries<any>(schema.properties ?? {})) walk(where, v, k);
+        if (schema.items) walk(where, schema.items, name);
+      };
+      for (const [n, s] of Object.entries<any>(doc.components?.schemas ?? {})) walk(n, s);
+      for (const [path, item] of Object.entries<any>(doc.paths)) {
+        for (const [method, op] of Object.entries<any>(item)) for (const p of op.parameters ?? []) walk(`${method.toUpperCase()} ${path}`, p.schema, p.name);
+      }
+      return out;
+    }
+
+    it('gives every operation a summary, a tag, its path parameters and a schema for each 2xx answer', () => {
+      expect(problems()).toEqual([]);
+    });
+
+    it('types counts, ids, ports and pages as integers', () => {
+      expect(untypedIntegers()).toEqual([]);
+    });
+
+    it('lists the tags in the order of the portal, with auth first', () => {
+      expect(doc.tags?.map((t: any) => t.name)).toEqual(TAG_ORDER);
     });
   });
 });

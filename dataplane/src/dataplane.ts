@@ -270,6 +270,8 @@ export class Dataplane extends EventEmitter {
         num_hosts: hosts,
         flow_table_full: s.flows.table.full,
         host_table_full: s.hosts.table.full,
+        flow_capacity: s.flows.table.capacity,
+        host_capacity: s.hosts.table.capacity,
         unaccounted_packets: unaccounted,
       });
     }

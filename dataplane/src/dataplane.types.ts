@@ -127,6 +127,9 @@ export interface WorkerStats {
   num_hosts: number;
   flow_table_full: boolean;
   host_table_full: boolean;
+  /** Slots of the worker's flow and host tables (num_flows / flow_capacity: how full the table is). */
+  flow_capacity: number;
+  host_capacity: number;
   unaccounted_packets: number;
 }
 

@@ -16,7 +16,7 @@ function iface(over: Partial<InterfaceStats> = {}): InterfaceStats {
   return {
     id: 0, name: 'eth0', source: 'pcap:x', packets: 0, bytes: 0, drops: 0, num_flows: 0, num_hosts: 0, thpt: { bps: 0, pps: 0, upload_bps: 0, download_bps: 0 }, bytes_upload: 0, bytes_download: 0,
     decode_errors: {}, running: true,
-    workers: [{ worker: 0, packets: 0, bytes: 0, num_flows: 0, num_hosts: 0, flow_table_full: false, host_table_full: false, unaccounted_packets: 0 }],
+    workers: [{ worker: 0, packets: 0, bytes: 0, num_flows: 0, num_hosts: 0, flow_table_full: false, host_table_full: false, flow_capacity: 1024, host_capacity: 1024, unaccounted_packets: 0 }],
     ...over,
   };
 }

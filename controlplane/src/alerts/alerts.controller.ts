@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ALERT_EXPORT_COLUMNS, pagesOf, streamTable } from '../export/table-export';
+import { AlertEventV1Schema, AlertPageSchema, BulkAcknowledgeResponseSchema, CheckInfoSchema, TABLE_EXPORT_RESPONSE } from '../api/api-schemas';
 import { Auth, Roles } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth-user';
 import type { AlertPage, AlertView, BulkAcknowledgeResponse, CheckInfo } from '../api/alerts.types';
@@ -17,6 +18,8 @@ export class AlertsController {
   constructor(private readonly service: AlertsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Engaged and past alerts, filtered and paged' })
+  @ApiOkResponse({ type: AlertPageSchema })
   list(@Query() query: AlertQueryDto): Promise<AlertPage> {
     return this.service.list(query);
   }
@@ -24,6 +27,8 @@ export class AlertsController {
   /** Every alert the list's filters match (newest first), as CSV or a JSON array of the list's rows, streamed. */
   @Get('export')
   @ApiProduces('text/csv', 'application/json')
+  @ApiOperation({ summary: 'Every alert the filters match, as CSV or JSON (streamed)' })
+  @ApiOkResponse(TABLE_EXPORT_RESPONSE)
   async export(@Query() query: AlertExportQueryDto, @Res() res: Response): Promise<void> {
     const { format, offset: _offset, limit: _limit, ...filters } = query;
     await streamTable(res, 'alerts', format ?? 'csv', ALERT_EXPORT_COLUMNS, pagesOf((offset, limit) => this.service.list({ ...filters, offset, limit })));
@@ -31,11 +36,15 @@ export class AlertsController {
 
   /** Every check: human name, one-line description, entity, and the unit of each setting. */
   @Get('checks')
+  @ApiOperation({ summary: 'Every check: name, description, entity, units of its settings' })
+  @ApiOkResponse({ type: [CheckInfoSchema] })
   checks(): CheckInfo[] {
     return this.service.checks();
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One alert, engaged or past' })
+  @ApiOkResponse({ type: AlertEventV1Schema, description: 'flowprobe.alert.v1 with state, ifid and acknowledgement' })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<AlertView> {
     return this.service.get(id);
   }
@@ -44,11 +53,14 @@ export class AlertsController {
   @Post('acknowledge')
   @Roles('admin')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge every unacknowledged past alert the filters match (admin)' })
+  @ApiOkResponse({ type: BulkAcknowledgeResponseSchema })
   acknowledgeMatching(@Auth() auth: AuthUser, @Body() dto: AlertBulkAcknowledgeDto): Promise<BulkAcknowledgeResponse> {
     return this.service.acknowledgeMatching(dto, auth);
   }
 
   @Post(':id/acknowledge')
+  @ApiOperation({ summary: 'Acknowledge an alert (admin)' })
   @Roles('admin')
   @HttpCode(204)
   acknowledge(@Auth() auth: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -56,6 +68,7 @@ export class AlertsController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a past alert (admin)' })
   @Roles('admin')
   @HttpCode(204)
   delete(@Param('id', ParseUUIDPipe) id: string): Promise<void> {

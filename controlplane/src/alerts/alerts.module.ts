@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import type { DatabaseExtension } from '../database/data-source';
 import { AlertsAndRecipients1795352500000 } from '../database/migrations/1795352500000-alerts-and-recipients';
 import { AlertEntity } from './alert.entity';
+import { MetricsModule } from '../metrics/metrics.module';
 import { AlertsController } from './alerts.controller';
+import { AlertsMetrics } from './alerts.metrics';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 
@@ -14,8 +16,9 @@ export const ALERTS_DATABASE: DatabaseExtension = {
 
 /** Checks, engaged/past alerts and their API; forwarders (the SIEM module) register with AlertsService.addForwarder. */
 @Module({
+  imports: [MetricsModule],
   controllers: [AlertsController],
-  providers: [AlertsService, AlertsRepository],
+  providers: [AlertsService, AlertsRepository, AlertsMetrics],
   exports: [AlertsService],
 })
 export class AlertsModule {}

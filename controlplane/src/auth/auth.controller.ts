@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { LoginResponseSchema, UserInfoSchema } from '../api/api-schemas';
 import type { Request, Response } from 'express';
@@ -24,6 +24,7 @@ export class AuthController {
    * ({@link LoginThrottle}): 429 with `Retry-After` beyond either.
    */
   @Post('login')
+  @ApiOperation({ summary: 'Sign in: sets the session cookie' })
   @ApiOkResponse({ type: LoginResponseSchema })
   @Public()
   @HttpCode(200)
@@ -55,6 +56,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @ApiOperation({ summary: 'Sign out: ends the session' })
   @HttpCode(204)
   @AllowPasswordChangePending()
   async logout(@Auth() auth: AuthUser, @Res({ passthrough: true }) res: Response): Promise<void> {
@@ -63,6 +65,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'Who is signed in (session or token)' })
   @ApiOkResponse({ type: UserInfoSchema })
   @AllowPasswordChangePending()
   me(@Auth() auth: AuthUser): Promise<MeResponse> {

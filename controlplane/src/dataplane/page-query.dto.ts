@@ -18,14 +18,14 @@ export class PageQueryDto {
   @Max(MAX_PAGE)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   offset?: number;
 
-  @ApiPropertyOptional({ description: 'Interface id (default: all)' })
+  @ApiPropertyOptional({ type: 'integer', description: 'Interface id (default: all)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthSchema } from '../api/api-schemas';
 import type { Response } from 'express';
 import type { HealthResponse } from '../api';
@@ -13,6 +13,7 @@ export class HealthController {
 
   /** No authentication; 200 for ok/degraded, 503 for down. */
   @Get()
+  @ApiOperation({ summary: 'Health of capture, Redis and database (503 only when down)' })
   @Public()
   @ApiOkResponse({ type: HealthSchema })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {

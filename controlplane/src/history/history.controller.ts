@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { HistorySeriesResponseSchema, HistoryTopResponseSchema, HistoryUsageSchema } from '../api/api-schemas';
 import type { Request, Response } from 'express';
 import { HistoryFlowQueryDto, HistorySeriesQueryDto, HistoryTopQueryDto } from './dto/history-query.dto';
 import { HistoryService } from './history.service';
@@ -49,7 +50,9 @@ export class HistoryController {
 
   /** Stored flow records meeting the range, filtered, sorted, paged; CSV / NDJSON by `format=` or `Accept`. */
   @Get('flows')
+  @ApiOperation({ summary: 'Stored flow records in a time range (JSON, CSV or NDJSON)' })
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({ description: 'stored flow records (fields: api/history.types.ts HistoryFlow); CSV or NDJSON when asked', schema: { type: 'array', items: { type: 'object', additionalProperties: true } } })
   async flows(@Query() query: HistoryFlowQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const accept = req.headers.accept ?? '';
     const format = query.format ?? (accept.includes('text/csv') ? 'csv' : accept.includes('application/x-ndjson') ? 'ndjson' : 'json');
@@ -82,19 +85,24 @@ export class HistoryController {
 
   /** Top hosts, host pairs, applications, ports or server names over the range, by bytes, packets or flows. */
   @Get('top')
+  @ApiOperation({ summary: 'Top hosts, applications or ports over a time range' })
+  @ApiOkResponse({ type: HistoryTopResponseSchema })
   top(@Query() query: HistoryTopQueryDto): Promise<HistoryTopResponse> {
     return this.service.top(query);
   }
 
   /** Bytes over time by application or host, stacked (top keys plus other). */
   @Get('series')
+  @ApiOperation({ summary: 'Traffic series over a time range, from the rollups' })
+  @ApiOkResponse({ type: HistorySeriesResponseSchema })
   series(@Query() query: HistorySeriesQueryDto): Promise<HistorySeriesResponse> {
     return this.service.series(query);
   }
 
   /** Disk used against the budget, days kept, what retention dropped last. */
   @Get('usage')
-  @ApiOkResponse({ description: 'Disk use of the history store' })
+  @ApiOperation({ summary: 'Disk used by the flow history and what retention removed' })
+  @ApiOkResponse({ description: 'Disk use of the history store', type: HistoryUsageSchema })
   usage(): Promise<HistoryUsage> {
     return this.service.usage();
   }

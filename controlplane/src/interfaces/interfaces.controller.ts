@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { InterfaceInfoSchema } from '../api/api-schemas';
 import type { InterfaceInfo } from '../api';
 import { InterfacesService } from './interfaces.service';
@@ -12,13 +12,16 @@ export class InterfacesController {
   constructor(private readonly service: InterfacesService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Capture interfaces with their counters' })
   @ApiOkResponse({ type: [InterfaceInfoSchema] })
   list(): Promise<InterfaceInfo[]> {
     return this.service.list();
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One capture interface with its counters and queues' })
   @ApiOkResponse({ type: InterfaceInfoSchema })
+  @ApiParam({ name: 'id', type: 'integer' })
   get(@Param('id', ParseIntPipe) id: number): Promise<InterfaceInfo> {
     return this.service.get(id);
   }

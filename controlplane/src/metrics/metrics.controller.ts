@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MetricsService } from './metrics.service';
 
@@ -11,7 +11,9 @@ export class MetricsController {
 
   /** Prometheus text format; scrape with an API token (`authorization: { credentials: <token> }`). */
   @Get()
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
   async metrics(@Res() res: Response): Promise<void> {
     const { contentType, body } = await this.service.render();
     res.type(contentType).send(body);

@@ -52,6 +52,25 @@ export class MetricsService {
     perInterface('flowprobe_interface_hosts', 'Active hosts', (i) => i.num_hosts);
     perInterface('flowprobe_interface_throughput_bps', 'Throughput, bits per second', (i) => i.thpt.bps);
     perInterface('flowprobe_interface_throughput_pps', 'Throughput, packets per second', (i) => i.thpt.pps);
+    const fill = (used: (w: InterfaceStats['workers'][number]) => number, capacity: (w: InterfaceStats['workers'][number]) => number) => (i: InterfaceStats) => {
+      const cap = i.workers.reduce((n, w) => n + capacity(w), 0);
+      return cap > 0 ? i.workers.reduce((n, w) => n + used(w), 0) / cap : 0;
+    };
+    perInterface('flowprobe_interface_flow_table_fill_ratio', 'Active flows over flow-table slots (all workers)', fill((w) => w.num_flows, (w) => w.flow_capacity));
+    perInterface('flowprobe_interface_host_table_fill_ratio', 'Active hosts over host-table slots (all workers)', fill((w) => w.num_hosts, (w) => w.host_capacity));
+    // Bytes per application, from the flow records (a flow counts when it ends or reaches the active timeout).
+    const appBytes = new Counter({ name: 'flowprobe_application_bytes_total', help: 'Bytes of flow records by nDPI application (counted at each record: flow end or active timeout)', labelNames: ['application'], registers });
+    records.register({
+      name: 'metrics',
+      consume: (batch) => {
+        const sums = new Map<string, number>();
+        for (const r of batch) {
+          const app = r.l7 === '' ? 'Unknown' : r.l7.slice(r.l7.lastIndexOf('.') + 1);
+          sums.set(app, (sums.get(app) ?? 0) + r.cli2srv.bytes + r.srv2cli.bytes);
+        }
+        for (const [application, bytes] of sums) appBytes.inc({ application }, bytes);
+      },
+    });
     // Flow records: per consumer (alerts, history, ipfix), what waits, what went, what a full queue refused.
     const perConsumer = (name: string, help: string, value: (c: FlowRecordConsumerStats) => number): void => {
       new Gauge({

@@ -2,9 +2,11 @@ import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AlertsService } from '../alerts/alerts.service';
 import type { DatabaseExtension } from '../database/data-source';
+import { MetricsModule } from '../metrics/metrics.module';
 import { RecipientEntity } from './recipient.entity';
 import { RecipientsController } from './recipients.controller';
 import { RecipientsRepository } from './recipients.repository';
+import { SiemMetrics } from './siem.metrics';
 import { SiemService } from './siem.service';
 
 /** Table of the SIEM module (created by the alerts-and-recipients migration), registered in `feature-modules.ts`. */
@@ -27,9 +29,9 @@ export class SiemAlertForwarder implements OnModuleInit {
 
 /** SIEM forwarding: recipients API and per-recipient durable queues. RedisService and DataSource come from the global core modules. */
 @Module({
-  imports: [AlertsModule],
+  imports: [AlertsModule, MetricsModule],
   controllers: [RecipientsController],
-  providers: [SiemService, RecipientsRepository, SiemAlertForwarder],
+  providers: [SiemService, RecipientsRepository, SiemAlertForwarder, SiemMetrics],
   exports: [SiemService],
 })
 export class SiemModule {}

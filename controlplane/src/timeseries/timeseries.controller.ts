@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TimeseriesSchema } from '../api/api-schemas';
 import type { TimeseriesResponse } from '../api';
 import { SettingsService } from '../settings/settings.service';
@@ -17,6 +17,7 @@ export class TimeseriesController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Interface or host traffic over time (SQLite rollups)' })
   @ApiOkResponse({ type: TimeseriesSchema })
   query(@Query() query: TimeseriesQueryDto): Promise<TimeseriesResponse> {
     return this.service.query(query, this.settings.get().retention);

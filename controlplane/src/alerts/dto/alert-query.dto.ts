@@ -41,11 +41,11 @@ export class AlertQueryDto {
   @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
   acknowledged?: boolean;
 
-  @ApiPropertyOptional({ default: 50, maximum: 1000 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, maximum: 1000 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
   offset?: number;
 }

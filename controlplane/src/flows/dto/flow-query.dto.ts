@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../dataplane/page-query.dto';
@@ -24,7 +24,7 @@ export class FlowQueryDto extends PageQueryDto implements FlowListQuery {
   @MaxLength(64)
   l7?: string;
 
-  @ApiPropertyOptional({ description: 'Client or server port' })
+  @ApiPropertyOptional({ type: 'integer', description: 'Client or server port' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -40,12 +40,13 @@ export class FlowQueryDto extends PageQueryDto implements FlowListQuery {
 
 /** `/flows/:key`: a flow key as the list gives it (`<shard>:<slot>:<generation>`). */
 export class FlowKeyDto {
+  @ApiProperty({ description: 'flow key <shard>:<slot>:<generation> from the flow list', example: '0:42:3' })
   @Matches(/^\d{1,6}:\d{1,9}:\d{1,10}$/, { message: 'key must be a flow key (<shard>:<slot>:<generation>) from the flow list' })
   key!: string;
 }
 
 export class FlowDetailQueryDto {
-  @ApiPropertyOptional({ description: 'Interface id (default 0)' })
+  @ApiPropertyOptional({ type: 'integer', description: 'Interface id (default 0)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

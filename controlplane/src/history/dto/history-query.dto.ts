@@ -38,7 +38,7 @@ export class HistoryFlowQueryDto extends HistoryRangeDto {
   @MaxLength(64)
   network?: string;
 
-  @ApiPropertyOptional({ description: 'Client or server port' })
+  @ApiPropertyOptional({ type: 'integer', description: 'Client or server port' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -78,7 +78,7 @@ export class HistoryFlowQueryDto extends HistoryRangeDto {
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000000, default: 50, description: 'JSON pages hold at most 1000; CSV / NDJSON exports up to 1 000 000 rows' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000000, default: 50, description: 'JSON pages hold at most 1000; CSV / NDJSON exports up to 1 000 000 rows' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -86,7 +86,7 @@ export class HistoryFlowQueryDto extends HistoryRangeDto {
   @Max(1_000_000)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -110,7 +110,7 @@ export class HistoryTopQueryDto extends HistoryRangeDto {
   @IsIn(TOP_METRICS)
   metric?: TopMetric;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 10 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 10 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -131,7 +131,7 @@ export class HistorySeriesQueryDto extends HistoryRangeDto {
   @IsIn(SERIES_STEPS_S)
   step?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 8, description: 'Keys drawn; the rest is summed as other' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 50, default: 8, description: 'Keys drawn; the rest is summed as other' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

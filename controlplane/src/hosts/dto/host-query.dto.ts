@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../dataplane/page-query.dto';
@@ -28,7 +28,7 @@ export class HostQueryDto extends PageQueryDto implements HostListQuery {
 }
 
 export class HostParamsQueryDto {
-  @ApiPropertyOptional({ description: 'VLAN id (default: any)' })
+  @ApiPropertyOptional({ type: 'integer', description: 'VLAN id (default: any)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -38,6 +38,7 @@ export class HostParamsQueryDto {
 }
 
 export class HostIpParamDto {
+  @ApiProperty({ description: 'IPv4 or IPv6 address' })
   @IsIP()
   ip!: string;
 }

@@ -23,7 +23,7 @@ export class IpfixCollectorDto implements IpfixCollectorRequest {
   @IsCollectorHost()
   host!: string;
 
-  @ApiPropertyOptional({ default: 4739 })
+  @ApiPropertyOptional({ type: 'integer', default: 4739 })
   @IsOptional() @IsInt() @Min(1) @Max(65535)
   port?: number;
 
@@ -35,7 +35,7 @@ export class IpfixCollectorDto implements IpfixCollectorRequest {
   @IsOptional() @IsIn(['biflow', 'uniflow'])
   mode?: 'biflow' | 'uniflow';
 
-  @ApiPropertyOptional({ default: 1 })
+  @ApiPropertyOptional({ type: 'integer', default: 1 })
   @IsOptional() @IsInt() @Min(0) @Max(4294967295)
   observation_domain_id?: number;
 

@@ -32,23 +32,23 @@ function IsCidr(options?: ValidationOptions): PropertyDecorator {
 }
 
 export class RetentionDto implements RetentionSettings {
-  @ApiPropertyOptional({ minimum: 1, maximum: 90 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 90 })
   @IsInt() @Min(1) @Max(90)
   minute_days!: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 365 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 365 })
   @IsInt() @Min(1) @Max(365)
   five_minute_days!: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1825 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1825 })
   @IsInt() @Min(1) @Max(1825)
   hourly_days!: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3650 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 3650 })
   @IsInt() @Min(1) @Max(3650)
   daily_days!: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3650 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 3650 })
   @IsInt() @Min(1) @Max(3650)
   alerts_days!: number;
 }
@@ -68,7 +68,7 @@ export class UpdateSettingsDto implements UpdateSettingsRequest {
   @Type(() => RetentionDto)
   retention?: RetentionDto;
 
-  @ApiPropertyOptional({ minimum: 250, maximum: 10000 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 250, maximum: 10000 })
   @IsOptional()
   @IsInt()
   @Min(250)

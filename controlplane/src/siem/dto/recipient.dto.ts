@@ -71,7 +71,7 @@ export class SyslogOptionsDto implements SyslogRecipientRequest {
   @IsString() @MinLength(1) @MaxLength(255) @IsHost()
   host!: string;
 
-  @ApiProperty({ example: 6514 })
+  @ApiProperty({ type: 'integer', example: 6514 })
   @IsInt() @Min(1) @Max(65535)
   port!: number;
 
@@ -133,7 +133,7 @@ export class WebhookOptionsDto implements WebhookRecipientRequest {
   @IsOptional() @IsBoolean()
   reject_unauthorized?: boolean;
 
-  @ApiPropertyOptional({ default: 10000 })
+  @ApiPropertyOptional({ type: 'integer', default: 10000 })
   @IsOptional() @IsInt() @Min(100) @Max(120000)
   timeout_ms?: number;
 }
@@ -160,7 +160,7 @@ export class RecipientDto implements RecipientRequest {
   @IsOptional() @IsArray() @Matches(/^[a-z0-9_]{1,32}$/, { each: true, message: 'checks must be check ids' })
   checks?: string[];
 
-  @ApiPropertyOptional({ default: 100 })
+  @ApiPropertyOptional({ type: 'integer', default: 100 })
   @IsOptional() @IsInt() @Min(1) @Max(1000)
   batch_size?: number;
 

@@ -15,14 +15,14 @@ export class TimeseriesQueryDto implements TimeseriesQuery {
   @MaxLength(64)
   entity!: string;
 
-  @ApiPropertyOptional({ description: 'UNIX seconds (default: to - 1 hour)' })
+  @ApiPropertyOptional({ type: 'integer', description: 'UNIX seconds (default: to - 1 hour)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   from?: number;
 
-  @ApiPropertyOptional({ description: 'UNIX seconds (default: now)' })
+  @ApiPropertyOptional({ type: 'integer', description: 'UNIX seconds (default: now)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -69,7 +69,7 @@ export class CreateTokenDto implements CreateTokenRequest {
   @MaxLength(64)
   name!: string;
 
-  @ApiPropertyOptional({ description: 'Lifetime in days; omitted = never expires', minimum: 1, maximum: 3650 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Lifetime in days; omitted = never expires', minimum: 1, maximum: 3650 })
   @IsOptional()
   @IsInt()
   @Min(1)
