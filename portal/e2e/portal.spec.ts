@@ -306,7 +306,14 @@ describe('portal against the real appliance', () => {
   });
 
   it('lists past alerts and acknowledges one; shows interfaces', async () => {
-    await page.goto(`${appliance.baseUrl}/alerts`);
+    // The navigation badge counts alerts pushed since Alerts was last opened, and opens the tab they are in.
+    await page.goto(`${appliance.baseUrl}/dashboard`);
+    await page.waitForSelector('[data-testid=alerts-badge]', { timeout: 60_000 });
+    const href = (await page.getAttribute('[data-testid=nav-alerts]', 'href'))!;
+    const tab = /[?&]tab=(past|engaged)/.exec(href)?.[1];
+    expect(tab).toBeDefined();
+    await page.click('[data-testid=nav-alerts]');
+    await page.waitForSelector(`[role=tab][aria-selected=true] >> text=${tab === 'past' ? 'Past' : 'Engaged'}`);
     await page.waitForSelector('[data-testid=alert-table], .state-empty');
     // Flow alerts on the capture (weak TLS ciphers among others) are raised within seconds.
     await page.click('[role=tab] >> text=Past');

@@ -1,4 +1,4 @@
-import { Injectable, NgZone, inject, signal } from '@angular/core';
+import { Injectable, NgZone, computed, inject, signal } from '@angular/core';
 import type { AlertEvent, LiveInterfaceSample, LiveMessage } from '@flowprobe/api';
 
 /** Samples kept per interface: 5 minutes at the default 1 s live interval. */
@@ -48,6 +48,10 @@ export class LiveSocket {
   readonly alerts = signal<AlertEvent[]>([]);
   /** Alerts pushed since the alerts page was last opened (the navigation badge). */
   readonly unseenAlerts = signal(0);
+  /** How many of those are engaged (a condition that holds), the others past (one-shot flow alerts, releases). */
+  private readonly unseenEngaged = signal(0);
+  /** The Alerts tab the badge counts: engaged when any unseen alert is, else past. */
+  readonly unseenTab = computed<'engaged' | 'past'>(() => (this.unseenEngaged() > 0 ? 'engaged' : 'past'));
 
   /** Opens the socket (idempotent); it reconnects until {@link stop}. */
   start(): void {
@@ -66,6 +70,7 @@ export class LiveSocket {
   /** The user looked at the alerts: clear the badge. */
   markAlertsSeen(): void {
     this.unseenAlerts.set(0);
+    this.unseenEngaged.set(0);
   }
 
   /** History of every interface seen, in id order. */
@@ -117,6 +122,7 @@ export class LiveSocket {
       case 'alert':
         this.alerts.update((list) => [message.data, ...list].slice(0, 50));
         this.unseenAlerts.update((n) => n + 1);
+        if (message.data.state === 'engaged') this.unseenEngaged.update((n) => n + 1);
         break;
     }
   }

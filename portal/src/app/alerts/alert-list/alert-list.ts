@@ -1,5 +1,5 @@
 import { httpResource } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, effect, inject, linkedSignal, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, linkedSignal, signal, untracked } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
 import { FormsModule } from '@angular/forms';
 import type { AlertPage, AlertSeverity, AlertView } from '@flowprobe/api';
@@ -40,7 +40,9 @@ export class AlertList {
 
   protected readonly severities = [...SEVERITY_ORDER].reverse();
   protected readonly periods = PERIODS;
-  protected readonly state = signal<'engaged' | 'past'>('engaged');
+  /** `?tab=past` (the navigation badge opens the tab its alerts are in). */
+  readonly tab = input<string>();
+  protected readonly state = linkedSignal<'engaged' | 'past'>(() => (this.tab() === 'past' ? 'past' : 'engaged'));
   protected readonly severity = signal<AlertSeverity | ''>('');
   protected readonly entity = signal<'flow' | 'host' | 'interface' | ''>('');
   protected readonly host = signal('');
