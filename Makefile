@@ -27,7 +27,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench bench-history clean redis screenshots typecheck cycles image test-image test-provisioning provisioning-idempotence
+.PHONY: all deps apt npm build run test bench bench-history clean redis screenshots typecheck cycles image test-image test-provisioning
 
 all: build
 
@@ -79,7 +79,7 @@ cycles: npm
 
 test: build redis typecheck cycles
 	npm test --workspaces --if-present
-	$(MAKE) provisioning-idempotence
+	$(MAKE) test-image
 
 # Benchmarks of every package (each prints the machine's load beside its figures:
 # on a shared machine the numbers move with it). See the README's table.
@@ -108,17 +108,16 @@ typecheck: build
 image: build
 	nice packer/build.sh
 
-# provision.sh run twice in a chroot of a fresh debootstrap: the second run changes nothing.
+# provision.sh run twice in a chroot of a fresh debootstrap: the second run changes
+# nothing (without the image: `make test` checks the image's own provisioned root).
 test-provisioning: build
-	$(MAKE) provisioning-idempotence
-
-# (without rebuilding: `make test` has just built)
-provisioning-idempotence: apt
 	nice packer/build.sh rootfs
 	provisioning/test/idempotence.sh
 
-# The boot tests of the image under qemu TCG (BIOS seeded + capture, UEFI + console
-# dialog). Not part of `make test` yet: see docs/image.md (time under TCG).
+# The image's tests (part of `make test`): provisioning idempotence on the image's
+# provisioned root, then the boot tests under qemu TCG (BIOS: seeded, capture
+# through DPDK, HTTPS, flows; UEFI: the console dialog). See docs/image.md.
 test-image: image
+	provisioning/test/idempotence.sh
 	packer/test/boot-test.sh bios
 	packer/test/boot-test.sh uefi

@@ -29,7 +29,8 @@ if [ "${1:-}" = rootfs ]; then
   exit 0
 fi
 
-inputs="$( (cd "$repo" && find provisioning packer -type f -print0 | sort -z | xargs -0 sha256sum;
+# The tests of the image (packer/test, provisioning/test) are not inputs of it.
+inputs="$( (cd "$repo" && find provisioning packer \( -path packer/test -o -path provisioning/test \) -prune -o -type f -print0 | sort -z | xargs -0 sha256sum;
            cd "$build" && find release -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64)"
 if [ -s "$out/SHA256SUMS" ] && [ "$(cat "$out/inputs.sha256" 2>/dev/null)" = "$inputs" ] && [ -d "$build/rootfs" ] \
    && (cd "$out" && sha256sum --quiet -c SHA256SUMS); then

@@ -40,6 +40,18 @@ node -e '
 cp "$repo/package-lock.json" "$out/package-lock.json"
 (cd "$out" && npm install --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
 rm -f "$out/package-lock.json"
+# Native addons: npm ran no install scripts (no compiler on the appliance, none
+# needed): sqlite3's binding is the one `make build` compiled for this Node.
+mkdir -p "$out/node_modules/sqlite3/build/Release"
+cp "$repo/node_modules/sqlite3/build/Release/node_sqlite3.node" "$out/node_modules/sqlite3/build/Release/"
+# Every native module loads with the shipped runtime (a missing binding fails here, not on the appliance).
+(cd "$out" && "$node_bin" -e '
+  // [module, the folder that loads it]; express: @nestjs/serve-static loads it at start-up.
+  for (const [m, dir] of [["sqlite3", "controlplane"], ["@duckdb/node-api", "controlplane"], ["koffi", "dataplane"],
+                          ["express", "node_modules/@nestjs/serve-static"]]) {
+    try { require(require.resolve(m, { paths: [`${process.cwd()}/${dir}`] })); }
+    catch (err) { console.error(`make-release: ${m} does not load: ${err.message}`); process.exit(1); }
+  }')
 # Test fixtures and type maps are not needed at run time.
 find "$out" -name '*.d.ts' -delete -o -name '*.map' -delete -o -name '*.spec.js' -delete
 

@@ -28,6 +28,7 @@ systemctl stop flowprobe-health.timer flowprobe-health.service flowprobe.service
 find /var/lib/flowprobe -mindepth 1 -delete
 rm -f /etc/ssh/ssh_host_* /etc/redis/flowprobe-auth.conf /root/.ssh/authorized_keys /etc/flowprobe/setup.conf /etc/flowprobe/setup-done
 sed -i 's#^\(  url: \)redis://.*#\1redis://127.0.0.1:6379#' /etc/flowprobe/flowprobe.yaml
+chown root:flowprobe /etc/flowprobe/flowprobe.yaml; chmod 0640 /etc/flowprobe/flowprobe.yaml
 rm -rf /var/lib/redis/* /var/log/journal/* /var/lib/systemd/random-seed /var/lib/chrony/* /var/lib/systemd/timers/*
 : > /etc/machine-id
 sync

@@ -17,7 +17,17 @@ qemu_pid=""
 passed=0 failed=0
 t_start=$(date +%s)
 
+vm_ssh() {
+  ssh -n -i "$tmp/key" -p "$p22" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o ConnectTimeout=10 -o BatchMode=yes -o LogLevel=ERROR root@127.0.0.1 "$@"
+}
 cleanup() {
+  local rc=$?
+  [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1  # an unexpected exit (set -e) keeps the logs too
+  if [ "$failed" -gt 0 ] && [ -n "$qemu_pid" ] && [ -n "${p22:-}" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+    timeout 120 bash -c "$(declare -f vm_ssh); tmp=$tmp p22=$p22; vm_ssh 'journalctl -b --no-pager; systemctl --failed --no-pager; ip -br link; cat /etc/dpdk/interfaces /etc/flowprobe/flowprobe.yaml; grep -i huge /proc/meminfo'" \
+      > "$tmp/vm-journal.log" 2>&1 || true
+  fi
   if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
     kill -TERM -- "-$qemu_pid" 2>/dev/null || true
     for _ in $(seq 1 20); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.25; done
@@ -40,6 +50,8 @@ elapsed() { echo $(( $(date +%s) - t_boot )); }
 
 # --- seed (NoCloud: a disk labelled cidata with meta-data and user-data) ------
 mkdir -p "$tmp/seed"
+# A key of this run only: on a failure the test collects the VM's journal over SSH.
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/key"
 echo "local-hostname: probe-$mode" > "$tmp/seed/meta-data"
 if [ "$mode" = bios ]; then
   cat > "$tmp/seed/user-data" <<SEED
@@ -53,6 +65,7 @@ flowprobe:
   ntp: [10.0.2.2]
   capture_interfaces: [ens5]
   admin_password: "$password"
+ssh_authorized_keys: ["$(cat "$tmp/key.pub")"]
 SEED
 else
   # Hostname only: the rest comes from the console dialog.
