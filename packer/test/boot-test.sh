@@ -144,6 +144,17 @@ check "SSH answers on 22" bash -c "timeout 8 bash -c 'exec 3<>/dev/tcp/127.0.0.1
 check "HTTP on 80 only redirects to HTTPS" bash -c \
   "curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 10 http://127.0.0.1:$p80/ | grep -Eq '^30[178] https://'"
 check "Redis (6379) does not answer on the management address" bash -c "$(declare -f answers); ! answers $p6379"
+# Inside the VM: beyond loopback only SSH, HTTP and HTTPS listen (and the DHCP
+# client), and nftables drops the rest of the input.
+listeners="$(vm_ssh "ss -H -ltnu | awk '{print \$1, \$5}'; nft list chain inet filter input | grep -c 'policy drop'" || true)"
+echo "$listeners" > "$tmp/listeners.txt"
+beyond_loopback="$(echo "$listeners" | awk 'NF == 2 { n = split($2, p, ":"); port = p[n]; host = substr($2, 1, length($2) - length(port) - 1);
+  if (host ~ /^(127\.|\[::1\]|\[::ffff:127\.)/) next;
+  if ($1 == "tcp" && (port == 22 || port == 80 || port == 443)) next;
+  if ($1 == "udp" && port == 68) next; print }')"
+[ -z "$beyond_loopback" ] || echo "boot-test: listening beyond loopback: $beyond_loopback"
+check "only 22, 80 and 443 listen beyond loopback; nftables input policy drop" \
+  test -z "$beyond_loopback" -a "$(echo "$listeners" | tail -1)" = 1
 check "nothing answers on 3000" bash -c "$(declare -f answers); ! answers $p3000"
 
 if [ "$mode" = bios ]; then
