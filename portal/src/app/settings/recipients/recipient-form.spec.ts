@@ -29,7 +29,7 @@ describe('recipient form mapping', () => {
       checks: [],
       batch_size: 100,
       type: 'webhook',
-      webhook: { url: 'https://x/y', secret_set: true, reject_unauthorized: false },
+      webhook: { url: 'https://x/y', secret_set: true, url_credentials_set: false, header_names: [], reject_unauthorized: false },
     };
     const draft = toDraft(view);
     expect(draft).toMatchObject({ id: 'a1', name: 'hook', enabled: false, minSeverity: 'error', type: 'webhook', url: 'https://x/y', secret: '', rejectUnauthorized: false });
