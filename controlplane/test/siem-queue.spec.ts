@@ -51,6 +51,8 @@ describe('SIEM forwarding through a Redis outage and a failing webhook', () => {
   let webhook: Server;
   let failFirst = 3;
   const got: string[] = [];
+  // Closed in afterAll, also when an expectation failed (its timers would keep jest alive).
+  let dispatcher: SiemDispatcher | undefined;
 
   async function startRedis(): Promise<void> {
     redisProc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
@@ -87,11 +89,13 @@ describe('SIEM forwarding through a Redis outage and a failing webhook', () => {
   });
 
   afterAll(async () => {
+    await dispatcher?.close();
     redis?.disconnect();
     if (redisProc && redisProc.exitCode === null) {
       redisProc.kill('SIGTERM');
       await new Promise((r) => redisProc.once('exit', r));
     }
+    webhook.closeAllConnections();
     await new Promise((r) => webhook.close(r));
     rmSync(dir, { recursive: true, force: true });
   });
@@ -101,7 +105,7 @@ describe('SIEM forwarding through a Redis outage and a failing webhook', () => {
       id: 'hook', name: 'hook', enabled: true, minSeverity: 'info', type: 'webhook', batchSize: 10,
       webhook: { url: `http://127.0.0.1:${(webhook.address() as { port: number }).port}/`, timeoutMs: 2000 },
     };
-    const d = new SiemDispatcher(redis, { backoffBaseMs: 50, backoffMaxMs: 200, idlePollMs: 100 });
+    const d = (dispatcher = new SiemDispatcher(redis, { backoffBaseMs: 50, backoffMaxMs: 200, idlePollMs: 100 }));
     await d.setRecipients([recipient]);
     const sent: string[] = [];
     for (let i = 0; i < 20; i++) {
@@ -136,7 +140,6 @@ describe('SIEM forwarding through a Redis outage and a failing webhook', () => {
       if (s.inflight === 0 || Date.now() > deadline) break;
     }
     expect(s).toMatchObject({ buffered: 0, queue_depth: 0, inflight: 0, dropped: 0 });
-    await d.close();
   });
 
   it('the outbox drops the oldest beyond its bound and counts it', async () => {
