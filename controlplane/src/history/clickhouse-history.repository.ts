@@ -6,9 +6,8 @@ import type { FlowExportRecord } from '@flowprobe/dataplane';
 import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
 import type { HistoryStore } from './history-store';
-import { dayOf, stackSeries } from './duckdb-history.repository';
+import { DAY_MS, dayOf, stackSeries, toHistoryFlow } from './history-rows';
 
-const DAY_MS = 86_400_000;
 const ROLLUPS = [
   { name: 'rollup_1h', ms: 3_600_000 },
   { name: 'rollup_5m', ms: 300_000 },
@@ -668,37 +667,3 @@ function flowWhere(q: HistoryFlowQuery): string {
   return parts.join(' AND ');
 }
 
-function toHistoryFlow(r: Record<string, string | number>): HistoryFlow {
-  const n = (v: string | number | undefined) => Number(v ?? 0);
-  const s = (v: string | number | undefined) => (v === undefined || v === null ? '' : String(v));
-  return {
-    probe: s(r.probe),
-    interface: s(r.iface),
-    key: s(r.flow_key),
-    flow_start_ms: n(r.flow_start_ms),
-    first_seen_ms: n(r.first_seen_ms),
-    last_seen_ms: n(r.last_seen_ms),
-    end_reason: s(r.end_reason) as HistoryFlow['end_reason'],
-    ip_version: n(r.ip_version),
-    vlan: n(r.vlan),
-    l4: s(r.l4),
-    l4_proto: n(r.l4_proto),
-    client: { ip: s(r.cli_ip), port: n(r.cli_port) },
-    server: { ip: s(r.srv_ip), port: n(r.srv_port) },
-    cli2srv: { packets: n(r.c2s_pkts), bytes: n(r.c2s_bytes) },
-    srv2cli: { packets: n(r.s2c_pkts), bytes: n(r.s2c_bytes) },
-    retransmissions: { cli2srv: n(r.c2s_retrans), srv2cli: n(r.s2c_retrans) },
-    tcp_flags: { cli2srv: n(r.c2s_flags), srv2cli: n(r.s2c_flags) },
-    l7: s(r.l7),
-    category: s(r.category),
-    breed: s(r.breed),
-    server_name: s(r.server_name),
-    risks: s(r.risks) ? s(r.risks).split(',') : [],
-    score: n(r.score),
-    community_id: s(r.community_id),
-    client_name: s(r.cli_name),
-    server_host_name: s(r.srv_name),
-    icmp_type: n(r.icmp_type),
-    icmp_code: n(r.icmp_code),
-  };
-}

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
-import { DuckDbHistoryRepository, dayOf } from './duckdb-history.repository';
+import { DuckDbHistoryRepository } from './duckdb-history.repository';
+import { dayOf } from './history-rows';
 import type { HistoryFlowQuery } from './history.types';
 
 const DAY = 86_400_000;

@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBType, DuckDBValue, INTEGER, SMALLINT, UHUGEINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR } from '@duckdb/node-api';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
 import { ipToBigInt } from './ip-range';
+import { DAY_MS, dayOf, stackSeries, toHistoryFlow } from './history-rows';
 import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
 import type { HistoryStore } from './history-store';
 
-const DAY_MS = 86_400_000;
 /** Rows per DuckDB data chunk (its vector size). */
 const CHUNK_ROWS = 2048;
 /** Rollup resolutions, finest last: a range aligned to a coarser one reads fewer rows. */
@@ -163,9 +163,6 @@ const ROLLUP_DDL = (name: string) =>
   `CREATE TABLE IF NOT EXISTS ${name} (bucket_ms BIGINT, kind VARCHAR, probe VARCHAR, k1 VARCHAR, k2 VARCHAR, bytes BIGINT, packets BIGINT, flows BIGINT)`;
 
 /** UTC day of a time, 'YYYY-MM-DD'. */
-export function dayOf(ms: number): string {
-  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
-}
 
 const FILE_RE = /^flows-(\d{4}-\d{2}-\d{2})\.duckdb$/;
 const alias = (day: string) => `d${day.replace(/-/g, '')}`;
@@ -538,58 +535,4 @@ function flowWhere(q: HistoryFlowQuery): { where: string; values: DuckDBValue[] 
   return { where: parts.join(' AND '), values };
 }
 
-function toHistoryFlow(r: Record<string, DuckDBValue>): HistoryFlow {
-  const n = (v: DuckDBValue) => Number(v);
-  const s = (v: DuckDBValue) => (v === null || v === undefined ? '' : String(v));
-  return {
-    probe: s(r.probe),
-    interface: s(r.iface),
-    key: s(r.flow_key),
-    flow_start_ms: n(r.flow_start_ms),
-    first_seen_ms: n(r.first_seen_ms),
-    last_seen_ms: n(r.last_seen_ms),
-    end_reason: s(r.end_reason) as HistoryFlow['end_reason'],
-    ip_version: n(r.ip_version),
-    vlan: n(r.vlan),
-    l4: s(r.l4),
-    l4_proto: n(r.l4_proto),
-    client: { ip: s(r.cli_ip), port: n(r.cli_port) },
-    server: { ip: s(r.srv_ip), port: n(r.srv_port) },
-    cli2srv: { packets: n(r.c2s_pkts), bytes: n(r.c2s_bytes) },
-    srv2cli: { packets: n(r.s2c_pkts), bytes: n(r.s2c_bytes) },
-    retransmissions: { cli2srv: n(r.c2s_retrans), srv2cli: n(r.s2c_retrans) },
-    tcp_flags: { cli2srv: n(r.c2s_flags), srv2cli: n(r.s2c_flags) },
-    l7: s(r.l7),
-    category: s(r.category),
-    breed: s(r.breed),
-    server_name: s(r.server_name),
-    risks: s(r.risks) ? s(r.risks).split(',') : [],
-    score: n(r.score),
-    community_id: s(r.community_id),
-    client_name: s(r.cli_name),
-    server_host_name: s(r.srv_name),
-    icmp_type: n(r.icmp_type),
-    icmp_code: n(r.icmp_code),
-  };
-}
 
-/** Series rows (k1, bucket_ms, bytes) into the top `limit` keys by total bytes plus 'other', one value per bucket. */
-export function stackSeries(rows: Record<string, DuckDBValue>[], buckets: number[], stepMs: number, fromMs: number, limit: number): HistorySeriesResponse['series'] {
-  const byKey = new Map<string, number[]>();
-  for (const r of rows) {
-    const key = String(r.k1);
-    let values = byKey.get(key);
-    if (!values) byKey.set(key, (values = new Array<number>(buckets.length).fill(0)));
-    values[Math.floor((Number(r.bucket_ms) - fromMs) / stepMs)] += Number(r.bytes);
-  }
-  const total = (v: number[]) => v.reduce((a, b) => a + b, 0);
-  const ranked = [...byKey.entries()].sort((a, b) => total(b[1]) - total(a[1]) || a[0].localeCompare(b[0]));
-  const series = ranked.slice(0, limit).map(([key, values]) => ({ key, values }));
-  const rest = ranked.slice(limit);
-  if (rest.length > 0) {
-    const other = new Array<number>(buckets.length).fill(0);
-    for (const [, v] of rest) v.forEach((x, i) => (other[i] += x));
-    series.push({ key: 'other', values: other });
-  }
-  return series;
-}
