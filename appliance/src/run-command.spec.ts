@@ -259,6 +259,23 @@ describe('flowprobe run on a shared capture (real dataplane, Redis, SQLite)', ()
     const live = appliance.controlPlane.app.get(LiveService);
     await live.publish();
     await waitFor(() => messages.some((m) => m.type === 'interfaces'), 'interfaces message');
+    // A socket opened later gets the kept throughput right after its hello: a live chart opens filled.
+    const late = new WebSocket(wsUrl, { headers: { cookie: admin.cookie } });
+    const lateMessages: LiveMessage[] = [];
+    late.on('message', (data) => lateMessages.push(JSON.parse(String(data)) as LiveMessage));
+    await waitFor(() => lateMessages.length >= 2, 'hello and backlog');
+    late.close();
+    expect(lateMessages.map((m) => m.type).slice(0, 2)).toEqual(['hello', 'backlog']);
+    const published = messages.filter((m) => m.type === 'interfaces').at(-1)!;
+    const backlog = lateMessages[1];
+    if (backlog.type !== 'backlog' || published.type !== 'interfaces') throw new Error('unexpected message types');
+    expect(backlog.series.map((s) => s.id)).toEqual(published.data.map((d) => d.id));
+    const kept = backlog.series[0];
+    expect(kept.ts.at(-1)).toBe(published.ts);
+    expect([kept.bps.at(-1), kept.download_bps.at(-1), kept.upload_bps.at(-1), kept.pps.at(-1)]).toEqual([
+      published.data[0].thpt.bps, published.data[0].thpt.download_bps, published.data[0].thpt.upload_bps, published.data[0].thpt.pps,
+    ]);
+    expect(new Set([kept.ts.length, kept.bps.length, kept.download_bps.length, kept.upload_bps.length, kept.pps.length]).size).toBe(1);
     const alert: AlertEvent = { id: 'a1', check: 'test', severity: 'notice', score: 10, entity: 'host', entity_value: '192.168.1.1', tstamp: Date.now() / 1000, message: 'test alert' };
     await live.publishAlert(alert);
     await waitFor(() => messages.some((m) => m.type === 'alert' && m.data.id === 'a1'), 'alert message');

@@ -37,5 +37,14 @@ export interface LiveAlertMessage {
   data: AlertEvent;
 }
 
+/**
+ * Sent right after the hello: the throughput of the last 300 publications per interface
+ * (oldest first; `ts` UNIX seconds), so a live chart opens filled.
+ */
+export interface LiveBacklogMessage {
+  type: 'backlog';
+  series: { id: number; name: string; ts: number[]; bps: number[]; download_bps: number[]; upload_bps: number[]; pps: number[] }[];
+}
+
 /** Everything the server sends on `/api/v1/live`; the client sends nothing. */
-export type LiveMessage = LiveHelloMessage | LiveInterfacesMessage | LiveAlertMessage;
+export type LiveMessage = LiveHelloMessage | LiveBacklogMessage | LiveInterfacesMessage | LiveAlertMessage;

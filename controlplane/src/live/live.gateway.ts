@@ -7,6 +7,7 @@ import { AuthService } from '../auth/auth.service';
 import { SESSION_COOKIE, type AuthUser } from '../auth/auth-user';
 import { isSameOrigin, readCookie } from '../security/request-origin';
 import { SettingsService } from '../settings/settings.service';
+import { LiveBacklog } from './live-backlog';
 
 /** Close code sent to a socket that did not authenticate, or whose session ended (4000-4999: application codes). */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
@@ -58,6 +59,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   constructor(
     private readonly auth: AuthService,
     private readonly settings: SettingsService,
+    private readonly backlog: LiveBacklog,
   ) {
     this.recheckTimer = setInterval(() => void this.recheckAll(), WS_RECHECK_MS);
     this.recheckTimer.unref();
@@ -78,6 +80,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       this.clients.set(client, { ...creds, user });
       const hello: LiveHelloMessage = { type: 'hello', user: user.username, interval_ms: this.settings.get().live_interval_ms };
       client.send(JSON.stringify(hello));
+      // The last minutes of throughput: the portal's live charts open filled.
+      client.send(JSON.stringify(this.backlog.message()));
     } catch (err) {
       this.logger.warn(`WebSocket connection refused: ${(err as Error).message}`);
       client.close(WS_CLOSE_UNAUTHORIZED, 'Unauthorized');

@@ -7,6 +7,7 @@ import { toHostSummary } from '../hosts/hosts.service';
 import { toInterfaceInfo } from '../interfaces/interfaces.service';
 import { RedisService } from '../redis/redis.service';
 import { SettingsService } from '../settings/settings.service';
+import { LiveBacklog } from './live-backlog';
 import { LiveGateway } from './live.gateway';
 import { LiveStateRepository, RECENT_ALERTS, REDIS_KEYS } from './live-state.repository';
 
@@ -32,6 +33,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly redis: RedisService,
     private readonly state: LiveStateRepository,
     private readonly gateway: LiveGateway,
+    private readonly backlog: LiveBacklog,
     private readonly settings: SettingsService,
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
   ) {
@@ -69,6 +71,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
         drops: i.drops, num_flows: i.num_flows, num_hosts: i.num_hosts,
       })),
     };
+    this.backlog.record(message);
     const json = JSON.stringify(message);
     if (!this.redis.up) {
       this.gateway.broadcast(json);

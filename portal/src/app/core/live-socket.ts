@@ -1,5 +1,5 @@
 import { Injectable, NgZone, computed, inject, signal } from '@angular/core';
-import type { AlertEvent, LiveInterfaceSample, LiveMessage } from '@flowprobe/api';
+import type { AlertEvent, LiveBacklogMessage, LiveInterfaceSample, LiveMessage } from '@flowprobe/api';
 
 /** Samples kept per interface: 5 minutes at the default 1 s live interval. */
 export const LIVE_HISTORY_SAMPLES = 300;
@@ -40,6 +40,8 @@ export class LiveSocket {
   private readonly seriesById = new Map<number, LiveSeries>();
 
   readonly connected = signal(false);
+  /** Bumped whenever the series change (a live sample or the backlog): computed charts read it. */
+  readonly revision = signal(0);
   /** Latest sample of every interface. */
   readonly latest = signal<LiveInterfaceSample[]>([]);
   /** Live interval announced by the server, ms. */
@@ -116,6 +118,9 @@ export class LiveSocket {
       case 'hello':
         this.intervalMs.set(message.interval_ms);
         break;
+      case 'backlog':
+        this.fill(message);
+        break;
       case 'interfaces':
         this.record(message.ts * 1000, message.data);
         break;
@@ -125,6 +130,37 @@ export class LiveSocket {
         if (message.data.state === 'engaged') this.unseenEngaged.update((n) => n + 1);
         break;
     }
+  }
+
+  /**
+   * The server's last minutes of throughput (sent right after the hello): each interface's
+   * history starts from it, so a chart opened or reloaded is filled at once. Samples already
+   * here that are newer than the backlog stay after it.
+   */
+  private fill(backlog: LiveBacklogMessage): void {
+    for (const b of backlog.series) {
+      const n = Math.min(b.ts.length, b.bps.length, b.download_bps.length, b.upload_bps.length, b.pps.length);
+      const from = Math.max(0, n - LIVE_HISTORY_SAMPLES);
+      const lastMs = n > 0 ? b.ts[n - 1] * 1000 : -Infinity;
+      const old = this.seriesById.get(b.id);
+      const keep = old ? old.tsMs.findIndex((t) => t > lastMs) : -1;
+      const tail = <T>(a: T[]): T[] => (old && keep >= 0 ? a.slice(keep) : []);
+      const series: LiveSeries = {
+        id: b.id,
+        name: b.name,
+        tsMs: [...b.ts.slice(from, n).map((t) => t * 1000), ...tail(old?.tsMs ?? [])],
+        bps: [...b.bps.slice(from, n), ...tail(old?.bps ?? [])],
+        downloadBps: [...b.download_bps.slice(from, n), ...tail(old?.downloadBps ?? [])],
+        uploadBps: [...b.upload_bps.slice(from, n), ...tail(old?.uploadBps ?? [])],
+        pps: [...b.pps.slice(from, n), ...tail(old?.pps ?? [])],
+        drops: old?.drops ?? 0,
+      };
+      const extra = series.tsMs.length - LIVE_HISTORY_SAMPLES;
+      if (extra > 0) for (const k of ['tsMs', 'bps', 'downloadBps', 'uploadBps', 'pps'] as const) series[k].splice(0, extra);
+      this.seriesById.set(b.id, series);
+    }
+    this.revision.update((n) => n + 1);
+    for (const listener of this.listeners) listener();
   }
 
   private record(tsMs: number, samples: LiveInterfaceSample[]): void {
@@ -149,6 +185,7 @@ export class LiveSocket {
       }
     }
     this.latest.set(samples);
+    this.revision.update((n) => n + 1);
     for (const listener of this.listeners) listener();
   }
 }

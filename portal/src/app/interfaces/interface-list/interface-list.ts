@@ -47,7 +47,7 @@ export class InterfaceList {
   });
 
   protected readonly liveSeries = computed<LineSeries[]>(() => {
-    this.live.latest();
+    this.live.revision();
     const iface = this.selected();
     const series = this.live.series().find((s) => s.id === iface?.id);
     return series ? directionSeries([series]) : [];
