@@ -20,10 +20,12 @@ APT_METRICS := prometheus
 APT_IPFIX   := nfdump pmacct softflowd
 # Flow history on ClickHouse: the tests start their own servers (Debian 12: 18.16).
 APT_HISTORY := clickhouse-server
+# Names tests: tools/make-test-mmdb.pl writes the tests' own MaxMind DB files; dnsmasq answers the reverse DNS tests.
+APT_NAMES   := libmaxmind-db-writer-perl dnsmasq-base
 # The appliance image (make image) and its boot test.
 APT_IMAGE   := packer qemu-system-x86 qemu-utils debootstrap ovmf grub-pc-bin grub-efi-amd64-bin grub-common \
                mtools dosfstools e2fsprogs fdisk rsync openssh-client cloud-image-utils expect socat curl python3
-APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET) $(APT_METRICS) $(APT_IPFIX) $(APT_HISTORY) $(APT_IMAGE)
+APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET) $(APT_METRICS) $(APT_IPFIX) $(APT_HISTORY) $(APT_NAMES) $(APT_IMAGE)
 
 REDIS_URL ?= redis://127.0.0.1:6379
 

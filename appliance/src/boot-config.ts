@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { openGeoDatabase } from '@flowprobe/controlplane';
 
 /** Default location of the boot config on the appliance. */
 export const DEFAULT_CONFIG_PATH = '/etc/flowprobe/flowprobe.yaml';
@@ -30,6 +31,9 @@ const dpdkSource = z.strictObject({
   queues: z.number().int().min(1).max(64).default(1),
   snaplen: z.number().int().min(64).max(65535).default(65535),
 });
+
+/** A DNS server for reverse lookups: `1.2.3.4`, `1.2.3.4:5353`, `2001:db8::1` or `[2001:db8::1]:5353`. */
+const resolverAddress = z.string().refine(isResolverAddress, { message: 'must be an IP address, IPv4:port or [IPv6]:port' });
 
 /** The boot config file (YAML), snake_case keys. See appliance/etc/flowprobe.yaml. */
 export const bootConfigSchema = z.strictObject({
@@ -100,6 +104,34 @@ export const bootConfigSchema = z.strictObject({
           buffer_path: z.string().min(1).optional(),
           /** Bound of that buffer, MiB: records that do not fit are dropped, counted and alerted. */
           buffer_max_mb: z.number().int().min(1).max(1_048_576).default(1024),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  /** Names and places of addresses besides the traffic's own (docs/portal.md, Names). */
+  names: z
+    .strictObject({
+      /** MaxMind DB files (.mmdb: GeoLite2, GeoIP2 or DB-IP), checked when the config is loaded; relative paths against the config's folder. */
+      geoip: z
+        .strictObject({
+          /** Country or City database (GeoLite2-Country, GeoLite2-City, DB-IP Country/City Lite). */
+          country_db: z.string().min(1).optional(),
+          /** ASN database (GeoLite2-ASN, DB-IP ASN Lite). */
+          asn_db: z.string().min(1).optional(),
+        })
+        .prefault({}),
+      /** PTR lookups of addresses no traffic named. Off by default: the lookups leave the probe. */
+      reverse_dns: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          /** Resolvers; empty = the system's (/etc/resolv.conf). */
+          servers: z.array(resolverAddress).max(8).default([]),
+          /** Lookups started per second at most (more wait for the next time the address is shown). */
+          per_second: z.number().int().min(1).max(1000).default(10),
+          /** Answers remembered (names and "no name"), least recently asked forgotten first. */
+          cache_size: z.number().int().min(100).max(1_000_000).default(10000),
+          /** Seconds an answer is kept before it is asked again. */
+          ttl_s: z.number().int().min(60).max(604800).default(3600),
         })
         .prefault({}),
     })
@@ -178,6 +210,15 @@ export class BootConfigError extends Error {
   }
 }
 
+/** True for an IP address, `IPv4:port` or `[IPv6]:port` (port 1..65535). */
+export function isResolverAddress(value: string): boolean {
+  if (isIP(value) !== 0) return true;
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(value);
+  if (!m) return false;
+  const port = Number(m[3]);
+  return port >= 1 && port <= 65535 && (m[1] !== undefined ? isIP(m[1]) === 6 : isIP(m[2]) === 4);
+}
+
 /** True for `a.b.c.d/n` (n ≤ 32) or `ipv6/n` (n ≤ 128). */
 export function isCidr(value: string): boolean {
   const [address, prefix, ...rest] = value.split('/');
@@ -213,6 +254,19 @@ export function validateBootConfig(raw: unknown, origin: string, baseDir: string
   config.redis.key_prefix ??= defaultKeyPrefix(config.probe.id, config.database.path);
   if (config.history.clickhouse.buffer_path) config.history.clickhouse.buffer_path = resolve(config.history.clickhouse.buffer_path);
   if (config.portal.path) config.portal.path = resolve(config.portal.path);
+  const geoProblems: string[] = [];
+  for (const [key, kind] of [['country_db', 'country'], ['asn_db', 'asn']] as const) {
+    const file = config.names.geoip[key];
+    if (!file) continue;
+    config.names.geoip[key] = resolve(file);
+    // The reader that will use the file checks it now: a bad file stops the start with its reason, not the first lookup.
+    try {
+      openGeoDatabase(config.names.geoip[key]!, kind);
+    } catch (err) {
+      geoProblems.push(`names.geoip.${key}: ${(err as Error).message}`);
+    }
+  }
+  if (geoProblems.length > 0) throw new BootConfigError(origin, geoProblems);
   config.tls.dir = resolve(config.tls.dir);
   if (config.tls.enabled && config.tls.redirect_port !== undefined && config.tls.redirect_port === config.http.port && config.http.port !== 0) {
     throw new BootConfigError(origin, [`tls.redirect_port: must differ from http.port (${config.http.port})`]);

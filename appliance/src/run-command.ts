@@ -66,6 +66,19 @@ export function controlPlaneOptions(config: BootConfig, overrides: Partial<Contr
         : {}),
     },
     portalDir: config.portal.path,
+    names: {
+      geoip: {
+        ...(config.names.geoip.country_db ? { countryDb: config.names.geoip.country_db } : {}),
+        ...(config.names.geoip.asn_db ? { asnDb: config.names.geoip.asn_db } : {}),
+      },
+      reverseDns: {
+        enabled: config.names.reverse_dns.enabled,
+        servers: config.names.reverse_dns.servers,
+        perSecond: config.names.reverse_dns.per_second,
+        cacheSize: config.names.reverse_dns.cache_size,
+        ttlS: config.names.reverse_dns.ttl_s,
+      },
+    },
     auth: {
       initialAdminPassword: config.admin_password,
       sessionTtlHours: config.auth.session_ttl_hours,

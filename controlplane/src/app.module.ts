@@ -17,6 +17,7 @@ import { InterfacesModule } from './interfaces/interfaces.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NamesModule } from './names/names.module';
 import { RedisModule } from './redis/redis.module';
 import { SettingsModule } from './settings/settings.module';
 import { SystemModule } from './system/system.module';
@@ -66,6 +67,7 @@ export class AppModule {
         RedisModule,
         DataplaneModule,
         FlowRecordsModule,
+        NamesModule,
         SettingsModule,
         UsersModule,
         AuthModule,

@@ -29,3 +29,7 @@ export { HistoryService } from './history/history.service';
 export { ClickHouseHistoryRepository, clickHouseSchema, clickHouseFeatures, chString } from './history/clickhouse-history.repository';
 export { ClickHouseProcess, type ClickHouseShard } from './testing/clickhouse-process';
 export type { FlowRecordConsumer, FlowRecordConsumerStats } from './flow-records/flow-record-dispatcher';
+export { GeoIp, GeoDatabaseError, openGeoDatabase } from './names/geo-ip';
+export type { GeoInfo, GeoDatabaseKind } from './names/geo-ip';
+export { ReverseDns } from './names/reverse-dns';
+export { HostNames, nameClaim } from './flow-records/host-names';

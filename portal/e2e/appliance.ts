@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { writeTestGeoDatabases } from '../../appliance/src/testing/geo-databases';
 
 /** The repository root: the first parent whose package.json declares workspaces (works from e2e/ and dist-bench/e2e/). */
 function findRepoRoot(from: string): string {
@@ -62,6 +63,8 @@ export function bootConfig(options: {
   appliance?: { tlsDir: string; redirectPort: number };
   /** capture.active_timeout_s (the History page's suite: records within seconds). Default: the product's. */
   activeTimeoutS?: number;
+  /** names.geoip: MaxMind DB files (the test's own, see writeTestGeoDatabases). */
+  geoip?: { countryDb: string; asnDb: string };
 }): string {
   const appliance = options.appliance
     ? ['tls:', '  enabled: true', `  dir: ${JSON.stringify(options.appliance.tlsDir)}`, `  redirect_port: ${options.appliance.redirectPort}`, 'auth:', '  require_setup: true']
@@ -89,6 +92,9 @@ export function bootConfig(options: {
     // One worker: replayed traffic is light and the machine is shared.
     '  workers: 1',
     ...(options.activeTimeoutS !== undefined ? [`  active_timeout_s: ${options.activeTimeoutS}`] : []),
+    ...(options.geoip
+      ? ['names:', '  geoip:', `    country_db: ${JSON.stringify(options.geoip.countryDb)}`, `    asn_db: ${JSON.stringify(options.geoip.asnDb)}`]
+      : []),
     'portal:',
     `  path: ${JSON.stringify(PORTAL_DIST)}`,
     ...appliance,
@@ -104,7 +110,7 @@ export function bootConfig(options: {
 export async function startAppliance(
   adminPassword = INITIAL_ADMIN_PASSWORD,
   mode: 'development' | 'appliance' = 'development',
-  extra: { activeTimeoutS?: number } = {},
+  extra: { activeTimeoutS?: number; geoip?: boolean } = {},
 ): Promise<RunningAppliance> {
   // An appliance someone already started (fresh database, FLOWPROBE_ADMIN_PASSWORD as below): for debugging the suite.
   const external = process.env['FLOWPROBE_E2E_URL'];
@@ -116,6 +122,7 @@ export async function startAppliance(
   const port = await freePort();
   const configPath = join(dir, 'flowprobe.yaml');
   const redirectPort = mode === 'appliance' ? await freePort() : undefined;
+  const { geoip, ...rest } = extra;
   writeFileSync(
     configPath,
     bootConfig({
@@ -124,7 +131,9 @@ export async function startAppliance(
       capture: E2E_CAPTURE,
       redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
       redisKeyPrefix: `portal-e2e-${process.pid}-${mode}:`,
-      ...extra,
+      ...rest,
+      // Country and ASN databases the test writes itself (Debian's libmaxmind-db-writer-perl): never downloaded.
+      ...(geoip ? { geoip: writeTestGeoDatabases(dir) } : {}),
       ...(redirectPort ? { appliance: { tlsDir: join(dir, 'tls'), redirectPort } } : {}),
     }),
   );

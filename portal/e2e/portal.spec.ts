@@ -31,7 +31,7 @@ let receiver: UdpReceiver;
 const violations: string[] = [];
 
 beforeAll(async () => {
-  appliance = await startAppliance(INITIAL_PASSWORD);
+  appliance = await startAppliance(INITIAL_PASSWORD, 'development', { geoip: true });
   browser = await launchBrowser();
   page = browser.page;
   page.setDefaultTimeout(UI_WAIT_MS);
@@ -137,6 +137,23 @@ describe('portal against the real appliance', () => {
     // A fuller chart for the screenshot: 20 live samples (20 s at the default 1 s period) of 3 lines.
     await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) >= 60, throughput, { timeout: 60_000 });
     await screenshot(page, 'dashboard');
+  });
+
+  it('opens a reloaded dashboard with its throughput chart already filled from the kept series', async () => {
+    const throughput = '[data-testid=throughput-chart] canvas';
+    await page.goto(`${appliance.baseUrl}/dashboard`);
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) >= 60, throughput);
+    await page.reload();
+    // The first drawing after the reload: a chart fed by the live samples alone would start at one sample (3 points).
+    const handle = await page.waitForFunction((sel) => {
+      const points = Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0);
+      return points > 0 ? points : false;
+    }, throughput);
+    const firstPoints = (await handle.jsonValue()) as number;
+    expect(firstPoints).toBeGreaterThanOrEqual(60);
+    expect(await canvasInk(page, throughput)).toBeGreaterThan(500);
+    // No "waiting for the first sample" once the backlog is drawn.
+    await expect(page.locator('text=Waiting for the first live sample').count()).resolves.toBe(0);
   });
 
   it('lists hosts sorted by traffic, server-side, and opens a host', async () => {
@@ -554,6 +571,50 @@ describe('portal against the real appliance', () => {
     // The host page and the flow tables name it too.
     await page.click(`[data-testid=host-table] a[href="/hosts/${named!.ip}"]`);
     await expect(page.textContent('[data-testid=host-name]')).resolves.toBe(named!.name);
+  });
+
+  it('shows country and AS per remote host from the MaxMind DB files, filters hosts and flows by them, and ranks them on the dashboard', async () => {
+    // The test's databases place 54.239.0.0/16 in IE and AS14618 (appliance/src/testing/geo-databases.ts).
+    await page.goto(`${appliance.baseUrl}/hosts`);
+    await page.fill('[data-testid=host-country]', 'ie');
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('[data-testid=host-table] tbody [data-testid=host-country-cell]')].map((c) => c.textContent?.trim());
+      return cells.length > 0 && cells.every((c) => c === 'IE');
+    });
+    const rows = await page.$$eval('[data-testid=host-table] tbody tr a.mono', (as) => as.map((a) => a.textContent?.trim() ?? ''));
+    const irish = await api<HostListResponse>('/api/v1/hosts?country=IE&limit=100');
+    expect(irish.total).toBeGreaterThan(0);
+    expect(rows.sort()).toEqual(irish.data.map((h) => h.ip).sort());
+    for (const h of irish.data) expect([h.ip.startsWith('54.239.'), h.country_name, h.asn, h.as_org]).toEqual([true, 'Ireland', 14618, 'AMAZON-AES']);
+    // A click on a row's AS filters by it.
+    await page.fill('[data-testid=host-country]', '');
+    await page.click('[data-testid=host-asn-cell] button >> nth=0');
+    const asn = await page.inputValue('[data-testid=host-asn]');
+    expect(['16509', '14618']).toContain(asn);
+    await page.waitForFunction((want) => {
+      const cells = [...document.querySelectorAll('[data-testid=host-table] tbody [data-testid=host-asn-cell]')].map((c) => c.textContent?.trim() ?? '');
+      return cells.length > 0 && cells.every((c) => c.startsWith(`AS${want} `));
+    }, asn);
+    await screenshot(page, 'hosts-by-country');
+    // Flows with an endpoint in Ireland: every row shows an IE badge, as many as the API says.
+    await page.goto(`${appliance.baseUrl}/flows`);
+    await page.fill('[data-testid=flow-country]', 'IE');
+    const flows = await api<FlowListResponse>('/api/v1/flows?country=IE&limit=25');
+    expect(flows.data.length).toBeGreaterThan(0);
+    for (const f of flows.data) expect([f.client_country, f.server_country]).toContain('IE');
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid=flow-table] tbody tr')];
+      return rows.length > 0 && rows.every((r) => [...r.querySelectorAll('.badge.geo')].some((b) => b.textContent?.trim() === 'IE'));
+    });
+    // The dashboard ranks countries and ASes; a country opens the hosts filtered by it.
+    await page.goto(`${appliance.baseUrl}/dashboard`);
+    await page.waitForSelector('[data-testid=top-countries] tbody tr a');
+    const countries = await page.$$eval('[data-testid=top-countries] tbody tr a', (as) => as.map((a) => a.textContent?.trim()));
+    expect(countries).toEqual(expect.arrayContaining(['IE']));
+    await expect(page.textContent('[data-testid=top-asns]')).resolves.toContain('AMAZON-AES');
+    await page.click('[data-testid=top-countries] a:text-is("IE")');
+    await page.waitForURL('**/hosts?country=IE');
+    await expect(page.inputValue('[data-testid=host-country]')).resolves.toBe('IE');
   });
 
   it('changes my password and creates an API token from the user menu, the token copied to the clipboard', async () => {

@@ -86,7 +86,11 @@ export class HostSummarySchema implements Api.HostSummary {
   @ApiProperty({ description: 'UNIX seconds' }) first_seen!: number;
   @ApiProperty({ description: 'UNIX seconds' }) last_seen!: number;
   @ApiProperty({ type: 'integer' }) ifid!: number;
-  @ApiProperty({ description: "best-known name ('' if none): DNS answers, TLS/QUIC SNI, HTTP Host seen on the wire" }) name!: string;
+  @ApiProperty({ description: "best-known name ('' if none): DNS answers, TLS/QUIC SNI, HTTP Host, DHCP, NetBIOS, mDNS seen on the wire, reverse DNS when enabled" }) name!: string;
+  @ApiProperty({ description: "ISO 3166-1 alpha-2 country code from the country database ('' if unknown)" }) country!: string;
+  @ApiProperty({ description: "English country name ('' if unknown)" }) country_name!: string;
+  @ApiProperty({ type: 'integer', description: 'autonomous system number from the ASN database (0 if unknown)' }) asn!: number;
+  @ApiProperty({ description: "organisation of that autonomous system ('' if unknown)" }) as_org!: string;
 }
 
 class ApplicationSchema {
@@ -130,6 +134,33 @@ export class FlowSummarySchema implements Api.FlowSummary {
   @ApiProperty({ type: 'integer' }) ifid!: number;
   @ApiPropertyOptional({ description: "best-known name of the client ('' if none)" }) client_name?: string;
   @ApiPropertyOptional({ description: "best-known name of the server ('' if none)" }) server_host_name?: string;
+  @ApiPropertyOptional({ description: "client's country (ISO code, '' if unknown)" }) client_country?: string;
+  @ApiPropertyOptional({ type: 'integer', description: "client's autonomous system (0 if unknown)" }) client_asn?: number;
+  @ApiPropertyOptional({ description: "organisation of the client's autonomous system" }) client_as_org?: string;
+  @ApiPropertyOptional({ description: "server's country (ISO code, '' if unknown)" }) server_country?: string;
+  @ApiPropertyOptional({ type: 'integer', description: "server's autonomous system (0 if unknown)" }) server_asn?: number;
+  @ApiPropertyOptional({ description: "organisation of the server's autonomous system" }) server_as_org?: string;
+}
+
+class CountryPlaceSchema {
+  @ApiProperty() country!: string;
+  @ApiProperty() country_name!: string;
+  @ApiProperty({ type: 'integer' }) hosts!: number;
+  @ApiProperty({ type: 'integer' }) bytes!: number;
+}
+
+class AsnPlaceSchema {
+  @ApiProperty({ type: 'integer' }) asn!: number;
+  @ApiProperty() as_org!: string;
+  @ApiProperty({ type: 'integer' }) hosts!: number;
+  @ApiProperty({ type: 'integer' }) bytes!: number;
+}
+
+export class HostPlacesSchema implements Api.HostPlaces {
+  @ApiProperty({ description: 'a country or ASN database is configured' }) enabled!: boolean;
+  @ApiProperty({ type: 'integer', description: 'remote hosts looked at' }) hosts!: number;
+  @ApiProperty({ type: [CountryPlaceSchema] }) countries!: Api.HostPlaces['countries'];
+  @ApiProperty({ type: [AsnPlaceSchema] }) asns!: Api.HostPlaces['asns'];
 }
 
 export class FlowListSchema implements Api.FlowListResponse {

@@ -19,6 +19,10 @@ export interface FlowListQuery {
   limit?: number;
   offset?: number;
   ifid?: number;
+  /** Flows with an endpoint in this country (ISO code of the geolocation database). */
+  country?: string;
+  /** Flows with an endpoint in this autonomous system. */
+  asn?: number;
 }
 
 export interface FlowSummary {
@@ -46,6 +50,13 @@ export interface FlowSummary {
   /** Best-known names of the endpoints ('' if none; set by the flow list and details). */
   client_name?: string;
   server_host_name?: string;
+  /** Country (ISO code) and autonomous system of each endpoint from the MaxMind DB files ('' / 0 when unknown; set by the flow list and details). */
+  client_country?: string;
+  client_asn?: number;
+  client_as_org?: string;
+  server_country?: string;
+  server_asn?: number;
+  server_as_org?: string;
 }
 
 export type FlowListResponse = Page<FlowSummary>;

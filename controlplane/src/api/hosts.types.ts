@@ -16,6 +16,10 @@ export interface HostListQuery {
   local?: boolean;
   /** Interface id; default all interfaces. */
   ifid?: number;
+  /** ISO 3166-1 alpha-2 country code (`US`) of the geolocation database; `--` = hosts it places nowhere. */
+  country?: string;
+  /** Autonomous system number of the ASN database (0 = hosts it knows no AS for). */
+  asn?: number;
 }
 
 export interface HostSummary {
@@ -34,6 +38,11 @@ export interface HostSummary {
   ifid: number;
   /** Best-known name ('' if none): DNS answers seen on the wire, TLS/QUIC SNI and HTTP Host of flows to it. */
   name: string;
+  /** Country (ISO code, English name) and autonomous system from the configured MaxMind DB files ('' / 0 when unknown or none is configured). */
+  country: string;
+  country_name: string;
+  asn: number;
+  as_org: string;
 }
 
 export type HostListResponse = Page<HostSummary>;
@@ -44,4 +53,14 @@ export interface HostDetail extends HostSummary {
   total_flows: { as_client: number; as_server: number };
   /** Bytes per application (nDPI name), largest first; `percent` of the host's total bytes. */
   applications: { name: string; bytes: number; percent: number }[];
+}
+
+/** GET /api/v1/hosts/places: active remote hosts grouped by country and by autonomous system, by bytes. */
+export interface HostPlaces {
+  /** True when a country or ASN database is configured (`names.geoip` in the boot config). */
+  enabled: boolean;
+  /** Remote hosts looked at (the largest by bytes, at most 20 000). */
+  hosts: number;
+  countries: { country: string; country_name: string; hosts: number; bytes: number }[];
+  asns: { asn: number; as_org: string; hosts: number; bytes: number }[];
 }

@@ -82,10 +82,35 @@ export interface ControlPlaneOptions {
     /** Bytes the day files may use; past it the oldest days go first (never the current one). */
     diskBudgetBytes: number;
   };
+  /** Names and places of addresses besides the traffic's own (docs/portal.md, Names). */
+  names?: {
+    /** MaxMind DB files (GeoLite2, GeoIP2, DB-IP .mmdb): country (or city) and ASN; either may be absent. */
+    geoip?: { countryDb?: string; asnDb?: string };
+    /** PTR lookups of addresses the traffic did not name: off unless enabled, bounded in rate and memory. */
+    reverseDns?: ReverseDnsOptions;
+  };
   /** Start the cron jobs (second/minute/... ). Tests turn it off and call job methods directly. Default true. */
   schedule?: boolean;
   /** Description of the capture sources for /api/v1/system. */
   sources?: { name: string; kind: 'pcap' | 'dpdk'; description: string }[];
+}
+
+/** Reverse DNS settings (`names.reverse_dns` in the boot config, `names/reverse-dns.ts`). */
+export interface ReverseDnsOptions {
+  /** Off by default: lookups leave the probe (to the configured or the system's resolvers). */
+  enabled: boolean;
+  /** Resolvers (`1.2.3.4`, `1.2.3.4:5353`, `[::1]:53`); empty = the system's (/etc/resolv.conf). */
+  servers?: string[];
+  /** Lookups started per second at most. Default 10. */
+  perSecond?: number;
+  /** Lookups in flight at once at most. Default 8. */
+  maxInFlight?: number;
+  /** Answers (names and "no name") remembered, least recently asked go first. Default 10 000. */
+  cacheSize?: number;
+  /** An answer is asked again after this many seconds. Default 3600. */
+  ttlS?: number;
+  /** Per-query timeout, ms. Default 2000. */
+  timeoutMs?: number;
 }
 
 /** Injection token of {@link ControlPlaneOptions}. */

@@ -77,12 +77,12 @@ export async function streamTable<T>(res: Response, name: string, format: Export
 export const FLOW_EXPORT_COLUMNS: readonly ExportColumn[] = [
   'key', 'ifid', 'vlan', 'client.ip', 'client.port', 'server.ip', 'server.port', 'protocol.l4', 'protocol.l7', 'category', 'server_name',
   'score', 'risks', 'cli2srv.packets', 'cli2srv.bytes', 'srv2cli.packets', 'srv2cli.bytes', 'bytes', 'thpt.bps', 'thpt.pps',
-  'first_seen', 'last_seen', 'duration',
+  'first_seen', 'last_seen', 'duration', 'client_name', 'server_host_name', 'client_country', 'client_asn', 'server_country', 'server_asn', 'server_as_org',
 ];
 
 export const HOST_EXPORT_COLUMNS: readonly ExportColumn[] = [
   'ip', 'ifid', 'vlan', 'mac', 'is_local', 'bytes.sent', 'bytes.rcvd', 'bytes.total', 'packets.sent', 'packets.rcvd', 'thpt.bps', 'thpt.pps',
-  'num_flows.as_client', 'num_flows.as_server', 'first_seen', 'last_seen',
+  'num_flows.as_client', 'num_flows.as_server', 'first_seen', 'last_seen', 'name', 'country', 'asn', 'as_org',
 ];
 
 export const ALERT_EXPORT_COLUMNS: readonly ExportColumn[] = [

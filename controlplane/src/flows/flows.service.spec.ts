@@ -3,6 +3,7 @@ import type { DataplaneRepository, OnInterface } from '../dataplane/dataplane.re
 import type { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { HostNames } from '../flow-records/host-names';
 import type { PeriodicHooks } from '../jobs/periodic-hooks';
+import { GeoIp } from '../names/geo-ip';
 import { typedMock } from '../testing/typed.mock';
 import { FlowsService } from './flows.service';
 
@@ -31,7 +32,7 @@ describe('FlowsService (DataplaneRepository mocked)', () => {
   // The names the dispatcher learnt (a real HostNames: a plain class, nothing to mock).
   const hostNames = new HostNames();
   hostNames.learn('142.250.1.1', 'www.youtube.com');
-  const service = new FlowsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher, typedMock<PeriodicHooks>()('on'));
+  const service = new FlowsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher, typedMock<PeriodicHooks>()('on'), new GeoIp());
 
   beforeEach(() => dataplane.queryFlows.mockReset());
 
@@ -62,6 +63,12 @@ describe('FlowsService (DataplaneRepository mocked)', () => {
           ifid: 1,
           client_name: '',
           server_host_name: 'www.youtube.com',
+          client_country: '',
+          client_asn: 0,
+          client_as_org: '',
+          server_country: '',
+          server_asn: 0,
+          server_as_org: '',
         },
       ],
     });

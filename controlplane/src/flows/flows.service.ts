@@ -1,4 +1,4 @@
-import { DEFAULT_FLOW_SORT, DEFAULT_PAGE, DEFAULT_SORT_ORDER } from '@flowprobe/dataplane';
+import { DEFAULT_FLOW_SORT, DEFAULT_PAGE, DEFAULT_SORT_ORDER, MAX_PAGE } from '@flowprobe/dataplane';
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import type { FlowRecord } from '@flowprobe/dataplane';
 import type { FlowDetail, FlowListResponse, FlowSummary } from '../api';
@@ -6,6 +6,7 @@ import { flowLabel } from '../alerts/checks/check.types';
 import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
 import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { PeriodicHooks } from '../jobs/periodic-hooks';
+import { GeoIp } from '../names/geo-ip';
 import type { FlowQueryDto } from './dto/flow-query.dto';
 import { explainRisks, tcpFlagNames } from './flow-risks';
 
@@ -32,6 +33,9 @@ export function toFlowSummary(flow: OnInterface<FlowRecord>): FlowSummary {
   };
 }
 
+/** Flows a country / ASN filter looks at most (the first of the list's sort, pages of 1000). */
+export const FLOW_GEO_SCAN_MAX = 20_000;
+
 /** Seconds between two passes that learn host names from the newest active flows. */
 const NAME_SCAN_PERIOD_S = 5;
 /** Newest active flows looked at by each pass (one page of the dataplane). */
@@ -45,7 +49,26 @@ export class FlowsService implements OnModuleInit {
     private readonly dataplane: DataplaneRepository,
     private readonly records: FlowRecordDispatcher,
     private readonly hooks: PeriodicHooks,
+    private readonly geo: GeoIp,
   ) {}
+
+  /** The list's row: the flow with both endpoints' names, countries and autonomous systems. */
+  private row(flow: OnInterface<FlowRecord>): FlowSummary {
+    const names = this.records.hostNames;
+    const c = this.geo.lookup(flow.client.ip);
+    const s = this.geo.lookup(flow.server.ip);
+    return {
+      ...toFlowSummary(flow),
+      client_name: names.nameOf(flow.client.ip),
+      server_host_name: names.nameOf(flow.server.ip),
+      client_country: c.country,
+      client_asn: c.asn,
+      client_as_org: c.as_org,
+      server_country: s.country,
+      server_asn: s.asn,
+      server_as_org: s.as_org,
+    };
+  }
 
   onModuleInit(): void {
     // Names from DNS answers and SNI of running flows, not only of ended ones (the dispatcher's records).
@@ -65,11 +88,11 @@ export class FlowsService implements OnModuleInit {
     const page = await this.dataplane.queryFlows({ key }, ifid);
     const flow = page.data[0];
     if (!flow) throw new NotFoundException(`flow ${key} is not active on interface ${ifid} (it may have ended)`);
-    const names = this.records.hostNames;
+    const row = this.row(flow);
     return {
-      ...toFlowSummary(flow),
-      client_name: names.nameOf(flow.client.ip),
-      server_host_name: names.nameOf(flow.server.ip),
+      ...row,
+      client_name: row.client_name ?? '',
+      server_host_name: row.server_host_name ?? '',
       breed: flow.breed,
       risk_details: explainRisks(flow.risks),
       tcp_flags: { cli2srv: tcpFlagNames(flow.tcp_flags.cli2srv), srv2cli: tcpFlagNames(flow.tcp_flags.srv2cli) },
@@ -85,12 +108,26 @@ export class FlowsService implements OnModuleInit {
 
   /** A bad filter value (e.g. an unknown L4 protocol) rejects with the dataplane's QUERY_BAD_VALUE error, a 400 for the API. */
   async list(query: FlowQueryDto): Promise<FlowListResponse> {
-    const { ifid, ...q } = query;
+    const { ifid, country, asn, ...q } = query;
+    if (country !== undefined || asn !== undefined) return this.searchByPlace(query);
     const page = await this.dataplane.queryFlows({ sort: DEFAULT_FLOW_SORT, order: DEFAULT_SORT_ORDER, limit: DEFAULT_PAGE, offset: 0, ...q }, ifid);
-    const names = this.records.hostNames;
-    return {
-      total: page.total,
-      data: page.data.map((f) => ({ ...toFlowSummary(f), client_name: names.nameOf(f.client.ip), server_host_name: names.nameOf(f.server.ip) })),
+    return { total: page.total, data: page.data.map((f) => this.row(f)) };
+  }
+
+  /** Flows with an endpoint in a country / autonomous system: the first {@link FLOW_GEO_SCAN_MAX} of the list's filters and sort, filtered, paged. */
+  private async searchByPlace(query: FlowQueryDto): Promise<FlowListResponse> {
+    const { ifid, country, asn, offset: _o, limit: _l, ...q } = query;
+    const matches = (ip: string) => {
+      const g = this.geo.lookup(ip);
+      return (country === undefined || g.country === country) && (asn === undefined || g.asn === asn);
     };
+    const found: OnInterface<FlowRecord>[] = [];
+    for (let offset = 0; offset < FLOW_GEO_SCAN_MAX; offset += MAX_PAGE) {
+      const page = await this.dataplane.queryFlows({ sort: DEFAULT_FLOW_SORT, order: DEFAULT_SORT_ORDER, ...q, offset, limit: MAX_PAGE }, ifid);
+      for (const f of page.data) if (matches(f.client.ip) || matches(f.server.ip)) found.push(f);
+      if (page.data.length === 0 || offset + page.data.length >= page.total) break;
+    }
+    const offset = query.offset ?? 0;
+    return { total: found.length, data: found.slice(offset, offset + (query.limit ?? DEFAULT_PAGE)).map((f) => this.row(f)) };
   }
 }

@@ -2,8 +2,8 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { HOST_EXPORT_COLUMNS, pagesOf, streamTable } from '../export/table-export';
-import { HostDetailSchema, HostListSchema, TABLE_EXPORT_RESPONSE } from '../api/api-schemas';
-import type { HostDetail, HostListResponse } from '../api';
+import { HostDetailSchema, HostListSchema, HostPlacesSchema, TABLE_EXPORT_RESPONSE } from '../api/api-schemas';
+import type { HostDetail, HostListResponse, HostPlaces } from '../api';
 import { HostExportQueryDto, HostIpParamDto, HostParamsQueryDto, HostQueryDto } from './dto/host-query.dto';
 import { HostsService } from './hosts.service';
 
@@ -29,6 +29,13 @@ export class HostsController {
   async export(@Query() query: HostExportQueryDto, @Res() res: Response): Promise<void> {
     const { format, offset: _offset, limit: _limit, ...filters } = query;
     await streamTable(res, 'hosts', format ?? 'csv', HOST_EXPORT_COLUMNS, pagesOf((offset, limit) => this.service.list({ ...filters, offset, limit })));
+  }
+
+  @Get('places')
+  @ApiOperation({ summary: 'Active remote hosts by country and by autonomous system (top 10 of each by bytes)' })
+  @ApiOkResponse({ type: HostPlacesSchema })
+  places(): Promise<HostPlaces> {
+    return this.service.places();
   }
 
   @Get(':ip')

@@ -3,6 +3,7 @@ import type { HostRecord } from '@flowprobe/dataplane';
 import type { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
 import type { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { HostNames } from '../flow-records/host-names';
+import { GeoIp } from '../names/geo-ip';
 import { typedMock } from '../testing/typed.mock';
 import { HostsService } from './hosts.service';
 
@@ -29,7 +30,7 @@ describe('HostsService (DataplaneRepository mocked)', () => {
   const dataplane = typedMock<DataplaneRepository>()('queryHosts', 'getHost');
   const hostNames = new HostNames();
   hostNames.learn('192.168.1.2', 'laptop.corp.example');
-  const service = new HostsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher);
+  const service = new HostsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher, new GeoIp());
 
   beforeEach(() => {
     dataplane.queryHosts.mockReset();
@@ -53,6 +54,10 @@ describe('HostsService (DataplaneRepository mocked)', () => {
       last_seen: 200,
       ifid: 0,
       name: 'laptop.corp.example',
+      country: '',
+      country_name: '',
+      asn: 0,
+      as_org: '',
     });
   });
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../dataplane/page-query.dto';
 import { DEFAULT_FLOW_SORT, FLOW_SORT_KEYS } from '@flowprobe/dataplane';
@@ -36,6 +36,20 @@ export class FlowQueryDto extends PageQueryDto implements FlowListQuery {
   @IsOptional()
   @IsIn(FLOW_SORT_KEYS)
   sort?: FlowListQuery['sort'];
+
+  @ApiPropertyOptional({ example: 'US', description: "Flows with an endpoint in this country (ISO 3166-1 alpha-2 code of the country database)" })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be a two-letter ISO 3166-1 code such as US' })
+  country?: string;
+
+  @ApiPropertyOptional({ type: 'integer', example: 16509, description: 'Flows with an endpoint in this autonomous system' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(4294967295)
+  asn?: number;
 }
 
 /** `/flows/:key`: a flow key as the list gives it (`<shard>:<slot>:<generation>`). */

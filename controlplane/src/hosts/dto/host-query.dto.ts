@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../dataplane/page-query.dto';
 import { DEFAULT_HOST_SORT, HOST_SORT_KEYS } from '@flowprobe/dataplane';
 import type { HostListQuery } from '../../api';
@@ -25,6 +25,20 @@ export class HostQueryDto extends PageQueryDto implements HostListQuery {
   @Transform(toBoolean)
   @IsBoolean()
   local?: boolean;
+
+  @ApiPropertyOptional({ example: 'US', description: "ISO 3166-1 alpha-2 country code of the country database; '--' = placed nowhere" })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @Matches(/^([A-Z]{2}|--)$/, { message: "country must be a two-letter ISO 3166-1 code such as US, or '--'" })
+  country?: string;
+
+  @ApiPropertyOptional({ type: 'integer', example: 16509, description: 'Autonomous system number of the ASN database (0 = none known)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(4294967295)
+  asn?: number;
 }
 
 export class HostParamsQueryDto {

@@ -2,7 +2,7 @@ import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { latestValue } from '../core/latest-value';
 import { RouterLink } from '@angular/router';
-import type { AlertPage, AlertSeverity, FlowListResponse, HostListResponse, InterfaceListResponse } from '@flowprobe/api';
+import type { AlertPage, AlertSeverity, FlowListResponse, HostListResponse, HostPlaces, InterfaceListResponse } from '@flowprobe/api';
 import { API_BASE } from '../core/api-client';
 import { Clock } from '../core/clock';
 import { LIVE_HISTORY_SAMPLES, LiveSocket } from '../core/live-socket';
@@ -47,6 +47,8 @@ export class Dashboard {
     url: `${API_BASE}/flows`,
     params: { sort: 'bytes', order: 'desc', limit: APPLICATION_SAMPLE_FLOWS },
   }));
+  /** Remote hosts by country and AS (only shown when a geolocation database is configured). */
+  protected readonly places = httpResource<HostPlaces>(() => `${API_BASE}/hosts/places`);
   protected readonly interfaces = httpResource<InterfaceListResponse>(() => `${API_BASE}/interfaces`);
   protected readonly engagedAlerts = httpResource<AlertPage>(() => ({
     url: `${API_BASE}/alerts`,
@@ -55,7 +57,7 @@ export class Dashboard {
 
   /** Download, upload and total per interface from the live socket's rolling history. */
   protected readonly throughput = computed<LineSeries[]>(() => {
-    this.live.latest(); // recompute on every live sample
+    this.live.revision(); // recompute on every live sample
     return directionSeries(this.live.series());
   });
   protected readonly totals = computed(() => {
@@ -89,10 +91,13 @@ export class Dashboard {
   protected readonly flowsData = latestValue(this.flows);
   protected readonly applicationFlowsData = latestValue(this.applicationFlows);
   protected readonly interfacesData = latestValue(this.interfaces);
+  protected readonly placesData = latestValue(this.places);
+  protected readonly maxCountryBytes = computed(() => Math.max(1, ...(this.placesData()?.countries.map((c) => c.bytes) ?? [])));
+  protected readonly maxAsnBytes = computed(() => Math.max(1, ...(this.placesData()?.asns.map((a) => a.bytes) ?? [])));
   protected readonly engagedAlertsData = latestValue(this.engagedAlerts);
 
   constructor() {
     pollEvery(REFRESH_MS, this.hosts, this.flows, this.interfaces, this.engagedAlerts);
-    pollEvery(REFRESH_MS * 3, this.applicationFlows);
+    pollEvery(REFRESH_MS * 3, this.applicationFlows, this.places);
   }
 }

@@ -30,10 +30,18 @@ export class FlowList {
   protected readonly port = signal('');
   protected readonly l4 = signal('');
   protected readonly l7 = signal('');
+  /** An endpoint's country (ISO code) or AS number. */
+  protected readonly country = signal('');
+  protected readonly asn = signal('');
+  private readonly countryParam = computed(() => (/^[A-Za-z]{2}$/.test(this.country().trim()) ? this.country().trim().toUpperCase() : undefined));
+  private readonly asnParam = computed(() => {
+    const v = this.asn().trim().replace(/^AS/i, '');
+    return /^\d{1,10}$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
+  });
   protected readonly sort = signal<SortState>({ sort: 'bytes', order: 'desc' });
   protected readonly limit = signal(25);
   protected readonly offset = linkedSignal({
-    source: () => [this.hostFilter(), this.port(), this.l4(), this.l7(), this.sort(), this.limit()],
+    source: () => [this.hostFilter(), this.port(), this.l4(), this.l7(), this.countryParam(), this.asnParam(), this.sort(), this.limit()],
     computation: () => 0,
   });
   protected readonly l4Options = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'GRE', 'ESP', 'SCTP'];
@@ -45,6 +53,8 @@ export class FlowList {
       port: /^\d+$/.test(this.port().trim()) ? Number(this.port().trim()) : undefined,
       l4: this.l4(),
       l7: this.l7().trim(),
+      country: this.countryParam(),
+      asn: this.asnParam(),
       sort: this.sort().sort,
       order: this.sort().order,
     }),
@@ -53,7 +63,7 @@ export class FlowList {
     url: `${API_BASE}/flows`,
     params: { ...this.query(), limit: this.limit(), offset: this.offset() },
   }));
-  protected readonly filtered = computed(() => !!(this.hostFilter() || this.port() || this.l4() || this.l7()));
+  protected readonly filtered = computed(() => !!(this.hostFilter() || this.port() || this.l4() || this.l7() || this.countryParam() || this.asnParam()));
   protected readonly portInvalid = computed(() => this.port().trim() !== '' && !/^\d+$/.test(this.port().trim()));
 
   /** The last page loaded, kept on screen while the next one loads. */
@@ -68,5 +78,7 @@ export class FlowList {
     this.port.set('');
     this.l4.set('');
     this.l7.set('');
+    this.country.set('');
+    this.asn.set('');
   }
 }

@@ -21,4 +21,9 @@ export class FlowTable {
   readonly sortChange = output<SortState>();
 
   protected readonly clock = inject(Clock);
+
+  /** "Ireland · AS14618 AMAZON-AES": the tooltip of an endpoint's place. */
+  protected geoTitle(country = '', asn = 0, org = ''): string {
+    return [country, asn ? `AS${asn} ${org}`.trim() : ''].filter(Boolean).join(' · ');
+  }
 }
