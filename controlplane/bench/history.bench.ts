@@ -11,14 +11,18 @@
  *   make bench-history    (the same, from the repository root)
  *
  * Env: HISTORY_BENCH_STORES (default "duckdb,clickhouse"), HISTORY_BENCH_N (records, default 2 000 000), HISTORY_BENCH_DIR
- * (default a temporary folder, removed afterwards). The issue's target is
- * queries over >= 100 M records: run with HISTORY_BENCH_N=100000000 and
- * ~10 GB free (not run by default: it takes the better part of an hour here).
+ * (default a temporary folder, removed afterwards).
+ *
+ * HISTORY_BENCH_BULK=100000000 (make bench-history-100m) instead: query
+ * latency over that many stored flows of one day, made once in
+ * HISTORY_BENCH_CACHE (default ~/.cache/flowprobe/history-bench-<rows>) by
+ * bulk(), then queried (see bulk()).
  */
 import * as fs from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { execFileSync } from 'node:child_process';
 import { DuckDbHistoryRepository } from '../src/history/duckdb-history.repository';
 import { ClickHouseHistoryRepository } from '../src/history/clickhouse-history.repository';
@@ -34,11 +38,11 @@ function ip4(n: number): string {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-function makeBatch(from: number, n: number): FlowExportRecord[] {
+function makeBatch(from: number, n: number, total = N): FlowExportRecord[] {
   const out: FlowExportRecord[] = new Array(n);
   for (let k = 0; k < n; k++) {
     const i = from + k;
-    const last = DAY0 + Math.floor((i / N) * 86_400_000);
+    const last = DAY0 + Math.floor((i / total) * 86_400_000);
     const client = ip4(i % 50_000);
     const server = `192.0.${(i % 2000) >> 8}.${i % 2000 & 255}`;
     out[k] = {
@@ -89,15 +93,28 @@ async function run(name: string, store: HistoryStore, bytesOnDisk: () => Promise
   console.log(`${name}: ${N} records, load ${load()}`);
   let genMs = 0;
   let insertMs = 0;
+  let cpuUs = 0;
   for (let at = 0; at < N; at += BATCH) {
     const t = process.hrtime.bigint();
     const batch = makeBatch(at, Math.min(BATCH, N - at));
     genMs += Number(process.hrtime.bigint() - t) / 1e6;
+    const cpu = process.cpuUsage();
     insertMs += (await timed(() => store.insert(batch)))[1];
+    const used = process.cpuUsage(cpu);
+    cpuUs += used.user + used.system;
     if ((at / BATCH) % 10 === 9) console.log(`  ${at + BATCH} records, ${Math.round((at + BATCH) / (insertMs / 1000))} records/s so far`);
   }
+  // The rollups of what is not summed yet (the embedded store sums them once per ~1 M records, every minute or before a query).
+  const cpu = process.cpuUsage();
+  const [, rollUpMs] = await timed(() => (store instanceof DuckDbHistoryRepository ? store.rollUp() : Promise.resolve()));
+  const used = process.cpuUsage(cpu);
+  cpuUs += used.user + used.system;
+  insertMs += rollUpMs;
   const bytes = await bytesOnDisk();
-  console.log(`${name} insert: ${Math.round(N / (insertMs / 1000))} records/s (store only; building the records took ${Math.round(genMs)} ms more), load ${load()}`);
+  console.log(
+    `${name} insert: ${Math.round(N / (insertMs / 1000))} records/s wall (store only, rollups included: last rollup pass ${Math.round(rollUpMs)} ms; ` +
+      `building the records took ${Math.round(genMs)} ms more), ${Math.round(N / (cpuUs / 1e6))} records per CPU-second of this process (all threads), load ${load()}`,
+  );
   console.log(`${name} disk: ${bytes} bytes, ${(bytes / N).toFixed(1)} bytes per record (flows + 3 rollups)`);
   const day = { fromMs: DAY0, toMs: DAY0 + 86_400_000 };
   for (let round = 0; round < 3; round++) {
@@ -107,7 +124,90 @@ async function run(name: string, store: HistoryStore, bytesOnDisk: () => Promise
   }
 }
 
+/**
+ * The same records as makeBatch(i, 1, total) for i in [from, to), made by
+ * DuckDB itself in the `flows` columns (the bulk path to 100 M stored flows:
+ * makeBatch and the JavaScript write path would take hours on this machine),
+ * except the Community ID: 20 bytes from two MD5s in base64, as random as
+ * a real one (makeBatch's are short and compress too well).
+ */
+function bulkSql(table: string, from: number, to: number, total: number): string {
+  const list = (xs: (string | number)[]) => `[${xs.map((x) => (typeof x === 'number' ? x : `'${x}'`)).join(', ')}]`;
+  const name = `CASE WHEN i % 2 = 0 THEN 'host' || (i % 500)::VARCHAR || '.example.com' ELSE '' END`;
+  return `INSERT INTO ${table} SELECT 'bench', 'eth1', (i % 2)::VARCHAR || ':' || i::VARCHAR || ':1', t - 3000, t - 3000, t,
+      CASE WHEN i % 5 = 0 THEN 'active_timeout' ELSE 'idle' END, 4, 0, CASE WHEN i % 3 = 0 THEN 'UDP' ELSE 'TCP' END, CASE WHEN i % 3 = 0 THEN 17 ELSE 6 END,
+      ${0x0a000000} + i % 50000, NULL, NULL, 32768 + i % 28000, ${0xc0000000} + i % 2000, NULL, NULL, ${list([443, 53, 80, 22, 123])}[i % 5 + 1],
+      5 + i % 17, 400 + i % 3000, 4 + i % 13, 900 + i % 9000, CASE WHEN i % 11 = 0 THEN 1 ELSE 0 END, 0, 27, 27, ${list(APPS)}[i % ${APPS.length} + 1],
+      'Web', 'Safe', ${name}, '', 0, '1:' || to_base64(unhex(md5(i::VARCHAR) || md5((-i)::VARCHAR)[1:8])), '', ${name}, -1, -1
+    FROM (SELECT i, ${DAY0} + (i * 86400000 // ${total}) AS t FROM range(${from}, ${to}) r(i))`;
+}
+
+/**
+ * Query latency over `rows` stored flows of one day (HISTORY_BENCH_BULK):
+ * the day file is made once in `dir` (kept: later runs only query it) —
+ * the first record through the store's write path, the others by bulkSql
+ * in the same table — then the store sums them into its rollups (its own
+ * rollUp, timed), and the day's top-10 hosts and one host's flows are timed.
+ */
+async function bulk(rows: number, dir: string): Promise<void> {
+  const opts = { dir, maxAgeDays: 3650, diskBudgetBytes: Number.MAX_SAFE_INTEGER };
+  const marker = path.join(dir, `complete-${rows}`);
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(marker)) {
+    // An interrupted run goes on where it stopped (each step is one transaction).
+    const file = path.join(dir, `flows-${new Date(DAY0).toISOString().slice(0, 10)}.duckdb`);
+    if (!fs.existsSync(file)) {
+      const store = new DuckDbHistoryRepository(opts);
+      await store.open();
+      await store.insert(makeBatch(0, 1, rows));
+      await store.close();
+    }
+    const instance = await DuckDBInstance.create(':memory:', { threads: String(cpus().length) });
+    const conn = await instance.connect();
+    await conn.run(`ATTACH '${file}' AS d`);
+    const have = Number((await conn.runAndReadAll('SELECT count(*) FROM d.flows')).getRows()[0][0]);
+    const step = 5_000_000;
+    const t0 = Date.now();
+    for (let at = have; at < rows; at += step) {
+      await conn.run(bulkSql('d.flows', at, Math.min(rows, at + step), rows));
+      const done = Math.min(rows, at + step);
+      console.log(`  bulk: ${done} rows, ${Math.round((done - have) / ((Date.now() - t0) / 1000))} rows/s, load ${load()}`);
+    }
+    await conn.run('CHECKPOINT d');
+    conn.closeSync();
+    instance.closeSync();
+    fs.writeFileSync(marker, `${new Date().toISOString()}\n`);
+  }
+  const store = new DuckDbHistoryRepository(opts);
+  await store.open();
+  try {
+    const [, rollMs] = await timed(() => store.rollUp());
+    await store.checkpoint();
+    const usage = store.usage();
+    console.log(`duckdb ${rows} flows: rollups summed in ${Math.round(rollMs)} ms (0 when already summed); ${usage.bytes_on_disk} bytes on disk, ${(usage.bytes_on_disk / rows).toFixed(1)} bytes per flow (flows + 3 rollups), load ${load()}`);
+    const day = { fromMs: DAY0, toMs: DAY0 + 86_400_000 };
+    for (let round = 0; round < 3; round++) {
+      const [top, topMs] = await timed(() => store.top({ ...day, by: 'hosts', metric: 'bytes', limit: 10 }));
+      const [flows, flowsMs] = await timed(() => store.queryFlows({ ...day, host: ip4(12345), sort: 'last_seen', order: 'desc', limit: 100, offset: 0 }));
+      console.log(
+        `duckdb ${rows} flows, round ${round + 1}: day's top-10 hosts ${topMs.toFixed(0)} ms (${top.source}, first ${top.data[0]?.key}); ` +
+          `one host's flows over the day ${flowsMs.toFixed(0)} ms (${flows.total} records, page of ${flows.data.length}), load ${load()}`,
+      );
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(): Promise<void> {
+  const bulkRows = Number(process.env.HISTORY_BENCH_BULK ?? 0);
+  if (bulkRows > 0) {
+    const cache = process.env.HISTORY_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'flowprobe', `history-bench-${bulkRows}`);
+    console.log(`history bench: ${bulkRows} flows of one day in ${cache}, ${cpus().length} cores (${cpus()[0]?.model}); uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
+    await bulk(bulkRows, cache);
+    console.log(`load after: ${load()}`);
+    return;
+  }
   const stores = (process.env.HISTORY_BENCH_STORES ?? 'duckdb,clickhouse').split(',');
   const dir = process.env.HISTORY_BENCH_DIR ?? fs.mkdtempSync(path.join(tmpdir(), 'flowprobe-history-bench-'));
   let uptime = '';

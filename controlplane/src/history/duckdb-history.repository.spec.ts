@@ -144,4 +144,35 @@ describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
     }
     expect(series.series[0].values).toEqual(want);
   });
+
+  it('sums records into the rollups once (not per batch), also those a closed store left unsummed', async () => {
+    const records = Array.from({ length: 3000 }, (_, i) => record(i, T0 + 7_200_000 + i * 1000));
+    for (let at = 0; at < records.length; at += 500) await store.insert(records.slice(at, at + 500));
+    // Six batches, summed in one pass before the query reads the hourly rollup.
+    const top = await store.top({ fromMs: T0, toMs: T0 + DAY, by: 'hosts', metric: 'bytes', limit: 100_000 });
+    expect(top.source).toBe('rollup_1h');
+    expect(top.data).toEqual((await store.top({ fromMs: T0 + 1, toMs: T0 + DAY, by: 'hosts', metric: 'bytes', limit: 100_000 })).data);
+    // Records stored but not yet summed when the store closes are summed after it opens again.
+    await store.insert(records.map((r) => ({ ...r, key: `${r.key}b` })));
+    await store.close();
+    store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: 1 << 40 });
+    await store.open();
+    const again = await store.top({ fromMs: T0, toMs: T0 + DAY, by: 'hosts', metric: 'flows', limit: 100_000 });
+    const raw = await store.top({ fromMs: T0 + 1, toMs: T0 + DAY, by: 'hosts', metric: 'flows', limit: 100_000 });
+    expect(again.source).toBe('rollup_1h');
+    expect(again.data).toEqual(raw.data);
+    expect(again.data.reduce((n, e) => n + e.flows, 0)).toBe(raw.data.reduce((n, e) => n + e.flows, 0));
+    expect(again.data.find((e) => e.key === '10.0.0.1')?.flows).toBe(2 * records.filter((r) => r.client.ip === '10.0.0.1').length);
+  });
+
+  it('finds one host by its address (IPv4 as a number, IPv6 as text), as client or as server', async () => {
+    const records = Array.from({ length: 200 }, (_, i) => record(i, T0 + i * 1000));
+    records.push(record(500, T0 + 500_000, { client: { ip: '2001:db8::7', port: 1 }, server: { ip: '2001:db8::1', port: 443 }, ip_version: 6 }));
+    await store.insert(records);
+    const hosts = async (host: string) => (await store.queryFlows(query({ host }))).data.map((f) => f.key);
+    expect(await hosts('10.0.0.5')).toEqual(['0:5:1']);
+    expect(await hosts('192.0.2.3')).toEqual(records.filter((r) => r.server.ip === '192.0.2.3').map((r) => r.key));
+    expect(await hosts('2001:db8::1')).toEqual(['0:500:1']);
+    expect(await hosts('10.9.9.9')).toEqual([]);
+  });
 });

@@ -8,6 +8,10 @@ import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsa
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
 import type { HistoryStore } from './history-store';
 
+/** Appended rows of a day after which insert() sums them into the rollups (else every minute, or before a query). */
+const ROLLUP_ROWS = 1 << 20;
+/** Rows summed in one rollup pass at most (bounds the memory of the pass's 1-minute aggregate). */
+const ROLLUP_PASS_ROWS = 1 << 23;
 /** Rows per DuckDB data chunk (its vector size). */
 const CHUNK_ROWS = 2048;
 /** Rollup resolutions, finest last: a range aligned to a coarser one reads fewer rows. */
@@ -21,8 +25,8 @@ const ROLLUPS = [
 const COLUMNS: { name: string; sql: string }[] = [
   ['probe', 'VARCHAR'], ['iface', 'VARCHAR'], ['flow_key', 'VARCHAR'], ['flow_start_ms', 'BIGINT'], ['first_seen_ms', 'BIGINT'],
   ['last_seen_ms', 'BIGINT'], ['end_reason', 'VARCHAR'], ['ip_version', 'UTINYINT'], ['vlan', 'USMALLINT'], ['l4', 'VARCHAR'],
-  ['l4_proto', 'UTINYINT'], ['cli_ip', 'VARCHAR'], ['cli_num', 'UHUGEINT'], ['cli_port', 'USMALLINT'], ['srv_ip', 'VARCHAR'],
-  ['srv_num', 'UHUGEINT'], ['srv_port', 'USMALLINT'], ['c2s_pkts', 'BIGINT'], ['c2s_bytes', 'BIGINT'], ['s2c_pkts', 'BIGINT'],
+  ['l4_proto', 'UTINYINT'], ['cli_v4', 'UINTEGER'], ['cli_ip6', 'VARCHAR'], ['cli_n6', 'UHUGEINT'], ['cli_port', 'USMALLINT'],
+  ['srv_v4', 'UINTEGER'], ['srv_ip6', 'VARCHAR'], ['srv_n6', 'UHUGEINT'], ['srv_port', 'USMALLINT'], ['c2s_pkts', 'BIGINT'], ['c2s_bytes', 'BIGINT'], ['s2c_pkts', 'BIGINT'],
   ['s2c_bytes', 'BIGINT'], ['c2s_retrans', 'BIGINT'], ['s2c_retrans', 'BIGINT'], ['c2s_flags', 'UTINYINT'], ['s2c_flags', 'UTINYINT'],
   ['l7', 'VARCHAR'], ['category', 'VARCHAR'], ['breed', 'VARCHAR'], ['server_name', 'VARCHAR'], ['risks', 'VARCHAR'],
   ['score', 'INTEGER'], ['community_id', 'VARCHAR'], ['cli_name', 'VARCHAR'], ['srv_name', 'VARCHAR'], ['icmp_type', 'SMALLINT'],
@@ -143,14 +147,12 @@ const STAGE_SQL: Record<string, string> = { USMALLINT: 'USMALLINT', VARCHAR: 'VA
 /** The SELECT list that turns staged rows into `flows` rows (in COLUMNS order). */
 function convertedColumns(dict: string): string {
   const d = (c: string) => `(${dict})[${c} + 1]`;
-  const ip = (p: string) => `COALESCE(${p}_ip6, concat_ws('.', ${p}_v4 >> 24, (${p}_v4 >> 16) & 255, (${p}_v4 >> 8) & 255, ${p}_v4 & 255))`;
   const e = (c: string) => `COALESCE(${c}, '')`;
   const big = (c: string) => `${c}::BIGINT`;
   return [
     `${d('probe_c')} AS probe`, `${d('iface_c')} AS iface`, `${e('flow_key')} AS flow_key`, `${big('flow_start_ms')} AS flow_start_ms`,
     `${big('first_seen_ms')} AS first_seen_ms`, `${big('last_seen_ms')} AS last_seen_ms`, `${d('end_reason_c')} AS end_reason`, 'ip_version', 'vlan',
-    `${d('l4_c')} AS l4`, 'l4_proto', `${ip('cli')} AS cli_ip`, 'COALESCE(cli_n6, cli_v4::UHUGEINT) AS cli_num', 'cli_port', `${ip('srv')} AS srv_ip`,
-    'COALESCE(srv_n6, srv_v4::UHUGEINT) AS srv_num', 'srv_port', `${big('c2s_pkts')} AS c2s_pkts`, `${big('c2s_bytes')} AS c2s_bytes`,
+    `${d('l4_c')} AS l4`, 'l4_proto', 'cli_v4', 'cli_ip6', 'cli_n6', 'cli_port', 'srv_v4', 'srv_ip6', 'srv_n6', 'srv_port', `${big('c2s_pkts')} AS c2s_pkts`, `${big('c2s_bytes')} AS c2s_bytes`,
     `${big('s2c_pkts')} AS s2c_pkts`, `${big('s2c_bytes')} AS s2c_bytes`, `${big('c2s_retrans')} AS c2s_retrans`, `${big('s2c_retrans')} AS s2c_retrans`,
     'c2s_flags', 's2c_flags', `${d('l7_c')} AS l7`, `${d('category_c')} AS category`, `${d('breed_c')} AS breed`, `${e('server_name')} AS server_name`,
     `${e('risks')} AS risks`, 'score', `${e('community_id')} AS community_id`, `${e('cli_name')} AS cli_name`, `${e('srv_name')} AS srv_name`,
@@ -189,6 +191,8 @@ export class DuckDbHistoryRepository implements HistoryStore {
   private instance!: DuckDBInstance;
   private conn!: DuckDBConnection;
   private readonly attached = new Set<string>();
+  /** Days with flows rows that may not be in the rollups yet, and how many were appended since the last rollUp. */
+  private readonly pending = new Map<string, number>();
   private written = 0;
   private codes = new Codes();
   private stage = stageColumns(this.codes);
@@ -244,15 +248,37 @@ export class DuckDbHistoryRepository implements HistoryStore {
     await this.conn.run(`USE ${a}`);
     await this.conn.run(FLOWS_DDL);
     for (const r of ROLLUPS) await this.conn.run(ROLLUP_DDL(r.name));
+    await this.conn.run('CREATE TABLE IF NOT EXISTS rollup_state (rolled_rows BIGINT)');
     await this.conn.run('USE memory');
     this.attached.add(day);
+    // Rows a crash left out of the rollups are summed at the next rollUp().
+    this.pending.set(day, 0);
   }
 
-  /** Appends records (any days) and their rollups. */
+  /**
+   * Appends records (any days). The rollups are not written here: a day's
+   * `rollup_state` says how many of its `flows` rows (in append order, by
+   * rowid) are already summed into the rollups, and `rollUp()` sums the rest
+   * in one pass (every ROLLUP_ROWS appended rows, every minute, and before a
+   * top or series query reads them), so a minute's bucket is summed about
+   * once instead of once per batch.
+   */
   insert(records: FlowExportRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return this.serial(async () => {
       if (this.codes.full) this.resetCodes();
+      // Records per UTC day (nearly always one day: then no per-record day).
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < records.length; i++) {
+        const t = records[i].last_seen_ms;
+        if (t < lo) lo = t;
+        if (t > hi) hi = t;
+      }
+      const oneDay = dayOf(lo) === dayOf(hi);
+      const days = new Map<string, number>();
+      if (oneDay) days.set(dayOf(lo), records.length);
+      else for (const r of records) days.set(dayOf(r.last_seen_ms), (days.get(dayOf(r.last_seen_ms)) ?? 0) + 1);
       const appender = await this.conn.createAppender('staging', null, 'temp');
       try {
         const types = this.stage.map((c) => c.type);
@@ -271,42 +297,62 @@ export class DuckDbHistoryRepository implements HistoryStore {
       } finally {
         appender.closeSync();
       }
-      const dict = this.codes.sql();
-      await this.conn.run(`CREATE OR REPLACE TEMP TABLE batch AS SELECT ${convertedColumns(dict)} FROM temp.staging`);
-      const days = new Set<string>();
-      for (const r of records) days.add(dayOf(r.last_seen_ms));
+      const columns = convertedColumns(this.codes.sql());
       try {
-        for (const day of days) {
+        for (const [day, count] of days) {
           await this.attach(day);
-          const lo = Date.parse(`${day}T00:00:00Z`);
-          const where = `last_seen_ms >= ${lo} AND last_seen_ms < ${lo + DAY_MS}`;
-          const a = alias(day);
-          // The batch's 1-minute aggregate once; the 5-minute and hourly rows are summed from it.
-          await this.conn.run(`CREATE OR REPLACE TEMP TABLE batch_1m AS ${rollupSelect(60_000, `temp.batch WHERE ${where}`)}`);
-          await this.conn.run('BEGIN');
-          try {
-            await this.conn.run(`INSERT INTO ${a}.flows SELECT * FROM temp.batch WHERE ${where}`);
-            // Host pairs (nearly one row per record) only in the hourly rollup; the others at every resolution.
-            for (const r of ROLLUPS) {
-              const pairs = r.ms === 3_600_000 ? '' : ` WHERE kind <> 'pair'`;
-              await this.conn.run(
-                r.ms === 60_000
-                  ? `INSERT INTO ${a}.${r.name} SELECT * FROM temp.batch_1m${pairs}`
-                  : `INSERT INTO ${a}.${r.name} SELECT (bucket_ms // ${r.ms}) * ${r.ms}, kind, probe, k1, k2, sum(bytes), sum(packets), sum(flows) FROM temp.batch_1m${pairs} GROUP BY ALL`,
-              );
-            }
-            await this.conn.run('COMMIT');
-          } catch (err) {
-            await this.conn.run('ROLLBACK');
-            throw err;
-          }
+          const start = Date.parse(`${day}T00:00:00Z`);
+          const where = oneDay ? '' : ` WHERE last_seen_ms >= ${start} AND last_seen_ms < ${start + DAY_MS}`;
+          await this.conn.run(`INSERT INTO ${alias(day)}.flows SELECT ${columns} FROM temp.staging${where}`);
+          this.pending.set(day, (this.pending.get(day) ?? 0) + count);
         }
       } finally {
-        await this.conn.run('DELETE FROM temp.staging');
-        await this.conn.run('DROP TABLE IF EXISTS temp.batch');
+        await this.conn.run('TRUNCATE temp.staging');
       }
       this.written += records.length;
+      if ([...this.pending.values()].some((n) => n >= ROLLUP_ROWS)) await this.rollUpNow();
     });
+  }
+
+  /** Sums every day's flows rows not yet in its rollups into them (see insert). */
+  rollUp(): Promise<void> {
+    return this.serial(() => this.rollUpNow());
+  }
+
+  private async rollUpNow(): Promise<void> {
+    for (const day of [...this.pending.keys()]) {
+      const a = alias(day);
+      const total = Number((await this.rows(`SELECT count(*) AS n FROM ${a}.flows`))[0].n);
+      for (;;) {
+        const done = Number((await this.rows(`SELECT max(rolled_rows) AS n FROM ${a}.rollup_state`))[0].n ?? 0);
+        if (done >= total) break;
+        const rows = Math.min(total, done + ROLLUP_PASS_ROWS);
+        const source = `${a}.flows WHERE rowid >= ${done} AND rowid < ${rows}`;
+        // The range's 1-minute aggregate once (hosts, applications, ports); the 5-minute and hourly rows are summed from it.
+        // Host pairs (nearly one row per record per minute) only in the hourly rollup, from the records.
+        await this.conn.run(`CREATE OR REPLACE TEMP TABLE batch_1m AS ${(['host', 'app', 'port'] as const).map((k) => kindAgg(k, source, 60_000)).join(' UNION ALL ')}`);
+        await this.conn.run('BEGIN');
+        try {
+          for (const r of ROLLUPS) {
+            await this.conn.run(
+              r.ms === 60_000
+                ? `INSERT INTO ${a}.${r.name} SELECT * FROM temp.batch_1m`
+                : `INSERT INTO ${a}.${r.name} SELECT (bucket_ms // ${r.ms}) * ${r.ms}, kind, probe, k1, k2, sum(bytes), sum(packets), sum(flows) FROM temp.batch_1m GROUP BY ALL`,
+            );
+          }
+          await this.conn.run(`INSERT INTO ${a}.rollup_1h ${kindAgg('pair', source, 3_600_000)}`);
+          await this.conn.run(`DELETE FROM ${a}.rollup_state`);
+          await this.conn.run(`INSERT INTO ${a}.rollup_state VALUES (${rows})`);
+          await this.conn.run('COMMIT');
+        } catch (err) {
+          await this.conn.run('ROLLBACK');
+          throw err;
+        } finally {
+          await this.conn.run('DROP TABLE IF EXISTS temp.batch_1m');
+        }
+      }
+      this.pending.delete(day);
+    }
   }
 
   /** Days (attached) whose records may meet [fromMs, toMs): last_seen within the range or the day after (windows span at most the active timeout). */
@@ -335,7 +381,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
       const sortCol = { last_seen: 'last_seen_ms', first_seen: 'first_seen_ms', bytes: '(c2s_bytes + s2c_bytes)', packets: '(c2s_pkts + s2c_pkts)' }[q.sort];
       const dir = q.order === 'asc' ? 'ASC' : 'DESC';
       const data = await this.rows(
-        `SELECT * FROM ${from} f WHERE ${where} ORDER BY ${sortCol} ${dir}, flow_key, last_seen_ms LIMIT ${q.limit} OFFSET ${q.offset}`,
+        `SELECT ${FLOW_ROW} FROM ${from} f WHERE ${where} ORDER BY ${sortCol} ${dir}, flow_key, last_seen_ms LIMIT ${q.limit} OFFSET ${q.offset}`,
         values,
       );
       return { total: Number(total[0].n), data: data.map(toHistoryFlow) };
@@ -359,11 +405,12 @@ export class DuckDbHistoryRepository implements HistoryStore {
 
   top(q: HistoryTopQuery): Promise<HistoryTopResponse> {
     return this.serial(async () => {
+      await this.rollUpNow();
       const days = this.daysFor(q.fromMs, q.toMs);
       const rollup =
         q.by === 'server_names' ? undefined : ROLLUPS.find((r) => q.fromMs % r.ms === 0 && q.toMs % r.ms === 0 && (q.by !== 'pairs' || r.ms === 3_600_000));
       const base = { from_ms: q.fromMs, to_ms: q.toMs, by: q.by, metric: q.metric };
-      const kind = { hosts: 'host', pairs: 'pair', applications: 'app', ports: 'port', server_names: 'server_name' }[q.by];
+      const kind = ({ hosts: 'host', pairs: 'pair', applications: 'app', ports: 'port', server_names: 'server_name' } as const)[q.by];
       const probe = q.probe ? ` AND probe = ${quote(q.probe)}` : '';
       let sql: string;
       let source: string;
@@ -377,8 +424,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
         const from = this.union('flows', days);
         if (!from) return { ...base, source: 'flows', data: [] };
         source = 'flows';
-        sql = `SELECT k1, k2, sum(bytes) AS bytes, sum(packets) AS packets, sum(flows) AS flows FROM (${dimensionRows(`${from} f WHERE last_seen_ms >= ${q.fromMs} AND last_seen_ms < ${q.toMs}${probe}`)})
-               WHERE kind = '${kind}' GROUP BY k1, k2`;
+        sql = `SELECT k1, k2, ${SUMS} FROM (${kindAgg(kind, `${from} f WHERE last_seen_ms >= ${q.fromMs} AND last_seen_ms < ${q.toMs}${probe}`, null)}) GROUP BY k1, k2`;
       }
       const rows = await this.rows(`${sql} ORDER BY ${q.metric} DESC, k1, k2 LIMIT ${q.limit}`);
       const data: TopEntry[] = rows.map((r) => ({
@@ -394,6 +440,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
 
   series(q: HistorySeriesQuery): Promise<HistorySeriesResponse> {
     return this.serial(async () => {
+      await this.rollUpNow();
       const stepMs = q.stepS * 1000;
       const fromMs = Math.floor(q.fromMs / stepMs) * stepMs;
       const toMs = Math.ceil(q.toMs / stepMs) * stepMs;
@@ -441,6 +488,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
     if (this.attached.has(day)) {
       await this.conn.run(`DETACH ${alias(day)}`);
       this.attached.delete(day);
+      this.pending.delete(day);
     }
     for (const suffix of ['', '.wal']) fs.rmSync(this.fileOf(day) + suffix, { force: true });
   }
@@ -482,22 +530,43 @@ export class DuckDbHistoryRepository implements HistoryStore {
   }
 }
 
-/** Rows (kind, probe, k1, k2, bytes, packets, flows) of each record for each rollup dimension. */
-function dimensionRows(source: string, serverNames = true): string {
-  const m = `c2s_bytes + s2c_bytes AS bytes, c2s_pkts + s2c_pkts AS packets, CASE WHEN end_reason <> 'active_timeout' THEN 1 ELSE 0 END AS flows`;
-  return [
-    `SELECT last_seen_ms, 'host' AS kind, probe, cli_ip AS k1, '' AS k2, ${m} FROM ${source}`,
-    `SELECT last_seen_ms, 'host' AS kind, probe, srv_ip AS k1, '' AS k2, ${m} FROM ${source} AND srv_ip <> cli_ip`,
-    `SELECT last_seen_ms, 'app' AS kind, probe, l7 AS k1, '' AS k2, ${m} FROM ${source}`,
-    `SELECT last_seen_ms, 'port' AS kind, probe, CAST(srv_port AS VARCHAR) || '/' || l4 AS k1, '' AS k2, ${m} FROM ${source}`,
-    `SELECT last_seen_ms, 'pair' AS kind, probe, cli_ip AS k1, srv_ip AS k2, ${m} FROM ${source}`,
-    ...(serverNames ? [`SELECT last_seen_ms, 'server_name' AS kind, probe, server_name AS k1, '' AS k2, ${m} FROM ${source} AND server_name <> ''`] : []),
-  ].join(' UNION ALL ');
-}
+type Kind = 'host' | 'app' | 'port' | 'pair' | 'server_name';
+const ROW_METRICS = `c2s_bytes + s2c_bytes AS bytes, c2s_pkts + s2c_pkts AS packets, CASE WHEN end_reason <> 'active_timeout' THEN 1 ELSE 0 END AS flows`;
+const SUMS = 'sum(bytes) AS bytes, sum(packets) AS packets, sum(flows) AS flows';
+/** An address's text from its stored columns: IPv4 as a number, IPv6 as text. */
+const ipText = (v4: string, ip6: string) => `COALESCE(${ip6}, concat_ws('.', ${v4} >> 24, (${v4} >> 16) & 255, (${v4} >> 8) & 255, ${v4} & 255))`;
+/** A flows row as the API reads it: the stored columns and the addresses' text. */
+const FLOW_ROW = `*, ${ipText('cli_v4', 'cli_ip6')} AS cli_ip, ${ipText('srv_v4', 'srv_ip6')} AS srv_ip`;
 
-function rollupSelect(bucketMs: number, source: string): string {
-  return `SELECT (last_seen_ms // ${bucketMs}) * ${bucketMs} AS bucket_ms, kind, probe, k1, k2, sum(bytes) AS bytes, sum(packets) AS packets, sum(flows) AS flows
-          FROM (${dimensionRows(source, false)}) GROUP BY ALL`;
+/**
+ * Sums of the records of `source` (`table WHERE ...`) by one rollup
+ * dimension, per bucket of last_seen_ms when bucketMs is given: rows
+ * (bucket_ms, kind, probe, k1, k2, bytes, packets, flows). Grouped by the
+ * stored numbers (addresses, port), the text made once per group. A host's
+ * records are those it is client or server of (once when it is both).
+ */
+function kindAgg(kind: Kind, source: string, bucketMs: number | null): string {
+  const b = bucketMs ? `(last_seen_ms // ${bucketMs}) * ${bucketMs}` : '0';
+  const rows = (cols: string, where = '') => `SELECT ${b} AS bucket_ms, probe, ${cols}, ${ROW_METRICS} FROM ${source}${where}`;
+  const out = (k1: string, k2: string, inner: string, group: string) =>
+    `SELECT bucket_ms, '${kind}' AS kind, probe, ${k1} AS k1, ${k2} AS k2, ${SUMS} FROM (${inner}) GROUP BY bucket_ms, probe, ${group}`;
+  switch (kind) {
+    case 'host':
+      return out(
+        ipText('v4', 'ip6'),
+        "''",
+        `${rows('cli_v4 AS v4, cli_ip6 AS ip6')} UNION ALL ${rows('srv_v4 AS v4, srv_ip6 AS ip6', ' AND (srv_v4 IS DISTINCT FROM cli_v4 OR srv_ip6 IS DISTINCT FROM cli_ip6)')}`,
+        'v4, ip6',
+      );
+    case 'pair':
+      return out(ipText('cli_v4', 'cli_ip6'), ipText('srv_v4', 'srv_ip6'), rows('cli_v4, cli_ip6, srv_v4, srv_ip6'), 'cli_v4, cli_ip6, srv_v4, srv_ip6');
+    case 'app':
+      return out('l7', "''", rows('l7'), 'l7');
+    case 'port':
+      return out(`CAST(srv_port AS VARCHAR) || '/' || l4`, "''", rows('srv_port, l4'), 'srv_port, l4');
+    case 'server_name':
+      return out('server_name', "''", rows('server_name', ` AND server_name <> ''`), 'server_name');
+  }
 }
 
 /** WHERE clause of a flow search; values bind to its `?`s. */
@@ -505,13 +574,18 @@ function flowWhere(q: HistoryFlowQuery): { where: string; values: DuckDBValue[] 
   const parts = [`last_seen_ms >= ${q.fromMs}`, `first_seen_ms < ${q.toMs}`];
   const values: DuckDBValue[] = [];
   if (q.host !== undefined) {
-    parts.push('(cli_ip = ? OR srv_ip = ?)');
-    values.push(q.host, q.host);
+    // IPv4 as its number (an integer compare over the day's rows), IPv6 as its text.
+    const n = v4(q.host);
+    if (n !== null) parts.push(`(cli_v4 = ${n} OR srv_v4 = ${n})`);
+    else {
+      parts.push('(cli_ip6 = ? OR srv_ip6 = ?)');
+      values.push(q.host, q.host);
+    }
   }
   if (q.network) {
     const { version, lo, hi } = q.network;
-    const range = (col: string) => `(ip_version = ${version} AND ${col} BETWEEN ${lo}::UHUGEINT AND ${hi}::UHUGEINT)`;
-    parts.push(`(${range('cli_num')} OR ${range('srv_num')})`);
+    const range = (p: string) => (version === 4 ? `${p}_v4 BETWEEN ${lo} AND ${hi}` : `${p}_n6 BETWEEN ${lo}::UHUGEINT AND ${hi}::UHUGEINT`);
+    parts.push(`(${range('cli')} OR ${range('srv')})`);
   }
   if (q.port !== undefined) parts.push(`(cli_port = ${q.port} OR srv_port = ${q.port})`);
   if (q.l4Proto !== undefined) parts.push(`l4_proto = ${q.l4Proto}`);

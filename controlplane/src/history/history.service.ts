@@ -55,7 +55,11 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
     // Large batches: each is one transaction per day file (one WAL sync), and its rollup rows
     // are summed over the whole batch.
     this.records.register({ name: 'history', batchRecords: HISTORY_BATCH_RECORDS, maxQueuedRecords: HISTORY_MAX_QUEUED_RECORDS, consume: (batch) => store.insert(batch) });
-    this.hooks.on('minute', 'history:retention', async () => void (await this.enforceRetention()));
+    this.hooks.on('minute', 'history:retention', async () => {
+      // The embedded store sums the minute's records into its rollups once (not per batch).
+      if (store instanceof DuckDbHistoryRepository) await store.rollUp();
+      await this.enforceRetention();
+    });
   }
 
   /** The ClickHouse store; its buffer problems go to the log, /healthz (degraded) and /metrics. */
