@@ -4,7 +4,7 @@
  * flow records reach the embedded history within seconds). The page's
  * numbers are checked against /api/v1/history.
  */
-import type { HistoryTopResponse } from '@flowprobe/api';
+import type { AlertPage, HistoryTopResponse } from '@flowprobe/api';
 import type { Page } from 'playwright-core';
 import { INITIAL_ADMIN_PASSWORD, RunningAppliance, startAppliance } from './appliance';
 import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
@@ -104,6 +104,51 @@ describe('History page', () => {
     await page.fill('input[name=from]', '2026-01-02T10:00');
     await page.fill('input[name=to]', '2026-01-01T10:00');
     expect(await page.textContent('[data-testid=range-error]')).toContain('after the start');
+    expect(errors).toEqual([]);
+  });
+
+  /** The History page's filters and records once a link opened it: the host, a custom range, only that host's records. */
+  async function historyOpenedOn(host: string, fromMs: number, toMs: number | null): Promise<void> {
+    await page.waitForURL('**/history?**');
+    const url = new URL(page.url());
+    expect(url.searchParams.get('host')).toBe(host);
+    expect(Number(url.searchParams.get('from'))).toBe(fromMs);
+    expect(url.searchParams.get('to') === null ? null : Number(url.searchParams.get('to'))).toBe(toMs);
+    expect(await page.inputValue('input[name=host]')).toBe(host);
+    expect(await page.inputValue('select[name=preset]')).toBe('custom');
+    const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    expect(await page.inputValue('input[name=from]')).toBe(local(fromMs));
+    if (toMs !== null) expect(await page.inputValue('input[name=to]')).toBe(local(toMs));
+    await page.waitForFunction(
+      (ip) => {
+        const rows = [...document.querySelectorAll('[data-testid=history-table] tbody tr:not(.details)')];
+        return rows.length > 0 && rows.every((tr) => tr.children[1]?.textContent?.startsWith(`${ip}:`) || tr.children[2]?.textContent?.startsWith(`${ip}:`));
+      },
+      host,
+    );
+  }
+
+  it('opens on a host’s stored flows from the host page, and on them around an alert from the alert page', async () => {
+    // A host with stored records: the top host of the last hour.
+    const now = Date.now();
+    const top = await api<HistoryTopResponse>(`/api/v1/history/top?from=${now - 3_600_000}&to=${now}&by=hosts&limit=1`);
+    const host = top.data[0].key;
+    await page.goto(`${appliance.baseUrl}/hosts/${host}`);
+    const link = await page.waitForSelector('[data-testid=host-history-link]');
+    const from = Number(new URL((await link.getAttribute('href'))!, appliance.baseUrl).searchParams.get('from'));
+    // The last 24 hours (the page's clock ticks: within a minute of now).
+    expect(Math.abs(from - (Date.now() - 86_400_000))).toBeLessThan(60_000);
+    await link.click();
+    await historyOpenedOn(host, from, null);
+
+    // An alert with a host: History from 15 min before it was raised to 15 min after it ended.
+    const alerts = await api<AlertPage>('/api/v1/alerts?limit=100');
+    const alert = alerts.data.find((a) => a.host);
+    if (!alert) throw new Error('the replayed capture raised no alert with a host');
+    await page.goto(`${appliance.baseUrl}/alerts/${alert.id}`);
+    await page.click('[data-testid=alert-history-link]');
+    const raised = Date.parse(alert.time);
+    await historyOpenedOn(alert.host!, raised - 15 * 60_000, Date.parse(alert.end_time ?? alert.time) + 15 * 60_000);
     expect(errors).toEqual([]);
   });
 });

@@ -56,7 +56,8 @@ export class History {
   protected readonly presets = PRESETS;
   protected readonly preset = linkedSignal<string>(() => (parseTime(this.from()) !== undefined ? 'custom' : '1h'));
   protected readonly customFrom = linkedSignal(() => toLocalInput(parseTime(this.from()) ?? Date.now() - 3_600_000));
-  protected readonly customTo = linkedSignal(() => toLocalInput(parseTime(this.to()) ?? Date.now()));
+  // Without ?to=, up to the end of the current minute (the input has minutes: 'now' would leave out this minute's records).
+  protected readonly customTo = linkedSignal(() => toLocalInput(parseTime(this.to()) ?? Date.now() + 60_000));
   protected readonly hostFilter = linkedSignal(() => this.host() ?? '');
   protected readonly appFilter = linkedSignal(() => this.application() ?? '');
   protected readonly port = signal('');

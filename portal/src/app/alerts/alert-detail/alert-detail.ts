@@ -11,6 +11,9 @@ import { FORMAT_PIPES } from '../../shared/format/format';
 import { LoadState } from '../../shared/load-state/load-state';
 import { SeverityBadge } from '../../shared/severity-badge/severity-badge';
 
+/** How far around an alert its History link reaches. */
+const HISTORY_MARGIN_MS = 15 * 60_000;
+
 /**
  * One alert: what (check, severity, score), why (its description and what the
  * check looks for), the evidence (the check's details, the flow's endpoints and
@@ -40,6 +43,19 @@ export class AlertDetailPage {
   protected readonly check = computed(() => (this.checks.hasValue() ? this.checks.value()?.find((c) => c.id === this.alertData()?.check) : undefined));
   protected readonly details = computed(() => Object.entries(this.alertData()?.details ?? {}));
   protected readonly actionError = signal('');
+  /**
+   * History opened on the alert's host (or its flow's client) from 15 minutes
+   * before the alert was raised to 15 minutes after it ended (or was raised).
+   */
+  protected readonly historyLink = computed(() => {
+    const a = this.alertData();
+    const host = a?.host ?? a?.flow?.client.ip;
+    if (!a || !host) return null;
+    const raised = Date.parse(a.time);
+    const ended = a.end_time ? Date.parse(a.end_time) : raised;
+    if (!Number.isFinite(raised) || !Number.isFinite(ended)) return null;
+    return { host, from: raised - HISTORY_MARGIN_MS, to: ended + HISTORY_MARGIN_MS };
+  });
 
   protected unixS(iso: string | null): number | null {
     return iso ? Date.parse(iso) / 1000 : null;

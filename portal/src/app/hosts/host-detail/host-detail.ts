@@ -33,6 +33,10 @@ export class HostDetailPage {
 
   /** Route parameter. */
   readonly ip = input.required<string>();
+  /** Start of the History link's range: the last 24 hours (to now). */
+  protected historyFromMs(): number {
+    return Math.floor((this.clock.now() - 86_400) * 1000);
+  }
   /** Optional query parameter, for hosts seen on several VLANs. */
   readonly vlan = input<string>();
 
