@@ -29,14 +29,17 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm build run test bench bench-history bench-history-100m clean redis screenshots typecheck cycles image test-image test-provisioning
+.PHONY: all deps apt npm native build run test bench bench-history bench-history-100m clean redis screenshots typecheck cycles image test-image test-provisioning
 
 all: build
 
 deps: apt npm
 
-# apt-get update once, then install only what is missing.
-apt:
+# apt-get update once, then install only what is missing. Checked again whenever the
+# package list changes (the stamp's name is a hash of it); `rm -f .make/apt-*` re-checks now.
+APT_STAMP := $(STAMPS)/apt-$(shell echo '$(APT_PACKAGES)' | md5sum | cut -c1-12)
+apt: $(APT_STAMP)
+$(APT_STAMP):
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
@@ -46,6 +49,7 @@ apt:
 	  apt-get -o DPkg::Lock::Timeout=900 update -qq; \
 	  apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $$missing; \
 	fi
+	@mkdir -p $(STAMPS); rm -f $(STAMPS)/apt-*; touch $@
 
 # Install the npm workspaces from the committed lockfile when it changed since the
 # last install (or node_modules is missing). `npm install` rather than `npm ci`:
@@ -60,9 +64,32 @@ $(STAMPS)/npm: package-lock.json package.json */package.json
 	npm install --no-save --no-audit --no-fund
 	@touch $@
 
-build: deps
+# Each workspace is rebuilt only when one of its inputs is newer than its stamp
+# (dist/.built, written after a successful build; `make clean` removes it), so
+# `make run` on a built tree starts the appliance at once. The native shims'
+# own Makefiles rebuild only what changed.
+TS_INPUTS = $(shell find $(1)/src -name '*.ts' -not -name '*.spec.ts') $(1)/package.json $(1)/tsconfig.build.json tsconfig.base.json
+PORTAL_INPUTS := $(shell find portal/src portal/public controlplane/src/api -type f -not -name '*.spec.ts') \
+                 portal/package.json portal/angular.json portal/tsconfig.json portal/tsconfig.app.json dataplane/src/query-vocabulary.ts
+BUILT := dataplane/dist/.built controlplane/dist/.built appliance/dist/.built portal/dist/.built
+
+build: deps native $(BUILT)
+
+native: apt
 	$(MAKE) -C dataplane/native
-	npm run build --workspaces --if-present
+
+dataplane/dist/.built: $(STAMPS)/npm $(call TS_INPUTS,dataplane)
+	npm run build -w dataplane
+	@touch $@
+controlplane/dist/.built: dataplane/dist/.built $(call TS_INPUTS,controlplane)
+	npm run build -w controlplane
+	@touch $@
+appliance/dist/.built: controlplane/dist/.built $(call TS_INPUTS,appliance)
+	npm run build -w appliance
+	@touch $@
+portal/dist/.built: $(STAMPS)/npm $(PORTAL_INPUTS)
+	npm run build -w portal
+	@touch $@
 
 # Start a local redis-server when none answers at REDIS_URL.
 redis: apt
