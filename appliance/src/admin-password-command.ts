@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { AdminPasswordError, setAdminPassword } from '@flowprobe/controlplane';
-import { BootConfig, DEFAULT_CONFIG_PATH, loadBootConfig } from './boot-config';
+import type { BootConfig } from './boot-config';
+import { DEFAULT_CONFIG_PATH } from './config-path';
 
 /** Largest stdin read, bytes: a password line, not a file. */
 const MAX_STDIN_BYTES = 4096;
@@ -12,7 +12,7 @@ export async function readPasswordFromStdin(stream: NodeJS.ReadableStream = proc
   for await (const chunk of stream) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
     size += buffer.length;
-    if (size > MAX_STDIN_BYTES) throw new AdminPasswordError(`stdin is larger than ${MAX_STDIN_BYTES} bytes`);
+    if (size > MAX_STDIN_BYTES) throw new (await import('@flowprobe/controlplane')).AdminPasswordError(`stdin is larger than ${MAX_STDIN_BYTES} bytes`);
     chunks.push(buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -35,6 +35,9 @@ export function registerAdminPasswordCommand(program: Command, setExitCode: (cod
     .option('-c, --config <file>', 'boot config YAML', DEFAULT_CONFIG_PATH)
     .option('-u, --user <name>', 'admin user name', 'admin')
     .action(async (opts: { config: string; user: string }) => {
+      // Loaded by the action: the other commands never load the config schema or the control plane.
+      const { loadBootConfig } = await import('./boot-config');
+      const { AdminPasswordError, setAdminPassword } = await import('@flowprobe/controlplane');
       let config: BootConfig;
       try {
         config = loadBootConfig(opts.config);

@@ -64,6 +64,23 @@ describe('flowprobe analyze', () => {
     expect(noCapture.stderr).toMatch(/missing capture file/);
   });
 
+  it('loads the dataplane only: no control plane, NestJS, TypeORM, zod, SQLite or Redis client (start-up time)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowprobe-modules-'));
+    try {
+      // Preloaded into the command's process: writes every module it loaded when it exits.
+      const list = path.join(dir, 'modules.json');
+      const preload = path.join(dir, 'list-modules.js');
+      fs.writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache))));\n`);
+      await run(process.execPath, ['-r', preload, BIN, 'analyze', path.join(PCAPS, 'http.pcapng'), '--workers', '2']);
+      const modules = JSON.parse(fs.readFileSync(list, 'utf8')) as string[];
+      expect(modules.some((m) => m.includes(`${path.sep}dataplane${path.sep}dist${path.sep}`))).toBe(true);
+      const heavy = modules.filter((m) => /[\\/](controlplane|portal)[\\/]|@nestjs|typeorm|[\\/]zod[\\/]|sqlite3|ioredis|express|@duckdb|@clickhouse/.test(m));
+      expect(heavy).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('unreadable, corrupt and non-seekable captures', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowprobe-analyze-'));
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { analyzeCapture, FlowExportRecord, FlowRecord, SourceSpec } from '@flowprobe/dataplane';
-import { IpBytesDeltas, IpfixExporter, IpfixExporterStats, parseIpfixUrl } from '@flowprobe/controlplane';
+import type { AnalyzeResult, FlowExportRecord, FlowRecord, SourceSpec } from '@flowprobe/dataplane';
+import type { IpBytesDeltas, IpfixExporter, IpfixExporterStats } from '@flowprobe/controlplane';
 
 interface AnalyzeFlags {
   workers?: number;
@@ -56,17 +56,20 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
         setExitCode(2);
         return;
       }
+      // The control plane (IPFIX) only with --export: analyzing a file loads the dataplane alone (start-up time).
+      const ipfix = flags.export?.length ? await import('@flowprobe/controlplane') : null;
       let targets;
       try {
-        targets = (flags.export ?? []).map(parseIpfixUrl);
+        targets = ipfix ? flags.export!.map(ipfix.parseIpfixUrl) : [];
       } catch (err) {
         process.stderr.write(`flowprobe: --export: ${(err as Error).message}\n`);
         setExitCode(1);
         return;
       }
       // TCP exporters connect now, while the capture is read.
-      const exporters = targets.map((t) => new IpfixExporter(t));
-      let result: Awaited<ReturnType<typeof analyzeCapture>>;
+      const exporters = ipfix ? targets.map((t) => new ipfix.IpfixExporter(t)) : [];
+      const { analyzeCapture } = await import('@flowprobe/dataplane');
+      let result: AnalyzeResult;
       try {
         result = await analyzeCapture(source, {
           workers: flags.workers,
@@ -87,7 +90,7 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
       }
       if (flags.format === 'records') writeRecords(result.records ?? []);
       else writeFlows(result.flows, flags.format);
-      const exported = await exportRecords(exporters, result.records ?? [], flags.exportTimeout);
+      const exported = ipfix ? await exportRecords(exporters, result.records ?? [], flags.exportTimeout, new ipfix.IpBytesDeltas()) : [];
       const s = result.stats;
       const summary = {
         packets: s.packets,
@@ -146,9 +149,9 @@ async function exportRecords(
   exporters: IpfixExporter[],
   records: FlowExportRecord[],
   timeoutS: number,
+  deltas: IpBytesDeltas,
 ): Promise<(IpfixExporterStats & { collector: string; records_unsent: number })[]> {
   if (exporters.length === 0) return [];
-  const deltas = new IpBytesDeltas();
   const ipfix = records.map((r) => deltas.toIpfix(r, 1));
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;

@@ -9,7 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import type { LoggerService } from '@flowprobe/controlplane';
 import { stringify as toYaml } from 'yaml';
 import { loadBootConfig } from './boot-config';
-import { startAppliance, type Appliance } from './run-command';
+import { startAppliance, type Appliance } from './appliance';
 
 const CAPTURE = path.resolve(__dirname, '../../../shared/pcaps/ndpi/1kxun.pcap');
 const CLI = path.join(__dirname, '..', 'bin', 'flowprobe.js');

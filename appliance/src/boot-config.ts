@@ -7,8 +7,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { openGeoDatabase } from '@flowprobe/controlplane';
 
-/** Default location of the boot config on the appliance. */
-export const DEFAULT_CONFIG_PATH = '/etc/flowprobe/flowprobe.yaml';
+export { DEFAULT_CONFIG_PATH } from './config-path';
 
 const cidr = z.string().refine(isCidr, { message: 'must be a CIDR such as 192.168.0.0/16 or fd00::/8' });
 

@@ -13,7 +13,7 @@ import {
   type HistoryUsage,
 } from '@flowprobe/controlplane';
 import { validateBootConfig } from './boot-config';
-import { startAppliance, type Appliance } from './run-command';
+import { startAppliance, type Appliance } from './appliance';
 import { ClickHouseProcess } from './testing/clickhouse-process';
 
 const CAPTURES = path.resolve(__dirname, '../../../shared/pcaps/ndpi');

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { analyzeCapture, type FlowExportRecord } from '@flowprobe/dataplane';
 import { FlowRecordDispatcher, SecondJob } from '@flowprobe/controlplane';
 import { validateBootConfig } from './boot-config';
-import { startAppliance } from './run-command';
+import { startAppliance } from './appliance';
 
 const CAPTURES = path.resolve(__dirname, '../../../shared/pcaps/ndpi');
 

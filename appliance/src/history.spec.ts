@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { analyzeCapture, type AnalyzeResult } from '@flowprobe/dataplane';
 import { FlowRecordDispatcher, SecondJob, type HistoryFlow, type HistorySeriesResponse, type HistoryTopResponse, type HistoryUsage } from '@flowprobe/controlplane';
 import { validateBootConfig } from './boot-config';
-import { startAppliance, type Appliance } from './run-command';
+import { startAppliance, type Appliance } from './appliance';
 
 const CAPTURES = path.resolve(__dirname, '../../../shared/pcaps/ndpi');
 const CAPTURE = path.join(CAPTURES, 'alexa-app.pcapng'); // 160 flows over 3 minutes of 2017

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SecondJob, type IpfixCollectorView } from '@flowprobe/controlplane';
 import { validateBootConfig } from './boot-config';
-import { startAppliance, type Appliance } from './run-command';
+import { startAppliance, type Appliance } from './appliance';
 import { Nfcapd, TcpToUdpRelay } from './testing/ipfix-collectors';
 
 /**

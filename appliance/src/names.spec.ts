@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { analyzeCapture } from '@flowprobe/dataplane';
 import { GeoIp, HostNames, ReverseDns, SecondJob, type FlowListResponse, type HostListResponse, type HostPlaces } from '@flowprobe/controlplane';
 import { BootConfigError, validateBootConfig } from './boot-config';
-import { startAppliance, type Appliance } from './run-command';
+import { startAppliance, type Appliance } from './appliance';
 import { DnsmasqProcess } from './testing/dnsmasq-process';
 import { TEST_NETWORKS, testNetworkOf, writeTestGeoDatabases } from './testing/geo-databases';
 import { LOCAL_NAMES, writeLocalNamesCapture } from './testing/local-names-capture';

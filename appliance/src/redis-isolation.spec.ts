@@ -5,7 +5,7 @@ import { LiveService, type LiveMessage } from '@flowprobe/controlplane';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { validateBootConfig } from './boot-config';
-import { startAppliance, type Appliance } from './run-command';
+import { startAppliance, type Appliance } from './appliance';
 
 const CAPTURES = path.resolve(__dirname, '../../../shared/pcaps/ndpi');
 const PASSWORD = 'isolation-first-secret';

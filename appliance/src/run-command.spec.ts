@@ -21,7 +21,7 @@ import {
 import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { validateBootConfig } from './boot-config';
-import { startAppliance, type Appliance } from './run-command';
+import { startAppliance, type Appliance } from './appliance';
 import { freePort, RedisProcess } from './testing/redis-process';
 
 /** The shared nDPI captures (see ../shared/pcaps/README.md), beside the repository. */

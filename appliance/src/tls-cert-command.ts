@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { ensureCertificate } from '@flowprobe/controlplane';
-import { BootConfig, DEFAULT_CONFIG_PATH, loadBootConfig } from './boot-config';
+import type { BootConfig } from './boot-config';
+import { DEFAULT_CONFIG_PATH } from './config-path';
 
 /**
  * Registers `flowprobe tls-cert [--config FILE]`: makes sure the HTTPS
@@ -15,6 +15,9 @@ export function registerTlsCertCommand(program: Command, setExitCode: (code: num
     .description('create the self-signed HTTPS certificate when none exists; print its SHA-256 fingerprint')
     .option('-c, --config <file>', 'boot config YAML', DEFAULT_CONFIG_PATH)
     .action(async (opts: { config: string }) => {
+      // Loaded by the action: the other commands never load the config schema or the control plane.
+      const { loadBootConfig } = await import('./boot-config');
+      const { ensureCertificate } = await import('@flowprobe/controlplane');
       let config: BootConfig;
       try {
         config = loadBootConfig(opts.config);
