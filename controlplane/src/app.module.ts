@@ -43,7 +43,7 @@ class CoreValuesModule {
 
 /**
  * The control plane. Core modules are global where other modules build on
- * them (Database, Redis, Auth, Settings, Live, Jobs, Dataplane); feature
+ * them (Database, Redis, Auth, Settings, Live, Dataplane); feature
  * modules (alerts, SIEM) are added through `feature-modules.ts`.
  */
 @Module({})

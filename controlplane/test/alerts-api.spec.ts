@@ -209,7 +209,7 @@ describe('alerts and recipients API', () => {
     const nowS = Date.now() / 1000 + 60; // one full host window after start
     await service.runDetectionChecks(nowS - 30); // the 5-second detection pass sees the flows first...
     await until(() => call('GET', '/alerts?state=past&check=clear_text_credentials', viewer), (r) => r.json.total >= 1);
-    await service.runPeriodicChecks(nowS); // ...and the minute pass must not alert the same flow and check again
+    await service.runMinuteChecks(nowS); // ...and the minute pass must not alert the same flow and check again
 
     const past = await until(() => call('GET', '/alerts?state=past&check=clear_text_credentials', viewer), (r) => r.json.total >= 1);
     expect(past.status).toBe(200);
@@ -249,7 +249,7 @@ describe('alerts and recipients API', () => {
     expect((await call('PUT', '/settings', viewer, { checks: { syn_scan: { enabled: false } } })).status).toBe(403);
     expect((await call('PUT', '/settings', admin, { checks: { syn_scan: { enabled: false } } })).status).toBe(200);
     const engagedId = (await call('GET', '/alerts?state=engaged&check=syn_scan', viewer)).json.data[0].id;
-    await cp.app.get(AlertsService).runPeriodicChecks(Date.now() / 1000 + 120);
+    await cp.app.get(AlertsService).runMinuteChecks(Date.now() / 1000 + 120);
     expect((await call('GET', '/alerts?state=engaged&check=syn_scan', viewer)).json.total).toBe(0);
     const released = await until(() => call('GET', '/alerts?state=past&check=syn_scan', viewer), (r) => r.json.total >= 1);
     expect(released.json.data[0]).toMatchObject({ id: engagedId, status: 'released', state: 'past', host: '172.16.0.8' });

@@ -6,7 +6,6 @@ import type { AuthUser } from '../auth/auth-user';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { DataplaneRepository, FLOW_PAGE, OnInterface } from '../dataplane/dataplane.repository';
 import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
-import { PeriodicHooks } from '../jobs/periodic-hooks';
 import { LiveService } from '../live/live.service';
 import { SettingsService } from '../settings/settings.service';
 import { AlertEventV1, severityRank } from './alert-event';
@@ -46,11 +45,12 @@ export function toLiveAlert(e: AlertEventV1): AlertEvent {
 }
 
 /**
- * Alerts in the app: runs the engine from the periodic jobs (flow checks on
- * ended flows every second, on the newest active flows every 5 s and on
- * recent/long/large active flows every minute; host and interface checks every
- * minute), stores past alerts, and hands every alert
- * event to the SIEM queues and the live WebSocket / Redis list.
+ * Alerts in the app: runs the engine from the flow records (flow checks on
+ * ended flows) and from the periodic jobs, which call its methods by name
+ * (runSecondChecks: the newest active flows every 5 s; runMinuteChecks:
+ * recent/long/large active flows, host and interface checks every minute;
+ * applyRetention: daily), stores past alerts, and hands every alert event to
+ * the forwarders (the SIEM queues) and the live WebSocket / Redis list.
  */
 @Injectable()
 export class AlertsService implements OnModuleInit {
@@ -64,7 +64,6 @@ export class AlertsService implements OnModuleInit {
     private readonly repository: AlertsRepository,
     private readonly live: LiveService,
     private readonly settings: SettingsService,
-    private readonly hooks: PeriodicHooks,
     private readonly records: FlowRecordDispatcher,
     private readonly dataplane: DataplaneRepository,
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
@@ -87,16 +86,6 @@ export class AlertsService implements OnModuleInit {
         const ended = batch.filter((r) => r.end_reason !== 'active_timeout' && r.end_reason !== 'forced_end').map((r) => this.endedFlow(r));
         return this.checkFlows(ended, true, Date.now() / 1000);
       },
-    });
-    this.hooks.on('second', 'alerts:detection', (nowS) => {
-      if (++this.secondsSinceDetectionScan < DETECTION_PERIOD_S) return;
-      this.secondsSinceDetectionScan = 0;
-      return this.runDetectionChecks(nowS);
-    });
-    this.hooks.on('minute', 'alerts:periodic', (nowS) => this.runPeriodicChecks(nowS));
-    this.hooks.on('daily', 'alerts:retention', async (nowS) => {
-      const n = await this.repository.deleteOlderThan(nowS - this.settings.get().retention.alerts_days * 86400);
-      if (n) this.logger.log(`Retention: ${n} past alerts deleted`);
     });
   }
 
@@ -132,14 +121,40 @@ export class AlertsService implements OnModuleInit {
     };
   }
 
+  /**
+   * Called by the second job (jobs/second.job.ts) every second: every
+   * DETECTION_PERIOD_S-th call runs the detection pass.
+   * @returns whether the detection pass ran.
+   */
+  async runSecondChecks(nowS: number): Promise<boolean> {
+    if (++this.secondsSinceDetectionScan < DETECTION_PERIOD_S) return false;
+    this.secondsSinceDetectionScan = 0;
+    await this.runDetectionChecks(nowS);
+    return true;
+  }
+
   /** Detection pass: flow checks on the newest active flows (nDPI risks are set once detection is done). */
   async runDetectionChecks(nowS: number): Promise<void> {
     const recent = await this.dataplane.scanFlows({ sort: 'first_seen', order: 'desc' }, DETECTION_SCAN_LIMIT);
     await this.checkFlows(recent, false, nowS);
   }
 
-  /** Minute pass: active flows (new, long, large), then the host window and the interface counters. */
-  async runPeriodicChecks(nowS: number): Promise<void> {
+  /**
+   * Called by the daily job (jobs/daily.job.ts): deletes past alerts older
+   * than the retention setting (`retention.alerts_days`).
+   * @returns the number of past alerts deleted.
+   */
+  async applyRetention(nowS: number): Promise<number> {
+    const n = await this.repository.deleteOlderThan(nowS - this.settings.get().retention.alerts_days * 86400);
+    if (n) this.logger.log(`Retention: ${n} past alerts deleted`);
+    return n;
+  }
+
+  /**
+   * Called by the minute job (jobs/minute.job.ts). Minute pass: active flows
+   * (new, long, large), then the host window and the interface counters.
+   */
+  async runMinuteChecks(nowS: number): Promise<void> {
     const seen = new Map<string, OnInterface<FlowRecord>>();
     for (const sort of ['first_seen', 'duration', 'bytes'] as const) {
       for (const f of await this.dataplane.scanFlows({ sort, order: 'desc' }, ACTIVE_SCAN_LIMIT)) seen.set(`${f.ifid}/${f.key}`, f);

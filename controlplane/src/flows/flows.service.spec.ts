@@ -2,7 +2,6 @@ import type { FlowRecord } from '@flowprobe/dataplane';
 import type { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
 import type { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { HostNames } from '../flow-records/host-names';
-import type { PeriodicHooks } from '../jobs/periodic-hooks';
 import { GeoIp } from '../names/geo-ip';
 import { typedMock } from '../testing/typed.mock';
 import { FlowsService } from './flows.service';
@@ -32,7 +31,7 @@ describe('FlowsService (DataplaneRepository mocked)', () => {
   // The names the dispatcher learnt (a real HostNames: a plain class, nothing to mock).
   const hostNames = new HostNames();
   hostNames.learn('142.250.1.1', 'www.youtube.com');
-  const service = new FlowsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher, typedMock<PeriodicHooks>()('on'), new GeoIp());
+  const service = new FlowsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher, new GeoIp());
 
   beforeEach(() => dataplane.queryFlows.mockReset());
 
@@ -89,5 +88,18 @@ describe('FlowsService (DataplaneRepository mocked)', () => {
   it("passes the dataplane's rejection on (a bad filter value is the API's 400)", async () => {
     dataplane.queryFlows.mockRejectedValue(Object.assign(new Error('unknown L4 protocol'), { code: 'QUERY_BAD_VALUE' }));
     await expect(service.list({ l4: 'bogus' })).rejects.toMatchObject({ code: 'QUERY_BAD_VALUE' });
+  });
+
+  it('learns host names from the newest running flows on every fifth call of the second job', async () => {
+    const dns = { ...flow, l7: 'DNS', server: { ...flow.server, ip: '192.168.1.53' }, server_name: 'mail.example.org', info: { dns_answer: '198.51.100.25' } };
+    dataplane.queryFlows.mockResolvedValue({ total: 1, data: [dns] });
+    const ran: boolean[] = [];
+    for (let i = 0; i < 10; i++) ran.push(await service.learnHostNames());
+    expect(ran).toEqual([false, false, false, false, true, false, false, false, false, true]);
+    expect(dataplane.queryFlows).toHaveBeenCalledTimes(2);
+    expect(dataplane.queryFlows).toHaveBeenCalledWith({ sort: 'last_seen', order: 'desc', limit: 1000, offset: 0 }, undefined, 'background');
+    // The DNS answer's address is named, not the resolver's.
+    expect(hostNames.nameOf('198.51.100.25')).toBe('mail.example.org');
+    expect(hostNames.nameOf('192.168.1.53')).toBe('');
   });
 });

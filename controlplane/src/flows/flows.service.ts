@@ -1,11 +1,10 @@
 import { DEFAULT_FLOW_SORT, DEFAULT_PAGE, DEFAULT_SORT_ORDER, MAX_PAGE } from '@flowprobe/dataplane';
-import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import type { FlowRecord } from '@flowprobe/dataplane';
 import type { FlowDetail, FlowListResponse, FlowSummary } from '../api';
 import { flowLabel } from '../alerts/checks/check.types';
 import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
 import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
-import { PeriodicHooks } from '../jobs/periodic-hooks';
 import { GeoIp } from '../names/geo-ip';
 import type { FlowQueryDto } from './dto/flow-query.dto';
 import { explainRisks, tcpFlagNames } from './flow-risks';
@@ -42,13 +41,12 @@ const NAME_SCAN_PERIOD_S = 5;
 const NAME_SCAN_FLOWS = 1000;
 
 @Injectable()
-export class FlowsService implements OnModuleInit {
+export class FlowsService {
   private secondsSinceNameScan = 0;
 
   constructor(
     private readonly dataplane: DataplaneRepository,
     private readonly records: FlowRecordDispatcher,
-    private readonly hooks: PeriodicHooks,
     private readonly geo: GeoIp,
   ) {}
 
@@ -70,14 +68,18 @@ export class FlowsService implements OnModuleInit {
     };
   }
 
-  onModuleInit(): void {
-    // Names from DNS answers and SNI of running flows, not only of ended ones (the dispatcher's records).
-    this.hooks.on('second', 'flows:host-names', async () => {
-      if (++this.secondsSinceNameScan < NAME_SCAN_PERIOD_S) return;
-      this.secondsSinceNameScan = 0;
-      const page = await this.dataplane.queryFlows({ sort: 'last_seen', order: 'desc', limit: NAME_SCAN_FLOWS, offset: 0 }, undefined, 'background');
-      this.records.hostNames.learnFromActive(page.data);
-    });
+  /**
+   * Called by the second job (jobs/second.job.ts) every second: every
+   * NAME_SCAN_PERIOD_S-th call learns host names from DNS answers and SNI of
+   * the newest running flows (ended flows teach them through the dispatcher's records).
+   * @returns whether the scan ran.
+   */
+  async learnHostNames(): Promise<boolean> {
+    if (++this.secondsSinceNameScan < NAME_SCAN_PERIOD_S) return false;
+    this.secondsSinceNameScan = 0;
+    const page = await this.dataplane.queryFlows({ sort: 'last_seen', order: 'desc', limit: NAME_SCAN_FLOWS, offset: 0 }, undefined, 'background');
+    this.records.hostNames.learnFromActive(page.data);
+    return true;
   }
 
   /**

@@ -2,7 +2,6 @@ import { BadRequestException, Inject, Injectable, Logger, NotFoundException, OnA
 import { l4Number } from '@flowprobe/dataplane';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
-import { PeriodicHooks } from '../jobs/periodic-hooks';
 import * as path from 'node:path';
 import { Gauge } from 'prom-client';
 import { DuckDbHistoryRepository } from './duckdb-history.repository';
@@ -30,7 +29,8 @@ export const MAX_JSON_PAGE = 1000;
 
 /**
  * The flow history (docs/history.md): a consumer of the flow records that
- * writes every batch into the store, the retention pass every minute, and
+ * writes every batch into the store, the rollups and retention (runMinuteMaintenance,
+ * called by the minute job), and
  * the queries behind /api/v1/history.
  */
 @Injectable()
@@ -40,7 +40,6 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly records: FlowRecordDispatcher,
-    private readonly hooks: PeriodicHooks,
     private readonly health: HealthIssues,
     private readonly metrics: MetricsService,
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
@@ -55,11 +54,6 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
     // Large batches: each is one transaction per day file (one WAL sync), and its rollup rows
     // are summed over the whole batch.
     this.records.register({ name: 'history', batchRecords: HISTORY_BATCH_RECORDS, maxQueuedRecords: HISTORY_MAX_QUEUED_RECORDS, consume: (batch) => store.insert(batch) });
-    this.hooks.on('minute', 'history:retention', async () => {
-      // The embedded store sums the minute's records into its rollups once (not per batch).
-      if (store instanceof DuckDbHistoryRepository) await store.rollUp();
-      await this.enforceRetention();
-    });
   }
 
   /** The ClickHouse store; its buffer problems go to the log, /healthz (degraded) and /metrics. */
@@ -120,6 +114,17 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
 
   get enabled(): boolean {
     return this.store !== null;
+  }
+
+  /**
+   * Called by the minute job (jobs/minute.job.ts) while the history is on: the
+   * embedded store sums the minute's records into its rollups once (not per
+   * batch), then old and over-budget days are dropped.
+   */
+  async runMinuteMaintenance(nowMs = Date.now()): Promise<void> {
+    const store = this.storeOrFail();
+    if (store instanceof DuckDbHistoryRepository) await store.rollUp();
+    await this.enforceRetention(nowMs);
   }
 
   /** Drops old and over-budget days; logs what went (the usage endpoint shows it too). */

@@ -2,15 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { TimeseriesService } from '../timeseries/timeseries.service';
 import { JobRunner } from './job-runner';
-import { PeriodicHooks } from './periodic-hooks';
 
-/** Every 5 minutes: host timeseries points, then the 5-minute hooks. */
+/** Every 5 minutes: host timeseries points. */
 @Injectable()
 export class FiveMinuteJob {
   constructor(
     private readonly runner: JobRunner,
     private readonly timeseries: TimeseriesService,
-    private readonly hooks: PeriodicHooks,
   ) {}
 
   @Cron(CronExpression.EVERY_5_MINUTES, { name: 'five_minute' })
@@ -20,6 +18,5 @@ export class FiveMinuteJob {
 
   async writeHostTimeseries(nowS = Date.now() / 1000): Promise<void> {
     await this.timeseries.writeHostFiveMinute(nowS);
-    await this.hooks.runPeriodic('five_minute', nowS);
   }
 }

@@ -4,9 +4,8 @@ import { AuthService } from '../auth/auth.service';
 import { SettingsService } from '../settings/settings.service';
 import { TimeseriesService } from '../timeseries/timeseries.service';
 import { JobRunner } from './job-runner';
-import { PeriodicHooks } from './periodic-hooks';
 
-/** Every hour: hourly rollups, retention of every timeseries table, expired sessions, then the hourly hooks. */
+/** Every hour: hourly rollups, retention of every timeseries table, expired sessions. */
 @Injectable()
 export class HourlyJob {
   private readonly logger = new Logger(HourlyJob.name);
@@ -16,7 +15,6 @@ export class HourlyJob {
     private readonly timeseries: TimeseriesService,
     private readonly settings: SettingsService,
     private readonly auth: AuthService,
-    private readonly hooks: PeriodicHooks,
   ) {}
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'hourly' })
@@ -29,6 +27,5 @@ export class HourlyJob {
     const deleted = await this.timeseries.applyRetention(this.settings.get().retention, nowS);
     const sessions = await this.auth.purgeExpiredSessions();
     this.logger.log(`Hourly rollup done; retention deleted ${JSON.stringify(deleted)}, ${sessions} expired sessions`);
-    await this.hooks.runPeriodic('hourly', nowS);
   }
 }

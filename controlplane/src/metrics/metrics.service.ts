@@ -5,12 +5,13 @@ import { PRODUCT_VERSION } from '../config/product-version';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { DataplaneRepository } from '../dataplane/dataplane.repository';
 import { FlowRecordConsumerStats, FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
-import { JobRunner } from '../jobs/job-runner';
 import { RedisService } from '../redis/redis.service';
 
 /**
  * Prometheus metrics: process defaults plus gauges read from the dataplane at
- * scrape time (no per-packet work). Own registry, so several applications in
+ * scrape time (no per-packet work). Modules add their own to {@link registry}
+ * (alerts.metrics.ts, jobs.metrics.ts, SIEM, IPFIX, history): metrics depends
+ * on none of them. Own registry, so several applications in
  * one process (tests) do not collide.
  */
 @Injectable()
@@ -20,7 +21,6 @@ export class MetricsService {
   constructor(
     dataplane: DataplaneRepository,
     redis: RedisService,
-    runner: JobRunner,
     records: FlowRecordDispatcher,
     @Inject(CONTROL_PLANE_OPTIONS) options: ControlPlaneOptions,
   ) {
@@ -95,23 +95,6 @@ export class MetricsService {
       name: 'flowprobe_info', help: 'Version', labelNames: ['version'], registers,
       collect() { this.set({ version: PRODUCT_VERSION }, 1); },
     });
-    const perJob = (name: string, help: string, value: (info: ReturnType<JobRunner['list']>[number]) => number | null): void => {
-      new Gauge({
-        name, help, labelNames: ['job'], registers,
-        collect() {
-          for (const info of runner.list()) {
-            const v = value(info);
-            if (v !== null) this.set({ job: info.name }, v);
-          }
-        },
-      });
-    };
-    const perJobTotal = (name: string, help: string, value: (info: ReturnType<JobRunner['list']>[number]) => number): void =>
-      followTotal(name, help, ['job'] as const, () => runner.list().map((info) => [{ job: info.name }, value(info)]));
-    perJobTotal('flowprobe_job_runs_total', 'Periodic job runs', (info) => info.runs);
-    perJobTotal('flowprobe_job_skipped_total', 'Periodic job runs skipped because the previous run overran', (info) => info.skipped);
-    perJobTotal('flowprobe_job_failures_total', 'Periodic job runs that failed', (info) => info.failures);
-    perJob('flowprobe_job_last_duration_seconds', 'Duration of the last run, seconds', (info) => (info.last_duration_ms === null ? null : info.last_duration_ms / 1000));
   }
 
   /**
