@@ -1,0 +1,121 @@
+import { NotFoundException } from '@nestjs/common';
+import type { FlowRecord } from '@flowprobe/dataplane';
+import type { DataSource } from 'typeorm';
+import type { ControlPlaneOptions } from '../config/control-plane-options';
+import { openDatabase } from '../database/data-source';
+import type { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
+import type { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
+import type { LiveService } from '../live/live.service';
+import { SettingsRepository } from '../settings/settings.repository';
+import { SettingsService } from '../settings/settings.service';
+import { typedMock } from '../testing/typed.mock';
+import type { AlertEventV1 } from './alert-event';
+import { AlertsRepository } from './alerts.repository';
+import { ALERTS_DATABASE } from './alerts.module';
+import { AlertsService } from './alerts.service';
+
+const DAY = 86400;
+
+function event(id: string, status: AlertEventV1['status'], timeS: number): AlertEventV1 {
+  const time = new Date(timeS * 1000).toISOString();
+  return {
+    id, status, time, end_time: time, check: 'syn_scan', severity: 'warning', score: 60, host: 'probe',
+    entity: { type: 'host', value: '10.0.0.1' }, title: 'SYN scan', description: `alert ${id}`,
+  } as AlertEventV1;
+}
+
+/**
+ * AlertsService over a real SQLite database (past alerts, settings), the
+ * dataplane, the live service and the dispatcher mocked: the jobs' entry
+ * points (runSecondChecks, runMinuteChecks, applyRetention) and what happens
+ * to an alert event.
+ */
+describe('AlertsService (real SQLite; dataplane, live and dispatcher mocked)', () => {
+  let dataSource: DataSource;
+  let repository: AlertsRepository;
+  let settings: SettingsService;
+  let service: AlertsService;
+  const dataplane = typedMock<DataplaneRepository>()('scanFlows', 'interfaces', 'interfaceName', 'interfaceId');
+  const live = typedMock<LiveService>()('publishAlert');
+  const records = typedMock<FlowRecordDispatcher>()('register');
+
+  beforeAll(async () => {
+    dataSource = await openDatabase(':memory:', [ALERTS_DATABASE]);
+    repository = new AlertsRepository(dataSource);
+    settings = new SettingsService(new SettingsRepository(dataSource), { localNetworks: [], liveIntervalMs: 1000 } as unknown as ControlPlaneOptions);
+    await settings.onModuleInit();
+    service = new AlertsService(repository, live, settings, records, dataplane, {} as ControlPlaneOptions);
+    service.onModuleInit();
+  });
+
+  afterAll(() => dataSource.destroy());
+
+  beforeEach(() => {
+    for (const m of [...Object.values(dataplane), ...Object.values(live)]) (m as jest.Mock).mockReset();
+    dataplane.scanFlows.mockResolvedValue([]);
+    dataplane.interfaces.mockResolvedValue([]);
+    live.publishAlert.mockResolvedValue(undefined);
+  });
+
+  it('registers its flow-end checks with the dispatcher', () => {
+    expect(records.register).toHaveBeenCalledWith(expect.objectContaining({ name: 'alerts' }));
+  });
+
+  it('the second job: the detection pass on the newest flows runs on every fifth call', async () => {
+    const ran: boolean[] = [];
+    for (let i = 0; i < 10; i++) ran.push(await service.runSecondChecks(1000 + i));
+    expect(ran).toEqual([false, false, false, false, true, false, false, false, false, true]);
+    expect(dataplane.scanFlows).toHaveBeenCalledTimes(2);
+    expect(dataplane.scanFlows).toHaveBeenCalledWith({ sort: 'first_seen', order: 'desc' }, 1000);
+  });
+
+  it('the minute job: new, long and large flows (each flow checked once), then hosts and interfaces', async () => {
+    const f = { ifid: 0, key: '0:1:1' } as OnInterface<FlowRecord>;
+    dataplane.scanFlows.mockResolvedValue([f]);
+    const checked: number[] = [];
+    const spy = jest.spyOn(service.engine, 'checkFlows').mockImplementation((flows) => (checked.push(flows.length), []));
+    await service.runMinuteChecks(2000);
+    expect(dataplane.scanFlows.mock.calls.map(([q]) => q.sort)).toEqual(['first_seen', 'duration', 'bytes']);
+    expect(checked).toEqual([1]); // the same flow in three orderings is checked once
+    expect(dataplane.interfaces).toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('stores only past alerts (triggered, released), forwards every event even when a forwarder fails, publishes each live', async () => {
+    const forwarded: string[][] = [];
+    service.addForwarder('broken', async () => {
+      throw new Error('SIEM down');
+    });
+    service.addForwarder('siem', async (events) => void forwarded.push(events.map((e) => e.id)));
+    const now = Math.floor(Date.now() / 1000);
+    await service.handle([
+      { event: event('engaged-1', 'engaged', now), ifid: 0 },
+      { event: event('released-1', 'released', now), ifid: 0 },
+      { event: event('oneshot-1', 'triggered', now), ifid: 1 },
+    ]);
+    expect(forwarded).toEqual([['engaged-1', 'released-1', 'oneshot-1']]);
+    expect(live.publishAlert.mock.calls.map(([a]) => a.id)).toEqual(['engaged-1', 'released-1', 'oneshot-1']);
+    expect(await repository.findById('engaged-1')).toBeNull();
+    expect(await service.get('oneshot-1')).toMatchObject({ id: 'oneshot-1', state: 'past', ifid: 1, acknowledged: false });
+    await expect(service.get('engaged-1')).rejects.toThrow(NotFoundException);
+  });
+
+  it('the daily job: past alerts older than retention.alerts_days go, newer ones stay', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const days = settings.get().retention.alerts_days;
+    await repository.insertMany([
+      { event: event('old-1', 'triggered', now - (days + 2) * DAY), ifid: 0 },
+      { event: event('old-2', 'released', now - (days + 1) * DAY), ifid: 0 },
+      { event: event('recent-1', 'triggered', now - (days - 1) * DAY), ifid: 0 },
+    ]);
+    expect(await service.applyRetention(now)).toBe(2);
+    expect(await repository.findById('old-1')).toBeNull();
+    expect(await repository.findById('recent-1')).not.toBeNull();
+    expect(await service.applyRetention(now)).toBe(0);
+  });
+
+  it('acknowledging or deleting an alert that does not exist is a 404', async () => {
+    await expect(service.acknowledge('nope', { username: 'ops' } as never)).rejects.toThrow(new NotFoundException('past alert nope not found'));
+    await expect(service.delete('nope')).rejects.toThrow(new NotFoundException('alert nope not found'));
+  });
+});
