@@ -58,11 +58,17 @@ let nsMac = '';
 beforeAll(async () => {
   cleanup();
   ip('netns', 'add', NS);
-  ip('link', 'add', HOST_IF, 'type', 'veth', 'peer', 'name', NS_IF, 'netns', NS);
   // No IPv6 (router/neighbour solicitations, MLD) and static ARP: the only frames on the
-  // link are the test's own, so the interface counters equal the sum of the flows.
+  // link are the test's own, so the interface counters equal the sum of the flows. The
+  // namespace's default is set before its end of the veth exists (a device takes the default
+  // when it is created), the host end's own setting before it is ever up; the host's default
+  // is left alone (other tests share the machine).
+  inNs('sysctl', '-qw', 'net.ipv6.conf.default.disable_ipv6=1', 'net.ipv6.conf.all.disable_ipv6=1');
+  ip('link', 'add', HOST_IF, 'type', 'veth', 'peer', 'name', NS_IF, 'netns', NS);
   execFileSync('sysctl', ['-qw', `net.ipv6.conf.${HOST_IF}.disable_ipv6=1`]);
   inNs('sysctl', '-qw', `net.ipv6.conf.${NS_IF}.disable_ipv6=1`);
+  expect(fs.readFileSync(`/proc/sys/net/ipv6/conf/${HOST_IF}/disable_ipv6`, 'utf8').trim()).toBe('1');
+  expect(inNs('cat', `/proc/sys/net/ipv6/conf/${NS_IF}/disable_ipv6`).trim()).toBe('1');
   ip('addr', 'add', `${HOST_IP}/24`, 'dev', HOST_IF);
   inNs('ip', 'addr', 'add', `${NS_IP}/24`, 'dev', NS_IF);
   ip('link', 'set', HOST_IF, 'up');
@@ -103,8 +109,31 @@ async function sendTraffic(pings: number, udpFlows: number, perFlow: number): Pr
   await inNsAsync('ping', '-q', '-c', String(pings), '-i', '0.2', '-W', '2', HOST_IP);
   expect((await inNsAsync('node', TRAFFIC, 'http', `http://${HOST_IP}:${httpPort}/`)).trim()).toBe('200');
   await inNsAsync('node', TRAFFIC, 'udp', HOST_IP, String(udpPort), String(udpFlows), String(perFlow));
-  await sleep(500); // FIN/ACK exchanges settle and the workers drain their rings
-  return { before, after: counters() };
+  return { before, after: await settledCounters() };
+}
+
+/**
+ * The veth counters once the test's traffic is over: the HTTP server has closed its side of
+ * the connection (this process's event loop does that, late on a loaded machine; a fixed
+ * sleep read the counters before the server's FIN and its ACK, which the capture then still
+ * saw) and nothing moved on the link for 500 ms (the workers drain their rings meanwhile).
+ * Not a timing assertion: it only waits, up to 30 s.
+ */
+async function settledCounters(): Promise<{ rx: number; tx: number }> {
+  const deadline = Date.now() + 30_000;
+  const open = (): Promise<number> => new Promise((r, j) => httpServer.getConnections((err, n) => (err ? j(err) : r(n))));
+  while ((await open()) > 0 && Date.now() < deadline) await sleep(50);
+  let last = counters();
+  let stillSince = Date.now();
+  while (Date.now() - stillSince < 500 && Date.now() < deadline) {
+    await sleep(100);
+    const now = counters();
+    if (now.rx !== last.rx || now.tx !== last.tx) {
+      last = now;
+      stillSince = Date.now();
+    }
+  }
+  return last;
 }
 
 /** Merges the workers' flows, failing if one flow appears in two workers. */
