@@ -101,7 +101,17 @@ export interface FlowRecord {
   info?: Record<string, string | number>;
   /** Community ID v1 (seed 0): only in the answer to a query by `key` (the flow details). */
   community_id?: string;
+  /**
+   * Tunnel the flow's first packet came out of ('gtp', 'tzsp', 'capwap', 'vxlan', 'gre', 'ip-in-ip'; '' none).
+   * Set for live flows (readers); absent in a flow rebuilt from a flow record.
+   */
+  tunnel?: FlowTunnel;
+  /** Packets nDPI looked at before it decided or gave up (0 without DPI). Set for live flows, as `tunnel`. */
+  dpi_packets?: number;
 }
+
+/** FlowRecord.tunnel: the decapsulation of the flow's first packet. */
+export type FlowTunnel = '' | 'gtp' | 'tzsp' | 'capwap' | 'vxlan' | 'gre' | 'ip-in-ip';
 
 export interface HostRecord {
   ip: string;

@@ -381,6 +381,8 @@ export class FlowDetailSchema extends FlowSummarySchema implements Api.FlowDetai
   @ApiProperty({ ...OBJ, description: 'cli2srv, srv2cli' }) out_of_order!: Api.FlowDetail['out_of_order'];
   @ApiProperty({ ...OBJ, description: 'cli2srv, srv2cli: IP-layer bytes' }) ip_bytes!: Api.FlowDetail['ip_bytes'];
   @ApiProperty() first_from_server!: boolean;
+  @ApiProperty({ enum: ['', 'gtp', 'tzsp', 'capwap', 'vxlan', 'gre', 'ip-in-ip'], description: "tunnel of the flow's first packet ('' none)" }) tunnel!: string;
+  @ApiProperty({ type: 'integer', description: 'packets nDPI looked at' }) dpi_packets!: number;
   @ApiProperty({ description: 'Community ID v1' }) community_id!: string;
   @ApiProperty(OBJ) info!: Api.FlowDetail['info'];
   @ApiProperty({ description: 'the entity value alerts on this flow carry' }) alert_entity_value!: string;

@@ -84,6 +84,10 @@ export interface FlowDetail extends FlowSummary {
   ip_bytes: FlowPair<number>;
   /** The capture joined the flow after its first packet (it saw the server's SYN-ACK first). */
   first_from_server: boolean;
+  /** Tunnel the flow's first packet was taken out of ('gtp', 'tzsp', 'capwap', 'vxlan', 'gre', 'ip-in-ip'; '' none). */
+  tunnel: string;
+  /** Packets nDPI looked at before it decided or gave up (0 without DPI). */
+  dpi_packets: number;
   /** Community ID v1 (seed 0), to find the flow in Zeek, Suricata or a SIEM. */
   community_id: string;
   /** Extra DPI metadata (URL, user agent, JA3, ALPN, TLS version, DNS answer...). */

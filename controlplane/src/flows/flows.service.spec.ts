@@ -79,6 +79,15 @@ describe('FlowsService (DataplaneRepository mocked)', () => {
     expect(dataplane.queryFlows).toHaveBeenCalledWith({ sort: 'first_seen', order: 'asc', limit: 5, offset: 10 }, undefined);
   });
 
+  it("shows a live flow's tunnel and the packets nDPI looked at in its details", async () => {
+    dataplane.queryFlows.mockResolvedValue({ total: 1, data: [{ ...flow, tunnel: 'gtp', dpi_packets: 7, tcp_flags: { cli2srv: 0x12, srv2cli: 0 }, retransmissions: { cli2srv: 0, srv2cli: 0 }, out_of_order: { cli2srv: 0, srv2cli: 0 }, ip_bytes: { cli2srv: 1, srv2cli: 2 } }] });
+    const d = await service.get('0:7:1', 1);
+    expect(d).toMatchObject({ tunnel: 'gtp', dpi_packets: 7, tcp_flags: { cli2srv: ['SYN', 'ACK'], srv2cli: [] } });
+    // A flow rebuilt from a record has neither: none shown, not undefined in the answer.
+    dataplane.queryFlows.mockResolvedValue({ total: 1, data: [{ ...flow, tunnel: undefined, dpi_packets: undefined, tcp_flags: { cli2srv: 0, srv2cli: 0 }, retransmissions: { cli2srv: 0, srv2cli: 0 }, out_of_order: { cli2srv: 0, srv2cli: 0 }, ip_bytes: { cli2srv: 0, srv2cli: 0 } }] });
+    expect(await service.get('0:7:1', 1)).toMatchObject({ tunnel: '', dpi_packets: 0 });
+  });
+
   it('404s a flow key no longer active on the interface', async () => {
     dataplane.queryFlows.mockResolvedValue({ total: 0, data: [] });
     await expect(service.get('0:7:1', 1)).rejects.toThrow('flow 0:7:1 is not active on interface 1 (it may have ended)');

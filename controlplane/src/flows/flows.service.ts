@@ -102,6 +102,8 @@ export class FlowsService {
       out_of_order: { ...flow.out_of_order },
       ip_bytes: { ...flow.ip_bytes },
       first_from_server: flow.first_from_server,
+      tunnel: flow.tunnel ?? '',
+      dpi_packets: flow.dpi_packets ?? 0,
       community_id: flow.community_id ?? '',
       info: flow.info ?? {},
       alert_entity_value: flowLabel(flow),

@@ -1,5 +1,5 @@
 import { communityId } from './community-id';
-import { FlowRecord } from '../dataplane.types';
+import { FlowRecord, FlowTunnel } from '../dataplane.types';
 import { ENTRY_STATE_NAMES } from '../shard/entry-state';
 import { FlowTable } from './flow-table';
 import { FLOW_INFO_BYTES, FLOW_NAME_BYTES, FlowF64, FlowFlag, FlowU32 } from './flow-table.layout';
@@ -22,6 +22,9 @@ export function l4Number(name: string): number | undefined {
 }
 
 const decoder = new TextDecoder();
+
+/** FlowRecord.tunnel by TunnelKind (decode/decoded-packet.ts): None, Gtp, Tzsp, Capwap, Vxlan, Gre, IpInIp. */
+const TUNNEL_NAMES: readonly FlowTunnel[] = ['', 'gtp', 'tzsp', 'capwap', 'vxlan', 'gre', 'ip-in-ip'];
 
 /** Server name stored for a flow ('' if none). Offline. */
 export function flowServerName(flows: FlowTable, slot: number): string {
@@ -84,6 +87,8 @@ export function readFlowRecord(flows: FlowTable, slot: number, shard: number, na
     first_from_server: (u32[b + FlowU32.Flags] & FlowFlag.FirstFromServer) !== 0,
     ip_bytes: { cli2srv: f64[f + FlowF64.C2sIpBytes], srv2cli: f64[f + FlowF64.S2cIpBytes] },
     state: ENTRY_STATE_NAMES[t.stateOf(slot)] as FlowRecord['state'],
+    tunnel: TUNNEL_NAMES[u32[b + FlowU32.Tunnel]] ?? '',
+    dpi_packets: u32[b + FlowU32.DpiPackets],
   };
   const info = flowInfo(flows, slot);
   if (info) record.info = info;

@@ -23,11 +23,11 @@ describe('flow-table layout', () => {
     ]).toEqual([0, 1, 2, 3, 4, 5, 9, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32]);
   });
 
-  it('pins the f64 fields: the per-packet counters share one cache line', () => {
+  it('pins the f64 fields: the per-packet counters (times, packets, bytes, IP bytes) share one cache line', () => {
     expect([
       FlowF64.FirstSeen, FlowF64.LastSeen, FlowF64.C2sPkts, FlowF64.C2sBytes, FlowF64.S2cPkts, FlowF64.S2cBytes,
-      FlowF64.C2sGoodput, FlowF64.S2cGoodput, FlowF64.C2sRetrans, FlowF64.S2cRetrans, FlowF64.C2sOoo, FlowF64.S2cOoo,
-      FlowF64.C2sIpBytes, FlowF64.S2cIpBytes, FlowF64.ThptBps, FlowF64.ThptPps, FlowF64.PrevBytes, FlowF64.PrevPkts,
+      FlowF64.C2sIpBytes, FlowF64.S2cIpBytes, FlowF64.C2sRetrans, FlowF64.S2cRetrans, FlowF64.C2sOoo, FlowF64.S2cOoo,
+      FlowF64.Reserved12, FlowF64.Reserved13, FlowF64.ThptBps, FlowF64.ThptPps, FlowF64.PrevBytes, FlowF64.PrevPkts,
       FlowF64.PrevTs, FlowF64.ReportedC2sPkts, FlowF64.ReportedC2sBytes, FlowF64.ReportedS2cPkts, FlowF64.ReportedS2cBytes,
       FlowF64.ReportedLastSeen, FlowF64.Count,
     ]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);

@@ -44,9 +44,9 @@ export const enum FlowU32 {
   RiskLo, // nDPI risk bitmap, bits 0..31
   RiskHi, // bits 32..63
   Score,
-  DpiPackets,
+  DpiPackets, // packets nDPI looked at (FlowRecord.dpi_packets)
   Flags, // FlowFlag bits
-  Tunnel, // TunnelKind of the first packet
+  Tunnel, // TunnelKind of the first packet (FlowRecord.tunnel)
   Generation, // bumped each time the slot is reused: flow keys stay unique
   // offline-owned (flow records): retransmissions already reported by an interim record
   ReportedC2sRetrans,
@@ -64,14 +64,14 @@ export const enum FlowF64 {
   C2sBytes, // captured bytes incl. link layer, as ndpiReader
   S2cPkts,
   S2cBytes,
-  C2sGoodput, // L4 payload bytes
-  S2cGoodput,
+  C2sIpBytes, // IP-layer bytes (innermost IP total length): what IPFIX octetDeltaCount counts
+  S2cIpBytes, // (0..7: every counter each packet updates, one cache line)
   C2sRetrans,
   S2cRetrans,
   C2sOoo,
   S2cOoo,
-  C2sIpBytes, // IP-layer bytes (innermost IP total length): what IPFIX octetDeltaCount counts
-  S2cIpBytes,
+  Reserved12, // (was L4 payload bytes per direction: written per packet, read by nothing)
+  Reserved13,
   // offline-owned: written by the control plane's periodic pass only
   ThptBps,
   ThptPps,
@@ -91,8 +91,7 @@ export const enum FlowF64 {
 export const enum FlowFlag {
   /** The first packet of the flow was sent by the server (we joined at SYN-ACK). */
   FirstFromServer = 1 << 0,
-  /** A SYN without ACK was seen: client/server roles are certain. */
-  SawSyn = 1 << 1,
+  // 1 << 1: free (was "a SYN without ACK was seen", set at creation and read by nothing)
   /** Both directions have sent FIN or one RST: the flow is finished. */
   Closed = 1 << 2,
   /** The client / server is in the configured local networks (set at creation). */

@@ -44,6 +44,35 @@ describe('FlowTable', () => {
     expect(r.tcp_flags).toEqual({ cli2srv: ACK, srv2cli: SYN | ACK });
   });
 
+  it("records the first packet's tunnel and the IP-layer bytes per direction (read back by the flow record)", () => {
+    const { flows } = makeShard(16);
+    ipv4Packet(p, UDP, A, 4789, B, 4789);
+    p.tunnel = 4; // TunnelKind.Vxlan: the decoder took the inner packet out of a VXLAN tunnel
+    p.l3Length = 50;
+    const s = flows.account(p, 1, 100);
+    ipv4Packet(p, UDP, B, 4789, A, 4789);
+    p.tunnel = 0; // the tunnel of the first packet stays the flow's
+    p.l3Length = 70;
+    flows.account(p, 2, 120);
+    flows.account(p, 3, 120);
+    const r = readFlowRecord(flows, s, 0, NO_DPI_NAMES);
+    expect(r.tunnel).toBe('vxlan');
+    expect(r.ip_bytes).toEqual({ cli2srv: 50, srv2cli: 140 });
+    expect(r.cli2srv).toEqual({ packets: 1, bytes: 100 });
+    expect(r.srv2cli).toEqual({ packets: 2, bytes: 240 });
+    const plain = flows.account(ipv4Packet(p, TCP, A, 1, B, 2), 4, 60);
+    expect(readFlowRecord(flows, plain, 0, NO_DPI_NAMES).tunnel).toBe('');
+  });
+
+  it('keeps the packets nDPI looked at (the flow record shows them) and no DPI means none', () => {
+    const { flows } = makeShard(16);
+    p.tunnel = 0;
+    const s = flows.account(ipv4Packet(p, TCP, A, 1000, B, 443, SYN, 1), 1, 60);
+    expect(readFlowRecord(flows, s, 0, NO_DPI_NAMES).dpi_packets).toBe(0);
+    flows.setDpiResult(s, 91, 0, 0, 0, 0, 6, 2 /* DpiState.Detected */);
+    expect(readFlowRecord(flows, s, 0, NO_DPI_NAMES).dpi_packets).toBe(6);
+  });
+
   it('keeps different VLANs and protocols apart', () => {
     const { flows } = makeShard(16);
     const a = flows.account(ipv4Packet(p, UDP, A, 1, B, 2), 1, 60);

@@ -184,9 +184,7 @@ export class FlowTable implements FlowDpiSink {
       u32[b + FlowU32.CliAddr0 + w] = cli[w];
       u32[b + FlowU32.SrvAddr0 + w] = srv[w];
     }
-    let flags = fromServer ? FlowFlag.FirstFromServer : 0;
-    if (p.l4Proto === TCP && (p.tcpFlags & (TH_SYN | TH_ACK)) === TH_SYN) flags |= FlowFlag.SawSyn;
-    u32[b + FlowU32.Flags] = flags;
+    u32[b + FlowU32.Flags] = fromServer ? FlowFlag.FirstFromServer : 0;
     u32[b + FlowU32.DpiState] = this.dpiEnabled ? DpiState.Pending : DpiState.None;
 
     const hosts = this.hosts;
@@ -229,7 +227,6 @@ export class FlowTable implements FlowDpiSink {
     f64[f + FlowF64.C2sPkts + 2 * d]++;
     f64[f + FlowF64.C2sBytes + 2 * d] += bytes;
     this.totalBytes[slot] = f64[f + FlowF64.C2sBytes] + f64[f + FlowF64.S2cBytes];
-    f64[f + FlowF64.C2sGoodput + d] += p.payloadLength;
     f64[f + FlowF64.C2sIpBytes + d] += p.l3Length;
     // Captures are not always in time order (merged files): keep min/max.
     if (tsS > f64[f + FlowF64.LastSeen]) f64[f + FlowF64.LastSeen] = tsS;

@@ -50,7 +50,6 @@ function mergeInto(m: HostEntry, e: HostEntry): void {
   m.flowsAsServer += e.flowsAsServer;
   m.firstSeen = Math.min(m.firstSeen, e.firstSeen);
   m.lastSeen = Math.max(m.lastSeen, e.lastSeen);
-  m.score = Math.max(m.score, e.score);
   if (!m.mac && e.mac) m.mac = e.mac;
   for (const [app, bytes] of e.apps) {
     const same = m.apps.find(([a]) => a === app);

@@ -6,7 +6,7 @@ describe('host-table layout', () => {
     expect(HOST_APP_SLOTS).toBe(8);
     expect([
       HostU32.State, HostU32.Next, HostU32.Hash, HostU32.KeyMeta, HostU32.Addr0, HostU32.MacHi, HostU32.MacLo,
-      HostU32.ActiveAsClient, HostU32.ActiveAsServer, HostU32.Flags, HostU32.Score, HostU32.Generation, HostU32.AppId0, HostU32.Count,
+      HostU32.ActiveAsClient, HostU32.ActiveAsServer, HostU32.Flags, HostU32.Reserved13, HostU32.Reserved14, HostU32.AppId0, HostU32.Count,
     ]).toEqual([0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 16, 32]);
   });
 

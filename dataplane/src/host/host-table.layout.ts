@@ -25,8 +25,8 @@ export const enum HostU32 {
   ActiveAsClient, // flows in this shard referencing the host as client
   ActiveAsServer,
   Flags, // HostFlag bits
-  Score,
-  Generation,
+  Reserved13, // (was a score nothing wrote: host scores are the alerts' host window, controlplane)
+  Reserved14, // (was a generation written at each reuse and read by nothing: host keys are addresses)
   Reserved15,
   AppId0, // HOST_APP_SLOTS app ids (nDPI app id + 1; 0 = empty), second cache line
   Reserved24 = AppId0 + HOST_APP_SLOTS,

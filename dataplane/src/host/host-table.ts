@@ -24,7 +24,6 @@ export interface HostEntry {
   flowsAsServer: number;
   firstSeen: number;
   lastSeen: number;
-  score: number;
   /** [appId, bytes] pairs; appId -1 = other applications. */
   apps: [number, number][];
 }
@@ -88,9 +87,7 @@ export class HostTable {
     const slot = t.allocSlot();
     if (slot < 0) return -1;
     const b = t.u32At(slot);
-    const generation = u32[b + HostU32.Generation] + 1;
     u32.fill(0, b, b + HOST_SLOT_U32);
-    u32[b + HostU32.Generation] = generation;
     this.f64.fill(0, t.f64At(slot), t.f64At(slot) + HOST_SLOT_F64);
     u32[b + HostU32.KeyMeta] = meta;
     u32[b + HostU32.Addr0] = a0;
@@ -221,7 +218,6 @@ export class HostTable {
       flowsAsServer: f64[f + HostF64.FlowsAsServer],
       firstSeen: f64[f + HostF64.FirstSeen],
       lastSeen: f64[f + HostF64.LastSeen],
-      score: u32[b + HostU32.Score],
       apps,
     };
   }

@@ -46,7 +46,6 @@ export class BurstLoop {
   run(): boolean {
     const control = this.control;
     const stats = this.stats;
-    stats[WorkerF64.Running] = 1;
     try {
       for (;;) {
         if (Atomics.load(control, WorkerControl.Stop) !== 0) return false;
@@ -64,9 +63,7 @@ export class BurstLoop {
       }
     } finally {
       const s = this.source.stats();
-      stats[WorkerF64.SourcePackets] = s.packets;
       stats[WorkerF64.SourceDrops] = s.drops;
-      stats[WorkerF64.Running] = 0;
       stats[WorkerF64.Finished] = 1;
     }
   }
@@ -110,7 +107,6 @@ export class BurstLoop {
       }
     }
     if (dpi !== null) dpi.flush(data, flows);
-    stats[WorkerF64.Bursts]++;
     stats[WorkerF64.LastPacketTs] = lastTs;
     this.lastPacketWallMs = Date.now();
     if (lastTs - this.lastPurgeTs >= PURGE_TICK_S) this.purge(lastTs);

@@ -7,11 +7,11 @@ export const DECODE_COUNTER_SLOTS = 32;
 export const enum WorkerF64 {
   Packets = 0, // packets of this shard (all decode outcomes)
   Bytes, // their captured bytes
-  Bursts,
-  LastPacketTs, // packet time of the newest packet, seconds
-  SourcePackets, // packets the source handed out (all shards, for pcap: the whole file)
+  Reserved2, // (was a burst count: written per burst, read by nothing)
+  LastPacketTs, // packet time of the newest packet, seconds (the worker's own clock when idle)
+  Reserved4, // (was the source's packet count, written at the end and read by nothing)
   SourceDrops, // drops reported by the source
-  Running, // 1 while the burst loop runs
+  Reserved6, // (was "burst loop running", read by nothing: Finished is what the main thread waits on)
   Finished, // 1 once the source ended (end of file) or the worker stopped
   Reserved8,
   UploadBytes, // local -> remote bytes (by the configured local networks)
