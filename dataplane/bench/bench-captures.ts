@@ -8,11 +8,16 @@
  *   of them. Nothing else is changed: checksums stay as they were.
  * - `64b-1m-flows.pcap`: 8 M 64-byte Ethernet/IPv4/UDP frames over 1,000,000 flows, both
  *   directions present for half of them, flows visited in a scattered order (hash-table stress).
+ * - `real-mix.pcap` (written outside the repository, in {@link benchCacheDir}): the same real
+ *   captures replayed 64 times (about 1.4 M packets) with only 8 distinct address rewrites, so
+ *   every flow comes back 8 times: tens of thousands of flows, many packets each, like a link
+ *   whose conversations last (the mix the issue's 1.38 M-packet, 33 k-flow measurement had).
  *
  * A `<name>.pcap.json` sidecar records what the file holds. Written through {@link PcapWriter}
  * (large buffered writes) to a temporary name, then renamed.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { END_OF_CAPTURE } from '../src/capture/capture-source';
 import { PacketBurst } from '../src/capture/packet-burst';
@@ -20,7 +25,7 @@ import { PcapFileSource } from '../src/capture/pcap-file-source';
 import { PcapWriter } from '../src/capture/pcap-writer';
 
 /** Names of the benchmark captures. */
-export type BenchCaptureName = 'large' | '64b-1m-flows';
+export type BenchCaptureName = 'large' | '64b-1m-flows' | 'real-mix';
 
 /** What a benchmark capture holds (the sidecar JSON). */
 export interface BenchCaptureInfo {
@@ -38,6 +43,8 @@ export interface BenchCaptureInfo {
 }
 
 const LARGE_TARGET_PACKETS = 2_500_000;
+const REAL_MIX_COPIES = 64;
+const REAL_MIX_DISTINCT = 8;
 /**
  * Inter-packet gaps longer than this (seconds) are shortened: some shared captures span years.
  * 1 s keeps each copy a few minutes long, so the capture is dense like a busy link.
@@ -69,13 +76,21 @@ export function benchDataDir(): string {
   return path.join(findRepoRoot(), 'bench-data');
 }
 
+/**
+ * Benchmark captures kept outside the repository: FLOWPROBE_BENCH_CACHE, else
+ * `$XDG_CACHE_HOME/flowprobe/bench` (default `~/.cache/flowprobe/bench`).
+ */
+export function benchCacheDir(): string {
+  return process.env.FLOWPROBE_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'flowprobe', 'bench');
+}
+
 /** The shared nDPI captures: FLOWPROBE_PCAPS, else `../shared/pcaps/ndpi` beside the repository. */
 export function sharedCapturesDir(): string {
   return process.env.FLOWPROBE_PCAPS ?? path.resolve(findRepoRoot(), '../shared/pcaps/ndpi');
 }
 
 /** Returns the capture, generating it first if missing. */
-export function ensureBenchCapture(name: BenchCaptureName, dir: string = benchDataDir()): BenchCaptureInfo {
+export function ensureBenchCapture(name: BenchCaptureName, dir: string = name === 'real-mix' ? benchCacheDir() : benchDataDir()): BenchCaptureInfo {
   const file = path.join(dir, `${name}.pcap`);
   const sidecar = `${file}.json`;
   if (fs.existsSync(file) && fs.existsSync(sidecar)) {
@@ -86,7 +101,12 @@ export function ensureBenchCapture(name: BenchCaptureName, dir: string = benchDa
   const tmp = `${file}.${process.pid}.tmp`;
   const t0 = process.hrtime.bigint();
   try {
-    const info = name === 'large' ? writeLargeCapture(tmp, sharedCapturesDir()) : writeUdpFlowsCapture(tmp);
+    const info =
+      name === 'large'
+        ? writeLargeCapture(tmp, sharedCapturesDir())
+        : name === 'real-mix'
+          ? writeLargeCapture(tmp, sharedCapturesDir(), 0, REAL_MIX_COPIES, REAL_MIX_DISTINCT)
+          : writeUdpFlowsCapture(tmp);
     const generatedInS = Number(process.hrtime.bigint() - t0) / 1e9;
     fs.renameSync(tmp, file);
     const full: BenchCaptureInfo = { name, path: file, generatedInS, version: BENCH_CAPTURE_VERSION, ...info };
@@ -189,10 +209,10 @@ export type BenchCaptureContents = Omit<BenchCaptureInfo, 'name' | 'path' | 'gen
 
 /**
  * Writes `large` (see the file comment): as many copies of the Ethernet captures of
- * `capturesDir` as needed to reach `targetPackets`; copy k XORs the low 16 bits of every
- * address with (k * 40503) mod 2^16.
+ * `capturesDir` as needed to reach `targetPackets` (or `copies` of them); copy k XORs the low
+ * 16 bits of every address with ((k mod `distinct`) * 40503) mod 2^16.
  */
-export function writeLargeCapture(file: string, capturesDir: string, targetPackets = LARGE_TARGET_PACKETS): BenchCaptureContents {
+export function writeLargeCapture(file: string, capturesDir: string, targetPackets = LARGE_TARGET_PACKETS, copies = 0, distinct = Infinity): BenchCaptureContents {
   const sources: SourceCapture[] = [];
   for (const name of fs.readdirSync(capturesDir).sort()) {
     const p = path.join(capturesDir, name);
@@ -202,7 +222,7 @@ export function writeLargeCapture(file: string, capturesDir: string, targetPacke
   }
   const perCopy = sources.reduce((a, s) => a + s.caplen.length, 0);
   if (perCopy === 0) throw new Error(`bench-captures: no Ethernet capture in ${capturesDir}`);
-  const copies = Math.ceil(targetPackets / perCopy);
+  if (copies === 0) copies = Math.ceil(targetPackets / perCopy);
   const writer = new PcapWriter(file, { linkType: 1, bufferBytes: 32 * 1024 * 1024 });
   const scratch = new Uint8Array(262144);
   let bytes = 0;
@@ -210,7 +230,7 @@ export function writeLargeCapture(file: string, capturesDir: string, targetPacke
   try {
     for (let k = 0; k < copies; k++) {
       // 40503 is odd, so k -> k * 40503 mod 2^16 is a bijection: every copy gets its own mask (copy 0 keeps the originals).
-      const mask = (k * 40503) & 0xffff;
+      const mask = ((k % distinct) * 40503) & 0xffff;
       for (const s of sources) {
         tsS += 0.001;
         for (let i = 0; i < s.caplen.length; i++) {
@@ -226,7 +246,8 @@ export function writeLargeCapture(file: string, capturesDir: string, targetPacke
   } finally {
     writer.close();
   }
-  return { packets: writer.packets, bytes, description: `${copies} copies of ${sources.length} Ethernet captures from ${capturesDir}, addresses rewritten per copy` };
+  const rewrites = distinct < copies ? `${distinct} distinct address rewrites (each flow ${copies / distinct} times)` : 'addresses rewritten per copy';
+  return { packets: writer.packets, bytes, description: `${copies} copies of ${sources.length} Ethernet captures from ${capturesDir}, ${rewrites}` };
 }
 
 /**
@@ -271,4 +292,12 @@ function ipv4HeaderChecksum(f: Uint8Array, off: number): number {
   for (let i = off; i < off + 20; i += 2) s += (f[i] << 8) | f[i + 1];
   while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
   return ~s & 0xffff;
+}
+
+/** `node bench-captures.js NAME...`: generates the captures if missing and prints their paths (for the shell benchmarks). */
+if (require.main === module) {
+  for (const name of process.argv.slice(2)) {
+    if (name !== 'large' && name !== '64b-1m-flows' && name !== 'real-mix') throw new Error(`unknown benchmark capture '${name}'`);
+    console.log(ensureBenchCapture(name).path);
+  }
 }

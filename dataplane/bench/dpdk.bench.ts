@@ -33,7 +33,7 @@ import { shardOf } from '../src/decode/shard-hash';
 import { benchDataDir, BenchCaptureName, ensureBenchCapture } from './bench-captures';
 
 /** Packets kept of each capture: infinite_rx holds them all in mbufs (~450 B each at 64 B, ~2.4 KB at 2 KB). */
-const PREFIX_PACKETS: Record<BenchCaptureName, number> = { large: 400_000, '64b-1m-flows': 2_000_000 };
+const PREFIX_PACKETS: Record<'large' | '64b-1m-flows', number> = { large: 400_000, '64b-1m-flows': 2_000_000 };
 const MAX_FRAME_BYTES = 2048;
 /** FCS + preamble/SFD + inter-frame gap, bytes per frame on an Ethernet wire. */
 const WIRE_OVERHEAD_BYTES = 24;
@@ -70,7 +70,7 @@ interface ChildResult {
 }
 
 /** Writes the prefix of `name` once as 1 file and as 2 files split by flow hash (cached in bench-data/). */
-function prepare(name: BenchCaptureName): Split {
+function prepare(name: keyof typeof PREFIX_PACKETS): Split {
   const info = ensureBenchCapture(name);
   const dir = benchDataDir();
   const meta = path.join(dir, `${name}.dpdk.json`);
@@ -232,7 +232,7 @@ async function captureOnly(c: ChildConfig): Promise<ChildResult> {
 function parent(seconds: number): number {
   console.log(`dpdk.bench: net_pcap infinite_rx -> Dataplane (flows + hosts, no DPI), ${seconds} s after a warm-up of one pass over the file (at least ${WARMUP_S} s); ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`);
   let failed = 0;
-  for (const name of ['large', '64b-1m-flows'] as BenchCaptureName[]) {
+  for (const name of ['large', '64b-1m-flows'] as const) {
     const split = prepare(name);
     for (const [mode, workers] of [['dataplane', 1], ['dataplane', 2], ['capture', 1], ['capture', 2]] as const) {
       const cfg: ChildConfig = { mode, capture: name, files: split.files[workers - 1], packets: split.packets[workers - 1], maxFrame: split.maxFrame, seconds };

@@ -35,6 +35,8 @@ import { DEFAULT_ACTIVE_TIMEOUT_S } from './flow/flow-export';
 import { OfflineReaders, ReadersSource } from './offline/offline-readers';
 import { WorkerConfig, WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
 import { compiledWorkerScript } from './worker/worker-script';
+import { allocatePacketRings, RingI32 } from './worker/packet-ring.layout';
+import type { FileReaderInit, FileReaderMessage } from './worker/file-reader-worker';
 import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-stats.layout';
 
 /** One shard: the tables a worker owns, seen from the main (offline) thread. */
@@ -72,6 +74,8 @@ export class Dataplane extends EventEmitter {
   private thpt = { bps: 0, pps: 0, uploadBps: 0, downloadBps: 0, prevBytes: 0, prevPkts: 0, prevUp: 0, prevDown: 0, prevTs: 0 };
   /** The DPDK port polled by the workers (dpdk source). */
   private dpdk: DpdkPortInfo | null = null;
+  /** A capture file read by several workers: the file reader thread and its rings. */
+  private reader: { worker: Worker; control: Int32Array } | null = null;
 
   private constructor(readonly options: Required<Omit<DataplaneOptions, 'name'>>, name: string) {
     super();
@@ -83,7 +87,6 @@ export class Dataplane extends EventEmitter {
     const resolved = resolveOptions(options);
     const name = options.name ?? (options.source.kind === 'pcap' ? path.basename(options.source.path) : `dpdk${options.source.port}`);
     const dp = new Dataplane(resolved, name);
-    if (resolved.dpi) dp.setNames(ndpiNames());
     // EAL and the port (one RX queue per worker) are set up once, here on the main thread; the workers only poll.
     if (resolved.source.kind === 'dpdk') dp.dpdk = startDpdk(resolved.source, resolved.workers);
     await dp.spawn();
@@ -143,13 +146,17 @@ export class Dataplane extends EventEmitter {
     const startAtS = Date.now() / 1000;
     const started: Promise<void>[] = [];
     const done: Promise<void>[] = [];
+    // A capture file with several workers: one reader thread reads and parses it once and hands each worker its packets.
+    const rings = o.source.kind === 'pcap' && o.workers > 1 ? allocatePacketRings(o.workers) : undefined;
+    const controls: SharedArrayBuffer[] = [];
     for (let i = 0; i < o.workers; i++) {
       const flowSab = FlowTable.allocate(o.flowCapacity);
       const hostSab = HostTable.allocate(o.hostCapacity);
       const statsSab = new SharedArrayBuffer(WORKER_STATS_BYTES);
       const controlSab = new SharedArrayBuffer(WorkerControl.Count * 4);
+      controls.push(controlSab);
       const config = new MessageChannel();
-      const init: WorkerInit = { worker: i, workers: o.workers, startAtS, source: o.source, options: workerOptions, flowSab, hostSab, statsSab, controlSab, configPort: config.port2 };
+      const init: WorkerInit = { worker: i, workers: o.workers, startAtS, source: o.source, options: workerOptions, flowSab, hostSab, statsSab, controlSab, configPort: config.port2, rings };
       const worker = new Worker(script, { workerData: init, transferList: [config.port2] });
       const hosts = new HostTable(hostSab);
       const shard: Shard = { index: i, flows: new FlowTable(flowSab, hosts), hosts, stats: new Float64Array(statsSab), control: new Int32Array(controlSab), worker, config: config.port1 };
@@ -189,16 +196,60 @@ export class Dataplane extends EventEmitter {
         }),
       );
     }
+    if (rings) {
+      const reader = this.spawnReader({ source: o.source, startAtS, buffers: rings, workerControls: controls });
+      started.push(reader.started);
+      done.push(reader.done);
+    }
     this.finished = Promise.all(done).then(() => {
       for (const s of this.shards) s.config.close();
       if (this.dpdk) stopDpdkPort(this.dpdk.port);
       this.emit('finished');
     });
     try {
+      // This thread's nDPI (for the names) initialises while the workers load and initialise their own.
+      if (o.dpi) this.setNames(ndpiNames());
       await Promise.all(started);
     } catch (err) {
       await this.stop();
       throw err;
+    }
+  }
+
+  /**
+   * Starts the file reader thread: `started` settles once it has opened the file
+   * (rejected with the file's error, as a worker's own open would be), `done`
+   * when it has exited.
+   */
+  private spawnReader(init: FileReaderInit): { started: Promise<void>; done: Promise<void> } {
+    const worker = new Worker(compiledWorkerScript(path.join('worker', 'file-reader-worker.js')), { workerData: init });
+    const control = new Int32Array(init.buffers.control, 0, RingI32.Words);
+    this.reader = { worker, control };
+    const started = new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: FileReaderMessage) => {
+        if (m.type === 'started') resolve();
+        else reject(deserializeError({ name: 'Error', message: m.message, code: m.code }, 'WORKER_FAILED', 'file reader'));
+      });
+      worker.once('error', reject);
+    });
+    const done = new Promise<void>((resolve) => {
+      worker.on('error', (err) => {
+        this.lastError ??= err.message;
+        this.emit('capture-error', { worker: 0, message: `file reader: ${err.message}`, code: 'WORKER_FAILED', fatal: true } satisfies CaptureErrorEvent);
+        // The workers must not wait for packets that will never come.
+        this.stopReaderAndWorkers();
+      });
+      worker.once('exit', () => resolve());
+    });
+    return { started, done };
+  }
+
+  private stopReaderAndWorkers(): void {
+    if (this.reader) Atomics.store(this.reader.control, RingI32.Stop, 1);
+    for (const s of this.shards) {
+      Atomics.store(s.control, WorkerControl.Stop, 1);
+      Atomics.store(s.control, WorkerControl.Wake, 1);
+      Atomics.notify(s.control, WorkerControl.Wake);
     }
   }
 
@@ -223,11 +274,7 @@ export class Dataplane extends EventEmitter {
 
   /** Asks every worker to stop after its current burst and waits for them. */
   async stop(): Promise<void> {
-    for (const s of this.shards) {
-      Atomics.store(s.control, WorkerControl.Stop, 1);
-      Atomics.store(s.control, WorkerControl.Wake, 1);
-      Atomics.notify(s.control, WorkerControl.Wake);
-    }
+    this.stopReaderAndWorkers();
     await this.finished;
   }
 

@@ -38,12 +38,13 @@ export class PacketBurst {
   readonly linkType: Uint16Array;
   /** Capture interface / port index of packet i (pcapng interface id, DPDK port). */
   readonly ifIndex: Uint16Array;
-  /** Packet bytes, packed. */
+  /** Packet bytes, packed (or, given to the constructor, a buffer the packets already lie in). */
   readonly data: Uint8Array;
 
   constructor(
     readonly capacity: number = BURST_DEFAULT_PACKETS,
     dataBytes: number = BURST_DEFAULT_DATA_BYTES,
+    data?: Uint8Array,
   ) {
     this.tsS = new Float64Array(capacity);
     this.offset = new Uint32Array(capacity);
@@ -51,6 +52,6 @@ export class PacketBurst {
     this.wirelen = new Uint32Array(capacity);
     this.linkType = new Uint16Array(capacity);
     this.ifIndex = new Uint16Array(capacity);
-    this.data = new Uint8Array(dataBytes);
+    this.data = data ?? new Uint8Array(dataBytes);
   }
 }

@@ -20,7 +20,6 @@ const PURGE_TICK_S = 1;
  * idle entries over time. Allocates nothing per packet.
  */
 export class BurstLoop {
-  private readonly burst = new PacketBurst();
   private readonly packet = new DecodedPacket();
   private lastPurgeTs = 0;
   /** WorkerControl.Config value whose settings are applied. */
@@ -40,6 +39,8 @@ export class BurstLoop {
     private readonly dpi: DpiHook | null,
     /** Reads and applies pending settings (WorkerConfig); false when none had arrived yet. */
     private readonly onConfig: () => boolean = () => true,
+    /** The burst the source fills (a source may bring its own, e.g. over shared data). */
+    private readonly burst: PacketBurst = new PacketBurst(),
   ) {}
 
   /** Runs until the source ends or a stop is requested. Returns true at end of capture. */

@@ -5,6 +5,7 @@ import { FlowTable } from '../flow/flow-table';
 import { HostTable } from '../host/host-table';
 import { NetworkList } from '../shard/ip-address';
 import { BurstLoop } from './burst-loop';
+import { RingSource } from './ring-source';
 import { WorkerConfig, WorkerInit, WorkerMessage } from './worker-protocol';
 import { WorkerControl, WorkerF64 } from './worker-stats.layout';
 
@@ -27,7 +28,7 @@ function main(init: WorkerInit): void {
   let loop: BurstLoop;
   let release: (() => void) | undefined;
   try {
-    const { source, shardFilter, close } = openSource(init);
+    const { source, shardFilter, close, burst } = openSource(init, control);
     release = close;
     if (init.options.dpi) {
       // With expiry on, give up on silent flows well before the table reports them idle.
@@ -43,7 +44,7 @@ function main(init: WorkerInit): void {
       }
       return applied;
     };
-    loop = new BurstLoop(source, flows, hosts, stats, control, init.worker, shardFilter ? init.workers : 1, dpi, onConfig);
+    loop = new BurstLoop(source, flows, hosts, stats, control, init.worker, shardFilter ? init.workers : 1, dpi, onConfig, burst);
   } catch (err) {
     stats[WorkerF64.Finished] = 1;
     post({ type: 'error', worker: init.worker, message: errorText(err), code: errorCode(err), fatal: true });
@@ -64,9 +65,15 @@ function main(init: WorkerInit): void {
   }
 }
 
-function openSource(init: WorkerInit) {
+function openSource(init: WorkerInit, control: Int32Array) {
+  if (init.rings) {
+    // The file reader thread reads the file and keeps this worker's packets for it.
+    const blocking = init.source.kind === 'pcap' && init.source.speed !== 'realtime';
+    const source = new RingSource(init.rings, init.worker, control, blocking);
+    return { source, shardFilter: false, close: () => source.close(), burst: source.createBurst() };
+  }
   const { source, shardFilter } = createCaptureSource(init.source, init.worker, init.startAtS);
-  return { source, shardFilter, close: () => source.close() };
+  return { source, shardFilter, close: () => source.close(), burst: undefined };
 }
 
 function errorText(err: unknown): string {

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { SourceSpec } from '../dataplane.types';
+import type { PacketRingBuffers } from './packet-ring.layout';
 
 /** Settings a capture worker needs, resolved by the main thread. */
 export interface WorkerOptions {
@@ -24,6 +25,8 @@ export interface WorkerInit {
   controlSab: SharedArrayBuffer;
   /** Settings changed while running (WorkerConfig), read by the worker between bursts (WorkerControl.Config). */
   configPort: MessagePort;
+  /** A capture file read by several workers: the file reader thread's rings (the worker reads its ring, not the file). */
+  rings?: PacketRingBuffers;
 }
 
 /** A settings change for a running worker. */
