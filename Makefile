@@ -24,12 +24,13 @@ APT_HISTORY := clickhouse-server
 APT_NAMES   := libmaxmind-db-writer-perl dnsmasq-base
 # The appliance image (make image) and its boot test.
 APT_IMAGE   := packer qemu-system-x86 qemu-utils debootstrap ovmf grub-pc-bin grub-efi-amd64-bin grub-common \
-               mtools dosfstools e2fsprogs fdisk rsync openssh-client cloud-image-utils expect socat curl python3
+               mtools dosfstools e2fsprogs fdisk rsync openssh-client cloud-image-utils expect socat curl python3 \
+               rauc squashfs-tools openssl
 APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(APT_BROWSER) $(APT_NET) $(APT_METRICS) $(APT_IPFIX) $(APT_HISTORY) $(APT_NAMES) $(APT_IMAGE)
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm native build run test bench bench-history bench-history-100m clean redis screenshots typecheck cycles image test-image test-provisioning
+.PHONY: all deps apt npm native build run test bench bench-history bench-history-100m clean redis screenshots typecheck cycles image bundle test-image test-upgrade test-provisioning
 
 all: build
 
@@ -144,6 +145,11 @@ typecheck: build
 image: build
 	nice packer/build.sh
 
+# The image's root file system as a signed rauc update bundle (build/image/flowprobe-VERSION.raucb),
+# signed with the development key made outside the repo when absent (docs/upgrades.md).
+bundle: image
+	nice packer/bundle.sh
+
 # provision.sh run twice in a chroot of a fresh debootstrap: the second run changes
 # nothing (without the image: `make test` checks the image's own provisioned root).
 test-provisioning: build
@@ -152,8 +158,14 @@ test-provisioning: build
 
 # The image's tests (part of `make test`): provisioning idempotence on the image's
 # provisioned root, then the boot tests under qemu TCG (BIOS: seeded, capture
-# through DPDK, HTTPS, flows; UEFI: the console dialog). See docs/image.md.
+# through DPDK, HTTPS, flows; UEFI: the console dialog), then the A/B upgrade test
+# (docs/upgrades.md). See docs/image.md.
 test-image: image
 	provisioning/test/idempotence.sh
 	packer/test/boot-test.sh bios
 	packer/test/boot-test.sh uefi
+	packer/test/upgrade-test.sh
+
+# Only the A/B upgrade test (N -> N+1 -> broken N+2 -> back on N+1) on the built image.
+test-upgrade: image
+	packer/test/upgrade-test.sh

@@ -31,7 +31,8 @@ fi
 
 # The tests of the image (packer/test, provisioning/test) are not inputs of it.
 inputs="$( (cd "$repo" && find provisioning packer \( -path packer/test -o -path provisioning/test \) -prune -o -type f -print0 | sort -z | xargs -0 sha256sum;
-           cd "$build" && find release -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64)"
+           cd "$build" && find release -type f -print0 | sort -z | xargs -0 sha256sum;
+           sha256sum "${FLOWPROBE_BUNDLE_CERT:-$("$repo/packer/rauc/dev-keys.sh")/dev.cert.pem}") | sha256sum | cut -c1-64)"
 if [ -s "$out/SHA256SUMS" ] && [ "$(cat "$out/inputs.sha256" 2>/dev/null)" = "$inputs" ] && [ -d "$build/rootfs" ] \
    && (cd "$out" && sha256sum --quiet -c SHA256SUMS); then
   echo "image: up to date ($out)"; exit 0

@@ -41,7 +41,7 @@ grub-mkimage -O x86_64-efi -p /grub -c "$here/grub/early.cfg" -o "$work/BOOTX64.
 grub-mkimage -O i386-pc -p /grub -c "$here/grub/early.cfg" -o "$work/core.img" $mods_common biosdisk vga
 mkfs.vfat -C -n FP-ESP "$work/esp.img" $((ESP_MIB * 1024)) >/dev/null
 grub-editenv "$work/grubenv" create
-grub-editenv "$work/grubenv" set slot=A
+grub-editenv "$work/grubenv" set ORDER="A B" A_OK=1 A_TRY=0 B_OK=0 B_TRY=0
 export MTOOLS_SKIP_CHECK=1
 mmd -i "$work/esp.img" ::/EFI ::/EFI/BOOT ::/grub
 mcopy -i "$work/esp.img" "$work/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI

@@ -67,6 +67,13 @@ LABEL=flowprobe-data  /var/lib/flowprobe  ext4  defaults,noatime  0  2
 LABEL=FP-ESP          /boot/efi           vfat  umask=0077,nofail,x-systemd.device-timeout=90s  0  2
 FSTAB
 mkdir -p "$root/boot/efi"
+# Updates (docs/upgrades.md): rauc with the A/B slots, trusting the project's
+# bundle-signing certificate only (the dev pair of packer/rauc/dev-keys.sh
+# unless FLOWPROBE_BUNDLE_CERT names the release one).
+cert="${FLOWPROBE_BUNDLE_CERT:-$("$repo/packer/rauc/dev-keys.sh")/dev.cert.pem}"
+install -d -m 0755 "$root/etc/rauc"
+install -m 0644 "$repo/packer/rauc/system.conf" "$root/etc/rauc/system.conf"
+install -m 0644 "$cert" "$root/etc/rauc/keyring.pem"
 # The build's SSH key lets packer check the booted image; finalize.sh removes it.
 install -d -m 0700 "$root/root/.ssh"
 install -m 0600 "$pubkey" "$root/root/.ssh/authorized_keys"

@@ -128,6 +128,9 @@ async function loadTls(tls: NonNullable<ControlPlaneOptions['tls']>): Promise<{ 
   };
 }
 
+/** Longest a request (its body included) may take: an update bundle over a slow link. */
+const UPLOAD_REQUEST_TIMEOUT_MS = 30 * 60_000;
+
 /** Configures the created application (middleware, pipes, WebSocket, OpenAPI) and starts listening. */
 async function listen(app: NestExpressApplication, options: ControlPlaneOptions, releaseGuard: () => void, tlsFingerprint?: string): Promise<ControlPlane> {
   app.disable('x-powered-by');
@@ -186,6 +189,9 @@ async function listen(app: NestExpressApplication, options: ControlPlaneOptions,
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
 
   const listenHost = options.http.host ?? '0.0.0.0';
+  // An update bundle (POST /api/v1/system/upgrade, up to 1 GiB) may take longer than
+  // Node's default 5 min per request on a slow management link; headers stay bounded (60 s).
+  (app.getHttpServer() as { requestTimeout: number }).requestTimeout = UPLOAD_REQUEST_TIMEOUT_MS;
   await app.listen(options.http.port, listenHost);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const host = !options.http.host || options.http.host === '0.0.0.0' ? '127.0.0.1' : options.http.host;

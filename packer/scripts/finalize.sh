@@ -31,5 +31,7 @@ sed -i 's#^\(  url: \)redis://.*#\1redis://127.0.0.1:6379#' /etc/flowprobe/flowp
 chown root:flowprobe /etc/flowprobe/flowprobe.yaml; chmod 0640 /etc/flowprobe/flowprobe.yaml
 rm -rf /var/lib/redis/* /var/log/journal/* /var/lib/systemd/random-seed /var/lib/chrony/* /var/lib/systemd/timers/*
 : > /etc/machine-id
+# This check boot tried slot A (A_TRY=1): the image starts from rauc's initial boot order.
+grub-editenv /boot/efi/grub/grubenv set ORDER="A B" A_OK=1 A_TRY=0 B_OK=0 B_TRY=0
 sync
 echo "finalize: image cleaned"

@@ -15,6 +15,7 @@ for f in "$PROV"/files/libexec/*; do
   put_file "$f" "/usr/libexec/flowprobe/$(basename "$f")" 0755 root:root
 done
 put_file "$PROV/files/sbin/flowprobe-setup" /usr/sbin/flowprobe-setup 0755 root:root
+put_file "$PROV/files/sbin/flowprobe-upgrade" /usr/sbin/flowprobe-upgrade 0755 root:root
 # The data partition is mounted here on the image; a plain folder elsewhere.
 ensure_dir /var/lib/flowprobe 0750 flowprobe:flowprobe
 # An empty capture (pcap header only): the source until setup names capture ports.

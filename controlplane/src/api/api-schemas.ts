@@ -408,3 +408,23 @@ export const TABLE_EXPORT_RESPONSE = {
     'application/json': { schema: { type: 'array', items: { type: 'object', additionalProperties: true } } },
   },
 } as const;
+
+export class UpgradeStatusSchema implements Api.UpgradeStatus {
+  @ApiProperty() available!: boolean;
+  @ApiProperty({ enum: ['none', 'queued', 'installing', 'installed', 'install-failed', 'upgraded', 'failed', 'rolled-back'] }) state!: Api.UpgradeStatus['state'];
+  @ApiProperty() running_version!: string;
+  @ApiProperty({ type: String, nullable: true }) booted_slot!: string | null;
+  @ApiPropertyOptional() version?: string;
+  @ApiPropertyOptional() from_version?: string;
+  @ApiPropertyOptional() slot?: string;
+  @ApiPropertyOptional() from_slot?: string;
+  @ApiPropertyOptional() reason?: string;
+  @ApiPropertyOptional() at?: string;
+  @ApiProperty() max_bundle_bytes!: number;
+}
+
+export class UpgradeAcceptedSchema implements Api.UpgradeAccepted {
+  @ApiProperty() version!: string;
+  @ApiProperty() compatible!: string;
+  @ApiProperty({ enum: ['queued'] }) state!: 'queued';
+}

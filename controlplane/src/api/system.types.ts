@@ -112,3 +112,43 @@ export interface PowerActionResponse {
   action: 'reboot' | 'shutdown';
   accepted: true;
 }
+
+// ---------------------------------------------------------------- upgrades (System page)
+
+/**
+ * GET /api/v1/system/upgrade: the A/B update state kept on the data partition
+ * (docs/upgrades.md). `state`:
+ * - `none`: no upgrade yet;
+ * - `queued`: a checked bundle waits for the installer, `installing`: it writes the inactive slot;
+ * - `installed`: written, reboot to run it; `install-failed`: not written (`reason`);
+ * - `upgraded`: the new version runs and was marked good;
+ * - `failed` / `rolled-back`: the new version did not come up healthy and the
+ *   appliance went back to the previous one by itself (`reason`).
+ */
+export interface UpgradeStatus {
+  /** Updates possible here (the appliance image with rauc); else `reason`. */
+  available: boolean;
+  state: 'none' | 'queued' | 'installing' | 'installed' | 'install-failed' | 'upgraded' | 'failed' | 'rolled-back';
+  /** The version running now. */
+  running_version: string;
+  /** The root slot booted (A or B), null outside the appliance. */
+  booted_slot: string | null;
+  /** The bundle's version (of the last upgrade). */
+  version?: string;
+  from_version?: string;
+  /** Slot written by the last upgrade, and the one it replaced. */
+  slot?: string;
+  from_slot?: string;
+  reason?: string;
+  /** Time of the last change, ISO 8601. */
+  at?: string;
+  /** Largest bundle the API accepts, bytes. */
+  max_bundle_bytes: number;
+}
+
+/** POST /api/v1/system/upgrade (admin, body: the .raucb bundle as application/octet-stream): 202 once checked and queued. */
+export interface UpgradeAccepted {
+  version: string;
+  compatible: string;
+  state: 'queued';
+}

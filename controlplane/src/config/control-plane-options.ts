@@ -57,6 +57,18 @@ export interface ControlPlaneOptions {
   /** Reboot/shutdown from the API (`systemctl reboot|poweroff`, allowed by polkit on the appliance). Default false: 503. */
   powerControl?: boolean;
   /**
+   * A/B updates (docs/upgrades.md): bundles are checked with `rauc info`
+   * against `raucConfig`'s keyring and compatible string, then queued in
+   * `<dir>/upload/` for the root installer; the state is read from
+   * `<dir>/upgrade/state`. Defaults: /etc/rauc/system.conf (absent: updates
+   * not available), the database's folder (the data partition), 1 GiB.
+   */
+  upgrade?: {
+    raucConfig?: string;
+    dir?: string;
+    maxBundleBytes?: number;
+  };
+  /**
    * Flow history (docs/history.md). Absent or backend 'none': no history.
    * 'duckdb': day files in `path` (the data partition on the appliance);
    * 'clickhouse': one or more ClickHouse servers shared by a fleet of probes.

@@ -1,4 +1,5 @@
-import { BadRequestException, CanActivate, ExecutionContext, ForbiddenException, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
+import { BadRequestException, CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { isSameOrigin } from './request-origin';
 
@@ -9,6 +10,10 @@ export const MAX_BODY_KEYS = 10_000;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Keys that would reach an object's prototype when assigned. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const BINARY_BODY = 'flowprobe:binary-body';
+/** A route that streams its body itself (an update bundle): it takes application/octet-stream instead of JSON. */
+export const BinaryBody = (): MethodDecorator => SetMetadata(BINARY_BODY, true);
 
 /** Why a parsed body is refused, or null: too deep, too many keys, or a prototype key. Iterative (no recursion to overflow). */
 export function bodyProblem(body: unknown): string | null {
@@ -35,10 +40,13 @@ export function bodyProblem(body: unknown): string | null {
  * SameSite=Strict cookie), carry JSON if it carries a body (415 otherwise,
  * so no HTML form can post), and its body must be at most
  * {@link MAX_BODY_DEPTH} deep, {@link MAX_BODY_KEYS} keys, without
- * `__proto__` / `constructor` / `prototype` keys (400).
+ * `__proto__` / `constructor` / `prototype` keys (400). A route marked
+ * {@link BinaryBody} takes application/octet-stream instead (and only that).
  */
 @Injectable()
 export class RequestShapeGuard implements CanActivate {
+  constructor(private readonly reflector = new Reflector()) {}
+
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
@@ -48,6 +56,10 @@ export class RequestShapeGuard implements CanActivate {
     if (!isSameOrigin(req.headers)) throw new ForbiddenException('Cross-origin request refused (Origin does not match Host)');
     const length = req.headers['content-length'];
     const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+    if (this.reflector.get<boolean>(BINARY_BODY, context.getHandler())) {
+      if (hasBody && !req.is('application/octet-stream')) throw new UnsupportedMediaTypeException('This request takes the file as its body (Content-Type: application/octet-stream)');
+      return true;
+    }
     if (hasBody && !req.is('application/json')) throw new UnsupportedMediaTypeException('State-changing requests take a JSON body (Content-Type: application/json)');
     const problem = bodyProblem(req.body);
     if (problem) throw new BadRequestException(problem);

@@ -1,7 +1,8 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpEvent, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
   PowerActionResponse,
+  UpgradeAccepted,
   TlsInfo,
   TlsUploadRequest,
   AlertEventV1,
@@ -110,6 +111,15 @@ export class ApiClient {
   /** Admin: reboot or power off the appliance (503 where not available). */
   power(action: 'reboot' | 'shutdown'): Observable<PowerActionResponse> {
     return this.http.post<PowerActionResponse>(`${API_BASE}/system/${action}`, {});
+  }
+
+  /** Admin: an update bundle (.raucb) as the body, with upload progress events; 202 once checked and queued. */
+  uploadBundle(file: Blob): Observable<HttpEvent<UpgradeAccepted>> {
+    return this.http.post<UpgradeAccepted>(`${API_BASE}/system/upgrade`, file, {
+      headers: { 'content-type': 'application/octet-stream' },
+      reportProgress: true,
+      observe: 'events',
+    });
   }
 
   system(): Observable<SystemInfo> {

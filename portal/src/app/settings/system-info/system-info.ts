@@ -8,11 +8,12 @@ import { FORMAT_PIPES } from '../../shared/format/format';
 import { LoadState } from '../../shared/load-state/load-state';
 import { AppliancePanel } from './appliance-panel';
 import { IpfixExportPanel } from './ipfix-export-panel';
+import { UpgradePanel } from './upgrade-panel';
 
 /** Version, uptime, CPU, memory, disk, Redis and health of the appliance, and the IPFIX exporter's counters. */
 @Component({
   selector: 'app-system-info',
-  imports: [LoadState, AppliancePanel, IpfixExportPanel, ...FORMAT_PIPES],
+  imports: [LoadState, AppliancePanel, IpfixExportPanel, UpgradePanel, ...FORMAT_PIPES],
   templateUrl: './system-info.html',
   styles: `
     .meter { height: 0.45rem; background: var(--surface-muted); border-radius: 3px; overflow: hidden; margin-top: 0.3rem; border: 1px solid var(--border); }
