@@ -2,8 +2,7 @@
 # `make bundle`: the built image's root file system as a signed rauc update bundle.
 #   packer/bundle.sh [OUT.raucb]     default build/image/flowprobe-VERSION.raucb
 # Input: build/image/flowprobe.raw (make image): its root slot A, i.e. exactly
-# what the image boots. The ext4 file system is copied out (no mount), shrunk,
-# and packed with packer/rauc/hook.sh into a verity bundle signed with the key
+# what the image boots. The ext4 file system is copied out (no mount) and packed with packer/rauc/hook.sh into a verity bundle signed with the key
 # of packer/rauc/dev-keys.sh (outside the repository). docs/upgrades.md.
 # Environment:
 #   FLOWPROBE_BUNDLE_VERSION     bundle version, also written as the product version
@@ -55,11 +54,7 @@ chmod 0644 "$work/package.json"
 } > "$work/debugfs.cmd"
 debugfs -w -f "$work/debugfs.cmd" "$img" >/dev/null 2>"$work/debugfs.err" || { cat "$work/debugfs.err" >&2; exit 1; }
 ! grep -qiE "error|not found|could not" "$work/debugfs.err" || { cat "$work/debugfs.err" >&2; exit 1; }
-# The smallest file system that holds it: less to ship and to write (the hook grows it in the slot).
 e2fsck -fy "$img" >/dev/null 2>&1 || [ $? -le 1 ] || { echo "bundle: e2fsck after the edit failed" >&2; exit 1; }
-resize2fs -M "$img" >/dev/null 2>&1
-blocks="$(dumpe2fs -h "$img" 2>/dev/null | sed -n 's/^Block count: *//p')" bsize="$(dumpe2fs -h "$img" 2>/dev/null | sed -n 's/^Block size: *//p')"
-truncate -s $((blocks * bsize)) "$img"
 
 install -m 0755 "$repo/packer/rauc/hook.sh" "$work/content/hook.sh"
 cat > "$work/content/manifest.raucm" <<MANIFEST
@@ -82,4 +77,4 @@ MANIFEST
 mkdir -p "$(dirname "$out")"
 rm -f "$out"
 rauc bundle --cert "$cert" --key "$key" "$work/content" "$out" >"$work/rauc.log" 2>&1 || { cat "$work/rauc.log" >&2; exit 1; }
-echo "bundle: $out (version $version, $compatible, $(du -h --apparent-size "$out" | cut -f1), root $((blocks * bsize / 1048576)) MiB, $(( $(date +%s) - t0 )) s, load $(uptime | sed 's/.*average: //'))"
+echo "bundle: $out (version $version, $compatible, $(du -h --apparent-size "$out" | cut -f1), $(( $(date +%s) - t0 )) s, load $(uptime | sed 's/.*average: //'))"
