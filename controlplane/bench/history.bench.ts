@@ -199,7 +199,41 @@ async function bulk(rows: number, dir: string): Promise<void> {
   }
 }
 
+/**
+ * HISTORY_BENCH_SUSTAIN=1: writes into a DuckDB store in `dir` without end
+ * (the same 4 batches of made records again and again, so no record is made
+ * while timing) until SIGTERM, then prints the records/s it sustained: the
+ * writer of appliance/bench/history-capture-cost.sh, beside a capture.
+ */
+async function sustain(dir: string): Promise<void> {
+  const store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: Number.MAX_SAFE_INTEGER });
+  await store.open();
+  const batches = [0, 1, 2, 3].map((k) => makeBatch(k * BATCH, BATCH, 4 * BATCH * 16));
+  let stop = false;
+  process.once('SIGTERM', () => (stop = true));
+  console.log('writing');
+  const t0 = process.hrtime.bigint();
+  let written = 0;
+  for (let k = 0; !stop; k++) {
+    await store.insert(batches[k % batches.length]);
+    written += BATCH;
+  }
+  await store.rollUp();
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(`sustained: ${written} records in ${s.toFixed(1)} s, ${Math.round(written / s)} records/s (rollups included)`);
+  await store.close();
+}
+
 async function main(): Promise<void> {
+  if (process.env.HISTORY_BENCH_SUSTAIN) {
+    const dir = process.env.HISTORY_BENCH_DIR ?? fs.mkdtempSync(path.join(tmpdir(), 'flowprobe-history-sustain-'));
+    try {
+      await sustain(dir);
+    } finally {
+      if (!process.env.HISTORY_BENCH_DIR) fs.rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   const bulkRows = Number(process.env.HISTORY_BENCH_BULK ?? 0);
   if (bulkRows > 0) {
     const cache = process.env.HISTORY_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'flowprobe', `history-bench-${bulkRows}`);
