@@ -9,6 +9,7 @@ import {
   SecondJob,
   type HistoryFlow,
   type HistorySeriesResponse,
+  type HistoryProbesResponse,
   type HistoryTopResponse,
   type HistoryUsage,
 } from '@flowprobe/controlplane';
@@ -346,6 +347,34 @@ describe('flow history on ClickHouse (real clickhouse-server)', () => {
         for (const f of fleet) if (f.last_seen_ms >= h0 && f.last_seen_ms < h1) byApp.set(f.l7, (byApp.get(f.l7) ?? 0) + f.cli2srv.bytes + f.srv2cli.bytes);
         expect(new Map(top.data.map((e) => [e.key, e.bytes]))).toEqual(byApp);
       }
+    });
+
+    it('lists both probes writing into the shared store, with their records, bytes and latest record', async () => {
+      for (const r of [rangeOf(alexa), rangeOf(reddit)]) {
+        const inRange = (await allRecords(getA, r.fromMs, r.toMs)).filter((f) => f.last_seen_ms >= r.fromMs && f.last_seen_ms < r.toMs);
+        const want = [...new Set(inRange.map((f) => f.probe))].sort().map((probe) => {
+          const mine = inRange.filter((f) => f.probe === probe);
+          const bytes = mine.reduce((n, f) => n + f.cli2srv.bytes + f.srv2cli.bytes, 0);
+          return {
+            probe,
+            records: mine.length,
+            flows: mine.filter((f) => f.end_reason !== 'active_timeout').length,
+            bytes,
+            packets: mine.reduce((n, f) => n + f.cli2srv.packets + f.srv2cli.packets, 0),
+            last_record_ms: Math.max(...mine.map((f) => f.last_seen_ms)),
+            records_per_s: mine.length / ((r.toMs - r.fromMs) / 1000),
+            bytes_per_s: bytes / ((r.toMs - r.fromMs) / 1000),
+          };
+        });
+        expect(want.length).toBeGreaterThan(0);
+        for (const get of [getA, getB]) {
+          const res = JSON.parse((await get(`/api/v1/history/probes?from=${r.fromMs}&to=${r.toMs}`)).text) as HistoryProbesResponse;
+          expect([...res.data].sort((x, y) => x.probe.localeCompare(y.probe))).toEqual(want);
+        }
+      }
+      // Each capture's range holds one probe; together, the fleet's two.
+      const both = await Promise.all([rangeOf(alexa), rangeOf(reddit)].map(async (r) => JSON.parse((await getA(`/api/v1/history/probes?from=${r.fromMs}&to=${r.toMs}`)).text) as HistoryProbesResponse));
+      expect(new Set(both.flatMap((b) => b.data.map((p) => p.probe)))).toEqual(new Set(['probe-fa', 'probe-fb']));
     });
   });
 

@@ -353,6 +353,12 @@ export class HistorySeriesResponseSchema implements Api.HistorySeriesResponse {
   @ApiProperty({ type: 'array', items: OBJ }) series!: Api.HistorySeriesResponse['series'];
 }
 
+export class HistoryProbesResponseSchema implements Api.HistoryProbesResponse {
+  @ApiProperty() from_ms!: number;
+  @ApiProperty() to_ms!: number;
+  @ApiProperty({ type: 'array', items: OBJ, description: 'per probe: probe, records, flows, bytes, packets, last_record_ms, records_per_s, bytes_per_s' }) data!: Api.HistoryProbe[];
+}
+
 export class HistoryUsageSchema implements Api.HistoryUsage {
   @ApiProperty({ enum: ['duckdb', 'clickhouse'] }) backend!: 'duckdb' | 'clickhouse';
   @ApiProperty({ type: 'integer' }) bytes_on_disk!: number;

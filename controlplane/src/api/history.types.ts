@@ -69,6 +69,27 @@ export interface HistorySeriesResponse {
   series: { key: string; values: number[] }[];
 }
 
+/** One probe writing into the history store, over a range (GET /history/probes). */
+export interface HistoryProbe {
+  probe: string;
+  /** Records whose last_seen_ms is in the range, and the flows among them (final records). */
+  records: number;
+  flows: number;
+  bytes: number;
+  packets: number;
+  /** Its latest record's last_seen_ms in the range. */
+  last_record_ms: number;
+  /** records and bytes per second of the range. */
+  records_per_s: number;
+  bytes_per_s: number;
+}
+
+export interface HistoryProbesResponse {
+  from_ms: number;
+  to_ms: number;
+  data: HistoryProbe[];
+}
+
 /** Disk use of the store and what retention did last. */
 export interface HistoryUsage {
   backend: 'duckdb' | 'clickhouse';

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
-import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
+import type { HistoryFlow, HistoryProbe, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
 import type { HistoryStore } from './history-store';
-import { DAY_MS, dayOf, stackSeries, toHistoryFlow } from './history-rows';
+import { DAY_MS, dayOf, stackSeries, toHistoryFlow, toHistoryProbe } from './history-rows';
 
 const ROLLUPS = [
   { name: 'rollup_1h', ms: 3_600_000 },
@@ -472,6 +472,17 @@ export class ClickHouseHistoryRepository implements HistoryStore {
       left -= page.data.length;
       if (page.data.length < n) return;
     }
+  }
+
+  /** Every probe writing into the database (the whole fleet: Distributed tables span the shards). */
+  async probes(fromMs: number, toMs: number): Promise<HistoryProbe[]> {
+    const rows = await this.rows<Record<string, string>>(
+      `SELECT probe, count() AS records, sum(toUInt64(end_reason != 'active_timeout')) AS flows, sum(c2s_bytes + s2c_bytes) AS bytes,
+              sum(c2s_pkts + s2c_pkts) AS packets, max(last_seen_ms) AS last_ms
+       FROM ${this.db}.flows WHERE ${dayRange(fromMs, toMs, 0)} AND last_seen_ms >= ${fromMs} AND last_seen_ms < ${toMs}
+       GROUP BY probe ORDER BY records DESC, probe`,
+    );
+    return rows.map((r) => toHistoryProbe(r, fromMs, toMs));
   }
 
   async top(q: HistoryTopQuery): Promise<HistoryTopResponse> {

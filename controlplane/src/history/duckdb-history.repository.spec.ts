@@ -175,4 +175,30 @@ describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
     expect(await hosts('2001:db8::1')).toEqual(['0:500:1']);
     expect(await hosts('10.9.9.9')).toEqual([]);
   });
+
+  it('lists the probes writing into the store with their records, bytes and latest record of a range', async () => {
+    const records = Array.from({ length: 30 }, (_, i) => record(i, T0 + i * 1000, { probe: i % 3 === 0 ? 'p2' : 'p1', end_reason: i % 5 === 0 ? 'active_timeout' : 'idle' }));
+    await store.insert(records);
+    const from = T0;
+    const to = T0 + 20_000;
+    const probes = await store.probes(from, to);
+    const inRange = records.filter((r) => r.last_seen_ms < to);
+    const want = ['p1', 'p2'].map((probe) => {
+      const mine = inRange.filter((r) => r.probe === probe);
+      const bytes = mine.reduce((n, r) => n + r.cli2srv.bytes + r.srv2cli.bytes, 0);
+      return {
+        probe,
+        records: mine.length,
+        flows: mine.filter((r) => r.end_reason !== 'active_timeout').length,
+        bytes,
+        packets: mine.reduce((n, r) => n + r.cli2srv.packets + r.srv2cli.packets, 0),
+        last_record_ms: Math.max(...mine.map((r) => r.last_seen_ms)),
+        records_per_s: mine.length / 20,
+        bytes_per_s: bytes / 20,
+      };
+    });
+    expect(probes).toEqual(want);
+    expect(await store.probes(T0 + DAY, T0 + 2 * DAY)).toEqual([]);
+  });
 });
+

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBType, DuckDBValue, INTEGER, SMALLINT, UHUGEINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR } from '@duckdb/node-api';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
 import { ipToBigInt } from './ip-range';
-import { DAY_MS, dayOf, stackSeries, toHistoryFlow } from './history-rows';
-import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
+import { DAY_MS, dayOf, stackSeries, toHistoryFlow, toHistoryProbe } from './history-rows';
+import type { HistoryFlow, HistoryProbe, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
 import type { HistoryStore } from './history-store';
 
@@ -459,6 +459,17 @@ export class DuckDbHistoryRepository implements HistoryStore {
     });
   }
 
+  probes(fromMs: number, toMs: number): Promise<HistoryProbe[]> {
+    return this.serial(async () => {
+      const from = this.union('flows', this.daysFor(fromMs, toMs));
+      if (!from) return [];
+      const rows = await this.rows(
+        `SELECT probe, ${PROBE_COLUMNS} FROM ${from} f WHERE last_seen_ms >= ${fromMs} AND last_seen_ms < ${toMs} GROUP BY probe ORDER BY records DESC, probe`,
+      );
+      return rows.map((r) => toHistoryProbe(r, fromMs, toMs));
+    });
+  }
+
   /** Drops whole days: older than maxAgeDays, then the oldest while over the disk budget (never the newest day). */
   enforceRetention(nowMs = Date.now()): Promise<NonNullable<HistoryUsage['last_retention']>> {
     return this.serial(async () => {
@@ -529,6 +540,9 @@ export class DuckDbHistoryRepository implements HistoryStore {
     };
   }
 }
+
+/** What GET /history/probes sums per probe. */
+const PROBE_COLUMNS = `count(*) AS records, sum(CASE WHEN end_reason <> 'active_timeout' THEN 1 ELSE 0 END) AS flows, sum(c2s_bytes + s2c_bytes) AS bytes, sum(c2s_pkts + s2c_pkts) AS packets, max(last_seen_ms) AS last_ms`;
 
 type Kind = 'host' | 'app' | 'port' | 'pair' | 'server_name';
 const ROW_METRICS = `c2s_bytes + s2c_bytes AS bytes, c2s_pkts + s2c_pkts AS packets, CASE WHEN end_reason <> 'active_timeout' THEN 1 ELSE 0 END AS flows`;

@@ -1,6 +1,6 @@
 // What the history stores share: a day's name, a stored row as the API's
 // HistoryFlow, and series rows stacked into the top keys plus 'other'.
-import type { HistoryFlow, HistorySeriesResponse } from '../api';
+import type { HistoryFlow, HistoryProbe, HistorySeriesResponse } from '../api';
 
 export const DAY_MS = 86_400_000;
 
@@ -64,4 +64,21 @@ export function stackSeries(rows: Record<string, unknown>[], buckets: number[], 
     series.push({ key: 'other', values: other });
   }
   return series;
+}
+
+/** A per-probe row of either store (probe, records, flows, bytes, packets, last_ms) as the API's HistoryProbe. */
+export function toHistoryProbe(r: Record<string, unknown>, fromMs: number, toMs: number): HistoryProbe {
+  const seconds = (toMs - fromMs) / 1000;
+  const records = Number(r.records);
+  const bytes = Number(r.bytes);
+  return {
+    probe: String(r.probe),
+    records,
+    flows: Number(r.flows),
+    bytes,
+    packets: Number(r.packets),
+    last_record_ms: Number(r.last_ms),
+    records_per_s: records / seconds,
+    bytes_per_s: bytes / seconds,
+  };
 }

@@ -1,5 +1,5 @@
 import type { FlowExportRecord } from '@flowprobe/dataplane';
-import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '../api';
+import type { HistoryFlow, HistoryProbe, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '../api';
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
 
 /**
@@ -16,6 +16,8 @@ export interface HistoryStore {
   exportFlows(q: HistoryFlowQuery, pageRows?: number): AsyncGenerator<HistoryFlow[]>;
   top(q: HistoryTopQuery): Promise<HistoryTopResponse>;
   series(q: HistorySeriesQuery): Promise<HistorySeriesResponse>;
+  /** Every probe with records whose last_seen_ms is in [fromMs, toMs) (probes sharing the store), by records. */
+  probes(fromMs: number, toMs: number): Promise<HistoryProbe[]>;
   enforceRetention(nowMs?: number): Promise<NonNullable<HistoryUsage['last_retention']>>;
   usage(): HistoryUsage | Promise<HistoryUsage>;
 }

@@ -1,10 +1,10 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { HistorySeriesResponseSchema, HistoryTopResponseSchema, HistoryUsageSchema } from '../api/api-schemas';
+import { HistoryProbesResponseSchema, HistorySeriesResponseSchema, HistoryTopResponseSchema, HistoryUsageSchema } from '../api/api-schemas';
 import type { Request, Response } from 'express';
-import { HistoryFlowQueryDto, HistorySeriesQueryDto, HistoryTopQueryDto } from './dto/history-query.dto';
+import { HistoryFlowQueryDto, HistoryRangeDto, HistorySeriesQueryDto, HistoryTopQueryDto } from './dto/history-query.dto';
 import { HistoryService } from './history.service';
-import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '../api';
+import type { HistoryFlow, HistoryProbesResponse, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '../api';
 
 /** CSV columns of an exported flow, in order. */
 const CSV_COLUMNS: [string, (f: HistoryFlow) => string | number][] = [
@@ -97,6 +97,14 @@ export class HistoryController {
   @ApiOkResponse({ type: HistorySeriesResponseSchema })
   series(@Query() query: HistorySeriesQueryDto): Promise<HistorySeriesResponse> {
     return this.service.series(query);
+  }
+
+  /** The probes writing into the store (a shared ClickHouse: the fleet), their records and latest record over a range. */
+  @Get('probes')
+  @ApiOperation({ summary: 'Probes writing into the flow history: records, bytes and latest record over a time range' })
+  @ApiOkResponse({ type: HistoryProbesResponseSchema })
+  probes(@Query() query: HistoryRangeDto): Promise<HistoryProbesResponse> {
+    return this.service.probes(query);
   }
 
   /** Disk used against the budget, days kept, what retention dropped last. */

@@ -10,7 +10,7 @@ import type { HistoryStore } from './history-store';
 import { HealthIssues } from '../health/health-issues';
 import { MetricsService } from '../metrics/metrics.service';
 import type { HistoryFlowQueryDto, HistoryRangeDto, HistorySeriesQueryDto, HistoryTopQueryDto } from './dto/history-query.dto';
-import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '../api';
+import type { HistoryFlow, HistoryProbesResponse, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '../api';
 import type { HistoryFlowQuery } from './history.types';
 import { cidrRange } from './ip-range';
 
@@ -152,6 +152,11 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
   top(dto: HistoryTopQueryDto): Promise<HistoryTopResponse> {
     const { fromMs, toMs } = range(dto);
     return this.storeOrFail().top({ fromMs, toMs, by: dto.by ?? 'hosts', metric: dto.metric ?? 'bytes', limit: dto.limit ?? 10, probe: dto.probe });
+  }
+
+  async probes(dto: HistoryRangeDto): Promise<HistoryProbesResponse> {
+    const { fromMs, toMs } = range(dto);
+    return { from_ms: fromMs, to_ms: toMs, data: await this.storeOrFail().probes(fromMs, toMs) };
   }
 
   series(dto: HistorySeriesQueryDto): Promise<HistorySeriesResponse> {
