@@ -116,7 +116,7 @@ describe('bad-input suite: every OpenAPI operation and the WebSocket against a r
           method: method.toUpperCase(),
           path: p,
           documented: new Set(Object.keys(op.responses ?? {}).map(Number)),
-          secured: !/^\/(healthz|api\/v1\/auth\/login)$/.test(p),
+          secured: !/^\/(healthz|api\/v1\/auth\/(login|first-run))$/.test(p),
           hasBody: method !== 'get',
         });
       }

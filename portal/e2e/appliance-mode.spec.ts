@@ -68,6 +68,8 @@ describe('portal on the appliance (HTTPS, console setup)', () => {
     expect(page.url()).toBe(`${appliance.baseUrl}/login`);
     await signIn('admin');
     await expect(page.locator('[role=alert]').textContent()).resolves.toContain('Setup not complete');
+    // The sign-in page says where the password is set: the console.
+    await expect(page.textContent('[data-testid=first-run-hint]')).resolves.toContain('flowprobe admin-password');
     await screenshot(page, 'login-setup-not-complete');
 
     const set = spawnSync(process.execPath, [FLOWPROBE_BIN, 'admin-password', '--config', appliance.configPath], { input: `${PASSWORD}\n`, encoding: 'utf8' });

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { writeTestGeoDatabases } from '../../appliance/src/testing/geo-databases';
 
 /** The repository root: the first parent whose package.json declares workspaces (works from e2e/ and dist-bench/e2e/). */
 function findRepoRoot(from: string): string {
@@ -110,7 +109,7 @@ export function bootConfig(options: {
 export async function startAppliance(
   adminPassword = INITIAL_ADMIN_PASSWORD,
   mode: 'development' | 'appliance' = 'development',
-  extra: { activeTimeoutS?: number; geoip?: boolean } = {},
+  extra: { activeTimeoutS?: number; geoip?: { countryDb: string; asnDb: string } } = {},
 ): Promise<RunningAppliance> {
   // An appliance someone already started (fresh database, FLOWPROBE_ADMIN_PASSWORD as below): for debugging the suite.
   const external = process.env['FLOWPROBE_E2E_URL'];
@@ -122,7 +121,6 @@ export async function startAppliance(
   const port = await freePort();
   const configPath = join(dir, 'flowprobe.yaml');
   const redirectPort = mode === 'appliance' ? await freePort() : undefined;
-  const { geoip, ...rest } = extra;
   writeFileSync(
     configPath,
     bootConfig({
@@ -131,9 +129,7 @@ export async function startAppliance(
       capture: E2E_CAPTURE,
       redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
       redisKeyPrefix: `portal-e2e-${process.pid}-${mode}:`,
-      ...rest,
-      // Country and ASN databases the test writes itself (Debian's libmaxmind-db-writer-perl): never downloaded.
-      ...(geoip ? { geoip: writeTestGeoDatabases(dir) } : {}),
+      ...extra,
       ...(redirectPort ? { appliance: { tlsDir: join(dir, 'tls'), redirectPort } } : {}),
     }),
   );

@@ -4,16 +4,18 @@
  * Redis. Tests run in order and share one appliance and one admin session;
  * each saves a screenshot of the page it covers under docs/screenshots/.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { AlertPage, AlertView, ApplianceStatus, CheckInfo, FlowDetail, FlowListResponse, HostListResponse, IpfixCollectorView, Settings } from '@flowprobe/api';
+import type { AlertPage, AlertView, ApplianceStatus, CheckInfo, FlowDetail, FlowListResponse, FlowTrafficSummary, HostListResponse, IpfixCollectorView, Settings } from '@flowprobe/api';
 import type { Page } from 'playwright-core';
 import { INITIAL_ADMIN_PASSWORD, RunningAppliance, startAppliance } from './appliance';
 import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
 import { UdpReceiver, startUdpReceiver } from './siem-receiver';
 // Real collectors from Debian (nfdump's nfcapd), shared with the appliance's IPFIX tests.
 import { Nfcapd } from '../../appliance/src/testing/ipfix-collectors';
+import { writeTestGeoDatabases } from '../../appliance/src/testing/geo-databases';
 
 const INITIAL_PASSWORD = INITIAL_ADMIN_PASSWORD;
 const ADMIN_PASSWORD = 'e2e-admin-NewPa55';
@@ -27,11 +29,14 @@ let appliance: RunningAppliance;
 let browser: TestBrowser;
 let page: Page;
 let receiver: UdpReceiver;
+let geoDir = '';
 /** Every Content-Security-Policy violation and page error Chromium reports during the suite. */
 const violations: string[] = [];
 
 beforeAll(async () => {
-  appliance = await startAppliance(INITIAL_PASSWORD, 'development', { geoip: true });
+  // Country and ASN databases the test writes itself (Debian's libmaxmind-db-writer-perl): never downloaded.
+  geoDir = mkdtempSync(join(tmpdir(), 'flowprobe-e2e-geo-'));
+  appliance = await startAppliance(INITIAL_PASSWORD, 'development', { geoip: writeTestGeoDatabases(geoDir) });
   browser = await launchBrowser();
   page = browser.page;
   page.setDefaultTimeout(UI_WAIT_MS);
@@ -46,6 +51,7 @@ afterAll(async () => {
   await browser?.close();
   await receiver?.close();
   await appliance?.stop();
+  if (geoDir) rmSync(geoDir, { recursive: true, force: true });
 });
 
 /** GET through the page's session (same cookie as the UI). */
@@ -92,6 +98,8 @@ describe('portal against the real appliance', () => {
   it('refuses a wrong password, then forces the first-login password change', async () => {
     await page.goto(`${appliance.baseUrl}/`);
     await page.waitForURL('**/login**');
+    // A fresh install: the sign-in page says where the first password is (here: FLOWPROBE_ADMIN_PASSWORD).
+    await expect(page.textContent('[data-testid=first-run-hint]')).resolves.toContain('FLOWPROBE_ADMIN_PASSWORD');
     await screenshot(page, 'login');
 
     await signIn('admin', 'not-the-password');
@@ -105,8 +113,11 @@ describe('portal against the real appliance', () => {
     await screenshot(page, 'change-password');
     await changePassword(INITIAL_PASSWORD, ADMIN_PASSWORD);
 
-    // The new password is the one that works now.
+    // The new password is the one that works now; the hint is gone once the initial password was changed.
     await signOut();
+    await expect(api<{ where: string }>('/api/v1/auth/first-run')).resolves.toEqual({ where: 'none' });
+    await page.waitForSelector('[data-testid=first-run-state][data-where=none]', { state: 'attached' });
+    await expect(page.locator('[data-testid=first-run-hint]').count()).resolves.toBe(0);
     await signIn('admin', ADMIN_PASSWORD);
     await page.waitForURL('**/dashboard');
   });
@@ -562,11 +573,21 @@ describe('portal against the real appliance', () => {
     await page.goto(`${appliance.baseUrl}/hosts`);
     await page.fill('[data-testid=host-search]', part);
     await page.waitForSelector(`[data-testid=host-table] a[href="/hosts/${named!.ip}"]`);
+    // The filtered page replaces the unfiltered one once it arrives.
+    await page.waitForFunction(
+      (want) => {
+        const rows = [...document.querySelectorAll('[data-testid=host-table] tbody tr')];
+        return rows.length > 0 && rows.every((tr) => (tr.querySelector('[data-testid=host-name]')?.textContent ?? '').toLowerCase().includes(want));
+      },
+      part.toLowerCase(),
+    );
     const names = await page.$$eval('[data-testid=host-table] tbody tr', (trs) => trs.map((tr) => tr.querySelector('[data-testid=host-name]')?.textContent ?? ''));
     expect(names.length).toBeGreaterThan(0);
     for (const n of names) expect(n.toLowerCase()).toContain(part.toLowerCase());
+    // The API agrees (names move with the looping capture: every host it finds carries the part).
     const api1 = await api<HostListResponse>(`/api/v1/hosts?q=${encodeURIComponent(part)}&limit=100`);
-    expect(api1.data.map((h) => h.ip)).toContain(named!.ip);
+    expect(api1.data.length).toBeGreaterThan(0);
+    for (const h of api1.data) expect(h.name.toLowerCase()).toContain(part.toLowerCase());
     await screenshot(page, 'hosts-by-name');
     // The host page and the flow tables name it too.
     await page.click(`[data-testid=host-table] a[href="/hosts/${named!.ip}"]`);
@@ -704,6 +725,134 @@ describe('portal against the real appliance', () => {
     // Not only hidden: the API refuses the viewer's change too.
     const put = await page.request.put(`${appliance.baseUrl}/api/v1/settings`, { data: { live_interval_ms: 2000 } });
     expect(put.status()).toBe(403);
+  });
+
+  it('zooms every timeseries chart by dragging, with date-aware ticks, a custom from/to and per-application history', async () => {
+    /** Drags across a chart's plot from `a` to `b` (fractions of its width); returns the canvas's visible range after. */
+    const drag = async (selector: string, a: number, b: number) => {
+      const box = (await page.locator(selector).boundingBox())!;
+      const y = box.y + box.height * 0.4;
+      await page.mouse.move(box.x + box.width * a, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * ((a + b) / 2), y, { steps: 4 });
+      await page.mouse.move(box.x + box.width * b, y, { steps: 4 });
+      await page.mouse.up();
+    };
+    const xRange = async (selector: string) => [Number(await page.getAttribute(selector, 'data-x-min')), Number(await page.getAttribute(selector, 'data-x-max'))];
+    const tickLabel = /^((Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}( \d\d:\d\d(:\d\d)?)?|\d\d:\d\d(:\d\d)?)$/;
+
+    // The dashboard's live chart: a drag zooms into the selected seconds, it stops scrolling, "Reset zoom" goes back.
+    await page.goto(`${appliance.baseUrl}/dashboard`);
+    const live = '[data-testid=throughput-chart] canvas';
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['points'] ?? 0) >= 30, live);
+    const [min0, max0] = await xRange(live);
+    for (const label of (await page.getAttribute(live, 'data-ticks'))!.split('|')) expect(label).toMatch(tickLabel);
+    await drag(live, 0.3, 0.6);
+    await page.waitForSelector('[data-testid=throughput-chart] [data-testid=zoom-reset]');
+    await page.waitForFunction(([sel, span]) => {
+      const c = document.querySelector<HTMLCanvasElement>(sel as string)!;
+      return Number(c.dataset['xMax']) - Number(c.dataset['xMin']) < (span as number) * 0.5;
+    }, [live, max0 - min0] as const);
+    const [zMin, zMax] = await xRange(live);
+    expect(zMin).toBeGreaterThan(min0);
+    expect(zMax).toBeLessThanOrEqual(max0 + 60_000);
+    await page.click('[data-testid=throughput-chart] [data-testid=zoom-reset]');
+    await expect(page.locator('[data-testid=throughput-chart] [data-testid=zoom-reset]').count()).resolves.toBe(0);
+
+    // The interface's stored history: a drag becomes the custom from/to, and the series is loaded for that range.
+    await page.goto(`${appliance.baseUrl}/interfaces`);
+    const stored = '[data-testid=interface-history-chart] canvas';
+    await page.waitForSelector(stored);
+    const [h0, h1] = await xRange(stored);
+    expect(h1 - h0).toBeGreaterThanOrEqual(3_500_000);
+    for (const label of (await page.getAttribute(stored, 'data-ticks'))!.split('|')) expect(label).toMatch(tickLabel);
+    await drag(stored, 0.5, 0.9);
+    // The dragged range becomes the page's custom from/to (inside the hour that was shown).
+    await page.waitForSelector('[data-testid=range-from]');
+    const from = Date.parse(await page.inputValue('[data-testid=range-from]'));
+    const to = Date.parse(await page.inputValue('[data-testid=range-to]'));
+    expect(from).toBeGreaterThanOrEqual(h0 - 60_000);
+    expect(to).toBeLessThanOrEqual(h1 + 60_000);
+    expect(to - from).toBeLessThan((h1 - h0) * 0.6);
+    await screenshot(page, 'interfaces-zoomed');
+
+    // Per-application stacked history on the interface page: drawn, or the empty state when the store has nothing yet.
+    await page.locator('[data-testid=interface-apps-chart] canvas').or(page.getByText('No stored flow in this range.')).first().waitFor();
+
+    // The host page: range picker with Custom, and its applications over time.
+    const host = (await api<HostListResponse>('/api/v1/hosts?local=true&limit=1')).data[0];
+    await page.goto(`${appliance.baseUrl}/hosts/${host.ip}`);
+    await page.click('[data-testid=range-custom]');
+    await page.waitForSelector('[data-testid=range-from]');
+    await page.locator('[data-testid=host-apps-chart] canvas').or(page.getByText('No stored flow of this host in this range.')).first().waitFor();
+  });
+
+  it('sums the active traffic by port, local↔remote pair and category on the dashboard, and opens the full application breakdown', async () => {
+    await page.goto(`${appliance.baseUrl}/dashboard`);
+    await page.waitForSelector('[data-testid=top-ports] tbody tr a');
+    const summary = await api<FlowTrafficSummary>('/api/v1/flows/summary');
+    expect(summary.ports.length).toBeGreaterThan(0);
+    expect(summary.pairs.length).toBeGreaterThan(0);
+    // The capture's client 172.16.42.216 is local (the suite's local networks), every pair has it on the local side.
+    for (const p of summary.pairs) expect([p.local, p.remote]).toEqual([expect.stringMatching(/^(172\.16\.|192\.168\.|10\.)/), expect.not.stringMatching(/^(172\.16\.|192\.168\.|10\.)/)]);
+    // The capture loops: the page's answer and the test's are seconds apart, so the largest rows are compared.
+    const ports = await page.$$eval('[data-testid=top-ports] tbody tr a', (as) => as.map((a) => a.textContent?.trim()));
+    for (const label of ports) expect(label).toMatch(/^[A-Za-z0-9]+\/\d+$/);
+    expect(ports).toContain(`${summary.ports[0].l4}/${summary.ports[0].port}`);
+    const categories = await page.$$eval('[data-testid=by-category] tbody tr td:first-child', (tds) => tds.map((t) => t.textContent?.trim()));
+    expect(categories).toContain(summary.categories[0].category);
+    await page.waitForSelector('[data-testid=top-pairs] tbody tr a');
+    await page.click('[data-testid=open-breakdown]');
+    await page.waitForSelector('[data-testid=application-breakdown] tbody tr');
+    const rows = await page.$$eval('[data-testid=application-breakdown] tbody tr td:first-child', (tds) => tds.map((t) => t.textContent?.trim()));
+    // Every application, not only the doughnut's eight slices.
+    expect(rows.length).toBeGreaterThan(8);
+    expect(rows).toEqual(expect.arrayContaining(summary.applications.slice(0, 3).map((a) => a.application)));
+  });
+
+  it('lays out without clipped tables at 1280 and 1440 px, the sidebar as tall as a long page, and the pager agreeing with the page size', async () => {
+    const pages = ['/dashboard', '/hosts', '/flows', '/alerts', '/interfaces', '/history', `/hosts/172.16.42.216`];
+    try {
+      for (const width of [1280, 1440]) {
+        await page.setViewportSize({ width, height: 800 });
+        for (const path of pages) {
+          await page.goto(`${appliance.baseUrl}${path}`);
+          await page.waitForSelector('h1');
+          await page.waitForTimeout(1500);
+          const clipped = await page.evaluate(() => {
+            const out: string[] = [];
+            if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`page ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+            for (const el of document.querySelectorAll<HTMLElement>('.table-scroll, .card, table, canvas')) {
+              if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName}.${el.className} ${el.scrollWidth} > ${el.clientWidth}`);
+            }
+            return out;
+          });
+          expect([width, path, clipped]).toEqual([width, path, []]);
+        }
+      }
+      // A long page: 100 flows; scrolled to its end, the navigation still runs down to the bottom.
+      await page.goto(`${appliance.baseUrl}/flows`);
+      await page.waitForSelector('[data-testid=flow-table] tbody tr');
+      await page.selectOption('[data-testid=page-size]', '100');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=flow-table] tbody tr').length > 25);
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      const nav = await page.evaluate(() => {
+        const sidebar = document.querySelector('.sidebar')!.getBoundingClientRect();
+        const bottom = document.elementFromPoint(5, window.innerHeight - 2);
+        return { bottom: sidebar.bottom, height: window.innerHeight, long: document.documentElement.scrollHeight > window.innerHeight * 1.5, inSidebar: !!bottom?.closest('.sidebar') };
+      });
+      expect(nav).toEqual({ bottom: nav.height, height: nav.height, long: true, inSidebar: true });
+      // The pager says what the table shows.
+      await expect(page.inputValue('[data-testid=page-size]')).resolves.toBe('100');
+      const shown = await page.locator('[data-testid=flow-table] tbody tr').count();
+      const range = (await page.textContent('[data-testid=pager-range]'))!.trim();
+      expect(range).toMatch(new RegExp(`^1–${shown} of `));
+      await page.selectOption('[data-testid=page-size]', '10');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=flow-table] tbody tr').length === 10);
+      await expect(page.textContent('[data-testid=pager-range]')).resolves.toMatch(/^1–10 of /);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   it('runs every page above under the Content-Security-Policy without a violation', async () => {

@@ -163,6 +163,42 @@ export class HostPlacesSchema implements Api.HostPlaces {
   @ApiProperty({ type: [AsnPlaceSchema] }) asns!: Api.HostPlaces['asns'];
 }
 
+class PortRankSchema {
+  @ApiProperty({ example: 'TCP' }) l4!: string;
+  @ApiProperty({ type: 'integer' }) port!: number;
+  @ApiProperty({ type: 'integer' }) bytes!: number;
+  @ApiProperty({ type: 'integer' }) flows!: number;
+}
+
+class PairRankSchema {
+  @ApiProperty() local!: string;
+  @ApiProperty() remote!: string;
+  @ApiProperty() local_name!: string;
+  @ApiProperty() remote_name!: string;
+  @ApiProperty({ type: 'integer' }) bytes!: number;
+  @ApiProperty({ type: 'integer' }) flows!: number;
+}
+
+class CategoryRankSchema {
+  @ApiProperty() category!: string;
+  @ApiProperty({ type: 'integer' }) bytes!: number;
+  @ApiProperty({ type: 'integer' }) flows!: number;
+}
+
+class ApplicationRankSchema {
+  @ApiProperty() application!: string;
+  @ApiProperty({ type: 'integer' }) bytes!: number;
+  @ApiProperty({ type: 'integer' }) flows!: number;
+}
+
+export class FlowTrafficSummarySchema implements Api.FlowTrafficSummary {
+  @ApiProperty({ type: 'integer', description: 'active flows summed (the 20 000 largest)' }) flows!: number;
+  @ApiProperty({ type: [PortRankSchema] }) ports!: Api.FlowTrafficSummary['ports'];
+  @ApiProperty({ type: [PairRankSchema] }) pairs!: Api.FlowTrafficSummary['pairs'];
+  @ApiProperty({ type: [CategoryRankSchema] }) categories!: Api.FlowTrafficSummary['categories'];
+  @ApiProperty({ type: [ApplicationRankSchema] }) applications!: Api.FlowTrafficSummary['applications'];
+}
+
 export class FlowListSchema implements Api.FlowListResponse {
   @ApiProperty({ type: 'integer' }) total!: number;
   @ApiProperty({ type: [FlowSummarySchema] }) data!: Api.FlowSummary[];
@@ -184,6 +220,11 @@ export class UserInfoSchema implements Api.UserInfo {
   @ApiProperty() must_change_password!: boolean;
   @ApiProperty() created_at!: number;
   @ApiProperty({ type: Number, nullable: true }) last_login_at!: number | null;
+}
+
+export class FirstRunHintSchema implements Api.FirstRunHint {
+  @ApiProperty({ enum: ['none', 'file', 'environment', 'console'] }) where!: Api.FirstRunHint['where'];
+  @ApiPropertyOptional({ description: 'the file holding the generated password (where = file)' }) file?: string;
 }
 
 export class LoginResponseSchema implements Api.LoginResponse {

@@ -95,3 +95,26 @@ export interface FlowDetail extends FlowSummary {
   /** The `entity_value` of the alerts raised on this flow: GET /api/v1/alerts?entity=flow&entity_value=... lists them. */
   alert_entity_value: string;
 }
+
+/** One row of a {@link FlowTrafficSummary} ranking: bytes and flows of the active flows in it. */
+export interface FlowRank {
+  bytes: number;
+  flows: number;
+}
+
+/**
+ * GET /api/v1/flows/summary: the active flows (the 20 000 largest by bytes) summed by
+ * server port, by local↔remote host pair, by nDPI category and by application.
+ */
+export interface FlowTrafficSummary {
+  /** Flows summed. */
+  flows: number;
+  /** Top 10 server ports (`l4` + port), largest first. */
+  ports: (FlowRank & { l4: string; port: number })[];
+  /** Top 10 pairs of a local and a remote host (by the local networks), largest first; names as the host list gives them. */
+  pairs: (FlowRank & { local: string; remote: string; local_name: string; remote_name: string })[];
+  /** Every category (nDPI), largest first. */
+  categories: (FlowRank & { category: string })[];
+  /** Every application (nDPI name), largest first: the full breakdown behind the dashboard's doughnut. */
+  applications: (FlowRank & { application: string })[];
+}

@@ -76,3 +76,13 @@ export interface ApiTokenInfo {
 export interface CreateTokenResponse extends ApiTokenInfo {
   token: string;
 }
+
+/**
+ * GET /api/v1/auth/first-run (no login): where the first admin password is while it is
+ * unchanged — `file` (generated, in `file` beside the database), `environment`
+ * (FLOWPROBE_ADMIN_PASSWORD), `console` (appliance: set by the console setup) — else `none`.
+ */
+export interface FirstRunHint {
+  where: 'none' | 'file' | 'environment' | 'console';
+  file?: string;
+}

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { LoginResponseSchema, UserInfoSchema } from '../api/api-schemas';
+import { FirstRunHintSchema, LoginResponseSchema, UserInfoSchema } from '../api/api-schemas';
 import type { Request, Response } from 'express';
-import type { LoginResponse, MeResponse } from '../api';
+import type { FirstRunHint, LoginResponse, MeResponse } from '../api';
 import { AllowPasswordChangePending, Auth, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE, type AuthUser } from './auth-user';
@@ -53,6 +53,15 @@ export class AuthController {
       maxAge: this.auth.sessionTtlSeconds * 1000,
     });
     return response;
+  }
+
+  /** For the sign-in page of a fresh install: says where the first password is, never the password. */
+  @Get('first-run')
+  @ApiOperation({ summary: 'Where the first admin password is, while it is unchanged (no login)' })
+  @ApiOkResponse({ type: FirstRunHintSchema })
+  @Public()
+  firstRun(): Promise<FirstRunHint> {
+    return this.auth.firstRun();
   }
 
   @Post('logout')

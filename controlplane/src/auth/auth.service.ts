@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { LoginResponse, UserInfo } from '../api';
+import type { FirstRunHint, LoginResponse, UserInfo } from '../api';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { UsersRepository } from './users.repository';
 import { toUserInfo } from './user-info';
@@ -23,6 +25,9 @@ const TOKEN_TOUCH_S = 60;
 // wrong username costs the same time as a wrong password.
 const DUMMY_HASH = `scrypt$32768$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`;
 
+/** File beside the database holding the generated first-start admin password (0600) until it is changed. */
+export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
+
 /** Logins, sessions and API-token authentication. */
 @Injectable()
 export class AuthService {
@@ -35,7 +40,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly cache: AuthCache,
-    @Inject(CONTROL_PLANE_OPTIONS) options: ControlPlaneOptions,
+    @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
   ) {
     this.sessionTtlS = Math.round((options.auth.sessionTtlHours ?? 12) * 3600);
     this.secureCookie = (options.auth.secureCookie ?? false) || options.tls !== undefined;
@@ -46,6 +51,20 @@ export class AuthService {
   async setupPending(): Promise<boolean> {
     return this.requireSetup && (await this.users.count()) === 0;
   }
+  /**
+   * Where the first admin password is, for the sign-in page, only while it is still the
+   * initial one (the only user is `admin` and must still change it); else `{ where: 'none' }`.
+   */
+  async firstRun(): Promise<FirstRunHint> {
+    if (await this.setupPending()) return { where: 'console' };
+    if ((await this.users.count()) !== 1) return { where: 'none' };
+    const admin = await this.users.findByUsername('admin');
+    if (!admin || !admin.mustChangePassword) return { where: 'none' };
+    const file = join(dirname(this.options.database.path), INITIAL_PASSWORD_FILE);
+    if (existsSync(file)) return { where: 'file', file };
+    return this.options.auth.initialAdminPassword ? { where: 'environment' } : { where: 'none' };
+  }
+
   /** The caller as the API shows it (GET /auth/me). */
   async me(actor: AuthUser): Promise<UserInfo> {
     const user = await this.users.findById(actor.id);

@@ -2,8 +2,8 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { FLOW_EXPORT_COLUMNS, pagesOf, streamTable } from '../export/table-export';
-import { FlowDetailSchema, FlowListSchema, TABLE_EXPORT_RESPONSE } from '../api/api-schemas';
-import type { FlowDetail, FlowListResponse } from '../api';
+import { FlowDetailSchema, FlowListSchema, FlowTrafficSummarySchema, TABLE_EXPORT_RESPONSE } from '../api/api-schemas';
+import type { FlowDetail, FlowListResponse, FlowTrafficSummary } from '../api';
 import { FlowDetailQueryDto, FlowExportQueryDto, FlowKeyDto, FlowQueryDto } from './dto/flow-query.dto';
 import { FlowsService } from './flows.service';
 
@@ -32,6 +32,13 @@ export class FlowsController {
   }
 
   /** One active flow with its details (404 once it has ended). */
+  @Get('summary')
+  @ApiOperation({ summary: 'Active traffic by server port, local↔remote pair, category and application' })
+  @ApiOkResponse({ type: FlowTrafficSummarySchema })
+  summary(): Promise<FlowTrafficSummary> {
+    return this.service.summary();
+  }
+
   @Get(':key')
   @ApiOperation({ summary: 'One active flow with its details (404 once it has ended)' })
   @ApiOkResponse({ type: FlowDetailSchema })

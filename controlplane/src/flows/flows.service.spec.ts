@@ -3,6 +3,7 @@ import type { DataplaneRepository, OnInterface } from '../dataplane/dataplane.re
 import type { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { HostNames } from '../flow-records/host-names';
 import { GeoIp } from '../names/geo-ip';
+import type { SettingsService } from '../settings/settings.service';
 import { typedMock } from '../testing/typed.mock';
 import { FlowsService } from './flows.service';
 
@@ -31,7 +32,8 @@ describe('FlowsService (DataplaneRepository mocked)', () => {
   // The names the dispatcher learnt (a real HostNames: a plain class, nothing to mock).
   const hostNames = new HostNames();
   hostNames.learn('142.250.1.1', 'www.youtube.com');
-  const service = new FlowsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher, new GeoIp());
+  const settings = { get: () => ({ local_networks: ['192.168.0.0/16'] }) } as unknown as SettingsService;
+  const service = new FlowsService(dataplane, { hostNames } as unknown as FlowRecordDispatcher, new GeoIp(), settings);
 
   beforeEach(() => dataplane.queryFlows.mockReset());
 
@@ -110,5 +112,34 @@ describe('FlowsService (DataplaneRepository mocked)', () => {
     // The DNS answer's address is named, not the resolver's.
     expect(hostNames.nameOf('198.51.100.25')).toBe('mail.example.org');
     expect(hostNames.nameOf('192.168.1.53')).toBe('');
+  });
+
+  it('sums the active flows by server port, local↔remote pair, category and application, largest first', async () => {
+    const f = (client: string, server: string, port: number, l7: string, category: string, bytes: number, l4 = 'TCP') =>
+      ({ ...flow, l4, l7, category, client: { ...flow.client, ip: client }, server: { ...flow.server, ip: server, port }, cli2srv: { packets: 1, bytes }, srv2cli: { packets: 0, bytes: 0 } }) as OnInterface<FlowRecord>;
+    const data = [
+      f('192.168.1.2', '142.250.1.1', 443, 'TLS.YouTube', 'Media', 5000),
+      f('192.168.1.2', '142.250.1.1', 443, 'TLS.YouTube', 'Media', 3000),
+      f('192.168.1.3', '8.8.8.8', 53, 'DNS.Google', 'Network', 400, 'UDP'),
+      f('192.168.1.3', '192.168.1.1', 53, 'DNS', 'Network', 100, 'UDP'),
+      f('10.9.9.9', '192.168.1.2', 22, 'SSH', 'RemoteAccess', 900),
+    ];
+    dataplane.queryFlows.mockResolvedValue({ total: data.length, data });
+    const summary = await service.summary();
+    expect(dataplane.queryFlows).toHaveBeenCalledWith({ sort: 'bytes', order: 'desc', offset: 0, limit: 1000 }, undefined, 'background');
+    expect(summary.flows).toBe(5);
+    expect(summary.ports).toEqual([
+      { l4: 'TCP', port: 443, bytes: 8000, flows: 2 },
+      { l4: 'TCP', port: 22, bytes: 900, flows: 1 },
+      { l4: 'UDP', port: 53, bytes: 500, flows: 2 },
+    ]);
+    // Local to local (192.168.1.3 -> 192.168.1.1) is no pair; the remote client of the SSH flow is.
+    expect(summary.pairs).toEqual([
+      { local: '192.168.1.2', remote: '142.250.1.1', local_name: '', remote_name: 'www.youtube.com', bytes: 8000, flows: 2 },
+      { local: '192.168.1.2', remote: '10.9.9.9', local_name: '', remote_name: '', bytes: 900, flows: 1 },
+      { local: '192.168.1.3', remote: '8.8.8.8', local_name: '', remote_name: '', bytes: 400, flows: 1 },
+    ]);
+    expect(summary.categories.map((c) => [c.category, c.bytes, c.flows])).toEqual([['Media', 8000, 2], ['RemoteAccess', 900, 1], ['Network', 500, 2]]);
+    expect(summary.applications.map((a) => [a.application, a.bytes])).toEqual([['TLS.YouTube', 8000], ['SSH', 900], ['DNS.Google', 400], ['DNS', 100]]);
   });
 });

@@ -1,11 +1,13 @@
 import { DEFAULT_FLOW_SORT, DEFAULT_PAGE, DEFAULT_SORT_ORDER, MAX_PAGE } from '@flowprobe/dataplane';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { FlowRecord } from '@flowprobe/dataplane';
-import type { FlowDetail, FlowListResponse, FlowSummary } from '../api';
+import type { FlowDetail, FlowListResponse, FlowSummary, FlowTrafficSummary } from '../api';
 import { flowLabel } from '../alerts/checks/check.types';
 import { DataplaneRepository, OnInterface } from '../dataplane/dataplane.repository';
 import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
 import { GeoIp } from '../names/geo-ip';
+import { SettingsService } from '../settings/settings.service';
+import { localMatcher } from './local-matcher';
 import type { FlowQueryDto } from './dto/flow-query.dto';
 import { explainRisks, tcpFlagNames } from './flow-risks';
 
@@ -48,7 +50,45 @@ export class FlowsService {
     private readonly dataplane: DataplaneRepository,
     private readonly records: FlowRecordDispatcher,
     private readonly geo: GeoIp,
+    private readonly settings: SettingsService,
   ) {}
+
+  /** Active flows (the {@link FLOW_GEO_SCAN_MAX} largest) by server port, local↔remote pair, category and application. */
+  async summary(): Promise<FlowTrafficSummary> {
+    const isLocal = localMatcher(this.settings.get().local_networks);
+    const names = this.records.hostNames;
+    const ports = new Map<string, FlowTrafficSummary['ports'][number]>();
+    const pairs = new Map<string, FlowTrafficSummary['pairs'][number]>();
+    const categories = new Map<string, FlowTrafficSummary['categories'][number]>();
+    const applications = new Map<string, FlowTrafficSummary['applications'][number]>();
+    const add = <T extends { bytes: number; flows: number }>(m: Map<string, T>, key: string, make: () => T, bytes: number) => {
+      const row = m.get(key) ?? make();
+      row.bytes += bytes;
+      row.flows++;
+      m.set(key, row);
+    };
+    let flows = 0;
+    for (let offset = 0; offset < FLOW_GEO_SCAN_MAX; offset += MAX_PAGE) {
+      const page = await this.dataplane.queryFlows({ sort: 'bytes', order: 'desc', offset, limit: MAX_PAGE }, undefined, 'background');
+      for (const f of page.data) {
+        const bytes = f.cli2srv.bytes + f.srv2cli.bytes;
+        flows++;
+        add(ports, `${f.l4}/${f.server.port}`, () => ({ l4: f.l4, port: f.server.port, bytes: 0, flows: 0 }), bytes);
+        const cl = isLocal(f.client.ip);
+        if (cl !== isLocal(f.server.ip)) {
+          const [local, remote] = cl ? [f.client.ip, f.server.ip] : [f.server.ip, f.client.ip];
+          add(pairs, `${local}|${remote}`, () => ({ local, remote, local_name: names.nameOf(local), remote_name: names.nameOf(remote), bytes: 0, flows: 0 }), bytes);
+        }
+        const category = f.category || 'Unspecified';
+        add(categories, category, () => ({ category, bytes: 0, flows: 0 }), bytes);
+        const application = f.l7 || 'Unknown';
+        add(applications, application, () => ({ application, bytes: 0, flows: 0 }), bytes);
+      }
+      if (page.data.length === 0 || offset + page.data.length >= page.total) break;
+    }
+    const ranked = <T extends { bytes: number }>(m: Map<string, T>, top = Infinity) => [...m.values()].sort((a, b) => b.bytes - a.bytes).slice(0, top);
+    return { flows, ports: ranked(ports, 10), pairs: ranked(pairs, 10), categories: ranked(categories), applications: ranked(applications) };
+  }
 
   /** The list's row: the flow with both endpoints' names, countries and autonomous systems. */
   private row(flow: OnInterface<FlowRecord>): FlowSummary {

@@ -24,7 +24,8 @@ import type { UserEntity } from '../auth/user.entity';
 import { UsersRepository } from '../auth/users.repository';
 
 /** File beside the database holding a generated first-start admin password (mode 0600, written once, removed once the password is changed). */
-export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
+export { INITIAL_PASSWORD_FILE } from '../auth/auth.service';
+import { INITIAL_PASSWORD_FILE } from '../auth/auth.service';
 
 const nowS = (): number => Math.floor(Date.now() / 1000);
 

@@ -1,8 +1,8 @@
 import { httpResource } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { latestValue } from '../core/latest-value';
 import { RouterLink } from '@angular/router';
-import type { AlertPage, AlertSeverity, FlowListResponse, HostListResponse, HostPlaces, InterfaceListResponse } from '@flowprobe/api';
+import type { AlertPage, AlertSeverity, FlowListResponse, FlowTrafficSummary, HostListResponse, HostPlaces, InterfaceListResponse } from '@flowprobe/api';
 import { API_BASE } from '../core/api-client';
 import { Clock } from '../core/clock';
 import { LIVE_HISTORY_SAMPLES, LiveSocket } from '../core/live-socket';
@@ -47,6 +47,10 @@ export class Dashboard {
     url: `${API_BASE}/flows`,
     params: { sort: 'bytes', order: 'desc', limit: APPLICATION_SAMPLE_FLOWS },
   }));
+  /** Active traffic by server port, local↔remote pair, category and application (server-side, the 20 000 largest flows). */
+  protected readonly summary = httpResource<FlowTrafficSummary>(() => `${API_BASE}/flows/summary`);
+  /** The full application breakdown is open ("Other" in the doughnut, or its link). */
+  protected readonly breakdownOpen = signal(false);
   /** Remote hosts by country and AS (only shown when a geolocation database is configured). */
   protected readonly places = httpResource<HostPlaces>(() => `${API_BASE}/hosts/places`);
   protected readonly interfaces = httpResource<InterfaceListResponse>(() => `${API_BASE}/interfaces`);
@@ -92,12 +96,22 @@ export class Dashboard {
   protected readonly applicationFlowsData = latestValue(this.applicationFlows);
   protected readonly interfacesData = latestValue(this.interfaces);
   protected readonly placesData = latestValue(this.places);
+  protected readonly summaryData = latestValue(this.summary);
+  protected readonly maxPortBytes = computed(() => Math.max(1, ...(this.summaryData()?.ports.map((p) => p.bytes) ?? [])));
+  protected readonly maxPairBytes = computed(() => Math.max(1, ...(this.summaryData()?.pairs.map((p) => p.bytes) ?? [])));
+  protected readonly categoryTotal = computed(() => Math.max(1, (this.summaryData()?.categories ?? []).reduce((n, c) => n + c.bytes, 0)));
+  protected readonly applicationTotal = computed(() => Math.max(1, (this.summaryData()?.applications ?? []).reduce((n, a) => n + a.bytes, 0)));
   protected readonly maxCountryBytes = computed(() => Math.max(1, ...(this.placesData()?.countries.map((c) => c.bytes) ?? [])));
   protected readonly maxAsnBytes = computed(() => Math.max(1, ...(this.placesData()?.asns.map((a) => a.bytes) ?? [])));
   protected readonly engagedAlertsData = latestValue(this.engagedAlerts);
 
   constructor() {
     pollEvery(REFRESH_MS, this.hosts, this.flows, this.interfaces, this.engagedAlerts);
-    pollEvery(REFRESH_MS * 3, this.applicationFlows, this.places);
+    pollEvery(REFRESH_MS * 3, this.applicationFlows, this.places, this.summary);
+  }
+
+  /** "Other" (slice or legend) opens the full breakdown; another slice opens the flows of that application. */
+  protected onApplicationClick(label: string): void {
+    if (label === 'Other') this.breakdownOpen.set(true);
   }
 }

@@ -155,6 +155,13 @@ export class History {
     this.hostFilter.set(ip);
   }
 
+  /** A range dragged on the chart becomes the custom range (whole minutes, as the inputs hold it). */
+  protected zoomTo(range: [number, number]): void {
+    this.preset.set('custom');
+    this.customFrom.set(toLocalInput(range[0]));
+    this.customTo.set(toLocalInput(Math.max(range[1], range[0] + 60_000)));
+  }
+
   protected filterApp(app: string): void {
     this.appFilter.set(app);
   }

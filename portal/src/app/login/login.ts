@@ -1,7 +1,9 @@
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import type { FirstRunHint } from '@flowprobe/api';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
-import { errorMessage } from '../core/api-client';
+import { API_BASE, errorMessage } from '../core/api-client';
 import { Auth } from '../core/auth';
 
 /** Sign-in form; sends a first login on to the password change. */
@@ -25,6 +27,10 @@ export class Login {
   protected readonly password = signal('');
   protected readonly busy = signal(false);
   protected readonly error = signal('');
+  /** Where the first admin password is, on a fresh install only (the API says 'none' once it was changed). */
+  private readonly firstRunResource = httpResource<FirstRunHint>(() => `${API_BASE}/auth/first-run`);
+  protected readonly firstRunLoaded = computed(() => this.firstRunResource.hasValue());
+  protected readonly firstRun = computed<FirstRunHint>(() => (this.firstRunResource.hasValue() ? this.firstRunResource.value() : { where: 'none' }));
 
   protected async submit(): Promise<void> {
     this.busy.set(true);

@@ -2,7 +2,7 @@ import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
 import { RouterLink } from '@angular/router';
-import type { AlertPage, FlowListResponse, HostDetail, TimeseriesResponse } from '@flowprobe/api';
+import type { AlertPage, FlowListResponse, HistorySeriesResponse, HostDetail, TimeseriesResponse } from '@flowprobe/api';
 import { API_BASE } from '../../core/api-client';
 import { Clock } from '../../core/clock';
 import { pollEvery, queryParams } from '../../core/poll';
@@ -13,7 +13,9 @@ import { FORMAT_PIPES } from '../../shared/format/format';
 import { LineChart, LineSeries } from '../../shared/line-chart/line-chart';
 import { LoadState } from '../../shared/load-state/load-state';
 import { SortState } from '../../shared/sort-header/sort-header';
-import { RANGES, TimeRange, trafficSeries } from './traffic-series';
+import { RangeChoice, RangePicker, choiceWindow } from '../../shared/range-picker/range-picker';
+import { stackedRateSeries } from '../../shared/line-chart/stacked-series';
+import { RANGES, trafficSeries } from './traffic-series';
 
 /** The host is polled this often, ms; the "Live" range plots each answer. */
 const LIVE_POLL_MS = 2_000;
@@ -23,7 +25,7 @@ const LIVE_SAMPLES = 150;
 /** One host: counters, traffic over a chosen range, applications, its flows and alerts. */
 @Component({
   selector: 'app-host-detail',
-  imports: [RouterLink, LineChart, DoughnutChart, FlowTable, AlertTable, LoadState, ...FORMAT_PIPES],
+  imports: [RouterLink, LineChart, DoughnutChart, FlowTable, AlertTable, LoadState, RangePicker, ...FORMAT_PIPES],
   templateUrl: './host-detail.html',
   styleUrl: './host-detail.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -41,7 +43,12 @@ export class HostDetailPage {
   readonly vlan = input<string>();
 
   protected readonly ranges = RANGES;
-  protected readonly range = signal<TimeRange>(RANGES[0]);
+  /** A preset (Live, 1 h...) or a custom from/to, typed or dragged on the chart. */
+  protected readonly choice = signal<RangeChoice>({ kind: 'preset', range: RANGES[0] });
+  /** Bumped by the 60 s poll: a preset's window ends now. */
+  private readonly now = signal(Date.now());
+  /** The stored range shown, [from, to] ms; null = live. */
+  protected readonly window = computed(() => choiceWindow(this.choice(), this.now()));
   protected readonly flowSort = signal<SortState>({ sort: 'bytes', order: 'desc' });
 
   protected readonly host = httpResource<HostDetail>(() => ({
@@ -49,12 +56,25 @@ export class HostDetailPage {
     params: queryParams({ vlan: this.vlan() }),
   }));
   protected readonly timeseries = httpResource<TimeseriesResponse>(() => {
-    if (!this.range().seconds) return undefined;
-    const to = Math.floor(Date.now() / 1000);
+    const w = this.window();
+    if (!w) return undefined;
     return {
       url: `${API_BASE}/timeseries`,
-      params: { metric: 'host:traffic', entity: this.vlan() ? `${this.ip()}@${this.vlan()}` : this.ip(), from: to - this.range().seconds, to },
+      params: { metric: 'host:traffic', entity: this.vlan() ? `${this.ip()}@${this.vlan()}` : this.ip(), from: Math.floor(w[0] / 1000), to: Math.ceil(w[1] / 1000) },
     };
+  });
+  /** Bytes by application over the range (the last hour for Live), from the flow history, stacked. */
+  protected readonly appHistory = httpResource<HistorySeriesResponse>(() => {
+    const w = this.window() ?? [this.now() - 3_600_000, this.now()];
+    return { url: `${API_BASE}/history/series`, params: { from: Math.floor(w[0]), to: Math.ceil(w[1]), host: this.ip(), by: 'application', limit: 6 } };
+  });
+  protected readonly appHistorySeries = computed<LineSeries[]>(() => {
+    const s = this.appHistoryData();
+    return s ? stackedRateSeries(s) : [];
+  });
+  protected readonly appHistoryRange = computed<[number, number] | null>(() => {
+    const s = this.appHistoryData();
+    return s ? [s.from_ms, s.to_ms] : null;
   });
   protected readonly flows = httpResource<FlowListResponse>(() => ({
     url: `${API_BASE}/flows`,
@@ -72,13 +92,13 @@ export class HostDetailPage {
   /** Throughput samples polled since the page opened (the "Live" range), oldest first. */
   private readonly liveSamples = signal<{ x: number; y: number }[]>([]);
   protected readonly traffic = computed<LineSeries[]>(() => {
-    if (!this.range().seconds) return [{ label: 'Throughput', points: this.liveSamples() }];
+    if (!this.window()) return [{ label: 'Throughput', points: this.liveSamples() }];
     const ts = this.timeseriesData();
     return ts ? trafficSeries(ts) : [];
   });
   protected readonly trafficRange = computed<[number, number] | null>(() => {
     const ts = this.timeseriesData();
-    return this.range().seconds && ts ? [ts.from * 1000, ts.to * 1000] : null;
+    return this.window() && ts ? [ts.from * 1000, ts.to * 1000] : null;
   });
   protected readonly applications = computed<Slice[]>(() =>
     this.hostData()?.applications.map((a) => ({ label: a.name, value: a.bytes })) ?? [],
@@ -87,6 +107,7 @@ export class HostDetailPage {
 
   protected readonly hostData = latestValue(this.host);
   protected readonly timeseriesData = latestValue(this.timeseries);
+  protected readonly appHistoryData = latestValue(this.appHistory);
   protected readonly flowsData = latestValue(this.flows);
   protected readonly alertsData = latestValue(this.alerts);
   protected readonly pastAlertsData = latestValue(this.pastAlerts);
@@ -100,6 +121,11 @@ export class HostDetailPage {
       const sample = { x: Date.now(), y: host.thpt.bps };
       untracked(() => this.liveSamples.update((s) => [...s, sample].slice(-LIVE_SAMPLES)));
     });
-    pollEvery(60_000, this.timeseries);
+    pollEvery(60_000, this.timeseries, this.appHistory);
+  }
+
+  /** A range dragged on a chart: the stored series of that range (a live chart keeps its own zoom). */
+  protected zoomTo(range: [number, number]): void {
+    this.choice.set({ kind: 'custom', fromMs: range[0], toMs: range[1] });
   }
 }

@@ -1,11 +1,7 @@
 import type { TimeseriesResponse } from '@flowprobe/api';
 import type { LineSeries } from '../../shared/line-chart/line-chart';
 
-/** A choice of the range picker. */
-export interface TimeRange {
-  label: string;
-  seconds: number;
-}
+import type { TimeRange } from '../../shared/range-picker/range-picker';
 
 /** `seconds: 0` is the live view: the host's throughput as polled since the page opened. */
 export const RANGES: TimeRange[] = [

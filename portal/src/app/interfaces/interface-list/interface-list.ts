@@ -1,7 +1,7 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
-import type { InterfaceInfo, InterfaceListResponse, TimeseriesResponse } from '@flowprobe/api';
+import type { HistorySeriesResponse, InterfaceInfo, InterfaceListResponse, TimeseriesResponse } from '@flowprobe/api';
 import { API_BASE } from '../../core/api-client';
 import { LIVE_HISTORY_SAMPLES, LiveSocket } from '../../core/live-socket';
 import { pollEvery } from '../../core/poll';
@@ -9,8 +9,10 @@ import { FORMAT_PIPES } from '../../shared/format/format';
 import { directionSeries } from '../../shared/line-chart/direction-series';
 import { LineChart, LineSeries } from '../../shared/line-chart/line-chart';
 import { LoadState } from '../../shared/load-state/load-state';
+import { stackedRateSeries } from '../../shared/line-chart/stacked-series';
+import { RangeChoice, RangePicker, TimeRange, choiceWindow } from '../../shared/range-picker/range-picker';
 
-const HISTORY_RANGES = [
+const HISTORY_RANGES: TimeRange[] = [
   { label: '1 h', seconds: 3600 },
   { label: '24 h', seconds: 86_400 },
   { label: '7 d', seconds: 7 * 86_400 },
@@ -19,7 +21,7 @@ const HISTORY_RANGES = [
 /** Capture interfaces: counters, drops, per-queue load, live and historical throughput. */
 @Component({
   selector: 'app-interface-list',
-  imports: [LineChart, LoadState, ...FORMAT_PIPES],
+  imports: [LineChart, LoadState, RangePicker, ...FORMAT_PIPES],
   templateUrl: './interface-list.html',
   styleUrl: './interface-list.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -37,13 +39,28 @@ export class InterfaceList {
     return list.find((i) => i.id === this.selectedId()) ?? list[0];
   });
   protected readonly ranges = HISTORY_RANGES;
-  protected readonly range = signal(HISTORY_RANGES[0]);
+  /** A preset or a custom from/to (typed, or dragged on a chart). */
+  protected readonly choice = signal<RangeChoice>({ kind: 'preset', range: HISTORY_RANGES[0] });
+  private readonly window = computed(() => choiceWindow(this.choice(), Date.now())!);
 
   protected readonly history = httpResource<TimeseriesResponse>(() => {
     const iface = this.selected();
     if (!iface) return undefined;
-    const to = Math.floor(Date.now() / 1000);
-    return { url: `${API_BASE}/timeseries`, params: { metric: 'interface:traffic', entity: String(iface.id), from: to - this.range().seconds, to } };
+    const [from, to] = this.window();
+    return { url: `${API_BASE}/timeseries`, params: { metric: 'interface:traffic', entity: String(iface.id), from: Math.floor(from / 1000), to: Math.ceil(to / 1000) } };
+  });
+  /** Bytes by application over the range, from the flow history (every interface of the store), stacked. */
+  protected readonly appHistory = httpResource<HistorySeriesResponse>(() => {
+    const [from, to] = this.window();
+    return { url: `${API_BASE}/history/series`, params: { from: Math.floor(from), to: Math.ceil(to), by: 'application', limit: 6 } };
+  });
+  protected readonly appHistorySeries = computed<LineSeries[]>(() => {
+    const s = this.appHistoryData();
+    return s ? stackedRateSeries(s) : [];
+  });
+  protected readonly appHistoryRange = computed<[number, number] | null>(() => {
+    const s = this.appHistoryData();
+    return s ? [s.from_ms, s.to_ms] : null;
   });
 
   protected readonly liveSeries = computed<LineSeries[]>(() => {
@@ -69,10 +86,16 @@ export class InterfaceList {
 
   protected readonly interfacesData = latestValue(this.interfaces);
   protected readonly historyData = latestValue(this.history);
+  protected readonly appHistoryData = latestValue(this.appHistory);
 
   constructor() {
     pollEvery(2_000, this.interfaces);
-    pollEvery(60_000, this.history);
+    pollEvery(60_000, this.history, this.appHistory);
+  }
+
+  /** A range dragged on a stored chart: load that range. */
+  protected zoomTo(range: [number, number]): void {
+    this.choice.set({ kind: 'custom', fromMs: range[0], toMs: range[1] });
   }
 
   protected dropRate(iface: InterfaceInfo): string {

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, NgZone, afterNextRender, effect, inject, input, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, NgZone, afterNextRender, effect, inject, input, output, viewChild } from '@angular/core';
 import { CHART_COLORS, Chart, ValueFormat, formatValue } from '../line-chart/chart-setup';
 
 /** One slice of a doughnut. */
@@ -21,6 +21,8 @@ export class DoughnutChart {
   readonly slices = input.required<Slice[]>();
   readonly format = input<ValueFormat>('bytes');
   readonly ariaLabel = input('chart');
+  /** A slice or its legend entry was clicked (e.g. "Other" opens the full breakdown). */
+  readonly sliceClick = output<string>();
 
   private readonly canvas = viewChild.required<ElementRef<HTMLCanvasElement>>('canvas');
   private readonly zone = inject(NgZone);
@@ -44,8 +46,20 @@ export class DoughnutChart {
         animation: false,
         maintainAspectRatio: false,
         cutout: '62%',
+        onClick: (_event, elements) => {
+          const label = elements[0] ? (this.chart?.data.labels?.[elements[0].index] as string | undefined) : undefined;
+          if (label !== undefined) this.zone.run(() => this.sliceClick.emit(label));
+        },
+        onHover: (event, elements) => {
+          const target = event.native?.target as HTMLElement | undefined;
+          if (target) target.style.cursor = elements.length ? 'pointer' : 'default';
+        },
         plugins: {
-          legend: { position: 'right', labels: { boxWidth: 12, boxHeight: 12 } },
+          legend: {
+            position: 'right',
+            labels: { boxWidth: 12, boxHeight: 12 },
+            onClick: (_event, item) => this.zone.run(() => this.sliceClick.emit(item.text)),
+          },
           tooltip: { callbacks: { label: (item) => `${item.label}: ${formatValue(format, Number(item.raw))}` } },
         },
       },

@@ -35,7 +35,9 @@ describe('format-units', () => {
     expect(formatRelativeTime(1000, 1000.5)).toBe('just now');
     expect(formatRelativeTime(1000, 1012)).toBe('12 s ago');
     expect(formatRelativeTime(1000, 1000 + 3 * 60 + 5)).toBe('3 min ago');
-    expect(formatRelativeTime(2000, 1700)).toBe('in 5 min');
+    // Clock skew (a time ahead of now) is clamped: never "in 5 min" of something seen.
+    expect(formatRelativeTime(2000, 1700)).toBe('just now');
+    expect(formatRelativeTime(1002.5, 1000)).toBe('just now');
     expect(formatRelativeTime(0, 1000)).toBe('never');
   });
 });

@@ -68,14 +68,18 @@ export function formatDuration(seconds: number): string {
     .join(' ');
 }
 
-/** UNIX seconds relative to `nowS`: "just now", "12 s ago", "3 min ago", "2 h ago", "4 d ago"; future times "in 5 min". */
+/**
+ * UNIX seconds relative to `nowS`: "just now", "12 s ago", "3 min ago", "2 h ago", "4 d ago".
+ * A time after `nowS` (the probe's clock ahead of the browser's, or packet time of a replayed
+ * capture) is clamped to "just now": the portal never says "in 2 s" of something already seen.
+ */
 export function formatRelativeTime(unixS: number, nowS: number): string {
   if (!unixS) return 'never';
   const delta = nowS - unixS;
-  if (Math.abs(delta) < 2) return 'just now';
+  if (delta < 2) return 'just now';
   // Whole units only: "13 s ago", not "13.5 s ago".
-  const text = formatDuration(Math.floor(Math.abs(delta))).split(' ').slice(0, 2).join(' ');
-  return delta > 0 ? `${text} ago` : `in ${text}`;
+  const text = formatDuration(Math.floor(delta)).split(' ').slice(0, 2).join(' ');
+  return `${text} ago`;
 }
 
 /** UNIX seconds → local "2026-11-22 14:05:09". */

@@ -5,12 +5,12 @@ import { ChangeDetectionStrategy, Component, computed, input, output } from '@an
   selector: 'app-pager',
   template: `
     <nav class="pager" aria-label="pagination">
-      <span class="muted">{{ from() }}–{{ to() }} of {{ total() }}</span>
+      <span class="muted" data-testid="pager-range">{{ from() }}–{{ to() }} of {{ total() }}</span>
       <label class="muted">
         Rows
-        <select [value]="limit()" (change)="limitChange.emit(+$any($event.target).value)">
-          @for (size of sizes; track size) {
-            <option [value]="size">{{ size }}</option>
+        <select data-testid="page-size" (change)="limitChange.emit(+$any($event.target).value)">
+          @for (size of sizes(); track size) {
+            <option [value]="size" [selected]="size === limit()">{{ size }}</option>
           }
         </select>
       </label>
@@ -31,7 +31,8 @@ export class Pager {
   readonly offsetChange = output<number>();
   readonly limitChange = output<number>();
 
-  protected readonly sizes = [10, 25, 50, 100];
+  /** The sizes offered, with the current limit among them (a page size the select cannot show would disagree with the rows). */
+  protected readonly sizes = computed(() => [...new Set([10, 25, 50, 100, this.limit()])].sort((a, b) => a - b));
   protected readonly from = computed(() => (this.total() === 0 ? 0 : this.offset() + 1));
   protected readonly to = computed(() => Math.min(this.offset() + this.limit(), this.total()));
   protected readonly prev = computed(() => Math.max(0, this.offset() - this.limit()));
