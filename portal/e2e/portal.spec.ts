@@ -784,7 +784,7 @@ describe('portal against the real appliance', () => {
     await page.goto(`${appliance.baseUrl}/hosts/${host.ip}`);
     await page.click('[data-testid=range-custom]');
     await page.waitForSelector('[data-testid=range-from]');
-    await page.locator('[data-testid=host-apps-chart] canvas').or(page.getByText('No stored flow of this host in this range.')).first().waitFor();
+    await page.getByRole('heading', { name: 'Applications over time' }).waitFor();
   });
 
   it('sums the active traffic by port, local↔remote pair and category on the dashboard, and opens the full application breakdown', async () => {
@@ -839,7 +839,7 @@ describe('portal against the real appliance', () => {
       const nav = await page.evaluate(() => {
         const sidebar = document.querySelector('.sidebar')!.getBoundingClientRect();
         const bottom = document.elementFromPoint(5, window.innerHeight - 2);
-        return { bottom: sidebar.bottom, height: window.innerHeight, long: document.documentElement.scrollHeight > window.innerHeight * 1.5, inSidebar: !!bottom?.closest('.sidebar') };
+        return { bottom: Math.round(sidebar.bottom), height: window.innerHeight, long: document.documentElement.scrollHeight > window.innerHeight * 1.5, inSidebar: !!bottom?.closest('.sidebar') };
       });
       expect(nav).toEqual({ bottom: nav.height, height: nav.height, long: true, inSidebar: true });
       // The pager says what the table shows.
