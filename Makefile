@@ -7,7 +7,8 @@ SHELL := /bin/bash
 STAMPS := .make
 
 # Debian packages the product and its tests use. Keep sorted by purpose.
-APT_BUILD   := build-essential pkg-config
+# libasan8: AddressSanitizer runtime for the fuzz run's shim build (make -C dataplane/native asan).
+APT_BUILD   := build-essential pkg-config libasan8
 APT_DPDK    := dpdk libdpdk-dev
 APT_NDPI    := libndpi-dev libndpi4.2 libndpi-bin
 APT_REDIS   := redis-server
@@ -30,7 +31,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm native build run test bench bench-history bench-history-100m clean redis screenshots typecheck cycles image bundle test-image test-upgrade test-provisioning
+.PHONY: all deps apt npm native build run test bench bench-history bench-history-100m clean redis screenshots typecheck cycles image bundle test-image test-upgrade test-provisioning soak fuzz
 
 all: build
 
@@ -78,6 +79,7 @@ build: deps native $(BUILT)
 
 native: apt
 	$(MAKE) -C dataplane/native
+	$(MAKE) -C dataplane/native asan
 
 dataplane/dist/.built: $(STAMPS)/npm $(call TS_INPUTS,dataplane)
 	npm run build -w dataplane
@@ -111,6 +113,20 @@ test: build redis typecheck cycles
 	npm test --workspaces --if-present
 	$(MAKE) test-image
 
+# Soak (docs/reliability.md): the real appliance on the shared captures with rewritten
+# addresses, looped at full speed, an API client and a SIEM receiver, for SOAK_MINUTES;
+# fails if RSS, heap or fds keep growing. Report in $$SOAK_OUT (default a temp folder).
+SOAK_MINUTES ?= 60
+soak: build redis
+	SOAK_MINUTES=$(SOAK_MINUTES) nice -n 10 node -r ./dataplane/test/dpdk-ts-register.js appliance/soak/soak.ts
+
+# The fuzz campaign (docs/fuzzing.md): FUZZ_PACKETS mutated packets through the pipeline
+# with nDPI and the AddressSanitizer shim; crashing inputs kept in $$FUZZ_OUT/crashes.
+FUZZ_PACKETS ?= 10000000
+FUZZ_OUT ?= /tmp/flowprobe-fuzz
+fuzz: build
+	nice -n 10 node -r ./dataplane/test/dpdk-ts-register.js dataplane/test/fuzz/fuzz-campaign.ts --asan --packets $(FUZZ_PACKETS) --out $(FUZZ_OUT)
+
 # Benchmarks of every package (each prints the machine's load beside its figures:
 # on a shared machine the numbers move with it). See the README's table.
 bench: build redis
@@ -131,7 +147,7 @@ screenshots: build redis
 	FLOWPROBE_SCREENSHOTS=1 npm test -w portal
 
 clean:
-	rm -rf $(STAMPS) */dist */dist-bench dataplane/native/build
+	rm -rf $(STAMPS) */dist */dist-bench dataplane/native/build dataplane/native/build-asan
 
 # Type-check every package with its specs and tests (the builds leave specs out,
 # and jest runs them without a type check). The portal's tsconfig.json only refers to
