@@ -25,6 +25,8 @@ export class ApplianceProcess {
   port = 0;
   log = '';
   exitCode: number | null = null;
+  /** Top-level boot-config keys replacing the defaults below (e.g. `sources`, `capture`). */
+  configOverrides: Record<string, unknown> = {};
 
   constructor(
     readonly dir: string,
@@ -55,6 +57,7 @@ export class ApplianceProcess {
         local_networks: ['192.168.0.0/16', '10.0.0.0/8'],
         capture: { workers: 1, flow_capacity: 16384, host_capacity: 4096 },
         auth: { login_attempts_per_minute: 1000 },
+        ...this.configOverrides,
       }),
     );
     this.exitCode = null;
