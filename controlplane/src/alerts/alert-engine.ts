@@ -231,6 +231,28 @@ export class AlertEngine {
     return out;
   }
 
+  /** Key of an engaged alert: one per entity, interface and check (as `engage` keys it). */
+  static engagedKey(event: AlertEventV1, ifid: number): string {
+    return `${event.entity.type}|${ifid}|${event.entity.value}|${event.check}`;
+  }
+
+  /**
+   * Engaged alerts stored before a restart (docs/reliability.md): they are engaged again with
+   * their own id and time, without a message; the next pass refreshes or releases them.
+   */
+  restoreEngaged(alerts: EmittedAlert[]): number {
+    let n = 0;
+    for (const { event, ifid } of alerts) {
+      const kind = event.entity.type;
+      if (event.status !== 'engaged' || (kind !== 'host' && kind !== 'interface')) continue;
+      const key = AlertEngine.engagedKey(event, ifid);
+      if (this.engaged.has(key)) continue;
+      this.engaged.set(key, { event: { ...event }, ifid, kind });
+      n++;
+    }
+    return n;
+  }
+
   /** Engaged alerts (copies), newest first. */
   engagedAlerts(): EmittedAlert[] {
     return [...this.engaged.values()].map((e) => ({ event: { ...e.event }, ifid: e.ifid })).sort((a, b) => b.event.time.localeCompare(a.event.time));

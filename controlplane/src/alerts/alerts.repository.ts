@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AlertEventV1, severityRank } from './alert-event';
 import { AlertEntity } from './alert.entity';
 
@@ -28,6 +28,10 @@ export class AlertsRepository {
 
   /** Stores past alerts in one transaction (a pass can raise thousands; one commit, not one per row). */
   async insertMany(alerts: { event: AlertEventV1; ifid: number }[]): Promise<void> {
+    await this.alerts.manager.transaction((m) => this.insertPast(m, alerts));
+  }
+
+  private async insertPast(m: EntityManager, alerts: { event: AlertEventV1; ifid: number }[]): Promise<void> {
     const rows = alerts.map(({ event: alert, ifid }) => {
       const timeS = Date.parse(alert.time) / 1000;
       return {
@@ -52,8 +56,50 @@ export class AlertsRepository {
       };
     });
     // SQLite allows 999 bound variables per statement by default: 18 columns → 50 rows per INSERT.
+    for (let i = 0; i < rows.length; i += 50) await m.insert(AlertEntity, rows.slice(i, i + 50));
+  }
+
+  /**
+   * One alert batch's durable state, in one transaction: past alerts stored, engaged ones
+   * recorded (released ones removed), and every event put in the outbox until the forwarders
+   * took it (`deleteOutbox`).
+   */
+  async recordBatch(alerts: { event: AlertEventV1; ifid: number }[], keyOf: (a: { event: AlertEventV1; ifid: number }) => string): Promise<void> {
+    const past = alerts.filter((a) => a.event.status === 'released' || a.event.status === 'triggered');
+    const nowS = Math.floor(Date.now() / 1000);
     await this.alerts.manager.transaction(async (m) => {
-      for (let i = 0; i < rows.length; i += 50) await m.insert(AlertEntity, rows.slice(i, i + 50));
+      if (past.length) await this.insertPast(m, past);
+      for (const a of alerts) {
+        if (a.event.status === 'engaged') {
+          await m.query('INSERT OR REPLACE INTO engaged_alerts (key, id, ifid, json) VALUES (?, ?, ?, ?)', [keyOf(a), a.event.id, a.ifid, JSON.stringify(a.event)]);
+        } else if (a.event.status === 'released') {
+          await m.query('DELETE FROM engaged_alerts WHERE id = ?', [a.event.id]);
+        }
+        await m.query('INSERT OR REPLACE INTO alert_outbox (id, status, ifid, json, created_at) VALUES (?, ?, ?, ?, ?)', [a.event.id, a.event.status, a.ifid, JSON.stringify(a.event), nowS]);
+      }
+    });
+  }
+
+  /** Engaged alerts stored by `recordBatch` (restored at start). */
+  async engaged(): Promise<{ event: AlertEventV1; ifid: number }[]> {
+    const rows = (await this.alerts.manager.query('SELECT ifid, json FROM engaged_alerts')) as { ifid: number; json: string }[];
+    return rows.map((r) => ({ event: JSON.parse(r.json) as AlertEventV1, ifid: r.ifid }));
+  }
+
+  async deleteEngaged(id: string): Promise<void> {
+    await this.alerts.manager.query('DELETE FROM engaged_alerts WHERE id = ?', [id]);
+  }
+
+  /** Outbox entries not yet taken by the forwarders, oldest first (at most `limit`). */
+  async outbox(limit: number): Promise<{ event: AlertEventV1; ifid: number }[]> {
+    const rows = (await this.alerts.manager.query('SELECT ifid, json FROM alert_outbox ORDER BY created_at, rowid LIMIT ?', [limit])) as { ifid: number; json: string }[];
+    return rows.map((r) => ({ event: JSON.parse(r.json) as AlertEventV1, ifid: r.ifid }));
+  }
+
+  /** Removes the outbox entries of these events (the forwarders took them). */
+  async deleteOutbox(events: AlertEventV1[]): Promise<void> {
+    await this.alerts.manager.transaction(async (m) => {
+      for (const e of events) await m.query('DELETE FROM alert_outbox WHERE id = ? AND status = ?', [e.id, e.status]);
     });
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type { FlowExportRecord, FlowRecord } from '@flowprobe/dataplane';
 import type { AlertEvent } from '../api';
@@ -53,7 +53,7 @@ export function toLiveAlert(e: AlertEventV1): AlertEvent {
  * the forwarders (the SIEM queues) and the live WebSocket / Redis list.
  */
 @Injectable()
-export class AlertsService implements OnModuleInit {
+export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(AlertsService.name);
   engine!: AlertEngine;
   private secondsSinceDetectionScan = 0;
@@ -69,7 +69,7 @@ export class AlertsService implements OnModuleInit {
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.settings.registerCheckDefaults(checkDefaults());
     this.engine = new AlertEngine({
       hostname: hostname(),
@@ -78,6 +78,9 @@ export class AlertsService implements OnModuleInit {
       localNetworks: () => this.settings.get().local_networks,
       emit: (alerts) => void this.handle(alerts),
     });
+    // Engaged alerts of the previous run (kill -9, power cut): engaged again with their ids, not raised anew.
+    const restored = this.engine.restoreEngaged(await this.repository.engaged());
+    if (restored) this.logger.log(`Restored ${restored} engaged alerts`);
     // Flow-end checks: the final record of each flow, judged on the whole flow (flow_totals). Not
     // interim records, and not the flows cut by the probe stopping ('forced_end': they did not end).
     this.records.register({
@@ -181,13 +184,50 @@ export class AlertsService implements OnModuleInit {
     this.forwarders.push({ name, forward });
   }
 
-  /** Stores, forwards and publishes alert events; a failing sink is logged and the others still run. */
-  async handle(alerts: EmittedAlert[]): Promise<void> {
-    const past = alerts.filter((a) => a.event.status === 'released' || a.event.status === 'triggered');
-    if (past.length) await this.repository.insertMany(past).catch((err: Error) => this.logger.error(`Storing ${past.length} past alerts failed: ${err.message}`));
-    const events = alerts.map((a) => a.event);
+  /**
+   * Forwards what the outbox of the previous run still holds (the process ended between storing
+   * alerts and the forwarders taking them): same events, same ids — at-least-once.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    for (;;) {
+      const batch = await this.repository.outbox(1000);
+      if (!batch.length) return;
+      const events = batch.map((b) => b.event);
+      if (!(await this.forward(events))) return; // kept for the next start
+      await this.repository.deleteOutbox(events);
+      this.logger.log(`Forwarded ${batch.length} alert events left in the outbox by the previous run`);
+    }
+  }
+
+  /** Every forwarder in turn; false when one failed (the events stay in the outbox). */
+  private async forward(events: AlertEventV1[]): Promise<boolean> {
+    let ok = true;
     for (const f of this.forwarders) {
-      await f.forward(events).catch((err: Error) => this.logger.error(`${f.name} publish of ${alerts.length} alerts failed: ${err.message}`));
+      await f.forward(events).catch((err: Error) => {
+        ok = false;
+        this.logger.error(`${f.name} publish of ${events.length} alerts failed: ${err.message}`);
+      });
+    }
+    return ok;
+  }
+
+  /**
+   * Stores, forwards and publishes alert events; a failing sink is logged and the others still run.
+   * Crash-safe (docs/reliability.md): past alerts, the engaged set and an outbox entry per event are
+   * written in one transaction before any forwarder sees the events; the outbox entries go once
+   * every forwarder took them.
+   */
+  async handle(alerts: EmittedAlert[]): Promise<void> {
+    const stored = await this.repository
+      .recordBatch(alerts, (a) => AlertEngine.engagedKey(a.event, a.ifid))
+      .then(() => true)
+      .catch((err: Error) => {
+        this.logger.error(`Storing ${alerts.length} alert events failed: ${err.message}`);
+        return false;
+      });
+    const events = alerts.map((a) => a.event);
+    if ((await this.forward(events)) && stored) {
+      await this.repository.deleteOutbox(events).catch((err: Error) => this.logger.warn(`Clearing the alert outbox failed: ${err.message}`));
     }
     for (const { event } of alerts) {
       await this.live.publishAlert(toLiveAlert(event)).catch((err: Error) => this.logger.warn(`Live publish of ${event.id} failed: ${err.message}`));
@@ -266,7 +306,10 @@ export class AlertsService implements OnModuleInit {
   /** Deletes a past alert, or forgets an engaged one (it engages again if its condition still holds). */
   async delete(id: string): Promise<void> {
     if (await this.repository.delete(id)) return;
-    if (this.engine.dropEngaged(id)) return;
+    if (this.engine.dropEngaged(id)) {
+      await this.repository.deleteEngaged(id);
+      return;
+    }
     throw new NotFoundException(`alert ${id} not found`);
   }
 }

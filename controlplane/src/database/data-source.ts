@@ -84,6 +84,10 @@ export async function openDatabase(path: string, extensions: DatabaseExtension[]
   secureDatabaseFiles(path, warn);
   const dataSource = new DataSource(buildDataSourceOptions(path, extensions));
   await dataSource.initialize();
+  // WAL (enableWAL) + synchronous=FULL: every commit is fsynced in the WAL before it returns, so a
+  // power cut keeps committed alerts, acknowledgements, settings and timeseries (NORMAL, WAL's
+  // usual pairing, survives a process crash but may lose the last commits to a power cut).
+  await dataSource.query('PRAGMA synchronous = FULL');
   serializeSqliteTransactions(dataSource);
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;

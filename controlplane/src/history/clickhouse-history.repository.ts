@@ -7,6 +7,7 @@ import type { HistoryFlow, HistoryProbe, HistorySeriesResponse, HistoryTopRespon
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
 import type { HistoryStore } from './history-store';
 import { DAY_MS, dayOf, stackSeries, toHistoryFlow, toHistoryProbe } from './history-rows';
+import { writeFileAtomic } from '../config/atomic-write';
 
 const ROLLUPS = [
   { name: 'rollup_1h', ms: 3_600_000 },
@@ -390,7 +391,8 @@ export class ClickHouseHistoryRepository implements HistoryStore {
     }
     const seq = ++this.seq;
     const file = path.join(this.options.bufferDir, `${String(seq).padStart(12, '0')}-${records}.ndjson`);
-    await fs.promises.writeFile(file, body, { mode: 0o600 });
+    // Atomic: a crash mid-write leaves no torn batch for the next start to send.
+    await writeFileAtomic(file, body, 0o600);
     this.spool.push({ file, records, bytes });
     this.spoolBytes += bytes;
   }

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { writeFileAtomicSync } from '../config/atomic-write';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { promisify } from 'node:util';
@@ -209,11 +210,7 @@ export class CertificateStore {
   }
 
   private writeAtomic(file: string, text: string, mode: number): void {
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, text, { mode, flag: 'w' });
-    // The mode option is masked by the umask and ignored for an existing file: set it explicitly.
-    chmodSync(tmp, mode);
-    renameSync(tmp, file);
+    writeFileAtomicSync(file, text, mode);
   }
 }
 
