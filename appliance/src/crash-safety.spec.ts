@@ -82,7 +82,10 @@ describe('kill -9 during alert raising and SIEM delivery', () => {
 
     // The first minute pass engages host alerts; flow alerts flow in meanwhile.
     await waitFor(async () => (await engaged(admin)).length > 0, 'engaged alerts', 150_000);
-    await waitFor(() => received.size > 0, 'the SIEM receiving alerts', 60_000);
+    // Alerts are committed to SQLite before they are forwarded: once the receiver has an engaged
+    // alert, it is durable. (One engaged in memory but not yet committed when the process dies was
+    // never forwarded either; the next start raises it anew, and the SIEM saw it once.)
+    await waitFor(async () => (await engaged(admin)).every((a) => received.has(`${a.id}/engaged`)), 'the SIEM receiving the engaged alerts', 120_000);
 
     // Kill while raising and delivering, right after reading the engaged set (outside a minute
     // boundary, where the set could change between the read and the kill).

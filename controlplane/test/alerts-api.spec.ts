@@ -237,6 +237,8 @@ describe('alerts and recipients API', () => {
     // Live WebSocket (through Redis pub/sub) and the Redis recent-alert list, both fed by the control plane's LiveService.
     await until(() => live, (l) => l.some((m) => m.type === 'alert' && m.data?.id === cred.id));
     expect(live.some((m) => m.type === 'alert' && m.data?.id === cred.id)).toBe(true);
+    // (stored in SQLite first, then forwarded and published: the push can follow the flow alert's)
+    await until(() => live, (l) => l.some((m) => m.type === 'alert' && m.data?.check === 'syn_scan' && m.data?.state === 'engaged'));
     expect(live.some((m) => m.type === 'alert' && m.data?.check === 'syn_scan' && m.data?.state === 'engaged')).toBe(true);
     ws.close();
     const recent = (await redis.lrange(`${prefix}alerts:recent`, 0, -1)).map((s) => JSON.parse(s));

@@ -75,7 +75,14 @@ export class AlertsRepository {
         } else if (a.event.status === 'released') {
           await m.query('DELETE FROM engaged_alerts WHERE id = ?', [a.event.id]);
         }
-        await m.query('INSERT OR REPLACE INTO alert_outbox (id, status, ifid, json, created_at) VALUES (?, ?, ?, ?, ?)', [a.event.id, a.event.status, a.ifid, JSON.stringify(a.event), nowS]);
+      }
+      // The outbox: one multi-row statement per 150 events (5 parameters each, under SQLite's 999).
+      for (let i = 0; i < alerts.length; i += 150) {
+        const part = alerts.slice(i, i + 150);
+        await m.query(
+          `INSERT OR REPLACE INTO alert_outbox (id, status, ifid, json, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+          part.flatMap((a) => [a.event.id, a.event.status, a.ifid, JSON.stringify(a.event), nowS]),
+        );
       }
     });
   }
@@ -98,9 +105,10 @@ export class AlertsRepository {
 
   /** Removes the outbox entries of these events (the forwarders took them). */
   async deleteOutbox(events: AlertEventV1[]): Promise<void> {
-    await this.alerts.manager.transaction(async (m) => {
-      for (const e of events) await m.query('DELETE FROM alert_outbox WHERE id = ? AND status = ?', [e.id, e.status]);
-    });
+    for (let i = 0; i < events.length; i += 500) {
+      const part = events.slice(i, i + 500);
+      await this.alerts.manager.query(`DELETE FROM alert_outbox WHERE id || '/' || status IN (${part.map(() => '?').join(', ')})`, part.map((e) => `${e.id}/${e.status}`));
+    }
   }
 
   async find(f: PastAlertFilter): Promise<{ total: number; rows: AlertEntity[] }> {

@@ -44,6 +44,9 @@ export function toLiveAlert(e: AlertEventV1): AlertEvent {
   };
 }
 
+/** Alert events waiting to be stored and forwarded; past this the oldest are dropped (counted, logged). */
+const MAX_PENDING_ALERTS = 100_000;
+
 /**
  * Alerts in the app: runs the engine from the flow records (flow checks on
  * ended flows) and from the periodic jobs, which call its methods by name
@@ -57,6 +60,10 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(AlertsService.name);
   engine!: AlertEngine;
   private secondsSinceDetectionScan = 0;
+  /** Alert events waiting for `process` (bounded by MAX_PENDING_ALERTS). */
+  private readonly pending: EmittedAlert[] = [];
+  private draining: Promise<void> | null = null;
+  private droppedPending = 0;
   /** Modules that forward every alert event (the SIEM module registers its queues). */
   private readonly forwarders: { name: string; forward: (events: AlertEventV1[]) => Promise<void> }[] = [];
 
@@ -188,7 +195,13 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
    * Forwards what the outbox of the previous run still holds (the process ended between storing
    * alerts and the forwarders taking them): same events, same ids — at-least-once.
    */
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    // Not awaited: a forwarder may wait for its own start (the SIEM loads its recipients in a later
+    // module's bootstrap hook), which must not wait for this one.
+    void this.replayOutbox().catch((err: Error) => this.logger.error(`Replaying the alert outbox failed: ${err.message}`));
+  }
+
+  private async replayOutbox(): Promise<void> {
     for (;;) {
       const batch = await this.repository.outbox(1000);
       if (!batch.length) return;
@@ -217,7 +230,28 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
    * written in one transaction before any forwarder sees the events; the outbox entries go once
    * every forwarder took them.
    */
-  async handle(alerts: EmittedAlert[]): Promise<void> {
+  handle(alerts: EmittedAlert[]): Promise<void> {
+    for (const a of alerts) this.pending.push(a);
+    if (this.pending.length > MAX_PENDING_ALERTS) {
+      // SQLite (or a forwarder) far behind: drop the oldest, counted, rather than grow without bound.
+      const over = this.pending.length - MAX_PENDING_ALERTS;
+      this.pending.splice(0, over);
+      this.droppedPending += over;
+      this.logger.warn(`Alert handling behind: ${over} alert events dropped (${this.droppedPending} since start)`);
+    }
+    this.draining ??= this.drain().finally(() => (this.draining = null));
+    return this.draining;
+  }
+
+  /**
+   * One batch at a time, merging what arrived meanwhile: a burst of alert passes costs a few
+   * transactions (and fsyncs), not one each, and pending work is bounded.
+   */
+  private async drain(): Promise<void> {
+    while (this.pending.length) await this.process(this.pending.splice(0, 5000));
+  }
+
+  private async process(alerts: EmittedAlert[]): Promise<void> {
     const stored = await this.repository
       .recordBatch(alerts, (a) => AlertEngine.engagedKey(a.event, a.ifid))
       .then(() => true)

@@ -22,6 +22,7 @@ export class SiemAlertForwarder implements OnModuleInit {
 
   onModuleInit(): void {
     this.alerts.addForwarder('SIEM', async (events) => {
+      await this.siem.ready;
       await this.siem.publishMany(events);
     });
   }

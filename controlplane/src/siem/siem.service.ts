@@ -58,15 +58,26 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
    * hand) starts disabled and is flagged in /healthz; the others run.
    */
   async onApplicationBootstrap(): Promise<void> {
-    this.recipients = (await this.repository.all()).map(({ config, unreadable }) => {
-      const problems = unreadable ? [unreadable] : recipientProblems(config, this.policy);
-      if (problems.length === 0) return config;
-      this.flagInvalid(config, problems.join('; '));
-      return { ...config, enabled: false };
-    });
-    await this.dispatcher.setRecipients(this.recipients);
-    this.logger.log(`${this.recipients.filter((r) => r.enabled).length} SIEM recipient(s) enabled`);
+    try {
+      this.recipients = (await this.repository.all()).map(({ config, unreadable }) => {
+        const problems = unreadable ? [unreadable] : recipientProblems(config, this.policy);
+        if (problems.length === 0) return config;
+        this.flagInvalid(config, problems.join('; '));
+        return { ...config, enabled: false };
+      });
+      await this.dispatcher.setRecipients(this.recipients);
+      this.logger.log(`${this.recipients.filter((r) => r.enabled).length} SIEM recipient(s) enabled`);
+    } finally {
+      this.markReady();
+    }
   }
+
+  private markReady: () => void = () => undefined;
+  /**
+   * Resolves once the stored recipients are loaded: alerts published before that (the alert
+   * outbox replayed at start, the first passes) would find no recipient and go nowhere.
+   */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   async onApplicationShutdown(): Promise<void> {
     await this.dispatcher.close();
