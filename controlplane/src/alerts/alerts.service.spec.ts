@@ -45,7 +45,7 @@ describe('AlertsService (real SQLite; dataplane, live and dispatcher mocked)', (
     settings = new SettingsService(new SettingsRepository(dataSource), { localNetworks: [], liveIntervalMs: 1000 } as unknown as ControlPlaneOptions);
     await settings.onModuleInit();
     service = new AlertsService(repository, live, settings, records, dataplane, {} as ControlPlaneOptions);
-    service.onModuleInit();
+    await service.onModuleInit();
   });
 
   afterAll(() => dataSource.destroy());
