@@ -762,7 +762,11 @@ describe('portal against the real appliance', () => {
     // The interface's stored history: a drag becomes the custom from/to, and the series is loaded for that range.
     await page.goto(`${appliance.baseUrl}/interfaces`);
     const stored = '[data-testid=interface-history-chart] canvas';
-    await page.waitForSelector(stored);
+    // The canvas is drawn empty first (chart.js's default 0..1 axis) and again once the stored hour has loaded.
+    await page.waitForFunction((sel) => {
+      const c = document.querySelector<HTMLCanvasElement>(sel);
+      return !!c && Number(c.dataset['xMax']) - Number(c.dataset['xMin']) > 1;
+    }, stored);
     const [h0, h1] = await xRange(stored);
     expect(h1 - h0).toBeGreaterThanOrEqual(3_500_000);
     for (const label of (await page.getAttribute(stored, 'data-ticks'))!.split('|')) expect(label).toMatch(tickLabel);
