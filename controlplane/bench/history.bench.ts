@@ -11,7 +11,8 @@
  *   make bench-history    (the same, from the repository root)
  *
  * Env: HISTORY_BENCH_STORES (default "duckdb,clickhouse"), HISTORY_BENCH_N (records, default 2 000 000), HISTORY_BENCH_DIR
- * (default a temporary folder, removed afterwards).
+ * (default a temporary folder, removed afterwards), HISTORY_BENCH_RATE (records per second of packet time, default
+ * 200 000, or `day`: spread over one day; see RATE).
  *
  * HISTORY_BENCH_BULK=100000000 (make bench-history-100m) instead: query
  * latency over that many stored flows of one day, made once in
@@ -30,7 +31,15 @@ import type { HistoryStore } from '../src/history/history-store';
 import { ClickHouseProcess } from '../src/testing/clickhouse-process';
 
 const N = Number(process.env.HISTORY_BENCH_N ?? 2_000_000);
-const BATCH = 131_072; // the history consumer's batch (HISTORY_BATCH_RECORDS)
+/**
+ * Packet time of the records: RATE records per second from DAY0 (default
+ * 200 000, the target: a probe writing that many flows per second makes
+ * records whose times advance so), or HISTORY_BENCH_RATE=day: the N records
+ * spread evenly over one day (each minute's 50 000 hosts nearly all new: the
+ * rollups' worst case, as many rollup rows as records).
+ */
+const RATE = process.env.HISTORY_BENCH_RATE === 'day' ? 0 : Number(process.env.HISTORY_BENCH_RATE ?? 200_000);
+const BATCH = 245_760; // the history consumer's batch (HISTORY_BATCH_RECORDS)
 const DAY0 = Date.parse('2026-11-02T00:00:00Z');
 const APPS = ['TLS.YouTube', 'TLS.Google', 'DNS', 'HTTP', 'QUIC.Google', 'TLS', 'NTP', 'SSH', 'TLS.Microsoft', 'TLS.Amazon', 'Unknown', 'HTTP.Facebook'];
 
@@ -42,7 +51,7 @@ function makeBatch(from: number, n: number, total = N): FlowExportRecord[] {
   const out: FlowExportRecord[] = new Array(n);
   for (let k = 0; k < n; k++) {
     const i = from + k;
-    const last = DAY0 + Math.floor((i / total) * 86_400_000);
+    const last = DAY0 + (RATE > 0 ? Math.floor((i * 1000) / RATE) : Math.floor((i / total) * 86_400_000));
     const client = ip4(i % 50_000);
     const server = `192.0.${(i % 2000) >> 8}.${i % 2000 & 255}`;
     out[k] = {
@@ -250,7 +259,7 @@ async function main(): Promise<void> {
   } catch {
     // no uptime(1)
   }
-  console.log(`history bench: ${N} records per store, batches of ${BATCH}, ${cpus().length} cores (${cpus()[0]?.model}); uptime: ${uptime}`);
+  console.log(`history bench: ${N} records per store (${RATE > 0 ? `${RATE} per second of packet time` : 'spread over one day'}), batches of ${BATCH}, ${cpus().length} cores (${cpus()[0]?.model}); uptime: ${uptime}`);
   try {
     if (stores.includes('duckdb')) {
       const store = new DuckDbHistoryRepository({ dir: path.join(dir, 'duckdb'), maxAgeDays: 3650, diskBudgetBytes: Number.MAX_SAFE_INTEGER });

@@ -165,6 +165,40 @@ describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
     expect(again.data.find((e) => e.key === '10.0.0.1')?.flows).toBe(2 * records.filter((r) => r.client.ip === '10.0.0.1').length);
   });
 
+  it('moves whole row groups to flows and keeps the rest in the tail: every record counted once, rollup top = raw top = direct sums', async () => {
+    // 100 000 + 25 000 + 5 000 + 1 records: the tail and the second batch fill a row group (122 880), the rest waits in the tail.
+    const records = Array.from({ length: 130_001 }, (_, i) =>
+      record(i, T0 + 3_600_000 + Math.floor(i / 10), { client: { ip: `10.1.${(i >> 8) & 63}.${i & 255}`, port: 1000 + (i % 50_000) }, end_reason: i % 7 === 0 ? 'active_timeout' : 'idle' }),
+    );
+    for (const [from, to] of [[0, 100_000], [100_000, 125_000], [125_000, 130_000], [130_000, 130_001]]) await store.insert(records.slice(from, to));
+    const all = await store.queryFlows(query({ limit: 1 }));
+    expect(all.total).toBe(records.length);
+    const want = new Map<string, { bytes: number; flows: number }>();
+    for (const r of records) {
+      for (const host of r.client.ip === r.server.ip ? [r.client.ip] : [r.client.ip, r.server.ip]) {
+        const w = want.get(host) ?? { bytes: 0, flows: 0 };
+        w.bytes += r.cli2srv.bytes + r.srv2cli.bytes;
+        w.flows += r.end_reason === 'active_timeout' ? 0 : 1;
+        want.set(host, w);
+      }
+    }
+    const rolled = await store.top({ fromMs: T0, toMs: T0 + DAY, by: 'hosts', metric: 'bytes', limit: 100_000 });
+    const raw = await store.top({ fromMs: T0 + 1, toMs: T0 + DAY, by: 'hosts', metric: 'bytes', limit: 100_000 });
+    expect(rolled.source).toBe('rollup_1h');
+    expect(raw.source).toBe('flows');
+    expect(rolled.data).toEqual(raw.data);
+    expect(new Map(rolled.data.map((e) => [e.key, { bytes: e.bytes, flows: e.flows }]))).toEqual(want);
+    // The same after a restart (the tail is in the day file) and one more batch.
+    await store.close();
+    store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: 1 << 40 });
+    await store.open();
+    expect((await store.queryFlows(query({ limit: 1 }))).total).toBe(records.length);
+    await store.insert([record(999_999, T0 + 3_600_000, { client: { ip: '10.1.0.0', port: 1 } })]);
+    const after = await store.top({ fromMs: T0, toMs: T0 + DAY, by: 'hosts', metric: 'flows', limit: 100_000 });
+    expect(after.data.find((e) => e.key === '10.1.0.0')?.flows).toBe(want.get('10.1.0.0')!.flows + 1);
+    expect((await store.queryFlows(query({ host: '10.1.0.0', limit: 1000 }))).total).toBe(records.filter((r) => r.client.ip === '10.1.0.0').length + 1);
+  });
+
   it('finds one host by its address (IPv4 as a number, IPv6 as text), as client or as server', async () => {
     const records = Array.from({ length: 200 }, (_, i) => record(i, T0 + i * 1000));
     records.push(record(500, T0 + 500_000, { client: { ip: '2001:db8::7', port: 1 }, server: { ip: '2001:db8::1', port: 443 }, ip_version: 6 }));

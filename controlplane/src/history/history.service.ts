@@ -15,11 +15,12 @@ import type { HistoryFlowQuery } from './history.types';
 import { cidrRange } from './ip-range';
 
 /**
- * Records per store write (at least DuckDB's row group, 122 880 rows, so a
- * batch is written straight to the day file instead of through the WAL),
- * and records waiting at most (beyond, the dispatcher counts them dropped).
+ * Records per store write: two DuckDB row groups (122 880 rows each), so a
+ * full batch is written straight to the day file as whole row groups
+ * (DuckDbHistoryRepository.append), and records waiting at most (beyond,
+ * the dispatcher counts them dropped).
  */
-export const HISTORY_BATCH_RECORDS = 131_072;
+export const HISTORY_BATCH_RECORDS = 245_760;
 export const HISTORY_MAX_QUEUED_RECORDS = 1_000_000;
 
 /** Longest range one request may span, days (a fleet's day is already hundreds of millions of records). */
