@@ -39,7 +39,8 @@ const N = Number(process.env.HISTORY_BENCH_N ?? 2_000_000);
  * rollups' worst case, as many rollup rows as records).
  */
 const RATE = process.env.HISTORY_BENCH_RATE === 'day' ? 0 : Number(process.env.HISTORY_BENCH_RATE ?? 200_000);
-const BATCH = 245_760; // the history consumer's batch (HISTORY_BATCH_RECORDS)
+const BATCH = 245_760; // the history consumer's batch (HISTORY_BATCH_RECORDS; ClickHouse: HISTORY_BATCH_RECORDS_CLICKHOUSE)
+const BATCH_CLICKHOUSE = 131_072;
 const DAY0 = Date.parse('2026-11-02T00:00:00Z');
 const APPS = ['TLS.YouTube', 'TLS.Google', 'DNS', 'HTTP', 'QUIC.Google', 'TLS', 'NTP', 'SSH', 'TLS.Microsoft', 'TLS.Amazon', 'Unknown', 'HTTP.Facebook'];
 
@@ -98,20 +99,20 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** Writes N records in the history consumer's batches, then times the day's queries; prints the figures. */
-async function run(name: string, store: HistoryStore, bytesOnDisk: () => Promise<number>): Promise<void> {
+async function run(name: string, store: HistoryStore, bytesOnDisk: () => Promise<number>, batchRecords = BATCH): Promise<void> {
   console.log(`${name}: ${N} records, load ${load()}`);
   let genMs = 0;
   let insertMs = 0;
   let cpuUs = 0;
-  for (let at = 0; at < N; at += BATCH) {
+  for (let at = 0; at < N; at += batchRecords) {
     const t = process.hrtime.bigint();
-    const batch = makeBatch(at, Math.min(BATCH, N - at));
+    const batch = makeBatch(at, Math.min(batchRecords, N - at));
     genMs += Number(process.hrtime.bigint() - t) / 1e6;
     const cpu = process.cpuUsage();
     insertMs += (await timed(() => store.insert(batch)))[1];
     const used = process.cpuUsage(cpu);
     cpuUs += used.user + used.system;
-    if ((at / BATCH) % 10 === 9) console.log(`  ${at + BATCH} records, ${Math.round((at + BATCH) / (insertMs / 1000))} records/s so far`);
+    if ((at / batchRecords) % 10 === 9) console.log(`  ${at + batchRecords} records, ${Math.round((at + batchRecords) / (insertMs / 1000))} records/s so far`);
   }
   // The rollups of what is not summed yet (the embedded store sums them once per ~1 M records, every minute or before a query).
   const cpu = process.cpuUsage();
@@ -289,7 +290,7 @@ async function main(): Promise<void> {
         await run(`clickhouse ${(await server.query('SELECT version()')).trim()}`, store, async () => {
           await server.query('OPTIMIZE TABLE bench.flows FINAL');
           return (await store.usage()).bytes_on_disk;
-        });
+        }, BATCH_CLICKHOUSE);
         if (store.stats().buffered_records > 0) console.log(`clickhouse: ${store.stats().buffered_records} records went to the buffer (server too slow or gone)`);
       } finally {
         await store.close();

@@ -176,13 +176,14 @@ export function clickHouseSchema(db: string, f: ClickHouseFeatures, cluster?: st
   ];
   for (const r of ROLLUPS) {
     ddl.push(`CREATE TABLE IF NOT EXISTS ${local(r.name)} (${rollupColumns}) ENGINE = SummingMergeTree PARTITION BY day ORDER BY (kind, bucket_ms, probe, k1, k2)`);
-    // One row per dimension of each record: hosts (client; server unless the same), application, server port, host pair.
+    // One row per dimension of each record: hosts (client; server unless the same), application, server port, host pair (hourly only:
+    // nearly one row per record and bucket, as the embedded store).
     ddl.push(
       `CREATE MATERIALIZED VIEW IF NOT EXISTS ${local(`${r.name}_mv`)} TO ${local(r.name)} AS ` +
         `SELECT day, intDiv(last_seen_ms, ${r.ms}) * ${r.ms} AS bucket_ms, d.1 AS kind, probe, d.2 AS k1, d.3 AS k2, ` +
         `sum(c2s_bytes + s2c_bytes) AS bytes, sum(c2s_pkts + s2c_pkts) AS packets, sum(toUInt64(end_reason != 'active_timeout')) AS flows ` +
         `FROM ${local('flows')} ARRAY JOIN arrayFilter(x -> x.1 != '', [('host', cli_ip, ''), (if(srv_ip != cli_ip, 'host', ''), srv_ip, ''), ` +
-        `('app', l7, ''), ('port', concat(toString(srv_port), '/', l4), ''), ('pair', cli_ip, srv_ip)]) AS d ` +
+        `('app', l7, ''), ('port', concat(toString(srv_port), '/', l4), '')${r.ms === 3_600_000 ? ", ('pair', cli_ip, srv_ip)" : ''}]) AS d ` +
         // Summed within each insert block already: a key's rows of one batch become one row.
         `GROUP BY day, bucket_ms, kind, probe, k1, k2`,
     );
@@ -488,7 +489,8 @@ export class ClickHouseHistoryRepository implements HistoryStore {
   }
 
   async top(q: HistoryTopQuery): Promise<HistoryTopResponse> {
-    const rollup = q.by === 'server_names' ? undefined : ROLLUPS.find((r) => q.fromMs % r.ms === 0 && q.toMs % r.ms === 0);
+    const rollup =
+      q.by === 'server_names' ? undefined : ROLLUPS.find((r) => q.fromMs % r.ms === 0 && q.toMs % r.ms === 0 && (q.by !== 'pairs' || r.ms === 3_600_000));
     const base = { from_ms: q.fromMs, to_ms: q.toMs, by: q.by, metric: q.metric };
     const kind = { hosts: 'host', pairs: 'pair', applications: 'app', ports: 'port', server_names: 'server_name' }[q.by];
     const probe = q.probe !== undefined ? ` AND probe = ${chString(q.probe)}` : '';

@@ -17,10 +17,12 @@ import { cidrRange } from './ip-range';
 /**
  * Records per store write: two DuckDB row groups (122 880 rows each), so a
  * full batch is written straight to the day file as whole row groups
- * (DuckDbHistoryRepository.append), and records waiting at most (beyond,
- * the dispatcher counts them dropped).
+ * (DuckDbHistoryRepository.append); ClickHouse: one JSONEachRow insert (and
+ * buffer file) of at most 131 072 records (~80 MB). Records waiting at most
+ * (beyond, the dispatcher counts them dropped).
  */
 export const HISTORY_BATCH_RECORDS = 245_760;
+export const HISTORY_BATCH_RECORDS_CLICKHOUSE = 131_072;
 export const HISTORY_MAX_QUEUED_RECORDS = 1_000_000;
 
 /** Longest range one request may span, days (a fleet's day is already hundreds of millions of records). */
@@ -54,7 +56,7 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
     this.store = store;
     // Large batches: each is one transaction per day file (one WAL sync), and its rollup rows
     // are summed over the whole batch.
-    this.records.register({ name: 'history', batchRecords: HISTORY_BATCH_RECORDS, maxQueuedRecords: HISTORY_MAX_QUEUED_RECORDS, consume: (batch) => store.insert(batch) });
+    this.records.register({ name: 'history', batchRecords: h.backend === 'clickhouse' ? HISTORY_BATCH_RECORDS_CLICKHOUSE : HISTORY_BATCH_RECORDS, maxQueuedRecords: HISTORY_MAX_QUEUED_RECORDS, consume: (batch) => store.insert(batch) });
   }
 
   /** The ClickHouse store; its buffer problems go to the log, /healthz (degraded) and /metrics. */
