@@ -199,6 +199,24 @@ describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
     expect((await store.queryFlows(query({ host: '10.1.0.0', limit: 1000 }))).total).toBe(records.filter((r) => r.client.ip === '10.1.0.0').length + 1);
   });
 
+  it('pages through ties of the sort value exactly as one query orders them (the page is read below the bound of its last row)', async () => {
+    const records = Array.from({ length: 50 }, (_, i) => record(i, T0 + (i % 4) * 1000, { cli2srv: { packets: 1, bytes: 100 * (i % 3) }, srv2cli: { packets: 1, bytes: 0 } }));
+    await store.insert(records);
+    for (const sort of ['bytes', 'last_seen', 'first_seen', 'packets'] as const) {
+      for (const order of ['asc', 'desc'] as const) {
+        const all = (await store.queryFlows(query({ sort, order }))).data.map((f) => f.key);
+        expect(all).toHaveLength(50);
+        const paged: string[] = [];
+        for (let offset = 0; offset < 56; offset += 7) {
+          const page = await store.queryFlows(query({ sort, order, offset, limit: 7 }));
+          expect(page.total).toBe(50);
+          paged.push(...page.data.map((f) => f.key));
+        }
+        expect(paged).toEqual(all);
+      }
+    }
+  });
+
   it('finds one host by its address (IPv4 as a number, IPv6 as text), as client or as server', async () => {
     const records = Array.from({ length: 200 }, (_, i) => record(i, T0 + i * 1000));
     records.push(record(500, T0 + 500_000, { client: { ip: '2001:db8::7', port: 1 }, server: { ip: '2001:db8::1', port: 443 }, ip_version: 6 }));

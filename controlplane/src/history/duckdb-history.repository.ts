@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import duckdb from '@duckdb/node-bindings';
-import { DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBType, DuckDBValue, INTEGER, SMALLINT, UHUGEINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR } from '@duckdb/node-api';
+import { DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBListValue, DuckDBType, DuckDBValue, INTEGER, SMALLINT, UHUGEINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR } from '@duckdb/node-api';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
 import { ipToBigInt } from './ip-range';
 import { DAY_MS, dayOf, stackSeries, toHistoryFlow, toHistoryProbe } from './history-rows';
@@ -13,6 +13,8 @@ import type { HistoryStore } from './history-store';
 const ROLLUP_ROWS = 1 << 20;
 /** Rows summed in one rollup pass at most (bounds the memory of the pass's 1-minute aggregate). */
 const ROLLUP_PASS_ROWS = 1 << 23;
+/** Pages (offset + limit rows) up to this size are read with a bound on the sort value (queryFlows). */
+const MAX_BOUNDED_PAGE = 10_000;
 /** DuckDB's row group: `flows` grows by whole ones (see append()). */
 const ROW_GROUP = 122_880;
 /** Rows per DuckDB data chunk (its vector size). */
@@ -564,14 +566,31 @@ export class DuckDbHistoryRepository implements HistoryStore {
       const from = this.union('flows', this.daysFor(q.fromMs, q.toMs, 1));
       if (!from) return { total: 0, data: [] };
       const { where, values } = flowWhere(q);
-      const total = await this.rows(`SELECT count(*) AS n FROM ${from} f WHERE ${where}`, values);
       const sortCol = { last_seen: 'last_seen_ms', first_seen: 'first_seen_ms', bytes: '(c2s_bytes + s2c_bytes)', packets: '(c2s_pkts + s2c_pkts)' }[q.sort];
       const dir = q.order === 'asc' ? 'ASC' : 'DESC';
-      const data = await this.rows(
-        `SELECT ${FLOW_ROW} FROM ${from} f WHERE ${where} ORDER BY ${sortCol} ${dir}, flow_key, last_seen_ms LIMIT ${q.limit} OFFSET ${q.offset}`,
+      // One scan of the filter and sort columns gives the count and the sort value of the page's last row; the page
+      // is then read with that bound as a constant (rows beyond it cannot be on the page, ties included), which
+      // DuckDB checks against each row group's min/max first: the page's other columns are read only where it can
+      // be (a filter over two columns, `cli_v4 = n OR srv_v4 = n`, would otherwise read every column of every row).
+      const k = q.offset + q.limit;
+      const bounded = k <= MAX_BOUNDED_PAGE;
+      const head = await this.rows(
+        `SELECT count(*) AS n${bounded ? `, ${dir === 'DESC' ? 'max' : 'min'}(${sortCol}, ${k}) AS top` : ''} FROM ${from} f WHERE ${where}`,
         values,
       );
-      return { total: Number(total[0].n), data: data.map(toHistoryFlow) };
+      const total = Number(head[0].n);
+      if (total <= q.offset) return { total, data: [] };
+      let bound = '';
+      if (bounded) {
+        const top = (head[0].top as DuckDBListValue | null)?.items ?? [];
+        const last = top[top.length - 1];
+        if (last !== undefined && last !== null) bound = ` AND ${sortCol} ${dir === 'DESC' ? '>=' : '<='} ${String(last)}`;
+      }
+      const data = await this.rows(
+        `SELECT ${FLOW_ROW} FROM ${from} f WHERE ${where}${bound} ORDER BY ${sortCol} ${dir}, flow_key, last_seen_ms LIMIT ${q.limit} OFFSET ${q.offset}`,
+        values,
+      );
+      return { total, data: data.map(toHistoryFlow) };
     });
   }
 
