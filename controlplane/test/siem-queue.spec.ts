@@ -122,17 +122,23 @@ describe('SIEM forwarding through a Redis outage and a failing webhook', () => {
     redisProc.kill('SIGKILL');
     await new Promise((r) => redisProc.once('exit', r));
     await until(() => redis.status !== 'ready');
+    // Held in memory, not yet in Redis: `queued` (what lets the alert outbox in SQLite go) stays pending.
+    const queued: (boolean | 'pending')[] = [];
     for (let i = 0; i < 30; i++) {
       const a = buildTestAlert({ status: 'triggered', check: 'q_test' });
       sent.push(a.id);
-      await d.publish(a);
+      const at = queued.push('pending') - 1;
+      void (await d.publishQueued([a])).queued.then((ok) => (queued[at] = ok));
     }
     s = await d.stats('hook');
     expect(s.buffered).toBe(30);
     expect(s.queue_depth).toBe(-1);
+    await sleep(200);
+    expect(queued.every((q) => q === 'pending')).toBe(true);
 
     await startRedis(); // same port, AOF replays what was there
     await until(() => got.length >= 50, 20_000);
+    expect(queued.every((q) => q === true)).toBe(true);
     expect(new Set(got)).toEqual(new Set(sent));
     // The receiver has the last batch before the dispatcher has its answer and acknowledges it.
     for (const deadline = Date.now() + 10_000; ; await sleep(50)) {
@@ -146,13 +152,106 @@ describe('SIEM forwarding through a Redis outage and a failing webhook', () => {
     const dead = new Redis({ port: await freePort(), enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
     dead.on('error', () => undefined);
     const outbox = new AlertOutbox(dead, new SiemQueueRepository(dead), 3);
-    for (const x of ['1', '2', '3', '4', '5']) await outbox.publish(['r'], x);
+    const queued: (boolean | 'pending')[] = [];
+    for (const x of ['1', '2', '3', '4', '5']) {
+      const at = queued.push('pending') - 1;
+      void (await outbox.publish(['r'], x)).queued.then((ok) => (queued[at] = ok));
+    }
     expect(outbox.buffered('r')).toBe(3);
     expect(outbox.dropped('r')).toBe(2);
+    // The dropped ones say so (their alert outbox rows stay for the next start); the others still wait.
+    await sleep(50);
+    expect(queued).toEqual([false, false, 'pending', 'pending', 'pending']);
     dead.disconnect();
   });
 
   async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!cond() && Date.now() < deadline) await sleep(50);
+  }
+});
+
+/**
+ * A slow SIEM (docs/alerts-siem.md, "Slow SIEM"): a webhook answering after 150 ms while alerts
+ * arrive far faster. Back-pressure: one request at a time, the rest waits in the recipient's Redis
+ * queue; nothing is dropped while the queue is under its bound; past the bound exactly the oldest
+ * overflow is dropped and counted; every alert not counted as dropped is delivered.
+ */
+describe('SIEM slower than the alerts (real Redis, slow webhook)', () => {
+  let redis: Redis;
+  const prefix = testPrefix();
+  let webhook: Server;
+  let dispatcher: SiemDispatcher | undefined;
+  const got: string[] = [];
+  let open = 0;
+  let maxOpen = 0;
+
+  beforeAll(async () => {
+    redis = testRedis();
+    await ready(redis);
+    webhook = createServer((req, res) => {
+      open++;
+      maxOpen = Math.max(maxOpen, open);
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        got.push(...(JSON.parse(Buffer.concat(chunks).toString()) as { id: string }[]).map((a) => a.id));
+        setTimeout(() => {
+          open--;
+          res.writeHead(200).end();
+        }, 150);
+      });
+    });
+    await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', () => r()));
+  });
+
+  afterAll(async () => {
+    await dispatcher?.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    webhook.closeAllConnections();
+    await new Promise((r) => webhook.close(r));
+  });
+
+  it('queues behind one request at a time, drops nothing under the bound, drops and counts only the overflow past it', async () => {
+    const BOUND = 100;
+    const recipient: RecipientConfig = {
+      id: 'slow', name: 'slow', enabled: true, minSeverity: 'info', type: 'webhook', batchSize: 10,
+      webhook: { url: `http://127.0.0.1:${(webhook.address() as { port: number }).port}/`, timeoutMs: 5000 },
+    };
+    const d = (dispatcher = new SiemDispatcher(redis, { prefix, maxQueueLength: BOUND, idlePollMs: 100 }));
+    await d.setRecipients([recipient]);
+
+    const publish = async (n: number): Promise<string[]> => {
+      const alerts = Array.from({ length: n }, () => buildTestAlert({ status: 'triggered', check: 'slow_test' }));
+      await d.publishMany(alerts);
+      return alerts.map((a) => a.id);
+    };
+
+    // Under the bound: 90 alerts at once wait in the queue (~9 requests of 150 ms); none is dropped.
+    const first = await publish(90);
+    await until(() => got.length >= 90, 20_000);
+    expect(new Set(got)).toEqual(new Set(first));
+    let s = await d.stats('slow');
+    expect(s.dropped).toBe(0);
+
+    // Past the bound: 300 alerts at once into a queue of 100 while one batch of 10 is in flight at most.
+    got.length = 0;
+    const second = await publish(300);
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(100)) {
+      s = await d.stats('slow');
+      if (s.queue_depth === 0 && s.inflight === 0) break;
+    }
+    s = await d.stats('slow');
+    expect(s).toMatchObject({ queue_depth: 0, inflight: 0, buffered: 0 });
+    // The newest BOUND are kept (the oldest trimmed), each delivered; the dropped count is exactly the overflow.
+    expect(s.dropped).toBe(300 - BOUND);
+    expect(new Set(got)).toEqual(new Set(second.slice(-BOUND)));
+    // Back-pressure: the forwarder never had more than one request open.
+    expect(maxOpen).toBe(1);
+  });
+
+  async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!cond() && Date.now() < deadline) await sleep(50);
   }

@@ -31,8 +31,12 @@ interface Engaged {
   kind: 'host' | 'interface';
 }
 
-/** Flows remembered as already alerted for a check (one-shot per flow and check); bounded. */
-const MAX_ALERTED_FLOWS = 1_000_000;
+/**
+ * Flows remembered as already alerted for a check (one-shot per flow and check); bounded. An
+ * entry goes when the flow's final record is checked; one whose final record never came (a
+ * flow-record queue that dropped it) would stay: past the bound the oldest entries go first.
+ */
+const MAX_ALERTED_FLOWS = 262_144;
 
 /**
  * The alert engine, framework-free: runs flow checks (at flow end and on
@@ -150,7 +154,8 @@ export class AlertEngine {
         if (!ended) {
           if (!done) {
             done = new Set<string>();
-            if (this.alertedFlows.size < MAX_ALERTED_FLOWS) this.alertedFlows.set(key, done);
+            if (this.alertedFlows.size >= MAX_ALERTED_FLOWS) this.alertedFlows.delete(this.alertedFlows.keys().next().value!);
+            this.alertedFlows.set(key, done);
           }
           done.add(c.id);
         }

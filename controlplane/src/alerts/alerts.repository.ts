@@ -17,6 +17,13 @@ export interface PastAlertFilter {
   offset: number;
 }
 
+/**
+ * Bound parameters per statement: SQLite's limit is 32 766 since 3.32 (the bundled one is 3.52).
+ * Statements are few and large on purpose: each one is a round trip through the event loop, which
+ * a loaded probe turns slowly (a batch of 5 000 alerts in 50-row statements took minutes).
+ */
+const MAX_PARAMS = 30_000;
+
 /** SQLite access for past alerts. */
 @Injectable()
 export class AlertsRepository {
@@ -55,8 +62,9 @@ export class AlertsRepository {
         json: JSON.stringify(alert),
       };
     });
-    // SQLite allows 999 bound variables per statement by default: 18 columns → 50 rows per INSERT.
-    for (let i = 0; i < rows.length; i += 50) await m.insert(AlertEntity, rows.slice(i, i + 50));
+    // 18 columns a row.
+    const per = Math.floor(MAX_PARAMS / 18);
+    for (let i = 0; i < rows.length; i += per) await m.insert(AlertEntity, rows.slice(i, i + per));
   }
 
   /**
@@ -67,18 +75,26 @@ export class AlertsRepository {
   async recordBatch(alerts: { event: AlertEventV1; ifid: number }[], keyOf: (a: { event: AlertEventV1; ifid: number }) => string): Promise<void> {
     const past = alerts.filter((a) => a.event.status === 'released' || a.event.status === 'triggered');
     const nowS = Math.floor(Date.now() / 1000);
+    const engaged = alerts.filter((a) => a.event.status === 'engaged');
+    const released = alerts.filter((a) => a.event.status === 'released').map((a) => a.event.id);
     await this.alerts.manager.transaction(async (m) => {
       if (past.length) await this.insertPast(m, past);
-      for (const a of alerts) {
-        if (a.event.status === 'engaged') {
-          await m.query('INSERT OR REPLACE INTO engaged_alerts (key, id, ifid, json) VALUES (?, ?, ?, ?)', [keyOf(a), a.event.id, a.ifid, JSON.stringify(a.event)]);
-        } else if (a.event.status === 'released') {
-          await m.query('DELETE FROM engaged_alerts WHERE id = ?', [a.event.id]);
-        }
+      // Engaged first, then released: an alert engaged and released in one batch ends up gone, and a
+      // new engagement of a key replaces the row of the previous one (ids are unique per engagement).
+      for (let i = 0, per = Math.floor(MAX_PARAMS / 4); i < engaged.length; i += per) {
+        const part = engaged.slice(i, i + per);
+        await m.query(
+          `INSERT OR REPLACE INTO engaged_alerts (key, id, ifid, json) VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}`,
+          part.flatMap((a) => [keyOf(a), a.event.id, a.ifid, JSON.stringify(a.event)]),
+        );
       }
-      // The outbox: one multi-row statement per 150 events (5 parameters each, under SQLite's 999).
-      for (let i = 0; i < alerts.length; i += 150) {
-        const part = alerts.slice(i, i + 150);
+      for (let i = 0; i < released.length; i += MAX_PARAMS) {
+        const part = released.slice(i, i + MAX_PARAMS);
+        await m.query(`DELETE FROM engaged_alerts WHERE id IN (${part.map(() => '?').join(', ')})`, part);
+      }
+      // The outbox: 5 parameters an event.
+      for (let i = 0, per = Math.floor(MAX_PARAMS / 5); i < alerts.length; i += per) {
+        const part = alerts.slice(i, i + per);
         await m.query(
           `INSERT OR REPLACE INTO alert_outbox (id, status, ifid, json, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
           part.flatMap((a) => [a.event.id, a.event.status, a.ifid, JSON.stringify(a.event), nowS]),
@@ -105,9 +121,10 @@ export class AlertsRepository {
 
   /** Removes the outbox entries of these events (the forwarders took them). */
   async deleteOutbox(events: AlertEventV1[]): Promise<void> {
-    for (let i = 0; i < events.length; i += 500) {
-      const part = events.slice(i, i + 500);
-      await this.alerts.manager.query(`DELETE FROM alert_outbox WHERE id || '/' || status IN (${part.map(() => '?').join(', ')})`, part.map((e) => `${e.id}/${e.status}`));
+    // Row values on the primary key (an index lookup per row, not a scan per statement); 2 parameters each.
+    for (let i = 0, per = MAX_PARAMS / 2; i < events.length; i += per) {
+      const part = events.slice(i, i + per);
+      await this.alerts.manager.query(`DELETE FROM alert_outbox WHERE (id, status) IN (VALUES ${part.map(() => '(?, ?)').join(', ')})`, part.flatMap((e) => [e.id, e.status]));
     }
   }
 

@@ -36,7 +36,7 @@ describe('AlertsService (real SQLite; dataplane, live and dispatcher mocked)', (
   let settings: SettingsService;
   let service: AlertsService;
   const dataplane = typedMock<DataplaneRepository>()('scanFlows', 'interfaces', 'interfaceName', 'interfaceId');
-  const live = typedMock<LiveService>()('publishAlert');
+  const live = typedMock<LiveService>()('publishAlerts');
   const records = typedMock<FlowRecordDispatcher>()('register');
 
   beforeAll(async () => {
@@ -54,7 +54,7 @@ describe('AlertsService (real SQLite; dataplane, live and dispatcher mocked)', (
     for (const m of [...Object.values(dataplane), ...Object.values(live)]) (m as jest.Mock).mockReset();
     dataplane.scanFlows.mockResolvedValue([]);
     dataplane.interfaces.mockResolvedValue([]);
-    live.publishAlert.mockResolvedValue(undefined);
+    live.publishAlerts.mockResolvedValue(undefined);
   });
 
   it('registers its flow-end checks with the dispatcher', () => {
@@ -94,10 +94,41 @@ describe('AlertsService (real SQLite; dataplane, live and dispatcher mocked)', (
       { event: event('oneshot-1', 'triggered', now), ifid: 1 },
     ]);
     expect(forwarded).toEqual([['engaged-1', 'released-1', 'oneshot-1']]);
-    expect(live.publishAlert.mock.calls.map(([a]) => a.id)).toEqual(['engaged-1', 'released-1', 'oneshot-1']);
+    expect(live.publishAlerts.mock.calls.map(([a]) => a.map((x) => x.id))).toEqual([['engaged-1', 'released-1', 'oneshot-1']]);
     expect(await repository.findById('engaged-1')).toBeNull();
     expect(await service.get('oneshot-1')).toMatchObject({ id: 'oneshot-1', state: 'past', ifid: 1, acknowledged: false });
     await expect(service.get('engaged-1')).rejects.toThrow(NotFoundException);
+  });
+
+  it('keeps an outbox row until the forwarder holds the event durably; what it never held is forwarded again at the next start', async () => {
+    await dataSource.query('DELETE FROM alert_outbox');
+    const fresh = new AlertsService(repository, live, settings, records, dataplane, {} as ControlPlaneOptions);
+    await fresh.onModuleInit();
+    // A SIEM with Redis down: it takes the events into memory and says later whether they reached Redis.
+    const answers: ((queued: boolean) => void)[] = [];
+    fresh.addForwarder('siem', async () => ({ queued: new Promise<boolean>((r) => answers.push(r)) }));
+    const now = Math.floor(Date.now() / 1000);
+    const outboxIds = async () => (await repository.outbox(100)).map((o) => o.event.id).sort();
+    await fresh.handle([{ event: event('held-1', 'triggered', now), ifid: 0 }]);
+    await fresh.handle([{ event: event('held-2', 'triggered', now), ifid: 0 }]);
+    expect(await outboxIds()).toEqual(['held-1', 'held-2']);
+    answers[0](true); // held-1 reached Redis
+    answers[1](false); // held-2 was dropped from the memory buffer
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await outboxIds()).toEqual(['held-2']);
+
+    // The next start forwards what the outbox kept, waits until it is durable, then clears it.
+    const next = new AlertsService(repository, live, settings, records, dataplane, {} as ControlPlaneOptions);
+    await next.onModuleInit();
+    const replayed: string[] = [];
+    next.addForwarder('siem', async (events) => {
+      replayed.push(...events.map((e) => e.id));
+      return { queued: Promise.resolve(true) };
+    });
+    next.onApplicationBootstrap();
+    for (let i = 0; i < 100 && (await outboxIds()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(replayed).toEqual(['held-2']);
+    expect(await outboxIds()).toEqual([]);
   });
 
   it('the daily job: past alerts older than retention.alerts_days go, newer ones stay', async () => {

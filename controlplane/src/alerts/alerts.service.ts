@@ -44,6 +44,13 @@ export function toLiveAlert(e: AlertEventV1): AlertEvent {
   };
 }
 
+/**
+ * A forwarder takes a batch of alert events. It may answer when they are durable on its side
+ * (`queued` resolves true: the SIEM's Redis queues); until then, or if it says false, their outbox
+ * rows stay in SQLite and are forwarded again at the next start. No answer: durable once it returns.
+ */
+export type Forwarder = (events: AlertEventV1[]) => Promise<{ queued: Promise<boolean> } | void>;
+
 /** Alert events waiting to be stored and forwarded; past this the oldest are dropped (counted, logged). */
 const MAX_PENDING_ALERTS = 100_000;
 
@@ -65,7 +72,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
   private draining: Promise<void> | null = null;
   private droppedPending = 0;
   /** Modules that forward every alert event (the SIEM module registers its queues). */
-  private readonly forwarders: { name: string; forward: (events: AlertEventV1[]) => Promise<void> }[] = [];
+  private readonly forwarders: { name: string; forward: Forwarder }[] = [];
 
   constructor(
     private readonly repository: AlertsRepository,
@@ -187,7 +194,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
    * released, one-shot). Alerts know no forwarder by name: the SIEM module
    * registers itself, so `siem` depends on `alerts` and not the reverse.
    */
-  addForwarder(name: string, forward: (events: AlertEventV1[]) => Promise<void>): void {
+  addForwarder(name: string, forward: Forwarder): void {
     this.forwarders.push({ name, forward });
   }
 
@@ -206,22 +213,31 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
       const batch = await this.repository.outbox(1000);
       if (!batch.length) return;
       const events = batch.map((b) => b.event);
-      if (!(await this.forward(events))) return; // kept for the next start
+      // Waits until every forwarder holds them durably (Redis down at start: until it is back).
+      const { taken, queued } = await this.forward(events);
+      if (!taken || !(await queued)) return; // kept for the next start
       await this.repository.deleteOutbox(events);
       this.logger.log(`Forwarded ${batch.length} alert events left in the outbox by the previous run`);
     }
   }
 
-  /** Every forwarder in turn; false when one failed (the events stay in the outbox). */
-  private async forward(events: AlertEventV1[]): Promise<boolean> {
-    let ok = true;
+  /**
+   * Every forwarder in turn. `taken`: every forwarder took the events (false: one failed; they stay
+   * in the outbox); `queued`: resolves true once every forwarder holds them durably.
+   */
+  private async forward(events: AlertEventV1[]): Promise<{ taken: boolean; queued: Promise<boolean> }> {
+    let taken = true;
+    const queued: Promise<boolean>[] = [];
     for (const f of this.forwarders) {
-      await f.forward(events).catch((err: Error) => {
-        ok = false;
-        this.logger.error(`${f.name} publish of ${events.length} alerts failed: ${err.message}`);
-      });
+      try {
+        const answer = await f.forward(events);
+        if (answer) queued.push(answer.queued);
+      } catch (err) {
+        taken = false;
+        this.logger.error(`${f.name} publish of ${events.length} alerts failed: ${(err as Error).message}`);
+      }
     }
-    return ok;
+    return { taken, queued: taken ? Promise.all(queued).then((all) => all.every(Boolean)) : Promise.resolve(false) };
   }
 
   /**
@@ -260,12 +276,15 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
         return false;
       });
     const events = alerts.map((a) => a.event);
-    if ((await this.forward(events)) && stored) {
-      await this.repository.deleteOutbox(events).catch((err: Error) => this.logger.warn(`Clearing the alert outbox failed: ${err.message}`));
+    const { taken, queued } = await this.forward(events);
+    if (taken && stored) {
+      // Their outbox rows go once the forwarders hold them durably: at once with Redis up; with Redis
+      // down, when the SIEM's memory buffer reaches it (a crash meanwhile: forwarded again at the next start).
+      void queued
+        .then((ok) => (ok ? this.repository.deleteOutbox(events) : undefined))
+        .catch((err: Error) => this.logger.warn(`Clearing the alert outbox failed: ${err.message}`));
     }
-    for (const { event } of alerts) {
-      await this.live.publishAlert(toLiveAlert(event)).catch((err: Error) => this.logger.warn(`Live publish of ${event.id} failed: ${err.message}`));
-    }
+    await this.live.publishAlerts(events.map(toLiveAlert)).catch((err: Error) => this.logger.warn(`Live publish of ${events.length} alerts failed: ${err.message}`));
   }
 
   async list(q: AlertQueryDto): Promise<AlertPage> {

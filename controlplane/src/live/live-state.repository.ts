@@ -139,6 +139,21 @@ export class LiveStateRepository {
     await this.redis.client.multi().lpush(REDIS_KEYS.recentAlerts, JSON.stringify(alert)).ltrim(REDIS_KEYS.recentAlerts, 0, RECENT_ALERTS - 1).exec();
   }
 
+  /**
+   * A batch of alerts in one round trip: the newest RECENT_ALERTS pushed to the recent list
+   * (`alerts` oldest first), the list trimmed, and each live message published on the channel.
+   */
+  async pushAlerts(alerts: AlertEvent[], messages: string[]): Promise<void> {
+    const tx = this.redis.client.multi();
+    const kept = alerts.slice(-RECENT_ALERTS);
+    if (kept.length > 0) tx.lpush(REDIS_KEYS.recentAlerts, ...kept.map((a) => JSON.stringify(a))).ltrim(REDIS_KEYS.recentAlerts, 0, RECENT_ALERTS - 1);
+    const channel = this.redis.channel(REDIS_KEYS.liveChannel);
+    for (const m of messages) tx.publish(channel, m);
+    const results = await tx.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
   /** Rewrites the recent list from memory (after a reconnect), `alerts` oldest first. */
   async replaceAlerts(alerts: AlertEvent[]): Promise<void> {
     const tx = this.redis.client.multi().del(REDIS_KEYS.recentAlerts);

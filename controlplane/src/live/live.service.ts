@@ -93,21 +93,29 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** A new alert: kept in memory, pushed to `alerts:recent`, sent on the live channel / WebSocket. */
-  async publishAlert(alert: AlertEvent): Promise<void> {
-    this.recentAlerts.push(alert);
-    if (this.recentAlerts.length > RECENT_ALERTS) this.recentAlerts.shift();
-    const json = JSON.stringify({ type: 'alert', data: alert } satisfies LiveAlertMessage);
+  publishAlert(alert: AlertEvent): Promise<void> {
+    return this.publishAlerts([alert]);
+  }
+
+  /**
+   * New alerts, oldest first, in one Redis round trip (a pass may raise thousands: one
+   * round trip each would hold the alert pipeline behind the live snapshot writes).
+   */
+  async publishAlerts(alerts: AlertEvent[]): Promise<void> {
+    if (alerts.length === 0) return;
+    for (const a of alerts) this.recentAlerts.push(a);
+    if (this.recentAlerts.length > RECENT_ALERTS) this.recentAlerts.splice(0, this.recentAlerts.length - RECENT_ALERTS);
+    const messages = alerts.map((data) => JSON.stringify({ type: 'alert', data } satisfies LiveAlertMessage));
     if (this.redis.up) {
       try {
-        await this.state.pushAlert(alert);
-        await this.state.publish(json);
+        await this.state.pushAlerts(alerts, messages);
         return;
       } catch (err) {
         this.logger.debug(`Alert publish to Redis failed: ${(err as Error).message}`);
       }
     }
     this.alertsDirty = true;
-    this.gateway.broadcast(json);
+    for (const m of messages) this.gateway.broadcast(m);
   }
 
   /** Alerts still in memory, newest first. */

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { AlertEventV1, severityRank } from '../alerts/alert-event';
-import { AlertOutbox } from './queue/alert-outbox';
+import { AlertOutbox, Publication } from './queue/alert-outbox';
 import { SiemQueueRepository } from './queue/siem-queue.repository';
 import { ForwarderOptions, RecipientForwarder } from './recipient-forwarder';
 import { RecipientConfig, RecipientStats } from './recipient.types';
@@ -85,10 +85,18 @@ export class SiemDispatcher {
 
   /** Queues alerts (in order) in one Redis round trip; answers the recipient ids of each. */
   async publishMany(alerts: AlertEventV1[]): Promise<string[][]> {
+    return (await this.publishQueued(alerts)).recipientIds;
+  }
+
+  /**
+   * As publishMany, also answering when the alerts are in Redis (`queued`: at once when Redis is
+   * up; once the memory buffer is flushed when it is down; false if the buffer dropped one).
+   */
+  async publishQueued(alerts: AlertEventV1[]): Promise<Publication & { recipientIds: string[][] }> {
     const recipients = [...this.recipients.values()];
     const entries = alerts.map((alert) => ({ recipientIds: recipients.filter((r) => recipientAccepts(r, alert)).map((r) => r.id), item: JSON.stringify(alert) }));
-    await this.outbox.publishMany(entries);
-    return entries.map((e) => e.recipientIds);
+    const { queued } = await this.outbox.publishMany(entries);
+    return { queued, recipientIds: entries.map((e) => e.recipientIds) };
   }
 
   /** Queues a test alert for one recipient. */

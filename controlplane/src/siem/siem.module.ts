@@ -23,7 +23,8 @@ export class SiemAlertForwarder implements OnModuleInit {
   onModuleInit(): void {
     this.alerts.addForwarder('SIEM', async (events) => {
       await this.siem.ready;
-      await this.siem.publishMany(events);
+      // In Redis, or in the memory buffer while Redis is down: the outbox rows go once `queued` says they reached Redis.
+      return this.siem.publishQueued(events);
     });
   }
 }

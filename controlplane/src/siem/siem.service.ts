@@ -89,6 +89,11 @@ export class SiemService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.dispatcher.publishMany(alerts);
   }
 
+  /** As publishMany; `queued` resolves true once the alerts are in Redis (see SiemDispatcher.publishQueued). */
+  publishQueued(alerts: AlertEventV1[]): Promise<{ queued: Promise<boolean> }> {
+    return this.dispatcher.publishQueued(alerts);
+  }
+
   private findOrFail(id: string): RecipientConfig {
     const r = this.recipients.find((x) => x.id === id);
     if (!r) throw new NotFoundException(`recipient ${id} not found`);

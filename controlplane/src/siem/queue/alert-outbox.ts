@@ -1,9 +1,35 @@
 import type Redis from 'ioredis';
 import { SiemQueueRepository } from './siem-queue.repository';
 
-interface Buffered {
+interface Entry {
   recipientIds: string[];
   item: string;
+}
+
+interface Buffered extends Entry {
+  /** Called once: true when the entry reached Redis, false when it was dropped from the buffer. */
+  settle?: (queued: boolean) => void;
+}
+
+/** What `publishMany` answers: `queued` resolves true once every entry is in Redis, false if one was dropped. */
+export interface Publication {
+  queued: Promise<boolean>;
+}
+
+const QUEUED: Publication = { queued: Promise.resolve(true) };
+
+/** One settle callback per entry; the promise resolves when all settled (true) or at the first drop (false). */
+function settleGroup(n: number): { queued: Promise<boolean>; settle: (queued: boolean) => void } {
+  let resolve!: (queued: boolean) => void;
+  const queued = new Promise<boolean>((r) => (resolve = r));
+  let left = n;
+  return {
+    queued,
+    settle: (ok) => {
+      if (!ok) resolve(false);
+      else if (--left === 0) resolve(true);
+    },
+  };
 }
 
 /**
@@ -11,7 +37,9 @@ interface Buffered {
  * not ready (or a push fails) alerts wait in a bounded in-memory FIFO, which
  * is flushed in order as soon as the client is ready again. Past `maxBuffered`
  * the oldest buffered alert is dropped and counted per recipient. The buffer
- * is memory: alerts in it are lost if the process stops before Redis returns.
+ * is memory: alerts in it are lost if the process stops before Redis returns,
+ * which is why `publishMany` says when its entries really reached Redis (the
+ * alert outbox in SQLite keeps them until then: docs/reliability.md).
  */
 export class AlertOutbox {
   private buffer: Buffered[] = [];
@@ -28,31 +56,38 @@ export class AlertOutbox {
   }
 
   /** Queues one serialized alert for the given recipients. Never throws. */
-  publish(recipientIds: string[], item: string): Promise<void> {
+  publish(recipientIds: string[], item: string): Promise<Publication> {
     return this.publishMany([{ recipientIds, item }]);
   }
 
-  /** Queues serialized alerts (in order) in one Redis round trip. Never throws. */
-  async publishMany(entries: Buffered[]): Promise<void> {
+  /**
+   * Queues serialized alerts (in order) in one Redis round trip. Never throws: while Redis is
+   * down they wait in the memory buffer, and the answer's `queued` resolves once they are in
+   * Redis (false if one was dropped from the buffer first).
+   */
+  async publishMany(entries: Entry[]): Promise<Publication> {
     const todo = entries.filter((e) => e.recipientIds.length);
-    if (!todo.length) return;
+    if (!todo.length) return QUEUED;
     if (this.buffer.length === 0 && this.redis.status === 'ready') {
       try {
         await this.queue.enqueueMany(todo);
         this.onQueued([...new Set(todo.flatMap((e) => e.recipientIds))]);
-        return;
+        return QUEUED;
       } catch {
         // fall through to the buffer (a retried push may repeat an item: at-least-once)
       }
     }
-    for (const e of todo) this.hold(e);
+    const group = settleGroup(todo.length);
+    for (const e of todo) this.hold({ ...e, settle: group.settle });
     void this.flush();
+    return { queued: group.queued };
   }
 
   private hold(b: Buffered): void {
     this.buffer.push(b);
     if (this.buffer.length > this.maxBuffered) {
       const lost = this.buffer.shift()!;
+      lost.settle?.(false);
       for (const id of lost.recipientIds) this.droppedBy.set(id, (this.droppedBy.get(id) ?? 0) + 1);
     }
   }
@@ -79,6 +114,7 @@ export class AlertOutbox {
           break;
         }
         this.buffer.shift();
+        b.settle?.(true);
         this.onQueued(b.recipientIds);
       }
     })().finally(() => {

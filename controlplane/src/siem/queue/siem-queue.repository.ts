@@ -15,6 +15,21 @@ end
 return out`;
 
 /**
+ * KEYS[1] queue, KEYS[2] stats, ARGV[1] cap, ARGV[2..] items oldest first: LPUSH them, then trim
+ * past the cap and count what was trimmed, in one atomic step (a consumer taking items between a
+ * push and its trim would make the count wrong).
+ */
+const ENQUEUE_SCRIPT = `
+local len = 0
+for i = 2, #ARGV do len = redis.call('LPUSH', KEYS[1], ARGV[i]) end
+local over = len - tonumber(ARGV[1])
+if over > 0 then
+  redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+  redis.call('HINCRBY', KEYS[2], 'dropped', over)
+end
+return len`;
+
+/**
  * Redis side of the per-recipient durable queues. Producers LPUSH serialized
  * alerts to `siem:queue:<id>`; the consumer LMOVEs the oldest (right end) to
  * `siem:inflight:<id>` and LREMs them once delivered, so an item is always in
@@ -48,33 +63,23 @@ export class SiemQueueRepository {
     return this.enqueueMany([{ recipientIds, item }]);
   }
 
-  /** Appends items (each to its recipients' queues), in order, in one round trip; trims queues past the cap. */
+  /**
+   * Appends items (each to its recipients' queues), in order, in one round trip; past the cap the
+   * oldest are trimmed and counted in `dropped`, atomically with the push.
+   */
   async enqueueMany(entries: { recipientIds: string[]; item: string }[]): Promise<void> {
-    const p = this.redis.pipeline();
-    const keys: string[] = [];
+    const byRecipient = new Map<string, string[]>();
     for (const e of entries) {
       for (const id of e.recipientIds) {
-        p.lpush(this.queueKey(id), e.item);
-        keys.push(id);
+        let items = byRecipient.get(id);
+        if (!items) byRecipient.set(id, (items = []));
+        items.push(e.item);
       }
     }
-    if (!keys.length) return;
-    const lengths = (await p.exec()) ?? [];
-    const longest = new Map<string, number>();
-    lengths.forEach(([err, len], i) => {
-      if (err) throw err;
-      longest.set(keys[i], Math.max(longest.get(keys[i]) ?? 0, len as number));
-    });
-    const trim = this.redis.pipeline();
-    let trimmed = false;
-    for (const [id, len] of longest) {
-      const over = len - this.maxQueueLength;
-      if (over <= 0) continue;
-      trimmed = true;
-      trim.ltrim(this.queueKey(id), 0, this.maxQueueLength - 1);
-      trim.hincrby(this.statsKey(id), 'dropped', over);
-    }
-    if (trimmed) await trim.exec();
+    if (!byRecipient.size) return;
+    const p = this.redis.pipeline();
+    for (const [id, items] of byRecipient) p.eval(ENQUEUE_SCRIPT, 2, this.queueKey(id), this.statsKey(id), this.maxQueueLength, ...items);
+    for (const [err] of (await p.exec()) ?? []) if (err) throw err;
   }
 
   /**
