@@ -51,4 +51,21 @@ describe('SQLite transactions are serialized', () => {
     expect(keys).toContain('kept');
     expect(keys).not.toContain('doomed');
   });
+
+  it('a transaction SQLite rolled back by itself (database full) releases the lock: later writes go through', async () => {
+    // SQLITE_FULL without filling a disk: the database may not grow past its current size.
+    const pages = Number(((await db.query('PRAGMA page_count')) as { page_count: number }[])[0].page_count);
+    await db.query(`PRAGMA max_page_count = ${pages + 2}`);
+    const full = db.transaction(async (m) => {
+      for (let i = 0; i < 50; i++) await m.upsert(SettingEntity, row(`big${i}`, 'x'.repeat(8192)), ['key']);
+    });
+    await expect(full).rejects.toThrow(/SQLITE_FULL/);
+    await db.query(`PRAGMA max_page_count = ${pages + 10_000}`);
+    // Before the fix the failed ROLLBACK left TypeORM in its transaction and this waited forever.
+    const next = db.transaction(async (m) => m.upsert(SettingEntity, row('after-full', 1), ['key']));
+    await expect(Promise.race([next.then(() => 'stored'), new Promise((r) => setTimeout(() => r('still waiting after 10 s'), 10_000))])).resolves.toBe('stored');
+    const keys = (await db.getRepository(SettingEntity).find()).map((r) => r.key);
+    expect(keys).toContain('after-full');
+    expect(keys).not.toContain('big0');
+  });
 });

@@ -62,8 +62,16 @@ export function serializeSqliteTransactions(dataSource: DataSource): void {
     }
   };
   runner.rollbackTransaction = async () => {
+    const topLevel = (runner as unknown as { transactionDepth: number }).transactionDepth <= 1;
     try {
       await rollback();
+    } catch (err) {
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL on a full disk,
+      // SQLITE_IOERR, SQLITE_NOMEM): the ROLLBACK then fails with "no transaction is active" and
+      // TypeORM keeps believing in the transaction, so the lock would never be released and every
+      // later transaction would wait forever. The transaction is over either way.
+      if (topLevel) Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+      throw err;
     } finally {
       finish();
     }

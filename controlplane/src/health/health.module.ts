@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
+import { DatabaseSpaceMonitor } from './database-space.monitor';
 import { HealthIssues } from './health-issues';
 import { HealthService } from './health.service';
 
@@ -7,7 +8,7 @@ import { HealthService } from './health.service';
 @Global()
 @Module({
   controllers: [HealthController],
-  providers: [HealthService, HealthIssues],
+  providers: [HealthService, HealthIssues, DatabaseSpaceMonitor],
   exports: [HealthService, HealthIssues],
 })
 export class HealthModule {}
