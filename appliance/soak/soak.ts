@@ -35,8 +35,13 @@ const RATE = process.env.SOAK_PPS ?? '20000';
 interface Sample {
   t_s: number;
   rss_mib: number;
+  /** RSS split: anonymous memory (heaps: V8, malloc of SQLite, DuckDB, nDPI) and file pages (code, mapped files). */
+  rss_anon_mib: number;
+  rss_file_mib: number;
   fds: number;
   heap_used_mib: number;
+  /** Memory of JS objects outside the V8 heap (Buffers, ArrayBuffers). */
+  external_mib: number;
   event_loop_p99_ms: number;
   api_requests: number;
   api_errors: number;
@@ -48,10 +53,10 @@ interface Sample {
   load1: number;
 }
 
-function procStatus(pid: number): { rss: number; fds: number } {
+function procStatus(pid: number): { rss: number; anon: number; file: number; fds: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-  return { rss, fds: fs.readdirSync(`/proc/${pid}/fd`).length };
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), fds: fs.readdirSync(`/proc/${pid}/fd`).length };
 }
 
 /** One Prometheus sample value by metric name (first series), or 0. */
@@ -161,12 +166,15 @@ async function main(): Promise<void> {
       const text = typeof m.body === 'string' ? m.body : m.text;
       const ifs = await admin.get('/api/v1/interfaces');
       const list = ifs.body as { packets: number; num_flows: number }[];
-      const { rss, fds } = procStatus(pid);
+      const { rss, anon, file, fds } = procStatus(pid);
       const s: Sample = {
         t_s: Math.round((Date.now() - t0) / 1000),
         rss_mib: Math.round(rss),
+        rss_anon_mib: Math.round(anon),
+        rss_file_mib: Math.round(file),
         fds,
         heap_used_mib: Math.round(metric(text, 'flowprobe_nodejs_heap_size_used_bytes') / 1048576),
+        external_mib: Math.round(metric(text, 'flowprobe_nodejs_external_memory_bytes') / 1048576),
         event_loop_p99_ms: Math.round(metric(text, 'flowprobe_nodejs_eventloop_lag_p99_seconds') * 1000 * 10) / 10,
         api_requests: requests,
         api_errors: apiErrors,
@@ -216,7 +224,7 @@ async function main(): Promise<void> {
   const md = [
     `| | start (${first?.t_s ?? 0} s) | end (${last?.t_s ?? 0} s) |`,
     '| --- | ---: | ---: |',
-    ...(['packets', 'flows_processed', 'rss_mib', 'heap_used_mib', 'fds', 'event_loop_p99_ms', 'api_p99_ms', 'api_requests', 'api_errors', 'siem_received', 'load1'] as const).map(
+    ...(['packets', 'flows_processed', 'rss_mib', 'rss_anon_mib', 'heap_used_mib', 'external_mib', 'fds', 'event_loop_p99_ms', 'api_p99_ms', 'api_requests', 'api_errors', 'siem_received', 'load1'] as const).map(
       (k) => `| ${k} | ${first?.[k] ?? ''} | ${last?.[k] ?? ''} |`,
     ),
   ].join('\n');

@@ -54,6 +54,7 @@ export function controlPlaneOptions(config: BootConfig, overrides: Partial<Contr
       path: config.history.path!,
       maxAgeDays: config.history.max_age_days,
       diskBudgetBytes: config.history.disk_budget_mb * 1024 * 1024,
+      memoryBytes: config.history.memory_mb * 1024 * 1024,
       ...(config.history.backend === 'clickhouse'
         ? {
             clickhouse: {

@@ -85,6 +85,8 @@ export const bootConfigSchema = z.strictObject({
       max_age_days: z.number().int().min(1).max(3650).default(30),
       /** Disk the day files may use, MiB; past it the oldest days are dropped first. */
       disk_budget_mb: z.number().int().min(1).max(16_777_216).default(10240),
+      /** backend 'duckdb': DuckDB's memory limit, MiB (its buffer pool caches the day files' blocks up to it; DuckDB's own default is 80 % of RAM). */
+      memory_mb: z.number().int().min(64).max(1_048_576).default(512),
       /** backend 'clickhouse' (docs/history.md). */
       clickhouse: z
         .strictObject({

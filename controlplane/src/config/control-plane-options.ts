@@ -93,6 +93,8 @@ export interface ControlPlaneOptions {
     maxAgeDays: number;
     /** Bytes the day files may use; past it the oldest days go first (never the current one). */
     diskBudgetBytes: number;
+    /** DuckDB's memory limit, bytes (default 512 MiB): its buffer pool caches day-file blocks up to it. */
+    memoryBytes?: number;
   };
   /** Names and places of addresses besides the traffic's own (docs/portal.md, Names). */
   names?: {

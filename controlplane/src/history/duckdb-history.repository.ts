@@ -307,6 +307,11 @@ export interface DuckDbHistoryOptions {
   dir: string;
   maxAgeDays: number;
   diskBudgetBytes: number;
+  /**
+   * DuckDB's memory limit (default 512 MiB). Without one DuckDB allows itself 80 % of the RAM, and
+   * its buffer pool keeps the blocks of the day files it wrote: the process grows for hours.
+   */
+  memoryBytes?: number;
 }
 
 /**
@@ -338,7 +343,9 @@ export class DuckDbHistoryRepository implements HistoryStore {
 
   async open(): Promise<void> {
     fs.mkdirSync(this.options.dir, { recursive: true });
-    this.instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    // Bounded memory; what a large rollup or query needs beyond it spills to files in <dir>/.tmp.
+    const memoryMib = Math.max(64, Math.floor((this.options.memoryBytes ?? 512 * 1024 * 1024) / 1048576));
+    this.instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: `${memoryMib}MB`, temp_directory: path.join(this.options.dir, '.tmp') });
     this.conn = await this.instance.connect();
     await this.conn.run(STAGE_DDL);
     for (const day of this.dayFiles().map((d) => d.day)) await this.attach(day);

@@ -51,7 +51,7 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const h = this.options.history;
     if (!h || h.backend === 'none') return;
-    const store: HistoryStore = h.backend === 'clickhouse' ? this.clickHouse() : new DuckDbHistoryRepository({ dir: h.path, maxAgeDays: h.maxAgeDays, diskBudgetBytes: h.diskBudgetBytes });
+    const store: HistoryStore = h.backend === 'clickhouse' ? this.clickHouse() : new DuckDbHistoryRepository({ dir: h.path, maxAgeDays: h.maxAgeDays, diskBudgetBytes: h.diskBudgetBytes, memoryBytes: h.memoryBytes });
     await store.open();
     this.store = store;
     // Large batches: each is one transaction per day file (one WAL sync), and its rollup rows
