@@ -64,7 +64,9 @@ export class AlertsRepository {
     });
     // 18 columns a row.
     const per = Math.floor(MAX_PARAMS / 18);
-    for (let i = 0; i < rows.length; i += per) await m.insert(AlertEntity, rows.slice(i, i + per));
+    // updateEntity(false): no SELECT of the stored rows afterwards (TypeORM's `insert` reads back default
+    // columns with one `id = ? OR ...` term per row: past 1 000 rows SQLite refuses the expression tree).
+    for (let i = 0; i < rows.length; i += per) await m.createQueryBuilder().insert().into(AlertEntity).values(rows.slice(i, i + per)).updateEntity(false).execute();
   }
 
   /**

@@ -131,6 +131,21 @@ describe('AlertsService (real SQLite; dataplane, live and dispatcher mocked)', (
     expect(await outboxIds()).toEqual([]);
   });
 
+  it('stores a batch of 5 000 alert events in one go (past alerts, outbox) and forwards them', async () => {
+    await dataSource.query('DELETE FROM alert_outbox');
+    const fresh = new AlertsService(repository, live, settings, records, dataplane, {} as ControlPlaneOptions);
+    await fresh.onModuleInit();
+    let forwarded = 0;
+    fresh.addForwarder('siem', async (events) => void (forwarded += events.length));
+    const now = Math.floor(Date.now() / 1000);
+    await fresh.handle(Array.from({ length: 5000 }, (_, i) => ({ event: event(`bulk-${i}`, 'triggered', now), ifid: 0 })));
+    expect(forwarded).toBe(5000);
+    expect((await repository.find({ host: 'probe', check: 'syn_scan', fromS: now, toS: now, limit: 1, offset: 0 })).total).toBeGreaterThanOrEqual(5000);
+    expect(await repository.findById('bulk-4999')).not.toBeNull();
+    for (let i = 0; i < 100 && (await repository.outbox(10)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await repository.outbox(10)).toEqual([]);
+  });
+
   it('the daily job: past alerts older than retention.alerts_days go, newer ones stay', async () => {
     const now = Math.floor(Date.now() / 1000);
     const days = settings.get().retention.alerts_days;
