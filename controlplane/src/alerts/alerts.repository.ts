@@ -24,6 +24,9 @@ export interface PastAlertFilter {
  */
 const MAX_PARAMS = 30_000;
 
+/** Columns of `alerts` a new past alert sets (acknowledged: its default, not yet). */
+const PAST_COLUMNS = ['id', 'check_id', 'entity_type', 'entity_value', 'host', 'ifid', 'severity', 'severity_rank', 'score', 'status', 'time_s', 'end_time_s', 'title', 'description', 'json'];
+
 /** SQLite access for past alerts. */
 @Injectable()
 export class AlertsRepository {
@@ -38,35 +41,26 @@ export class AlertsRepository {
     await this.alerts.manager.transaction((m) => this.insertPast(m, alerts));
   }
 
-  private async insertPast(m: EntityManager, alerts: { event: AlertEventV1; ifid: number }[]): Promise<void> {
-    const rows = alerts.map(({ event: alert, ifid }) => {
-      const timeS = Date.parse(alert.time) / 1000;
-      return {
-        id: alert.id,
-        check: alert.check,
-        entityType: alert.entity.type,
-        entityValue: alert.entity.value,
-        host: alert.host,
-        ifid,
-        severity: alert.severity,
-        severityRank: severityRank(alert.severity),
-        score: alert.score,
-        status: alert.status === 'released' ? ('released' as const) : ('triggered' as const),
-        timeS,
-        endTimeS: alert.end_time ? Date.parse(alert.end_time) / 1000 : timeS,
-        title: alert.title,
-        description: alert.description,
-        acknowledged: false,
-        acknowledgedAtS: null,
-        acknowledgedBy: null,
-        json: JSON.stringify(alert),
-      };
-    });
-    // 18 columns a row.
-    const per = Math.floor(MAX_PARAMS / 18);
-    // updateEntity(false): no SELECT of the stored rows afterwards (TypeORM's `insert` reads back default
-    // columns with one `id = ? OR ...` term per row: past 1 000 rows SQLite refuses the expression tree).
-    for (let i = 0; i < rows.length; i += per) await m.createQueryBuilder().insert().into(AlertEntity).values(rows.slice(i, i + per)).updateEntity(false).execute();
+  /**
+   * Past alerts in plain multi-row INSERTs (TypeORM's query builder spends seconds of the event loop
+   * building a statement of a thousand entities); `json` the events' serialized form, when known.
+   */
+  private async insertPast(m: EntityManager, alerts: { event: AlertEventV1; ifid: number }[], json?: Map<AlertEventV1, string>): Promise<void> {
+    const per = Math.floor(MAX_PARAMS / PAST_COLUMNS.length);
+    const row = `(${PAST_COLUMNS.map(() => '?').join(', ')})`;
+    for (let i = 0; i < alerts.length; i += per) {
+      const part = alerts.slice(i, i + per);
+      const params: unknown[] = [];
+      for (const { event: alert, ifid } of part) {
+        const timeS = Date.parse(alert.time) / 1000;
+        params.push(
+          alert.id, alert.check, alert.entity.type, alert.entity.value, alert.host, ifid, alert.severity, severityRank(alert.severity), alert.score,
+          alert.status === 'released' ? 'released' : 'triggered', timeS, alert.end_time ? Date.parse(alert.end_time) / 1000 : timeS,
+          alert.title, alert.description, json?.get(alert) ?? JSON.stringify(alert),
+        );
+      }
+      await m.query(`INSERT INTO alerts (${PAST_COLUMNS.join(', ')}) VALUES ${part.map(() => row).join(', ')}`, params);
+    }
   }
 
   /**
@@ -77,17 +71,18 @@ export class AlertsRepository {
   async recordBatch(alerts: { event: AlertEventV1; ifid: number }[], keyOf: (a: { event: AlertEventV1; ifid: number }) => string): Promise<void> {
     const past = alerts.filter((a) => a.event.status === 'released' || a.event.status === 'triggered');
     const nowS = Math.floor(Date.now() / 1000);
+    const json = new Map(alerts.map((a) => [a.event, JSON.stringify(a.event)]));
     const engaged = alerts.filter((a) => a.event.status === 'engaged');
     const released = alerts.filter((a) => a.event.status === 'released').map((a) => a.event.id);
     await this.alerts.manager.transaction(async (m) => {
-      if (past.length) await this.insertPast(m, past);
+      if (past.length) await this.insertPast(m, past, json);
       // Engaged first, then released: an alert engaged and released in one batch ends up gone, and a
       // new engagement of a key replaces the row of the previous one (ids are unique per engagement).
       for (let i = 0, per = Math.floor(MAX_PARAMS / 4); i < engaged.length; i += per) {
         const part = engaged.slice(i, i + per);
         await m.query(
           `INSERT OR REPLACE INTO engaged_alerts (key, id, ifid, json) VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}`,
-          part.flatMap((a) => [keyOf(a), a.event.id, a.ifid, JSON.stringify(a.event)]),
+          part.flatMap((a) => [keyOf(a), a.event.id, a.ifid, json.get(a.event)!]),
         );
       }
       for (let i = 0; i < released.length; i += MAX_PARAMS) {
@@ -99,7 +94,7 @@ export class AlertsRepository {
         const part = alerts.slice(i, i + per);
         await m.query(
           `INSERT OR REPLACE INTO alert_outbox (id, status, ifid, json, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-          part.flatMap((a) => [a.event.id, a.event.status, a.ifid, JSON.stringify(a.event), nowS]),
+          part.flatMap((a) => [a.event.id, a.event.status, a.ifid, json.get(a.event)!, nowS]),
         );
       }
     });
