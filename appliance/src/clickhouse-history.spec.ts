@@ -242,6 +242,18 @@ describe('flow history on ClickHouse (real clickhouse-server)', () => {
         for (const s of series.series) s.values.forEach((v, i) => v > 0 && fromSeries.set(`${s.key}@${series.buckets[i]}`, v));
         expect(fromSeries).toEqual(perBucket);
       }
+      // One host's applications over time: the records it is client or server of.
+      const host = records[0].server.ip;
+      const hostSeries = JSON.parse((await get(`/api/v1/history/series?from=${range.fromMs}&to=${range.toMs}&by=application&step=60&limit=50&host=${host}`)).text) as HistorySeriesResponse;
+      const hostBuckets = new Map<string, number>();
+      for (const r of records.filter((x) => x.client.ip === host || x.server.ip === host)) {
+        const key = `${r.l7}@${Math.floor(r.last_seen_ms / 60_000) * 60_000}`;
+        hostBuckets.set(key, (hostBuckets.get(key) ?? 0) + r.cli2srv.bytes + r.srv2cli.bytes);
+      }
+      const fromHostSeries = new Map<string, number>();
+      for (const s of hostSeries.series) s.values.forEach((v, i) => v > 0 && fromHostSeries.set(`${s.key}@${hostSeries.buckets[i]}`, v));
+      expect(fromHostSeries.size).toBeGreaterThan(0);
+      expect(fromHostSeries).toEqual(hostBuckets);
     });
 
     it('reports the servers, the day partitions and the buffer', async () => {

@@ -524,9 +524,15 @@ export class ClickHouseHistoryRepository implements HistoryStore {
     const rollup = ROLLUPS.find((r) => r.ms === stepMs)!;
     const kind = q.by === 'application' ? 'app' : 'host';
     const probe = q.probe !== undefined ? ` AND probe = ${chString(q.probe)}` : '';
+    // One host's records (client or server): summed from the records themselves, the rollups have no host dimension.
     const rows = await this.rows<Record<string, string>>(
-      `SELECT k1, bucket_ms, sum(bytes) AS bytes FROM ${this.db}.${rollup.name}
-       WHERE ${dayRange(fromMs, toMs, 0)} AND kind = '${kind}' AND bucket_ms >= ${fromMs} AND bucket_ms < ${toMs}${probe} GROUP BY k1, bucket_ms`,
+      q.host !== undefined
+        ? `SELECT d.2 AS k1, intDiv(last_seen_ms, ${stepMs}) * ${stepMs} AS bucket_ms, sum(c2s_bytes + s2c_bytes) AS bytes
+           FROM ${this.db}.flows ARRAY JOIN arrayFilter(x -> x.1 = '${kind}', ${DIMENSIONS}) AS d
+           WHERE ${dayRange(fromMs, toMs, 0)} AND last_seen_ms >= ${fromMs} AND last_seen_ms < ${toMs}
+             AND (cli_ip = ${chString(q.host)} OR srv_ip = ${chString(q.host)})${probe} GROUP BY k1, bucket_ms`
+        : `SELECT k1, bucket_ms, sum(bytes) AS bytes FROM ${this.db}.${rollup.name}
+           WHERE ${dayRange(fromMs, toMs, 0)} AND kind = '${kind}' AND bucket_ms >= ${fromMs} AND bucket_ms < ${toMs}${probe} GROUP BY k1, bucket_ms`,
     );
     return { from_ms: fromMs, to_ms: toMs, step_s: q.stepS, by: q.by, buckets, series: stackSeries(rows, buckets, stepMs, fromMs, q.limit) };
   }

@@ -145,6 +145,40 @@ describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
     expect(series.series[0].values).toEqual(want);
   });
 
+  it("series of one host: the applications of the records it is client or server of (IPv4 and IPv6)", async () => {
+    const v6 = (i: number, server: string) =>
+      record(5000 + i, T0 + 3_600_000 + i * 60_000, { ip_version: 6, client: { ip: `2001:db8::${i + 1}`, port: 50000 }, server: { ip: server, port: 443 }, l7: 'QUIC.YouTube' });
+    const records = [
+      ...Array.from({ length: 700 }, (_, i) => record(i, T0 + 3_600_000 + i * 5000)),
+      v6(0, '2001:db8::ff'),
+      v6(1, '2001:db8::ff'),
+      v6(2, '2001:db8::fe'),
+    ];
+    await store.insert(records);
+    const from = T0 + 3_600_000;
+    const to = T0 + 7_200_000;
+    const direct = (ip: string) => {
+      const m = new Map<string, number[]>();
+      for (const r of records) {
+        const b = Math.floor((r.last_seen_ms - from) / 300_000);
+        if (b < 0 || b >= 12 || (r.client.ip !== ip && r.server.ip !== ip)) continue;
+        const values = m.get(r.l7) ?? new Array<number>(12).fill(0);
+        values[b] += r.cli2srv.bytes + r.srv2cli.bytes;
+        m.set(r.l7, values);
+      }
+      return m;
+    };
+    for (const ip of ['192.0.2.3', '10.0.0.5', '2001:db8::ff', '2001:db8::3']) {
+      const got = await store.series({ fromMs: from, toMs: to, by: 'application', stepS: 300, limit: 10, host: ip });
+      expect([ip, new Map(got.series.map((s) => [s.key, s.values]))]).toEqual([ip, direct(ip)]);
+      expect(got.series.length).toBeGreaterThan(0);
+    }
+    // The whole store is more than one host's records.
+    const all = await store.series({ fromMs: from, toMs: to, by: 'application', stepS: 300, limit: 10 });
+    const total = (s: typeof all) => s.series.reduce((n, x) => n + x.values.reduce((a, b) => a + b, 0), 0);
+    expect(total(all)).toBeGreaterThan(total(await store.series({ fromMs: from, toMs: to, by: 'application', stepS: 300, limit: 10, host: '192.0.2.3' })));
+  });
+
   it('sums records into the rollups once (not per batch), also those a closed store left unsummed', async () => {
     const records = Array.from({ length: 3000 }, (_, i) => record(i, T0 + 7_200_000 + i * 1000));
     for (let at = 0; at < records.length; at += 500) await store.insert(records.slice(at, at + 500));

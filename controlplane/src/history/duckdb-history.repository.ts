@@ -661,10 +661,22 @@ export class DuckDbHistoryRepository implements HistoryStore {
       for (let t = fromMs; t < toMs; t += stepMs) buckets.push(t);
       const rollup = ROLLUPS.find((r) => r.ms === stepMs)!;
       const kind = q.by === 'application' ? 'app' : 'host';
-      const from = this.rollupUnion(rollup, kind, this.daysFor(fromMs, toMs));
       const empty = { from_ms: fromMs, to_ms: toMs, step_s: q.stepS, by: q.by, buckets };
-      if (!from) return { ...empty, series: [] };
       const probe = q.probe ? ` AND probe = ${quote(q.probe)}` : '';
+      if (q.host !== undefined) {
+        // One host's records (client or server): summed from the records themselves, the rollups have no host dimension.
+        const flows = this.union('flows', this.daysFor(fromMs, toMs));
+        if (!flows) return { ...empty, series: [] };
+        const n = v4(q.host);
+        const match = n !== null ? `(cli_v4 = ${n} OR srv_v4 = ${n})` : `(cli_ip6 = ${quote(q.host)} OR srv_ip6 = ${quote(q.host)})`;
+        const source = `${flows} f WHERE last_seen_ms >= ${fromMs} AND last_seen_ms < ${toMs} AND ${match}${probe}`;
+        const rows = await this.rows(
+          `SELECT ${keyText()}, bucket_ms, bytes FROM (SELECT k1, k2, a1, a2, bucket_ms, sum(bytes) AS bytes FROM (${kindAgg(kind, source, stepMs)}) GROUP BY k1, k2, a1, a2, bucket_ms)`,
+        );
+        return { ...empty, series: stackSeries(rows, buckets, stepMs, fromMs, q.limit) };
+      }
+      const from = this.rollupUnion(rollup, kind, this.daysFor(fromMs, toMs));
+      if (!from) return { ...empty, series: [] };
       const rows = await this.rows(
         `SELECT ${keyText()}, bucket_ms, bytes FROM (SELECT k1, k2, a1, a2, bucket_ms, sum(bytes) AS bytes FROM ${from} r
          WHERE kind = '${kind}' AND bucket_ms >= ${fromMs} AND bucket_ms < ${toMs}${probe} GROUP BY k1, k2, a1, a2, bucket_ms)`,

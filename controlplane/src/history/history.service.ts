@@ -167,7 +167,7 @@ export class HistoryService implements OnModuleInit, OnApplicationShutdown {
     const span = toMs - fromMs;
     const stepS = dto.step ?? (span <= 6 * 3_600_000 ? 60 : span <= 3 * 86_400_000 ? 300 : 3600);
     if (span / (stepS * 1000) > 10_000) throw new BadRequestException(`step ${stepS} s gives more than 10 000 points over this range: choose a larger step`);
-    return this.storeOrFail().series({ fromMs, toMs, by: dto.by ?? 'application', stepS, limit: dto.limit ?? 8, probe: dto.probe });
+    return this.storeOrFail().series({ fromMs, toMs, by: dto.by ?? 'application', stepS, limit: dto.limit ?? 8, probe: dto.probe, host: dto.host });
   }
 
   private flowQuery(dto: HistoryFlowQueryDto, exporting: boolean): HistoryFlowQuery {

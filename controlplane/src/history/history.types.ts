@@ -44,5 +44,7 @@ export interface HistorySeriesQuery {
   stepS: number;
   limit: number;
   probe?: string;
+  /** Only the records this host is client or server of (IPv4 or IPv6 text). */
+  host?: string;
 }
 

@@ -120,6 +120,11 @@ export class HistoryTopQueryDto extends HistoryRangeDto {
 }
 
 export class HistorySeriesQueryDto extends HistoryRangeDto {
+  @ApiPropertyOptional({ description: "Only this host's records (client or server): its applications over time, on the host page" })
+  @IsOptional()
+  @IsIP()
+  host?: string;
+
   @ApiPropertyOptional({ enum: SERIES_DIMENSIONS, default: 'application' })
   @IsOptional()
   @IsIn(SERIES_DIMENSIONS)
