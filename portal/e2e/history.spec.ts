@@ -4,7 +4,7 @@
  * flow records reach the embedded history within seconds). The page's
  * numbers are checked against /api/v1/history.
  */
-import type { AlertPage, HistoryTopResponse } from '@flowprobe/api';
+import type { AlertPage, HistorySeriesResponse, HistoryTopResponse } from '@flowprobe/api';
 import type { Page } from 'playwright-core';
 import { INITIAL_ADMIN_PASSWORD, RunningAppliance, startAppliance } from './appliance';
 import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
@@ -149,6 +149,65 @@ describe('History page', () => {
     await page.click('[data-testid=alert-history-link]');
     const raised = Date.parse(alert.time);
     await historyOpenedOn(alert.host!, raised - 15 * 60_000, Date.parse(alert.end_time ?? alert.time) + 15 * 60_000);
+    expect(errors).toEqual([]);
+  });
+
+  it("keeps a host page's custom range across a reload, and draws the host's applications over time as the API sums them", async () => {
+    // The top host of the stored records, over a custom range typed in the picker (minutes, ending now).
+    const now = Date.now();
+    const host = (await api<HistoryTopResponse>(`/api/v1/history/top?from=${now - 3_600_000}&to=${now}&by=hosts&limit=1`)).data[0].key;
+    await page.goto(`${appliance.baseUrl}/hosts/${host}`);
+    await page.click('[data-testid=range-custom]');
+    const minute = (ms: number) =>
+      page.evaluate((t) => {
+        const d = new Date(t);
+        const pad = (n: number) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+      }, ms);
+    const [fromText, toText] = [await minute(now - 20 * 60_000), await minute(now + 60_000)];
+    await page.fill('[data-testid=range-from]', fromText);
+    await page.fill('[data-testid=range-to]', toText);
+    await page.click('[data-testid=range-apply]');
+    await page.waitForURL((url) => url.searchParams.has('from') && url.searchParams.has('to'));
+    const url = new URL(page.url());
+    const [from, to] = [Number(url.searchParams.get('from')), Number(url.searchParams.get('to'))];
+    expect([await minute(from), await minute(to)]).toEqual([fromText, toText]);
+
+    // The chart against GET /history/series of that host and range: the same applications (stacked, the
+    // largest on top) and the same bits/s. Records keep arriving: reload until one answer of each agrees.
+    const chart = '[data-testid=host-apps-chart] canvas';
+    const expected = (s: HistorySeriesResponse) => {
+      const below = new Array<number>(s.buckets.length).fill(0);
+      const lines = s.series.map((line) => ({ label: line.key, sum: line.values.reduce((n, v, j) => n + (below[j] += (v * 8) / s.step_s), 0) }));
+      return lines.reverse();
+    };
+    let shown: { labels: string[]; sums: number[] } = { labels: [], sums: [] };
+    let want: { label: string; sum: number }[] = [];
+    for (let attempt = 0; attempt < 8; attempt++) {
+      await page.reload();
+      // The range survives the reload: the picker shows it (once the form has written its value), the URL keeps it.
+      await page.waitForFunction(() => !!document.querySelector<HTMLInputElement>('[data-testid=range-to]')?.value);
+      await expect(page.inputValue('[data-testid=range-from]')).resolves.toBe(fromText);
+      await expect(page.inputValue('[data-testid=range-to]')).resolves.toBe(toText);
+      expect(new URL(page.url()).searchParams.get('from')).toBe(String(from));
+      const series = await api<HistorySeriesResponse>(`/api/v1/history/series?from=${from}&to=${to}&host=${host}&by=application&limit=6`);
+      // Drawn with the answer's range (chart.js's first, empty drawing has 0..1).
+      await page.waitForFunction(([sel, a]) => Number(document.querySelector<HTMLCanvasElement>(sel as string)?.dataset['xMin']) === a, [chart, series.from_ms] as const);
+      shown = await page.$eval(chart, (c) => ({
+        labels: ((c as HTMLCanvasElement).dataset['series'] ?? '').split('|'),
+        sums: ((c as HTMLCanvasElement).dataset['sums'] ?? '').split('|').map(Number),
+      }));
+      want = expected(series);
+      const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+      if (JSON.stringify(shown.labels) === JSON.stringify(want.map((w) => w.label)) && shown.sums.every((v, i) => close(v, want[i].sum))) break;
+      await page.waitForTimeout(2000);
+    }
+    expect(want.length).toBeGreaterThan(0);
+    expect(want.some((w) => w.sum > 0)).toBe(true);
+    expect(shown.labels).toEqual(want.map((w) => w.label));
+    shown.sums.forEach((v, i) => expect(v).toBeCloseTo(want[i].sum, 3));
+    expect(await canvasInk(page, chart)).toBeGreaterThan(500);
+    await screenshot(page, 'host-applications-history');
     expect(errors).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { httpResource } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, linkedSignal, signal, untracked } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
-import { RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type { AlertPage, FlowListResponse, HistorySeriesResponse, HostDetail, TimeseriesResponse } from '@flowprobe/api';
 import { API_BASE } from '../../core/api-client';
 import { Clock } from '../../core/clock';
@@ -13,7 +13,7 @@ import { FORMAT_PIPES } from '../../shared/format/format';
 import { LineChart, LineSeries } from '../../shared/line-chart/line-chart';
 import { LoadState } from '../../shared/load-state/load-state';
 import { SortState } from '../../shared/sort-header/sort-header';
-import { RangeChoice, RangePicker, choiceWindow } from '../../shared/range-picker/range-picker';
+import { RangeChoice, RangePicker, choiceFromParams, choiceParams, choiceWindow, sameChoice } from '../../shared/range-picker/range-picker';
 import { stackedRateSeries } from '../../shared/line-chart/stacked-series';
 import { RANGES, trafficSeries } from './traffic-series';
 
@@ -32,6 +32,8 @@ const LIVE_SAMPLES = 150;
 })
 export class HostDetailPage {
   protected readonly clock = inject(Clock);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
 
   /** Route parameter. */
   readonly ip = input.required<string>();
@@ -41,10 +43,16 @@ export class HostDetailPage {
   }
   /** Optional query parameter, for hosts seen on several VLANs. */
   readonly vlan = input<string>();
+  /** The range in the URL (`?range=1h`, or a custom `?from=&to=` in ms), so a reload or a link opens the same range. */
+  readonly range = input<string>();
+  readonly from = input<string>();
+  readonly to = input<string>();
 
   protected readonly ranges = RANGES;
-  /** A preset (Live, 1 h...) or a custom from/to, typed or dragged on the chart. */
-  protected readonly choice = signal<RangeChoice>({ kind: 'preset', range: RANGES[0] });
+  /** A preset (Live, 1 h...) or a custom from/to, typed or dragged on the chart; kept in the URL. */
+  protected readonly choice = linkedSignal<RangeChoice>(() => choiceFromParams(RANGES, { range: this.range(), from: this.from(), to: this.to() }), {
+    equal: sameChoice,
+  });
   /** Bumped by the 60 s poll: a preset's window ends now. */
   private readonly now = signal(Date.now());
   /** The stored range shown, [from, to] ms; null = live. */
@@ -124,8 +132,13 @@ export class HostDetailPage {
     pollEvery(60_000, this.timeseries, this.appHistory);
   }
 
-  /** A range dragged on a chart: the stored series of that range (a live chart keeps its own zoom). */
+  /** A range picked or dragged on a chart: the stored series of that range, written to the URL (a live chart keeps its own zoom). */
+  protected choose(choice: RangeChoice): void {
+    this.choice.set(choice);
+    void this.router.navigate([], { relativeTo: this.route, queryParams: choiceParams(choice), queryParamsHandling: 'merge', replaceUrl: true });
+  }
+
   protected zoomTo(range: [number, number]): void {
-    this.choice.set({ kind: 'custom', fromMs: range[0], toMs: range[1] });
+    this.choose({ kind: 'custom', fromMs: range[0], toMs: range[1] });
   }
 }

@@ -1,7 +1,8 @@
 import { httpResource } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal } from '@angular/core';
 import { latestValue } from '../../core/latest-value';
 import type { HistorySeriesResponse, InterfaceInfo, InterfaceListResponse, TimeseriesResponse } from '@flowprobe/api';
+import { ActivatedRoute, Router } from '@angular/router';
 import { API_BASE } from '../../core/api-client';
 import { LIVE_HISTORY_SAMPLES, LiveSocket } from '../../core/live-socket';
 import { pollEvery } from '../../core/poll';
@@ -10,7 +11,7 @@ import { directionSeries } from '../../shared/line-chart/direction-series';
 import { LineChart, LineSeries } from '../../shared/line-chart/line-chart';
 import { LoadState } from '../../shared/load-state/load-state';
 import { stackedRateSeries } from '../../shared/line-chart/stacked-series';
-import { RangeChoice, RangePicker, TimeRange, choiceWindow } from '../../shared/range-picker/range-picker';
+import { RangeChoice, RangePicker, TimeRange, choiceFromParams, choiceParams, choiceWindow, sameChoice } from '../../shared/range-picker/range-picker';
 
 const HISTORY_RANGES: TimeRange[] = [
   { label: '1 h', seconds: 3600 },
@@ -28,9 +29,15 @@ const HISTORY_RANGES: TimeRange[] = [
 })
 export class InterfaceList {
   private readonly live = inject(LiveSocket);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
   protected readonly historyMs = computed(() => LIVE_HISTORY_SAMPLES * this.live.intervalMs());
   /** `?id=` preselects an interface. */
   readonly id = input<string>();
+  /** The history's range in the URL (`?range=24h`, or a custom `?from=&to=` in ms), so a reload or a link opens the same range. */
+  readonly range = input<string>();
+  readonly from = input<string>();
+  readonly to = input<string>();
 
   protected readonly interfaces = httpResource<InterfaceListResponse>(() => `${API_BASE}/interfaces`);
   protected readonly selectedId = linkedSignal(() => (this.id() !== undefined ? Number(this.id()) : null));
@@ -39,8 +46,10 @@ export class InterfaceList {
     return list.find((i) => i.id === this.selectedId()) ?? list[0];
   });
   protected readonly ranges = HISTORY_RANGES;
-  /** A preset or a custom from/to (typed, or dragged on a chart). */
-  protected readonly choice = signal<RangeChoice>({ kind: 'preset', range: HISTORY_RANGES[0] });
+  /** A preset or a custom from/to (typed, or dragged on a chart); kept in the URL. */
+  protected readonly choice = linkedSignal<RangeChoice>(() => choiceFromParams(HISTORY_RANGES, { range: this.range(), from: this.from(), to: this.to() }), {
+    equal: sameChoice,
+  });
   private readonly window = computed(() => choiceWindow(this.choice(), Date.now())!);
 
   protected readonly history = httpResource<TimeseriesResponse>(() => {
@@ -93,9 +102,14 @@ export class InterfaceList {
     pollEvery(60_000, this.history, this.appHistory);
   }
 
-  /** A range dragged on a stored chart: load that range. */
+  /** A range picked, or dragged on a stored chart: load that range, and write it to the URL. */
+  protected choose(choice: RangeChoice): void {
+    this.choice.set(choice);
+    void this.router.navigate([], { relativeTo: this.route, queryParams: choiceParams(choice), queryParamsHandling: 'merge', replaceUrl: true });
+  }
+
   protected zoomTo(range: [number, number]): void {
-    this.choice.set({ kind: 'custom', fromMs: range[0], toMs: range[1] });
+    this.choose({ kind: 'custom', fromMs: range[0], toMs: range[1] });
   }
 
   protected dropRate(iface: InterfaceInfo): string {

@@ -1,27 +1,9 @@
 import { ChangeDetectionStrategy, Component, computed, input, linkedSignal, model } from '@angular/core';
 import { FormsModule } from '@angular/forms';
+import { RangeChoice, TimeRange, toLocalInput } from './range-params';
 
-/** A preset of a range picker: the last `seconds` (0 = live). */
-export interface TimeRange {
-  label: string;
-  seconds: number;
-}
-
-/** What a range picker holds: a preset, or a custom from/to (ms since epoch) typed in or zoomed into on a chart. */
-export type RangeChoice = { kind: 'preset'; range: TimeRange } | { kind: 'custom'; fromMs: number; toMs: number };
-
-/** `datetime-local` value of a time (local, minutes). */
-export function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** The [from, to] ms of a choice at `nowMs`; null for the live preset. */
-export function choiceWindow(choice: RangeChoice, nowMs: number): [number, number] | null {
-  if (choice.kind === 'custom') return [choice.fromMs, choice.toMs];
-  return choice.range.seconds ? [nowMs - choice.range.seconds * 1000, nowMs] : null;
-}
+export { choiceFromParams, choiceParams, choiceWindow, presetId, sameChoice, toLocalInput } from './range-params';
+export type { RangeChoice, RangeParams, TimeRange } from './range-params';
 
 /**
  * Presets plus a custom from/to (the same range a drag on the chart selects): the
