@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, Page, chromium } from 'playwright-core';
@@ -65,12 +65,39 @@ export async function canvasInk(page: Page, selector: string): Promise<number> {
 }
 
 /**
+ * Mean luminance (0 black … 255 white) of a PNG file, decoded by Chromium in a blank
+ * page of `context` (no Content-Security-Policy there).
+ */
+export async function pngLuminance(context: BrowserContext, file: string): Promise<number> {
+  const blank = await context.newPage();
+  try {
+    return await blank.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const image = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(image.width, image.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(image, 0, 0);
+      const data = ctx.getImageData(0, 0, image.width, image.height).data;
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4) sum += 0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2];
+      return sum / (data.length / 4);
+    }, readFileSync(file).toString('base64'));
+  } finally {
+    await blank.close();
+  }
+}
+
+/**
  * Saves a 1280×800 PNG of the page under SCREENSHOT_DIR, shrunk with pngquant
  * (palette PNG, typically a quarter of Chromium's size).
  */
+export function screenshotFile(name: string): string {
+  return join(SCREENSHOT_DIR, `${name}.png`);
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = join(SCREENSHOT_DIR, `${name}.png`);
+  const file = screenshotFile(name);
   await page.screenshot({ path: file, fullPage: false, animations: 'disabled', caret: 'hide' });
   execFileSync('pngquant', ['--force', '--skip-if-larger', '--strip', '--quality=60-90', '--speed=3', '--output', file, '--', file]);
   return `${file} (${Math.round(statSync(file).size / 1024)} KiB)`;

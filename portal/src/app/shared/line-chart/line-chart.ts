@@ -34,7 +34,8 @@ export interface LineSeries {
  * goes back and emits `zoomReset`.
  *
  * The canvas carries `data-points` (points drawn) so tests and people can see it update,
- * `data-series` (the line labels, `|`-separated), `data-x-min`/`data-x-max` (the
+ * `data-series` (the line labels, `|`-separated), `data-sums` (each line's sum of y, in the
+ * same order), `data-x-min`/`data-x-max` (the
  * visible range, ms) and `data-ticks` (the time labels, `|`-separated).
  */
 @Component({
@@ -79,6 +80,8 @@ export class LineChart {
   private pending: LineSeries[] | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastDrawMs = 0;
+  /** Some point was drawn already (until then a new series is drawn without waiting). */
+  private drewPoints = false;
 
   constructor() {
     afterNextRender(() => this.zone.runOutsideAngular(() => this.create()));
@@ -198,7 +201,8 @@ export class LineChart {
   private schedule(series: LineSeries[]): void {
     this.pending = series;
     if (this.timer !== undefined || !this.chart) return;
-    const waitMs = Math.max(0, this.lastDrawMs + CHART_MIN_REDRAW_MS - Date.now());
+    // The first points (e.g. the live backlog right after the empty first draw) are drawn at once: the limit is for a steady feed.
+    const waitMs = this.drewPoints ? Math.max(0, this.lastDrawMs + CHART_MIN_REDRAW_MS - Date.now()) : 0;
     this.zone.runOutsideAngular(() => {
       this.timer = setTimeout(() => {
         this.timer = undefined;
@@ -247,8 +251,11 @@ export class LineChart {
     chart.update('none');
     this.lastDrawMs = Date.now();
     const canvas = this.canvas().nativeElement;
-    canvas.dataset['points'] = String(series.reduce((n, s) => n + s.points.length, 0));
+    const points = series.reduce((n, s) => n + s.points.length, 0);
+    if (points > 0) this.drewPoints = true;
+    canvas.dataset['points'] = String(points);
     canvas.dataset['series'] = series.map((s) => s.label).join('|');
+    canvas.dataset['sums'] = series.map((s) => s.points.reduce((n, p) => n + p.y, 0)).join('|');
     const scale = chart.scales['x'];
     if (scale) {
       canvas.dataset['xMin'] = String(Math.round(scale.min));
