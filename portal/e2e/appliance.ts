@@ -64,6 +64,8 @@ export function bootConfig(options: {
   activeTimeoutS?: number;
   /** names.geoip: MaxMind DB files (the test's own, see writeTestGeoDatabases). */
   geoip?: { countryDb: string; asnDb: string };
+  /** portal.path: another build of the portal than PORTAL_DIST (the benchmark compares two). */
+  portalDir?: string;
 }): string {
   const appliance = options.appliance
     ? ['tls:', '  enabled: true', `  dir: ${JSON.stringify(options.appliance.tlsDir)}`, `  redirect_port: ${options.appliance.redirectPort}`, 'auth:', '  require_setup: true']
@@ -95,7 +97,7 @@ export function bootConfig(options: {
       ? ['names:', '  geoip:', `    country_db: ${JSON.stringify(options.geoip.countryDb)}`, `    asn_db: ${JSON.stringify(options.geoip.asnDb)}`]
       : []),
     'portal:',
-    `  path: ${JSON.stringify(PORTAL_DIST)}`,
+    `  path: ${JSON.stringify(options.portalDir ?? PORTAL_DIST)}`,
     ...appliance,
     '',
   ].join('\n');
@@ -109,7 +111,7 @@ export function bootConfig(options: {
 export async function startAppliance(
   adminPassword = INITIAL_ADMIN_PASSWORD,
   mode: 'development' | 'appliance' = 'development',
-  extra: { activeTimeoutS?: number; geoip?: { countryDb: string; asnDb: string } } = {},
+  extra: { activeTimeoutS?: number; geoip?: { countryDb: string; asnDb: string }; portalDir?: string } = {},
 ): Promise<RunningAppliance> {
   // An appliance someone already started (fresh database, FLOWPROBE_ADMIN_PASSWORD as below): for debugging the suite.
   const external = process.env['FLOWPROBE_E2E_URL'];

@@ -18,8 +18,6 @@ import { topApplications } from './top-applications';
 
 /** Tables and rankings refresh every 5 s; the throughput chart follows the live socket (1 s). */
 const REFRESH_MS = 5_000;
-/** Flows summed into the applications doughnut: the largest active ones. */
-const APPLICATION_SAMPLE_FLOWS = 1000;
 
 /** The overview: live throughput, top talkers, applications, flows, alerts and drops. */
 @Component({
@@ -43,11 +41,7 @@ export class Dashboard {
     url: `${API_BASE}/flows`,
     params: { sort: 'bytes', order: 'desc', limit: 10 },
   }));
-  protected readonly applicationFlows = httpResource<FlowListResponse>(() => ({
-    url: `${API_BASE}/flows`,
-    params: { sort: 'bytes', order: 'desc', limit: APPLICATION_SAMPLE_FLOWS },
-  }));
-  /** Active traffic by server port, local↔remote pair, category and application (server-side, the 20 000 largest flows). */
+  /** Active traffic by server port, local↔remote pair, category and application (server-side, the 20 000 largest flows): also the applications doughnut. */
   protected readonly summary = httpResource<FlowTrafficSummary>(() => `${API_BASE}/flows/summary`);
   /** The full application breakdown is open ("Other" in the doughnut, or its link). */
   protected readonly breakdownOpen = signal(false);
@@ -80,7 +74,7 @@ export class Dashboard {
     };
   });
   protected readonly applications = computed<Slice[]>(() =>
-    topApplications(this.applicationFlowsData()?.data ?? []),
+    topApplications(this.summaryData()?.applications ?? []),
   );
   protected readonly severities = computed(() => {
     const alerts = this.engagedAlertsData()?.data ?? [];
@@ -93,7 +87,6 @@ export class Dashboard {
 
   protected readonly hostsData = latestValue(this.hosts);
   protected readonly flowsData = latestValue(this.flows);
-  protected readonly applicationFlowsData = latestValue(this.applicationFlows);
   protected readonly interfacesData = latestValue(this.interfaces);
   protected readonly placesData = latestValue(this.places);
   protected readonly summaryData = latestValue(this.summary);
@@ -107,7 +100,7 @@ export class Dashboard {
 
   constructor() {
     pollEvery(REFRESH_MS, this.hosts, this.flows, this.interfaces, this.engagedAlerts);
-    pollEvery(REFRESH_MS * 3, this.applicationFlows, this.places, this.summary);
+    pollEvery(REFRESH_MS * 3, this.places, this.summary);
   }
 
   /** "Other" (slice or legend) opens the full breakdown; another slice opens the flows of that application. */

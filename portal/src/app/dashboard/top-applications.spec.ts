@@ -1,13 +1,13 @@
-import type { FlowSummary } from '@flowprobe/api';
+import type { FlowTrafficSummary } from '@flowprobe/api';
 import { topApplications } from './top-applications';
 
-function flow(l7: string, bytes: number): FlowSummary {
-  return { protocol: { l4: 'TCP', l7 }, bytes } as FlowSummary;
+function app(application: string, bytes: number): FlowTrafficSummary['applications'][number] {
+  return { application, bytes, flows: 1 };
 }
 
 describe('topApplications', () => {
-  it('sums bytes per application, largest first', () => {
-    expect(topApplications([flow('TLS.Amazon', 100), flow('DNS', 10), flow('TLS.Amazon', 50), flow('', 5)])).toEqual([
+  it('keeps the ranking, largest first', () => {
+    expect(topApplications([app('DNS', 10), app('TLS.Amazon', 150), app('Unknown', 5)])).toEqual([
       { label: 'TLS.Amazon', value: 150 },
       { label: 'DNS', value: 10 },
       { label: 'Unknown', value: 5 },
@@ -15,8 +15,8 @@ describe('topApplications', () => {
   });
 
   it('folds the tail into "Other" past eight slices', () => {
-    const flows = Array.from({ length: 10 }, (_, i) => flow(`app${i}`, 100 - i));
-    const slices = topApplications(flows);
+    const apps = Array.from({ length: 10 }, (_, i) => app(`app${i}`, 100 - i));
+    const slices = topApplications(apps);
     expect(slices).toHaveLength(8);
     expect(slices[6]).toEqual({ label: 'app6', value: 94 });
     expect(slices[7]).toEqual({ label: 'Other', value: 93 + 92 + 91 });
