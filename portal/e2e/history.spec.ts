@@ -207,7 +207,6 @@ describe('History page', () => {
     expect(shown.labels).toEqual(want.map((w) => w.label));
     shown.sums.forEach((v, i) => expect(v).toBeCloseTo(want[i].sum, 3));
     expect(await canvasInk(page, chart)).toBeGreaterThan(500);
-    await screenshot(page, 'host-applications-history');
     expect(errors).toEqual([]);
   });
 });
