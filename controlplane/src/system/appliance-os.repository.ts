@@ -10,6 +10,11 @@ const execFileAsync = promisify(execFile);
 
 /** A status tool that hangs (chronyd gone, D-Bus stuck) does not hold the request longer, ms. */
 const TOOL_TIMEOUT_MS = 5000;
+/**
+ * `systemctl reboot` asks logind over D-Bus, which asks polkit (started on
+ * demand): seconds on a slow or emulated CPU (over 5 s seen under qemu TCG).
+ */
+const POWER_TIMEOUT_MS = 60_000;
 
 /** resolv.conf files in the order they are read: systemd-resolved's upstream list first (the other one names its stub). */
 const RESOLV_CONF = ['/run/systemd/resolve/resolv.conf', '/etc/resolv.conf'];
@@ -28,8 +33,8 @@ function reasonOf(err: unknown): string {
  */
 @Injectable()
 export class ApplianceOsRepository {
-  private async run(file: string, args: string[]): Promise<string> {
-    const { stdout } = await execFileAsync(file, args, { timeout: TOOL_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 });
+  private async run(file: string, args: string[], timeout = TOOL_TIMEOUT_MS): Promise<string> {
+    const { stdout } = await execFileAsync(file, args, { timeout, maxBuffer: 4 * 1024 * 1024 });
     return stdout;
   }
 
@@ -75,7 +80,7 @@ export class ApplianceOsRepository {
   /** `systemctl reboot|poweroff`; rejects with the reason when the OS refuses (polkit) or systemctl is missing. */
   async power(action: 'reboot' | 'poweroff'): Promise<void> {
     try {
-      await this.run('systemctl', [action]);
+      await this.run('systemctl', [action], POWER_TIMEOUT_MS);
     } catch (err) {
       throw new Error(reasonOf(err));
     }
