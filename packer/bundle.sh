@@ -76,5 +76,8 @@ hooks=post-install
 MANIFEST
 mkdir -p "$(dirname "$out")"
 rm -f "$out"
-rauc bundle --cert "$cert" --key "$key" "$work/content" "$out" >"$work/rauc.log" 2>&1 || { cat "$work/rauc.log" >&2; exit 1; }
+# zstd level 3: about the size of mksquashfs' default gzip -9 (378 vs 356 MiB) for a
+# tenth of the CPU here, and fast to unpack on the appliance while it installs.
+rauc bundle --cert "$cert" --key "$key" --mksquashfs-args="-comp zstd -Xcompression-level 3" \
+  "$work/content" "$out" >"$work/rauc.log" 2>&1 || { cat "$work/rauc.log" >&2; exit 1; }
 echo "bundle: $out (version $version, $compatible, $(du -h --apparent-size "$out" | cut -f1), $(( $(date +%s) - t0 )) s, load $(uptime | sed 's/.*average: //'))"

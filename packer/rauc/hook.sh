@@ -12,7 +12,7 @@ set -eu
 [ "${RAUC_SLOT_CLASS:-}" = rootfs ] || exit 0
 new="${RAUC_SLOT_MOUNT_POINT:?}"
 for f in /etc/flowprobe /etc/ssh/ssh_host_* /etc/redis/flowprobe-auth.conf /etc/hostname /etc/hosts \
-         /etc/machine-id /etc/default/flowprobe /etc/systemd/network/10-flowprobe-mgmt.network \
+         /etc/machine-id /etc/default/flowprobe /etc/default/flowprobe-boot-ok /etc/systemd/network/10-flowprobe-mgmt.network \
          /etc/systemd/network/05-flowprobe-capture-* /etc/dpdk/interfaces \
          /etc/chrony/sources.d/flowprobe.sources /root/.ssh/authorized_keys; do
   [ -e "$f" ] || continue
