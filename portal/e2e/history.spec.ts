@@ -142,9 +142,13 @@ describe('History page', () => {
     await historyOpenedOn(host, from, null);
 
     // An alert with a host: History from 15 min before it was raised to 15 min after it ended.
-    const alerts = await api<AlertPage>('/api/v1/alerts?limit=100');
-    const alert = alerts.data.find((a) => a.host);
-    if (!alert) throw new Error('the replayed capture raised no alert with a host');
+    // Alerts are stored by the alert engine's passes, asynchronously: on a quiet machine the test gets here before
+    // the first one is stored, so it asks again (bounded) rather than reading the list once.
+    let alert: AlertPage['data'][number] | undefined;
+    for (const deadline = Date.now() + 90_000; !alert && Date.now() < deadline; await new Promise((r) => setTimeout(r, 1_000))) {
+      alert = (await api<AlertPage>('/api/v1/alerts?limit=100')).data.find((a) => a.host);
+    }
+    if (!alert) throw new Error('the replayed capture raised no alert with a host within 90 s');
     await page.goto(`${appliance.baseUrl}/alerts/${alert.id}`);
     await page.click('[data-testid=alert-history-link]');
     const raised = Date.parse(alert.time);
