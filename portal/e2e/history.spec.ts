@@ -4,9 +4,10 @@
  * flow records reach the embedded history within seconds). The page's
  * numbers are checked against /api/v1/history.
  */
-import type { AlertPage, HistorySeriesResponse, HistoryTopResponse } from '@flowprobe/api';
+import type { AlertPage, HistoryProbesResponse, HistorySeriesResponse, HistoryTopResponse } from '@flowprobe/api';
 import type { Page } from 'playwright-core';
 import { INITIAL_ADMIN_PASSWORD, RunningAppliance, startAppliance } from './appliance';
+import { formatCount } from '../src/app/shared/format/format-units';
 import { TestBrowser, canvasInk, launchBrowser, screenshot } from './browser';
 
 const ADMIN_PASSWORD = 'e2e-history-NewPa55';
@@ -153,6 +154,44 @@ describe('History page', () => {
     await page.click('[data-testid=alert-history-link]');
     const raised = Date.parse(alert.time);
     await historyOpenedOn(alert.host!, raised - 15 * 60_000, Date.parse(alert.end_time ?? alert.time) + 15 * 60_000);
+    expect(errors).toEqual([]);
+  });
+
+  it('lists the probes writing into the store with their records and last record, and opens History on one probe', async () => {
+    await page.goto(`${appliance.baseUrl}/history`);
+    await page.click('[data-testid=probes-link]');
+    await page.waitForURL('**/history/probes');
+    // The table against GET /history/probes for the range it shows (records keep arriving: Refresh until both agree).
+    // Counts are shown abbreviated (12.3k): the API's, formatted by the portal's own formatter.
+    type Row = { probe: string; records: string; flows: string };
+    let shown: Row[] = [];
+    let want: Row[] = [];
+    for (let i = 0; i < 20; i++) {
+      const table = await page.waitForSelector('[data-testid=probes-table][data-to]');
+      const [from, to] = [await table.getAttribute('data-from'), await table.getAttribute('data-to')];
+      shown = await page.$$eval('[data-testid=probes-table] tbody tr', (trs) =>
+        trs.map((tr) => {
+          const cell = (i: number) => tr.children[i]?.textContent?.trim() ?? '';
+          return { probe: cell(0), records: cell(1), flows: cell(2) };
+        }),
+      );
+      want = (await api<HistoryProbesResponse>(`/api/v1/history/probes?from=${from}&to=${to}`)).data.map((p) => ({ probe: p.probe, records: formatCount(p.records), flows: formatCount(p.flows) }));
+      if (shown.length > 0 && JSON.stringify(shown) === JSON.stringify(want)) break;
+      await page.click('button:has-text("Refresh")');
+      await page.waitForTimeout(1000);
+    }
+    expect(want.length).toBe(1); // the embedded store: this probe
+    expect(want[0].records).not.toBe('0');
+    expect(shown).toEqual(want);
+    expect(await page.textContent('[data-testid=probes-total]')).toContain('embedded store');
+    // Its link opens History on that probe's records only.
+    await page.click(`[data-testid=probes-table] a:has-text("${want[0].probe}")`);
+    await page.waitForURL('**/history?probe=**');
+    expect(await page.textContent('[data-testid=probe-filter]')).toContain(want[0].probe);
+    await page.waitForSelector('[data-testid=history-table] tbody tr');
+    const probes = await page.$$eval('[data-testid=history-table] tbody tr:not(.details) td:last-child', (tds) => tds.map((td) => td.textContent?.trim()));
+    expect(probes.length).toBeGreaterThan(0);
+    expect(new Set(probes)).toEqual(new Set([want[0].probe]));
     expect(errors).toEqual([]);
   });
 

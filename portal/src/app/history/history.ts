@@ -1,6 +1,7 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, input, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
+import { RouterLink } from '@angular/router';
 import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '@flowprobe/api';
 import { API_BASE } from '../core/api-client';
 import { latestValue } from '../core/latest-value';
@@ -41,7 +42,7 @@ function toLocalInput(ms: number): string {
  */
 @Component({
   selector: 'app-history',
-  imports: [FormsModule, LineChart, LoadState, Pager, ...FORMAT_PIPES],
+  imports: [FormsModule, RouterLink, LineChart, LoadState, Pager, ...FORMAT_PIPES],
   templateUrl: './history.html',
   styleUrl: './history.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -52,6 +53,8 @@ export class History {
   readonly to = input<string>();
   readonly host = input<string>();
   readonly application = input<string>();
+  /** `?probe=`: only this probe's records (a store shared by a fleet; the Probes page links here). */
+  readonly probe = input<string>();
 
   protected readonly presets = PRESETS;
   protected readonly preset = linkedSignal<string>(() => (parseTime(this.from()) !== undefined ? 'custom' : '1h'));
@@ -61,6 +64,7 @@ export class History {
   protected readonly hostFilter = linkedSignal(() => this.host() ?? '');
   protected readonly appFilter = linkedSignal(() => this.application() ?? '');
   protected readonly port = signal('');
+  protected readonly probeFilter = linkedSignal(() => this.probe() ?? '');
   /** Bumped by "Refresh": a preset's range ends now. */
   private readonly now = signal(Date.now());
 
@@ -84,7 +88,7 @@ export class History {
 
   protected readonly limit = signal(25);
   protected readonly offset = linkedSignal({
-    source: () => [this.validRange(), this.hostFilter(), this.appFilter(), this.port(), this.limit()],
+    source: () => [this.validRange(), this.hostFilter(), this.appFilter(), this.port(), this.probeFilter(), this.limit()],
     computation: () => 0,
   });
   /** The record whose details are open (key + last_seen_ms). */
@@ -100,6 +104,7 @@ export class History {
         to: r.toMs,
         host: this.hostFilter().trim(),
         application: this.appFilter().trim(),
+        probe: this.probeFilter() || undefined,
         port: /^\d{1,5}$/.test(this.port().trim()) ? Number(this.port().trim()) : undefined,
         sort: 'last_seen',
         order: 'desc',
@@ -113,14 +118,14 @@ export class History {
   private top(by: 'hosts' | 'applications') {
     return httpResource<HistoryTopResponse>(() => {
       const r = this.validRange();
-      return r ? { url: `${API_BASE}/history/top`, params: { from: r.fromMs, to: r.toMs, by, metric: 'bytes', limit: 10 } } : undefined;
+      return r ? { url: `${API_BASE}/history/top`, params: queryParams({ from: r.fromMs, to: r.toMs, by, metric: 'bytes', limit: 10, probe: this.probeFilter() || undefined }) } : undefined;
     });
   }
   protected readonly topHosts = this.top('hosts');
   protected readonly topApps = this.top('applications');
   protected readonly series = httpResource<HistorySeriesResponse>(() => {
     const r = this.validRange();
-    return r ? { url: `${API_BASE}/history/series`, params: { from: r.fromMs, to: r.toMs, by: 'application', limit: 6 } } : undefined;
+    return r ? { url: `${API_BASE}/history/series`, params: queryParams({ from: r.fromMs, to: r.toMs, by: 'application', limit: 6, probe: this.probeFilter() || undefined }) } : undefined;
   });
   protected readonly usage = httpResource<HistoryUsage>(() => `${API_BASE}/history/usage`);
 
@@ -187,7 +192,7 @@ export class History {
     const r = this.validRange();
     if (!r) return '';
     const params = new URLSearchParams(
-      Object.entries(queryParams({ from: r.fromMs, to: r.toMs, host: this.hostFilter().trim(), application: this.appFilter().trim(), format: 'csv', limit: 1_000_000 })).map(([k, v]) => [k, String(v)]),
+      Object.entries(queryParams({ from: r.fromMs, to: r.toMs, host: this.hostFilter().trim(), application: this.appFilter().trim(), probe: this.probeFilter() || undefined, format: 'csv', limit: 1_000_000 })).map(([k, v]) => [k, String(v)]),
     );
     return `${API_BASE}/history/flows?${params}`;
   }
