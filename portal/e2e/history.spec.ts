@@ -195,6 +195,44 @@ describe('History page', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps its range in the URL: a range dragged on the chart survives a reload, a preset replaces it', async () => {
+    await page.goto(`${appliance.baseUrl}/history`);
+    const chart = '[data-testid=history-chart] canvas';
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['xMax'] ?? 0) - Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset['xMin'] ?? 0) > 1, chart);
+    const [x0, x1] = [Number(await page.getAttribute(chart, 'data-x-min')), Number(await page.getAttribute(chart, 'data-x-max'))];
+    const box = (await page.locator(chart).boundingBox())!;
+    const y = box.y + box.height * 0.4;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 4 });
+    await page.mouse.move(box.x + box.width * 0.9, y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForURL((url) => url.searchParams.has('from') && url.searchParams.has('to'));
+    const url = new URL(page.url());
+    const [from, to] = [Number(url.searchParams.get('from')), Number(url.searchParams.get('to'))];
+    // Inside the hour shown, narrower than it, whole minutes as the picker holds them.
+    expect(from).toBeGreaterThanOrEqual(x0 - 60_000);
+    expect(to).toBeLessThanOrEqual(x1 + 60_000);
+    expect(to - from).toBeLessThan((x1 - x0) * 0.8);
+    expect(from % 60_000).toBe(0);
+    const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    for (const reload of [false, true]) {
+      if (reload) await page.reload();
+      await page.waitForFunction(() => !!document.querySelector<HTMLInputElement>('input[name=to]')?.value);
+      expect(await page.inputValue('select[name=preset]')).toBe('custom');
+      expect(await page.inputValue('input[name=from]')).toBe(local(from));
+      expect(await page.inputValue('input[name=to]')).toBe(local(to));
+      // The chart loads exactly that range.
+      await page.waitForFunction(([sel, a]) => Number(document.querySelector<HTMLCanvasElement>(sel as string)?.dataset['xMin']) === a, [chart, from] as const);
+    }
+    // A preset replaces the custom range in the URL.
+    await page.selectOption('select[name=preset]', '6h');
+    await page.waitForURL((u) => u.searchParams.get('range') === '6h' && !u.searchParams.has('from') && !u.searchParams.has('to'));
+    await page.reload();
+    expect(await page.inputValue('select[name=preset]')).toBe('6h');
+    expect(errors).toEqual([]);
+  });
+
   it("keeps a host page's custom range across a reload, and draws the host's applications over time as the API sums them", async () => {
     // The top host of the stored records, over a custom range typed in the picker (minutes, ending now).
     const now = Date.now();

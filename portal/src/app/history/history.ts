@@ -1,7 +1,7 @@
 import { httpResource } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, input, linkedSignal, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type { HistoryFlow, HistorySeriesResponse, HistoryTopResponse, HistoryUsage } from '@flowprobe/api';
 import { API_BASE } from '../core/api-client';
 import { latestValue } from '../core/latest-value';
@@ -48,8 +48,9 @@ function toLocalInput(ms: number): string {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class History {
-  /** `?from=&to=` (ms or ISO 8601), `?host=`, `?application=`: links from other pages. */
+  /** `?from=&to=` (ms or ISO 8601), `?range=` (a preset), `?host=`, `?application=`: links from other pages; the page keeps its range there. */
   readonly from = input<string>();
+  readonly range_ = input<string | undefined>(undefined, { alias: 'range' });
   readonly to = input<string>();
   readonly host = input<string>();
   readonly application = input<string>();
@@ -57,7 +58,11 @@ export class History {
   readonly probe = input<string>();
 
   protected readonly presets = PRESETS;
-  protected readonly preset = linkedSignal<string>(() => (parseTime(this.from()) !== undefined ? 'custom' : '1h'));
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  protected readonly preset = linkedSignal<string>(() =>
+    parseTime(this.from()) !== undefined ? 'custom' : (PRESETS.find((p) => p.id === this.range_())?.id ?? '1h'),
+  );
   protected readonly customFrom = linkedSignal(() => toLocalInput(parseTime(this.from()) ?? Date.now() - 3_600_000));
   // Without ?to=, up to the end of the current minute (the input has minutes: 'now' would leave out this minute's records).
   protected readonly customTo = linkedSignal(() => toLocalInput(parseTime(this.to()) ?? Date.now() + 60_000));
@@ -149,6 +154,24 @@ export class History {
   protected choose(preset: string): void {
     this.preset.set(preset);
     this.now.set(Date.now());
+    if (preset === 'custom') this.keepCustomInUrl();
+    else this.setUrl({ range: preset, from: null, to: null });
+  }
+
+  /** A custom from/to typed in the picker (kept in the URL once both times are complete). */
+  protected setCustom(which: 'from' | 'to', value: string): void {
+    (which === 'from' ? this.customFrom : this.customTo).set(value);
+    this.keepCustomInUrl();
+  }
+
+  private keepCustomInUrl(): void {
+    const [fromMs, toMs] = [Date.parse(this.customFrom()), Date.parse(this.customTo())];
+    if (Number.isFinite(fromMs) && Number.isFinite(toMs) && toMs > fromMs) this.setUrl({ range: null, from: fromMs, to: toMs });
+  }
+
+  /** The range in the URL (replacing the entry): a reload or a shared link opens the same range. */
+  private setUrl(queryParams: Record<string, string | number | null>): void {
+    void this.router.navigate([], { relativeTo: this.route, queryParams, queryParamsHandling: 'merge', replaceUrl: true });
   }
 
   protected refresh(): void {
@@ -165,6 +188,7 @@ export class History {
     this.preset.set('custom');
     this.customFrom.set(toLocalInput(range[0]));
     this.customTo.set(toLocalInput(Math.max(range[1], range[0] + 60_000)));
+    this.keepCustomInUrl();
   }
 
   protected filterApp(app: string): void {
