@@ -30,6 +30,8 @@ export class FailedSource implements ProbeDataplane {
       decode_errors: {},
       workers: [],
       running: false,
+      worker_restarts: 0,
+      workers_down: [],
       error: this.error,
     };
   }

@@ -14,13 +14,14 @@ import {
   InterfaceStats,
   Page,
   RankedPage,
+  WorkerRestartPolicy,
   WorkerStats,
 } from './dataplane.types';
 import { DataplaneError, deserializeError } from './errors/dataplane-error';
 import { DpdkPortInfo, readDpdkPortStats, startDpdk, stopDpdkPort } from './capture/dpdk-port';
 import { DECODE_STATUS_NAMES } from './decode/decode-status';
 import { EntryState } from './shard/entry-state';
-import { ndpiNames } from './dpi/classifier';
+import { destroyOrphanedEngine, ndpiNames } from './dpi/classifier';
 import { readFlowRecord } from './flow/flow-record';
 import { L7Names, NO_DPI_NAMES } from './shard/record-names';
 import { FlowTable } from './flow/flow-table';
@@ -35,7 +36,7 @@ import { DEFAULT_ACTIVE_TIMEOUT_S } from './flow/flow-export';
 import { OfflineReaders, ReadersSource } from './offline/offline-readers';
 import { WorkerConfig, WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
 import { compiledWorkerScript } from './worker/worker-script';
-import { allocatePacketRings, RingI32 } from './worker/packet-ring.layout';
+import { allocatePacketRings, PacketRingBuffers, RingI32 } from './worker/packet-ring.layout';
 import type { FileReaderInit, FileReaderMessage } from './worker/file-reader-worker';
 import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-stats.layout';
 
@@ -46,9 +47,31 @@ export interface Shard {
   hosts: HostTable;
   stats: Float64Array;
   control: Int32Array;
+  /** The shard's current worker (a new one after each restart). */
   worker: Worker;
   /** Where settings changes go (WorkerConfig; the worker reads them between bursts). */
   config: MessagePort;
+  /** Times this shard's worker crashed and was restarted (or is about to be). */
+  restarts: number;
+  /** True from a crash until the restarted worker has opened its source again (or for good past the bound). */
+  down: boolean;
+}
+
+/** A worker crash as the interface reports it (InterfaceStats.last_worker_crash). */
+interface CrashRecord {
+  worker: number;
+  reason: string;
+  at: string;
+}
+
+/** One shard's worker lifetime across restarts. */
+interface ShardLife {
+  /** Wall-clock ms of the crashes inside the restart window. */
+  crashes: number[];
+  timer: NodeJS.Timeout | null;
+  /** Resolves once the shard has stopped for good (normal end, stop(), or past the restart bound). */
+  settle: () => void;
+  settled: boolean;
 }
 
 const DEFAULT_FLOW_CAPACITY = 262144;
@@ -76,6 +99,16 @@ export class Dataplane extends EventEmitter {
   private dpdk: DpdkPortInfo | null = null;
   /** A capture file read by several workers: the file reader thread and its rings. */
   private reader: { worker: Worker; control: Int32Array } | null = null;
+  private rings: PacketRingBuffers | undefined;
+  /** Per shard: crashes and restart timer (docs/reliability.md, *Worker crash*). */
+  private readonly lives: ShardLife[] = [];
+  /** What each worker needs to start again after a crash (without the config port: a new one each time). */
+  private readonly inits: Omit<WorkerInit, 'configPort'>[] = [];
+  private script = '';
+  private stopping = false;
+  private lastCrash: CrashRecord | undefined;
+  /** Local networks as last set (a restarted worker starts with them). */
+  private localNetworks: string[] = [];
 
   private constructor(readonly options: Required<Omit<DataplaneOptions, 'name'>>, name: string) {
     super();
@@ -135,6 +168,7 @@ export class Dataplane extends EventEmitter {
 
   private async spawn(): Promise<void> {
     const o = this.options;
+    this.localNetworks = [...o.localNetworks];
     const workerOptions: WorkerOptions = {
       idleTimeoutS: o.idleTimeoutS,
       hostIdleTimeoutS: o.hostIdleTimeoutS,
@@ -142,12 +176,13 @@ export class Dataplane extends EventEmitter {
       dpi: o.dpi,
       dpiPacketLimit: o.dpiPacketLimit,
     };
-    const script = compiledWorkerScript(path.join('worker', 'capture-worker.js'));
+    this.script = compiledWorkerScript(path.join('worker', 'capture-worker.js'));
     const startAtS = Date.now() / 1000;
     const started: Promise<void>[] = [];
     const done: Promise<void>[] = [];
     // A capture file with several workers: one reader thread reads and parses it once and hands each worker its packets.
     const rings = o.source.kind === 'pcap' && o.workers > 1 ? allocatePacketRings(o.workers) : undefined;
+    this.rings = rings;
     const controls: SharedArrayBuffer[] = [];
     for (let i = 0; i < o.workers; i++) {
       const flowSab = FlowTable.allocate(o.flowCapacity);
@@ -155,46 +190,31 @@ export class Dataplane extends EventEmitter {
       const statsSab = new SharedArrayBuffer(WORKER_STATS_BYTES);
       const controlSab = new SharedArrayBuffer(WorkerControl.Count * 4);
       controls.push(controlSab);
-      const config = new MessageChannel();
-      const init: WorkerInit = { worker: i, workers: o.workers, startAtS, source: o.source, options: workerOptions, flowSab, hostSab, statsSab, controlSab, configPort: config.port2, rings };
-      const worker = new Worker(script, { workerData: init, transferList: [config.port2] });
+      const init: Omit<WorkerInit, 'configPort'> = { worker: i, workers: o.workers, startAtS, source: o.source, options: workerOptions, flowSab, hostSab, statsSab, controlSab, rings };
+      this.inits.push(init);
       const hosts = new HostTable(hostSab);
-      const shard: Shard = { index: i, flows: new FlowTable(flowSab, hosts), hosts, stats: new Float64Array(statsSab), control: new Int32Array(controlSab), worker, config: config.port1 };
+      const shard = { index: i, flows: new FlowTable(flowSab, hosts), hosts, stats: new Float64Array(statsSab), control: new Int32Array(controlSab), restarts: 0, down: false } as Shard;
       this.shards.push(shard);
       this.running++;
-      started.push(
-        new Promise<void>((resolve, reject) => {
-          const onMessage = (m: WorkerMessage) => {
-            if (m.type === 'started') resolve();
-            else if (m.type === 'error' && m.fatal) reject(deserializeError({ name: 'Error', message: m.message, code: m.code }, 'WORKER_FAILED', `worker ${i}`));
-            else return;
-            worker.off('message', onMessage);
-          };
-          worker.on('message', onMessage);
-          worker.once('error', reject);
-        }),
-      );
       done.push(
         new Promise<void>((resolve) => {
-          worker.on('message', (m: WorkerMessage) => {
-            if (m.type === 'error') {
-              this.lastError ??= m.message;
-              const event: CaptureErrorEvent = { worker: m.worker, message: m.message, code: m.code, fatal: m.fatal };
-              this.emit('capture-error', event);
-            }
-          });
-          worker.on('error', (err) => {
-            this.lastError ??= err.message;
-            const code = (err as { code?: unknown }).code;
-            const event: CaptureErrorEvent = { worker: i, message: err.message, code: typeof code === 'string' ? code : 'WORKER_FAILED', fatal: true };
-            this.emit('capture-error', event);
-          });
-          worker.once('exit', () => {
-            this.running--;
-            resolve();
-          });
+          const life: ShardLife = {
+            crashes: [],
+            timer: null,
+            settled: false,
+            settle: () => {
+              if (life.settled) return;
+              life.settled = true;
+              if (life.timer) clearTimeout(life.timer);
+              life.timer = null;
+              this.running--;
+              resolve();
+            },
+          };
+          this.lives.push(life);
         }),
       );
+      started.push(this.launch(shard, false));
     }
     if (rings) {
       const reader = this.spawnReader({ source: o.source, startAtS, buffers: rings, workerControls: controls });
@@ -214,6 +234,109 @@ export class Dataplane extends EventEmitter {
       await this.stop();
       throw err;
     }
+  }
+
+  /**
+   * Starts the shard's worker (again, after a crash, when `restart`): resolves
+   * once it has opened its source. The first worker's start failure rejects
+   * (the interface does not start); a restarted worker's counts as a crash.
+   */
+  private launch(shard: Shard, restart: boolean): Promise<void> {
+    const i = shard.index;
+    const config = new MessageChannel();
+    const init: WorkerInit = { ...this.inits[i], options: { ...this.inits[i].options, localNetworks: [...this.localNetworks] }, configPort: config.port2, restart };
+    // A config bump of the dead worker must not make the new one poll its port (it starts with the current settings).
+    Atomics.store(shard.control, WorkerControl.Config, 0);
+    const worker = new Worker(this.script, { workerData: init, transferList: [config.port2] });
+    shard.worker = worker;
+    shard.config = config.port1;
+    let opened = false;
+    let crash: string | undefined;
+    const started = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'started') {
+          opened = true;
+          shard.down = false;
+          resolve();
+        } else if (m.type === 'error') {
+          if (m.fatal && !opened) {
+            if (!restart) reject(deserializeError({ name: 'Error', message: m.message, code: m.code }, 'WORKER_FAILED', `worker ${i}`));
+            else crash = `${m.code}: ${m.message}`;
+          }
+          if (!restart || opened) this.lastError ??= m.message;
+          const event: CaptureErrorEvent = { worker: m.worker, message: m.message, code: m.code, fatal: m.fatal };
+          this.emit('capture-error', event);
+        }
+      });
+      worker.on('error', (err) => {
+        // An uncaught exception in the worker: the thread ends (exit code 1).
+        crash = err.message;
+        if (!opened && !restart) {
+          this.lastError ??= err.message;
+          reject(err);
+        }
+      });
+    });
+    worker.once('exit', (code) => {
+      shard.config.close();
+      const crashed = crash !== undefined || code !== 0;
+      // A crash before the first start fails the interface's start; stop() settles the shard.
+      if (crashed && (opened || restart) && !this.stopping) this.onCrash(shard, crash ?? `worker exited with code ${code}`);
+      else this.lives[i].settle();
+    });
+    // A restart's start failure is handled as a crash (exit), not as a rejection.
+    if (restart) started.catch(() => undefined);
+    return started;
+  }
+
+  /**
+   * A worker died (docs/reliability.md, *Worker crash*): release what it held
+   * in shared memory, flag the interface, and start a new worker after a
+   * backoff — unless the shard crashed more than `workerRestarts.max` times
+   * within `windowS`: then the interface is stopped and flagged (no crash loop).
+   */
+  private onCrash(shard: Shard, reason: string): void {
+    const i = shard.index;
+    const life = this.lives[i];
+    const now = Date.now();
+    const policy = this.options.workerRestarts as Required<WorkerRestartPolicy>;
+    shard.down = true;
+    this.lastCrash = { worker: i, reason, at: new Date(now).toISOString() };
+    // Stripes the dead worker held write-locked belong to nobody now: readers must not wait on them.
+    shard.flows.table.releaseDeadWriter();
+    shard.hosts.table.releaseDeadWriter();
+    // An nDPI engine the worker could not close (it died outside its own clean-up) is freed here.
+    const engine = new BigInt64Array(shard.stats.buffer, WorkerF64.NdpiEngine * 8, 1);
+    const address = Atomics.exchange(engine, 0, 0n);
+    if (address !== 0n) destroyOrphanedEngine(address);
+    // The file reader must not wait for a ring nobody reads (the other workers go on).
+    if (this.rings) {
+      const ctl = new Int32Array(this.rings.control, 0, RingI32.Words);
+      Atomics.store(ctl, RingI32.Closed + i, 1);
+      Atomics.notify(ctl, RingI32.Read + i);
+    }
+    life.crashes.push(now);
+    while (life.crashes.length > 0 && life.crashes[0] <= now - policy.windowS * 1000) life.crashes.shift();
+    const event: CaptureErrorEvent = { worker: i, message: `worker ${i} crashed: ${reason}`, code: 'WORKER_CRASHED', fatal: false };
+    // A capture file read by its only worker: a new worker would read it again from the start, counting it twice.
+    const rereads = this.options.source.kind === 'pcap' && !this.rings;
+    if (rereads || life.crashes.length > policy.max) {
+      this.lastError = rereads
+        ? `worker ${i} crashed: ${reason}; capture stopped (a capture file read by a single worker is not read again)`
+        : `worker ${i} crashed ${life.crashes.length} times within ${policy.windowS} s (at most ${policy.max} restarts): capture stopped; last crash: ${reason}`;
+      this.emit('capture-error', { ...event, message: this.lastError, fatal: true } satisfies CaptureErrorEvent);
+      life.settle();
+      this.stopReaderAndWorkers();
+      return;
+    }
+    shard.restarts++;
+    this.emit('capture-error', event);
+    const delay = Math.min(policy.backoffMaxMs, policy.backoffMs * 2 ** (life.crashes.length - 1));
+    life.timer = setTimeout(() => {
+      life.timer = null;
+      if (this.stopping) life.settle();
+      else void this.launch(shard, true);
+    }, delay);
   }
 
   /**
@@ -245,6 +368,9 @@ export class Dataplane extends EventEmitter {
   }
 
   private stopReaderAndWorkers(): void {
+    this.stopping = true;
+    // A shard waiting to restart a crashed worker stops here.
+    for (let i = 0; i < this.lives.length; i++) if (this.lives[i].timer) this.lives[i].settle();
     if (this.reader) Atomics.store(this.reader.control, RingI32.Stop, 1);
     for (const s of this.shards) {
       Atomics.store(s.control, WorkerControl.Stop, 1);
@@ -266,6 +392,7 @@ export class Dataplane extends EventEmitter {
   setLocalNetworks(cidrs: readonly string[]): void {
     validateNetworks(cidrs);
     const config: WorkerConfig = { localNetworks: [...cidrs] };
+    this.localNetworks = [...cidrs];
     for (const s of this.shards) {
       s.config.postMessage(config);
       Atomics.add(s.control, WorkerControl.Config, 1);
@@ -293,8 +420,14 @@ export class Dataplane extends EventEmitter {
     let numFlows = 0;
     const decode: Record<string, number> = {};
     const workers: WorkerStats[] = [];
+    let restarts = 0;
+    const down: number[] = [];
     for (const s of this.shards) {
       const st = s.stats;
+      restarts += s.restarts;
+      if (s.down) down.push(s.index);
+      // Packets a crash made the shard skip (docs/reliability.md) are lost like drops.
+      drops += st[WorkerF64.LostPackets];
       packets += st[WorkerF64.Packets];
       bytes += st[WorkerF64.Bytes];
       upload += st[WorkerF64.UploadBytes];
@@ -320,6 +453,9 @@ export class Dataplane extends EventEmitter {
         flow_capacity: s.flows.table.capacity,
         host_capacity: s.hosts.table.capacity,
         unaccounted_packets: unaccounted,
+        restarts: s.restarts,
+        down: s.down,
+        lost_packets: st[WorkerF64.LostPackets],
       });
     }
     if (this.shards.length > 0) drops += this.shards[0].stats[WorkerF64.SourceDrops];
@@ -343,6 +479,9 @@ export class Dataplane extends EventEmitter {
       workers,
       ...(nic ? { nic } : {}),
       running: this.running > 0,
+      worker_restarts: restarts,
+      workers_down: down,
+      ...(this.lastCrash ? { last_worker_crash: { ...this.lastCrash } } : {}),
       ...(this.lastError ? { error: this.lastError } : {}),
     };
   }
@@ -466,7 +605,19 @@ function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'n
     dpiPacketLimit: o.dpiPacketLimit ?? 32,
     probeId: o.probeId ?? os.hostname(),
     activeTimeoutS,
+    workerRestarts: resolveRestartPolicy(o.workerRestarts),
   };
+}
+
+/** Defaults of DataplaneOptions.workerRestarts. */
+export const DEFAULT_WORKER_RESTARTS: Required<WorkerRestartPolicy> = { max: 5, windowS: 600, backoffMs: 250, backoffMaxMs: 30_000 };
+
+function resolveRestartPolicy(p: WorkerRestartPolicy = {}): Required<WorkerRestartPolicy> {
+  const r = { ...DEFAULT_WORKER_RESTARTS, ...p };
+  for (const [k, v] of Object.entries(r)) {
+    if (!(Number.isFinite(v) && v >= 0)) throw new DataplaneError('OPTIONS_INVALID', `workerRestarts.${k} must be a number >= 0, got ${v}`);
+  }
+  return r;
 }
 
 /** Throws OPTIONS_INVALID naming the first bad CIDR. */

@@ -56,6 +56,21 @@ export interface DataplaneOptions {
   probeId?: string;
   /** A flow running longer gets an interim record each this many seconds of packet time (deltas). 0 = never. Default 60. */
   activeTimeoutS?: number;
+  /** When a worker thread crashes: restarts with backoff, bounded (docs/reliability.md, *Worker crash*). */
+  workerRestarts?: WorkerRestartPolicy;
+}
+
+/**
+ * A crashed worker is restarted after `backoffMs` × 2^(crashes in the window − 1),
+ * at most `backoffMaxMs`; more than `max` crashes of one worker within `windowS`
+ * seconds stop the interface (flagged in `error`) instead of restarting it again.
+ * Defaults: 5 restarts per 600 s, 250 ms doubling up to 30 s.
+ */
+export interface WorkerRestartPolicy {
+  max?: number;
+  windowS?: number;
+  backoffMs?: number;
+  backoffMaxMs?: number;
 }
 
 export interface Endpoint {
@@ -141,6 +156,12 @@ export interface WorkerStats {
   flow_capacity: number;
   host_capacity: number;
   unaccounted_packets: number;
+  /** Times this worker crashed and was restarted (docs/reliability.md, *Worker crash*). */
+  restarts: number;
+  /** The worker crashed and is not processing: waiting for its restart, or stopped past the restart bound. */
+  down: boolean;
+  /** Packets given to this worker that were skipped because it crashed (counted in the interface's drops). */
+  lost_packets: number;
 }
 
 export interface InterfaceStats {
@@ -164,8 +185,20 @@ export interface InterfaceStats {
   /** Present for DPDK sources. */
   nic?: { ipackets: number; imissed: number; ierrors: number; rx_nombuf: number; queues: { ipackets: number; errors: number }[] };
   running: boolean;
-  /** Last capture error (e.g. corrupt file), if any. */
+  /** Worker crashes followed by a restart, all workers (docs/reliability.md, *Worker crash*). */
+  worker_restarts: number;
+  /** Workers crashed and not processing now (waiting for their restart, or the interface stopped past the bound). */
+  workers_down: number[];
+  /** The most recent worker crash: which worker, the exception's message, when (ISO 8601). */
+  last_worker_crash?: WorkerCrash;
+  /** Last capture error (e.g. corrupt file; a worker crashing past the restart bound), if any. */
   error?: string;
+}
+
+export interface WorkerCrash {
+  worker: number;
+  reason: string;
+  at: string;
 }
 
 export type { FlowSortKey, HostSortKey, SortOrder };

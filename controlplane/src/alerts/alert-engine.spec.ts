@@ -15,8 +15,8 @@ function flow(over: Partial<FlowRecord> = {}): FlowRecord {
 function iface(over: Partial<InterfaceStats> = {}): InterfaceStats {
   return {
     id: 0, name: 'eth0', source: 'pcap:x', packets: 0, bytes: 0, drops: 0, num_flows: 0, num_hosts: 0, thpt: { bps: 0, pps: 0, upload_bps: 0, download_bps: 0 }, bytes_upload: 0, bytes_download: 0,
-    decode_errors: {}, running: true,
-    workers: [{ worker: 0, packets: 0, bytes: 0, num_flows: 0, num_hosts: 0, flow_table_full: false, host_table_full: false, flow_capacity: 1024, host_capacity: 1024, unaccounted_packets: 0 }],
+    decode_errors: {}, running: true, worker_restarts: 0, workers_down: [],
+    workers: [{ worker: 0, packets: 0, bytes: 0, num_flows: 0, num_hosts: 0, flow_table_full: false, host_table_full: false, flow_capacity: 1024, host_capacity: 1024, unaccounted_packets: 0, restarts: 0, down: false, lost_packets: 0 }],
     ...over,
   };
 }
@@ -92,5 +92,21 @@ describe('AlertEngine', () => {
       ['packet_drops', 'engaged'], ['no_traffic', 'engaged'], ['flow_table_full', 'engaged'], ['packet_drops', 'released'],
     ]);
     expect(emitted[2].event.severity).toBe('critical');
+  });
+
+  it('worker crash: engaged while a worker is down or was restarted since the last pass, released after a quiet pass', () => {
+    const { e, emitted } = engine({ no_traffic: { enabled: false } });
+    const crash = { worker: 1, reason: 'Invalid CIDR', at: '2026-12-07T13:00:00.000Z' };
+    e.checkInterfaces([iface({ packets: 1000 })], 0);
+    // Crashed and already restarted between two passes: still raised.
+    e.checkInterfaces([iface({ packets: 2000, worker_restarts: 1, last_worker_crash: crash })], 60);
+    expect(emitted.map((a) => [a.event.check, a.event.status])).toEqual([['worker_crash', 'engaged']]);
+    expect(emitted[0].event.description).toMatch(/eth0: 1 worker restart\(s\) in 60 s, restarted; last crash: worker 1 at 2026-12-07T13:00:00.000Z: Invalid CIDR/);
+    expect(emitted[0].event.details).toMatchObject({ restarts: 1, total_restarts: 1, last_worker: 1 });
+    // Down for good (past the bound): held without a new message, then released once the worker is back.
+    e.checkInterfaces([iface({ packets: 3000, worker_restarts: 1, workers_down: [1], error: 'worker 1 crashed 6 times', last_worker_crash: crash })], 120);
+    expect(emitted).toHaveLength(1);
+    e.checkInterfaces([iface({ packets: 4000, worker_restarts: 1, last_worker_crash: crash })], 180);
+    expect(emitted.map((a) => [a.event.check, a.event.status])).toEqual([['worker_crash', 'engaged'], ['worker_crash', 'released']]);
   });
 });

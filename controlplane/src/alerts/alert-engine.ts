@@ -51,7 +51,7 @@ export class AlertEngine {
   /** Host behaviour windows, one per interface (a host on two interfaces is two entities, as in ntopng). */
   private readonly activities = new Map<number, HostActivity>();
   private readonly windowStartS: number;
-  private readonly ifacePrev = new Map<number, { packets: number; drops: number; tsS: number; lastPacketTsS: number }>();
+  private readonly ifacePrev = new Map<number, { packets: number; drops: number; restarts: number; tsS: number; lastPacketTsS: number }>();
   private localCidrs = '';
   private local = new BlockList();
 
@@ -195,9 +195,11 @@ export class AlertEngine {
       const packets = prev ? Math.max(0, st.packets - prev.packets) : 0;
       const drops = prev ? Math.max(0, st.drops - prev.drops) : 0;
       const lastPacketTsS = !prev || packets > 0 ? nowS : prev.lastPacketTsS;
-      this.ifacePrev.set(st.id, { packets: st.packets, drops: st.drops, tsS: nowS, lastPacketTsS });
+      const restarts = st.worker_restarts ?? 0;
+      this.ifacePrev.set(st.id, { packets: st.packets, drops: st.drops, restarts, tsS: nowS, lastPacketTsS });
       if (!prev) continue;
-      const delta = { stats: st, packets, drops, intervalS: nowS - prev.tsS, silentS: nowS - lastPacketTsS };
+      const workerRestarts = Math.max(0, restarts - prev.restarts);
+      const delta = { stats: st, packets, drops, workerRestarts, intervalS: nowS - prev.tsS, silentS: nowS - lastPacketTsS };
       for (const { c, s } of checks) {
         const f = c.evaluate(delta, s);
         if (f) out.push(...this.engage('interface', st.name, '', st.id, f, nowS, holding));

@@ -37,6 +37,15 @@ export class QueueInfoSchema implements Api.QueueInfo {
   @ApiPropertyOptional({ type: 'integer' }) nic_errors?: number;
   @ApiProperty() flow_table_full!: boolean;
   @ApiProperty() host_table_full!: boolean;
+  @ApiProperty({ type: 'integer', description: "times this queue's worker crashed and was restarted" }) restarts!: number;
+  @ApiProperty({ description: 'the worker crashed and is not processing (restarting, or stopped past the restart bound)' }) down!: boolean;
+  @ApiProperty({ type: 'integer', description: 'packets skipped because the worker crashed (counted in drops)' }) lost_packets!: number;
+}
+
+export class WorkerCrashSchema implements Api.WorkerCrashInfo {
+  @ApiProperty({ type: 'integer' }) worker!: number;
+  @ApiProperty({ description: "the exception's message" }) reason!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
 export class InterfaceInfoSchema implements Api.InterfaceInfo {
@@ -55,6 +64,9 @@ export class InterfaceInfoSchema implements Api.InterfaceInfo {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) decode_errors!: Record<string, number>;
   @ApiProperty({ type: [QueueInfoSchema] }) queues!: Api.QueueInfo[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' } }) nic?: Api.InterfaceInfo['nic'];
+  @ApiProperty({ type: 'integer', description: 'worker crashes followed by a restart (docs/reliability.md)' }) worker_restarts!: number;
+  @ApiProperty({ type: [Number], description: 'queues whose worker crashed and is not processing now' }) workers_down!: number[];
+  @ApiPropertyOptional({ type: WorkerCrashSchema }) last_worker_crash?: Api.WorkerCrashInfo;
   @ApiPropertyOptional() error?: string;
 }
 

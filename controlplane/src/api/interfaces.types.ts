@@ -14,6 +14,21 @@ export interface QueueInfo {
   nic_errors?: number;
   flow_table_full: boolean;
   host_table_full: boolean;
+  /** Times this queue's worker crashed and was restarted (docs/reliability.md, *Worker crash*). */
+  restarts: number;
+  /** The worker crashed and is not processing (restarting, or stopped past the restart bound). */
+  down: boolean;
+  /** Packets of this queue skipped because its worker crashed (counted in `drops`). */
+  lost_packets: number;
+}
+
+/** The most recent worker crash of an interface. */
+export interface WorkerCrashInfo {
+  worker: number;
+  /** The exception's message. */
+  reason: string;
+  /** ISO 8601. */
+  at: string;
 }
 
 /** GET /api/v1/interfaces (array) and GET /api/v1/interfaces/:id. */
@@ -38,7 +53,12 @@ export interface InterfaceInfo {
   queues: QueueInfo[];
   /** DPDK NIC counters (rte_eth_stats). */
   nic?: { ipackets: number; imissed: number; ierrors: number; rx_nombuf: number };
-  /** Last capture error, if any. */
+  /** Worker crashes followed by a restart, all queues. */
+  worker_restarts: number;
+  /** Queues whose worker crashed and is not processing now. */
+  workers_down: number[];
+  last_worker_crash?: WorkerCrashInfo;
+  /** Last capture error, if any (also: capture stopped after too many worker crashes). */
   error?: string;
 }
 

@@ -33,6 +33,19 @@ describe('HealthService (dataplane, Redis and database mocked)', () => {
     expect(await service.check()).toMatchObject({ status: 'degraded', problems: [{ component: 'source dpdk0', reason: 'cannot start: no NIC' }] });
   });
 
+  it('degraded while a crashed worker is restarting, naming it and the crash', async () => {
+    const crashed = { ...iface('eth0', true), workers_down: [1], worker_restarts: 2, last_worker_crash: { worker: 1, reason: 'Invalid CIDR', at: '2026-12-07T13:00:00.000Z' } } as InterfaceStats;
+    dataplane.interfaces.mockResolvedValue([crashed]);
+    expect(await service.check()).toMatchObject({
+      status: 'degraded',
+      capture: 'running',
+      problems: [{ component: 'workers eth0', reason: 'worker(s) 1 crashed, restarting (2 restarts; last: Invalid CIDR)' }],
+    });
+    // Back up: ok again (the restart count stays in the interface's counters, not in health).
+    dataplane.interfaces.mockResolvedValue([{ ...crashed, workers_down: [] }]);
+    expect((await service.check()).status).toBe('ok');
+  });
+
   it('degraded when Redis is down or a part runs disabled', async () => {
     dataplane.interfaces.mockResolvedValue([iface('eth0', true)]);
     redisState.up = false;

@@ -12,7 +12,9 @@ import { HealthIssues } from './health-issues';
  * configured NIC missing: a restart would not bring it back; each is listed
  * in `problems` as `source <name>`), Redis is unreachable (capture and API
  * still work) or a part runs disabled because its stored configuration is
- * unusable (`problems`, see {@link HealthIssues}); `ok` otherwise. A capture file that was read to its end is not a failure.
+ * unusable (`problems`, see {@link HealthIssues}), or a capture worker crashed and
+ * is restarting (`workers <name>`; past the restart bound the interface's `error`
+ * is set instead); `ok` otherwise. A capture file that was read to its end is not a failure.
  */
 @Injectable()
 export class HealthService {
@@ -30,7 +32,16 @@ export class HealthService {
     const allFailed = interfaces.length === 0 || failed.length === interfaces.length;
     const database = this.dataSource.isInitialized;
     const redis = this.redis.up;
-    const problems = [...failed.map((i) => ({ component: `source ${i.name}`, reason: i.error! })), ...this.issues.list()];
+    // A crashed worker waiting for its restart: part of the interface's traffic is not analysed (docs/reliability.md).
+    const crashed = interfaces.filter((i) => i.error === undefined && (i.workers_down?.length ?? 0) > 0);
+    const problems = [
+      ...failed.map((i) => ({ component: `source ${i.name}`, reason: i.error! })),
+      ...crashed.map((i) => ({
+        component: `workers ${i.name}`,
+        reason: `worker(s) ${i.workers_down.join(', ')} crashed, restarting (${i.worker_restarts} restarts; last: ${i.last_worker_crash?.reason ?? 'unknown'})`,
+      })),
+      ...this.issues.list(),
+    ];
     const status = allFailed || !database ? 'down' : redis && problems.length === 0 ? 'ok' : 'degraded';
     return { status, capture: running ? 'running' : 'stopped', redis: redis ? 'up' : 'down', database: database ? 'up' : 'down', problems };
   }

@@ -29,8 +29,14 @@ export function toInterfaceInfo(stats: InterfaceStats): InterfaceInfo {
       ...(nicQueues[w.worker] ? { nic_packets: nicQueues[w.worker].ipackets, nic_errors: nicQueues[w.worker].errors } : {}),
       flow_table_full: w.flow_table_full,
       host_table_full: w.host_table_full,
+      restarts: w.restarts,
+      down: w.down,
+      lost_packets: w.lost_packets,
     })),
+    worker_restarts: stats.worker_restarts,
+    workers_down: [...stats.workers_down],
   };
+  if (stats.last_worker_crash) info.last_worker_crash = { ...stats.last_worker_crash };
   if (stats.nic) {
     info.nic = { ipackets: stats.nic.ipackets, imissed: stats.nic.imissed, ierrors: stats.nic.ierrors, rx_nombuf: stats.nic.rx_nombuf };
   }

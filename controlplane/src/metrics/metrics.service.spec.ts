@@ -26,9 +26,10 @@ describe('MetricsService (dataplane and dispatcher mocked, real registry)', () =
     iface = {
       name: 'eth1', packets: 100, bytes: 6400, drops: 2, num_flows: 30, num_hosts: 5, thpt: { bps: 8, pps: 1 },
       workers: [
-        { num_flows: 10, flow_capacity: 100, num_hosts: 1, host_capacity: 50 },
-        { num_flows: 20, flow_capacity: 100, num_hosts: 4, host_capacity: 50 },
+        { worker: 0, num_flows: 10, flow_capacity: 100, num_hosts: 1, host_capacity: 50, restarts: 0 },
+        { worker: 1, num_flows: 20, flow_capacity: 100, num_hosts: 4, host_capacity: 50, restarts: 2 },
       ],
+      workers_down: [1],
     } as unknown as InterfaceStats;
     dataplane.interfaces.mockImplementation(async () => [iface]);
     metrics = new MetricsService(dataplane, redis as RedisService, records, {} as ControlPlaneOptions);
@@ -41,6 +42,12 @@ describe('MetricsService (dataplane and dispatcher mocked, real registry)', () =
     iface = { ...iface, packets: 7 }; // restarted: the series begins again instead of going down
     expect(await value('flowprobe_interface_packets_total', { interface: 'eth1' })).toBe(7);
     expect(await value('flowprobe_interface_drops_total', { interface: 'eth1' })).toBe(2);
+  });
+
+  it('worker restarts per worker, and the workers down now', async () => {
+    expect(await value('flowprobe_worker_restarts_total', { interface: 'eth1', worker: '1' })).toBe(2);
+    expect(await value('flowprobe_worker_restarts_total', { interface: 'eth1', worker: '0' })).toBe(0);
+    expect(await value('flowprobe_interface_workers_down', { interface: 'eth1' })).toBe(1);
   });
 
   it('table fill ratios over every worker of the interface', async () => {

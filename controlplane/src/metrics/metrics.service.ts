@@ -48,6 +48,11 @@ export class MetricsService {
     perInterfaceTotal('flowprobe_interface_packets_total', 'Packets captured', (i) => i.packets);
     perInterfaceTotal('flowprobe_interface_bytes_total', 'Bytes captured', (i) => i.bytes);
     perInterfaceTotal('flowprobe_interface_drops_total', 'Packets dropped (NIC + software)', (i) => i.drops);
+    // Worker crashes followed by a restart (docs/reliability.md, *Worker crash*), per worker; workers down now.
+    followTotal('flowprobe_worker_restarts_total', 'Capture worker crashes followed by a restart', ['interface', 'worker'] as const, async () =>
+      (await dataplane.interfaces()).flatMap((i) => (i.workers ?? []).map((w) => [{ interface: i.name, worker: String(w.worker) }, w.restarts ?? 0] as [Record<'interface' | 'worker', string>, number])),
+    );
+    perInterface('flowprobe_interface_workers_down', 'Capture workers crashed and not processing (restarting, or stopped past the restart bound)', (i) => i.workers_down?.length ?? 0);
     perInterface('flowprobe_interface_flows', 'Active flows', (i) => i.num_flows);
     perInterface('flowprobe_interface_hosts', 'Active hosts', (i) => i.num_hosts);
     perInterface('flowprobe_interface_throughput_bps', 'Throughput, bits per second', (i) => i.thpt.bps);

@@ -296,6 +296,15 @@ export class DpiEngine implements DpiHook {
     this.shim.fp_ndpi_destroy(this.engine);
   }
 
+  /**
+   * The native engine's address (koffi 3 pointers are BigInt), published by a capture
+   * worker so that its main thread can free the engine if the worker dies without
+   * closing it ({@link destroyOrphanedEngine}).
+   */
+  get address(): bigint {
+    return typeof this.engine === 'bigint' ? this.engine : 0n;
+  }
+
   private giveUpBatch(k: number, flows: FlowDpiSink): void {
     this.shim.fp_ndpi_giveup(this.engine, k, this.entryState, this.out, this.text);
     for (let i = 0; i < k; i++) this.apply(i, this.entrySlot[i], this.entryState[i], flows, true);
@@ -331,6 +340,16 @@ export class DpiEngine implements DpiHook {
     this.stateSlot[s] = -1;
     this.freeList[this.freeTop++] = s;
   }
+}
+
+/**
+ * Frees the nDPI engine at `address`, created by a worker thread that died
+ * without closing it (docs/reliability.md, *Worker crash*). The engine is plain
+ * process memory (module, state pool, DNS cache): any thread may free it once
+ * its creator is gone; nothing else references it.
+ */
+export function destroyOrphanedEngine(address: bigint): void {
+  if (address !== 0n) loadNdpiShim().fp_ndpi_destroy(address);
 }
 
 let sharedNames: NdpiNames | null = null;

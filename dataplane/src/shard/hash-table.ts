@@ -1,6 +1,6 @@
 import { EntryState } from './entry-state';
 import { HashHeaderF64, HashHeaderI32, HashTableGeometry, LOCK_STRIPES, SlotU32 } from './hash-table.layout';
-import { readLock, readUnlock, tryWriteLock, writeUnlock } from './rw-lock';
+import { readLock, readUnlock, tryWriteLock, WRITER, writeUnlock } from './rw-lock';
 
 /** Decides, inline, whether an active entry has become idle at packet time `nowS`. */
 export type IdleTest = (slot: number, nowS: number) => boolean;
@@ -207,6 +207,97 @@ export class HashTable {
     h[HashHeaderI32.FreeHead] = slot;
     Atomics.sub(h, HashHeaderI32.InUse, 1);
     this.counters[HashHeaderF64.Deleted]++;
+  }
+
+  // ---- after the inline owner died (docs/reliability.md, *Worker crash*) ----
+
+  /**
+   * Main thread, once the shard's capture worker has exited abnormally: frees
+   * the stripes it held write-locked (it dies between `tryWriteLock` and
+   * `writeUnlock` if an exception is thrown in a purge step), so readers
+   * waiting on them go on. Sound because the inline thread is the only one
+   * that ever write-locks a shard's stripes (seeds/003): a WRITER word whose
+   * owner is dead belongs to nobody. Returns the stripes released.
+   */
+  releaseDeadWriter(): number {
+    let released = 0;
+    for (let i = 0; i < LOCK_STRIPES; i++) {
+      if (Atomics.compareExchange(this.header, i, WRITER, 0) === WRITER) {
+        Atomics.notify(this.header, i);
+        released++;
+      }
+    }
+    return released;
+  }
+
+  /**
+   * The new inline owner, before its first packet: rebuilds what only the
+   * dead owner kept consistent. Takes every stripe for writing (waiting for
+   * readers), walks the bucket chains, and makes every slot below the high
+   * water that is not linked in a chain Free again on a rebuilt free list: an
+   * entry allocated but not yet published, one unlinked but not yet freed, a
+   * slot freed but not yet on the list. The InUse and Active counts are
+   * recounted. Linked entries keep their state. Returns the slots reclaimed.
+   */
+  repairAfterOwnerDeath(): number {
+    const h = this.header;
+    this.lockAllForWrite();
+    try {
+      const end = Math.min(h[HashHeaderI32.NeverUsed], this.capacity);
+      const linked = new Uint8Array(end);
+      let inUse = 0;
+      let active = 0;
+      for (let bucket = 0; bucket < this.bucketCount; bucket++) {
+        let prev = -1;
+        let slot = this.buckets[bucket];
+        while (slot >= 0) {
+          const bad = slot >= end || linked[slot] === 1;
+          const base = bad ? 0 : this.u32At(slot);
+          const state = bad ? EntryState.Free : Atomics.load(this.u32, base + SlotU32.State);
+          if (bad || state === EntryState.Free) {
+            // A chain through a free or foreign slot: cut it there (its rest is reclaimed below).
+            if (prev < 0) Atomics.store(this.buckets, bucket, -1);
+            else Atomics.store(this.i32, this.u32At(prev) + SlotU32.Next, -1);
+            break;
+          }
+          linked[slot] = 1;
+          inUse++;
+          if (state === EntryState.Active) active++;
+          prev = slot;
+          slot = this.i32[base + SlotU32.Next];
+        }
+      }
+      let freeHead = -1;
+      let reclaimed = 0;
+      for (let slot = end - 1; slot >= 0; slot--) {
+        if (linked[slot] === 1) continue;
+        const base = this.u32At(slot);
+        if (Atomics.load(this.u32, base + SlotU32.State) !== EntryState.Free) reclaimed++;
+        Atomics.store(this.u32, base + SlotU32.State, EntryState.Free);
+        this.i32[base + SlotU32.Next] = freeHead;
+        freeHead = slot;
+      }
+      h[HashHeaderI32.FreeHead] = freeHead;
+      Atomics.store(h, HashHeaderI32.InUse, inUse);
+      Atomics.store(h, HashHeaderI32.Active, active);
+      return reclaimed;
+    } finally {
+      this.unlockAllForWrite();
+    }
+  }
+
+  /** Write-locks every stripe, waiting for readers (recovery only: the inline thread never waits otherwise). */
+  private lockAllForWrite(): void {
+    for (let i = 0; i < LOCK_STRIPES; i++) {
+      while (!tryWriteLock(this.header, i)) {
+        const v = Atomics.load(this.header, i);
+        if (v !== 0) Atomics.wait(this.header, i, v, 1);
+      }
+    }
+  }
+
+  private unlockAllForWrite(): void {
+    for (let i = 0; i < LOCK_STRIPES; i++) writeUnlock(this.header, i);
   }
 
   // ---- offline -----------------------------------------------------------

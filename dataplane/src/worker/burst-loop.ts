@@ -26,6 +26,12 @@ export class BurstLoop {
   private configSeen = 0;
   /** Wall-clock ms when the newest packet was processed: lets idle purges advance packet time. */
   private lastPacketWallMs = 0;
+  /**
+   * Set when `run` threw because the source failed (a corrupt capture file, a
+   * DPDK error): the capture ends for this worker. Any other exception is a
+   * crash of the worker (restarted by the main thread, docs/reliability.md).
+   */
+  sourceFailed = false;
 
   constructor(
     private readonly source: CaptureSource,
@@ -51,7 +57,13 @@ export class BurstLoop {
       for (;;) {
         if (Atomics.load(control, WorkerControl.Stop) !== 0) return false;
         if (Atomics.load(control, WorkerControl.Config) !== this.configSeen) this.readConfig();
-        const n = this.source.nextBurst(this.burst);
+        let n: number;
+        try {
+          n = this.source.nextBurst(this.burst);
+        } catch (err) {
+          this.sourceFailed = true;
+          throw err;
+        }
         if (n === END_OF_CAPTURE) {
           if (this.dpi) this.dpi.giveUpAll(this.flows);
           return true;

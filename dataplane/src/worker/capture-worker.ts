@@ -24,16 +24,25 @@ function main(init: WorkerInit): void {
   flows.upDown = new Float64Array(init.statsSab, WorkerF64.UploadBytes * 8, 2);
   flows.dpiEnabled = init.options.dpi;
   let dpi: DpiEngine | null = null;
+  /** Where this worker publishes its nDPI engine's address while it is open (freed by the main thread if the worker dies). */
+  const engineWord = new BigInt64Array(init.statsSab, WorkerF64.NdpiEngine * 8, 1);
+  if (init.restart) {
+    // The previous worker of this shard crashed: rebuild what only it kept consistent before touching the tables.
+    stats[WorkerF64.Finished] = 0;
+    flows.table.repairAfterOwnerDeath();
+    hosts.table.repairAfterOwnerDeath();
+  }
 
   let loop: BurstLoop;
   let release: (() => void) | undefined;
   try {
-    const { source, shardFilter, close, burst } = openSource(init, control);
+    const { source, shardFilter, close, burst } = openSource(init, control, stats);
     release = close;
     if (init.options.dpi) {
       // With expiry on, give up on silent flows well before the table reports them idle.
       const idle = init.options.idleTimeoutS;
       dpi = new DpiEngine({ flowCapacity: flows.table.capacity, packetLimit: init.options.dpiPacketLimit, idleGiveUpS: idle > 0 ? Math.min(30, idle / 2) : 0 });
+      Atomics.store(engineWord, 0, dpi.address);
     }
     const onConfig = (): boolean => {
       let applied = false;
@@ -46,6 +55,8 @@ function main(init: WorkerInit): void {
     };
     loop = new BurstLoop(source, flows, hosts, stats, control, init.worker, shardFilter ? init.workers : 1, dpi, onConfig, burst);
   } catch (err) {
+    if (release) release();
+    closeDpi(dpi, engineWord);
     stats[WorkerF64.Finished] = 1;
     post({ type: 'error', worker: init.worker, message: errorText(err), code: errorCode(err), fatal: true });
     return;
@@ -55,21 +66,31 @@ function main(init: WorkerInit): void {
     const ended = loop.run();
     post({ type: 'finished', worker: init.worker, endOfCapture: ended });
   } catch (err) {
+    // Anything but the source failing is a crash: the exception ends the thread (exit code 1), the main thread restarts it.
+    if (!loop.sourceFailed) throw err;
     // A corrupt capture: everything before the bad record has been counted.
     post({ type: 'error', worker: init.worker, message: errorText(err), code: errorCode(err), fatal: false });
     post({ type: 'finished', worker: init.worker, endOfCapture: true });
   } finally {
     if (release) release();
-    if (dpi) dpi.close();
+    closeDpi(dpi, engineWord);
     Atomics.store(control, WorkerControl.Wake, 0);
   }
 }
 
-function openSource(init: WorkerInit, control: Int32Array) {
+/** Frees the engine, unpublishing its address first so that the main thread never frees it twice. */
+function closeDpi(dpi: DpiEngine | null, engineWord: BigInt64Array): void {
+  if (!dpi) return;
+  Atomics.store(engineWord, 0, 0n);
+  dpi.close();
+}
+
+function openSource(init: WorkerInit, control: Int32Array, stats: Float64Array) {
   if (init.rings) {
     // The file reader thread reads the file and keeps this worker's packets for it.
     const blocking = init.source.kind === 'pcap' && init.source.speed !== 'realtime';
     const source = new RingSource(init.rings, init.worker, control, blocking);
+    if (init.restart) stats[WorkerF64.LostPackets] += source.reattach();
     return { source, shardFilter: false, close: () => source.close(), burst: source.createBurst() };
   }
   const { source, shardFilter } = createCaptureSource(init.source, init.worker, init.startAtS);

@@ -54,6 +54,26 @@ export class RingSource implements CaptureSource {
     this.handed = Atomics.load(this.ctl, RingI32.Read + worker);
   }
 
+  /**
+   * A worker restarted after a crash takes its ring back: the reader waits for
+   * it again, and it starts at the newest descriptor. The descriptors it skips
+   * (the rest of the burst the dead worker was processing, and what the reader
+   * published while no worker read the ring — their data slots may have been
+   * refilled since) are returned, to be counted as lost.
+   */
+  reattach(): number {
+    const ctl = this.ctl;
+    const w = this.worker;
+    // Open first: from now on the reader waits for this worker before refilling a slot it still has packets in.
+    Atomics.store(ctl, RingI32.Closed + w, 0);
+    const write = Atomics.load(ctl, RingI32.Write + w);
+    const skipped = (write - Atomics.load(ctl, RingI32.Read + w)) | 0;
+    Atomics.store(ctl, RingI32.Read + w, write);
+    Atomics.notify(ctl, RingI32.Read + w);
+    this.handed = write;
+    return skipped > 0 ? skipped : 0;
+  }
+
   /** The burst to pass to nextBurst: its data is the reader's shared data. */
   createBurst(capacity: number = BURST_DEFAULT_PACKETS): PacketBurst {
     return new PacketBurst(capacity, 0, this.data);

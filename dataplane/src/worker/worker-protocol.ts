@@ -27,6 +27,11 @@ export interface WorkerInit {
   configPort: MessagePort;
   /** A capture file read by several workers: the file reader thread's rings (the worker reads its ring, not the file). */
   rings?: PacketRingBuffers;
+  /**
+   * This shard's previous worker crashed (docs/reliability.md, *Worker crash*):
+   * repair the tables it left and, for a ring, take it back from the newest packet.
+   */
+  restart?: boolean;
 }
 
 /** A settings change for a running worker. */

@@ -13,11 +13,11 @@ export const enum WorkerF64 {
   SourceDrops, // drops reported by the source
   Reserved6, // (was "burst loop running", read by nothing: Finished is what the main thread waits on)
   Finished, // 1 once the source ended (end of file) or the worker stopped
-  Reserved8,
+  LostPackets, // packets given to this worker that no incarnation processed: skipped after a crash (docs/reliability.md)
   UploadBytes, // local -> remote bytes (by the configured local networks)
   DownloadBytes, // remote -> local bytes
   Reserved11,
-  Reserved12,
+  NdpiEngine, // the worker's nDPI engine address (BigInt64 view) while open: freed by the main thread if the worker dies without closing it
   Reserved13,
   Reserved14,
   Reserved15,

@@ -2,7 +2,7 @@ import { FlowCheck, HostCheck, InterfaceCheck, CheckSettings } from './check.typ
 import { ElephantFlowCheck, LongLivedFlowCheck, RemoteToRemoteCheck, UnidirectionalFlowCheck } from './flow-behaviour.check';
 import { riskChecks } from './flow-risk.check';
 import { DnsFloodCheck, FlowFloodCheck, HostScoreCheck, SynScanCheck } from './host.check';
-import { FlowTableFullCheck, HostTableFullCheck, NoTrafficCheck, PacketDropsCheck } from './interface.check';
+import { FlowTableFullCheck, HostTableFullCheck, NoTrafficCheck, PacketDropsCheck, WorkerCrashCheck } from './interface.check';
 
 /** Every check flowprobe runs, by kind. */
 export interface CheckSet {
@@ -15,7 +15,7 @@ export function allChecks(): CheckSet {
   return {
     flow: [...riskChecks(), new UnidirectionalFlowCheck(), new LongLivedFlowCheck(), new ElephantFlowCheck(), new RemoteToRemoteCheck()],
     host: [new SynScanCheck(), new FlowFloodCheck(), new DnsFloodCheck(), new HostScoreCheck()],
-    iface: [new PacketDropsCheck(), new NoTrafficCheck(), new FlowTableFullCheck(), new HostTableFullCheck()],
+    iface: [new PacketDropsCheck(), new NoTrafficCheck(), new FlowTableFullCheck(), new HostTableFullCheck(), new WorkerCrashCheck()],
   };
 }
 

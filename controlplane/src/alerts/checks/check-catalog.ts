@@ -16,6 +16,7 @@ const CATALOG: Record<string, { title: string; description: string }> = {
   no_traffic: { title: 'No traffic', description: 'A running capture interface has seen no packet for longer than the limit.' },
   flow_table_full: { title: 'Flow table full', description: 'A flow table is full: new flows are not tracked until entries expire.' },
   host_table_full: { title: 'Host table full', description: 'A host table is full: new hosts are not tracked until entries expire.' },
+  worker_crash: { title: 'Capture worker crashed', description: 'A capture worker thread crashed: restarted with backoff (its in-flight packets lost), or the interface stopped after too many crashes.' },
 };
 
 /** What a setting key measures, from its suffix (`min_bytes`, `min_duration_s`, `min_drop_pct`, `min_syn_per_min`...). */

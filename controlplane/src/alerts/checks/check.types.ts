@@ -64,6 +64,8 @@ export interface InterfaceDelta {
   stats: InterfaceStats;
   packets: number;
   drops: number;
+  /** Worker crashes followed by a restart in the interval (docs/reliability.md, *Worker crash*). */
+  workerRestarts: number;
   intervalS: number;
   /** Seconds since the interface last saw a packet (while running). */
   silentS: number;

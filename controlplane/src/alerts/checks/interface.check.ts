@@ -74,3 +74,33 @@ export class HostTableFullCheck implements InterfaceCheck {
     };
   }
 }
+
+/**
+ * A capture worker crashed (docs/reliability.md, *Worker crash*): engaged while a
+ * worker is down (restarting, or the interface stopped past the restart bound)
+ * or when one was restarted since the last pass; released after a pass without.
+ */
+export class WorkerCrashCheck implements InterfaceCheck {
+  readonly id = 'worker_crash';
+  readonly defaults: CheckSettings = { enabled: true, score: 200 };
+
+  evaluate(d: InterfaceDelta, s: CheckSettings): CheckFinding | null {
+    const down = d.stats.workers_down ?? [];
+    if (d.workerRestarts === 0 && down.length === 0) return null;
+    const last = d.stats.last_worker_crash;
+    const stopped = d.stats.error !== undefined && down.length > 0;
+    const state = stopped ? 'capture stopped after too many crashes' : down.length > 0 ? `worker(s) ${down.join(', ')} restarting` : 'restarted';
+    return {
+      check: this.id,
+      score: num(s, 'score', 200),
+      title: 'Capture worker crashed',
+      description: `${d.stats.name}: ${d.workerRestarts} worker restart(s) in ${Math.round(d.intervalS)} s, ${state}${last ? `; last crash: worker ${last.worker} at ${last.at}: ${last.reason}` : ''}`,
+      details: {
+        restarts: d.workerRestarts,
+        total_restarts: d.stats.worker_restarts ?? 0,
+        workers_down: down.join(','),
+        ...(last ? { last_worker: last.worker, last_reason: last.reason, last_at: last.at } : {}),
+      },
+    };
+  }
+}
