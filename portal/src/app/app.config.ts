@@ -1,7 +1,9 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, inject, provideAppInitializer, provideBrowserGlobalErrorListeners, provideZoneChangeDetection } from '@angular/core';
 import { TitleStrategy, provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
-import { preloadFirstPage, routes } from './app.routes';
+import { opensDashboard, routes } from './app.routes';
+import { DASHBOARD_REQUESTS } from './dashboard/dashboard-requests';
+import { earlyRequestsInterceptor, startEarlyRequests } from './core/early-requests';
 import { LiveSocket } from './core/live-socket';
 import { Auth } from './core/auth';
 import { PageTitle } from './core/page-title';
@@ -12,18 +14,26 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideZoneChangeDetection({ eventCoalescing: true }),
     provideRouter(routes, withComponentInputBinding(), withInMemoryScrolling({ anchorScrolling: "enabled", scrollPositionRestoration: "enabled" })),
-    provideHttpClient(withInterceptors([sessionInterceptor])),
+    provideHttpClient(withInterceptors([sessionInterceptor, earlyRequestsInterceptor])),
     { provide: TitleStrategy, useClass: PageTitle },
-    // Know who is signed in before the first route guard runs. Meanwhile the first page's code loads, and once
-    // the session is known the live socket opens (a cold dashboard's throughput backlog is on its way while the
-    // page renders, not after the shell is created).
+    // A cold load does not wait for the session check (`GET /auth/me`) to render the first page: the check, the
+    // first page's API calls and the live socket all start here at once, so a cold dashboard's charts get their
+    // data (summary, throughput backlog) with the session check instead of after it. The server
+    // authenticates every one of them; once the check answers, a signed-out browser goes to the sign-in page
+    // (`auth-guards.ts`).
     provideAppInitializer(() => {
       const auth = inject(Auth);
       const live = inject(LiveSocket);
-      preloadFirstPage(location.pathname);
-      return auth.restoreSession().then(() => {
-        if (auth.user() && !auth.mustChangePassword()) live.start();
-      });
+      const http = inject(HttpClient);
+      const path = location.pathname;
+      const session = auth.restoreSession();
+      if (!path.startsWith('/login')) {
+        if (opensDashboard(path)) startEarlyRequests(http, Object.values(DASHBOARD_REQUESTS));
+        live.start();
+        void session.then(() => {
+          if (!auth.user() || auth.mustChangePassword()) live.stop();
+        });
+      }
     }),
   ],
 };

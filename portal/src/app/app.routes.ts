@@ -1,15 +1,22 @@
 import { Routes } from '@angular/router';
 import { adminGuard, signedInGuard } from './core/auth-guards';
+import { Dashboard } from './dashboard/dashboard';
+import { Shell } from './shell/shell';
 
+/**
+ * The signed-in shell and the dashboard (the first page after sign-in, with chart.js) are in the initial
+ * bundle: a cold load then fetches one script, where lazy chunks came in a chain of three levels (each
+ * level's imports are known only once it has arrived). The other pages are lazy loaded.
+ */
 export const routes: Routes = [
   { path: 'login', loadChildren: () => import('./login/login.routes').then((m) => m.LOGIN_ROUTES) },
   {
     path: '',
     canActivate: [signedInGuard],
-    loadComponent: () => import('./shell/shell').then((m) => m.Shell),
+    component: Shell,
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
-      { path: 'dashboard', title: 'Dashboard', loadComponent: () => import('./dashboard/dashboard').then((m) => m.Dashboard) },
+      { path: 'dashboard', title: 'Dashboard', component: Dashboard },
       { path: 'hosts', loadChildren: () => import('./hosts/hosts.routes').then((m) => m.HOSTS_ROUTES) },
       { path: 'flows', loadChildren: () => import('./flows/flows.routes').then((m) => m.FLOWS_ROUTES) },
       { path: 'history', loadChildren: () => import('./history/history.routes').then((m) => m.HISTORY_ROUTES) },
@@ -27,14 +34,7 @@ export const routes: Routes = [
   { path: '**', redirectTo: '' },
 ];
 
-/**
- * Starts loading the code of the page the browser opens first (the signed-in shell and, for `/` and
- * `/dashboard`, the dashboard with chart.js) while the session is checked: the router asks for it only
- * after that check. The router then finds the modules loaded. (Putting them in the initial bundle instead
- * cost the page about 170 ms more main-thread script time in the benchmark: docs/portal.md, Performance.)
- */
-export function preloadFirstPage(path: string): void {
-  if (path.startsWith('/login')) return;
-  void import('./shell/shell');
-  if (path === '/' || path.startsWith('/dashboard')) void import('./dashboard/dashboard');
+/** Whether the browser opens the dashboard (`location.pathname`; `/` redirects there). */
+export function opensDashboard(path: string): boolean {
+  return path === '/' || path === '/dashboard';
 }

@@ -18,20 +18,32 @@ export class Auth {
   readonly user = signal<UserInfo | null>(null);
   readonly isAdmin = computed(() => this.user()?.role === 'admin');
   readonly mustChangePassword = computed(() => this.user()?.must_change_password === true);
+  /**
+   * Whether the start-up session check has answered. Until then the first page renders optimistically
+   * (its own API calls are authenticated by the server like every call); see `auth-guards.ts`.
+   */
+  readonly known = signal(false);
+  private session: Promise<void> | null = null;
 
-  /** Reads the session once at start-up; a 401 just means "signed out". */
-  async restoreSession(): Promise<void> {
-    try {
-      this.user.set(await firstValueFrom(this.api.me()));
-    } catch (error) {
-      if (!(error instanceof HttpErrorResponse) || error.status !== 401) console.warn('session check failed', error);
-      this.user.set(null);
-    }
+  /** Reads the session once at start-up (once: later calls share the answer); a 401 just means "signed out". */
+  restoreSession(): Promise<void> {
+    this.session ??= (async () => {
+      try {
+        this.user.set(await firstValueFrom(this.api.me()));
+      } catch (error) {
+        if (!(error instanceof HttpErrorResponse) || error.status !== 401) console.warn('session check failed', error);
+        this.user.set(null);
+      } finally {
+        this.known.set(true);
+      }
+    })();
+    return this.session;
   }
 
   async login(username: string, password: string): Promise<UserInfo> {
     const response = await firstValueFrom(this.api.login(username, password));
     this.user.set(response.user);
+    this.known.set(true);
     return response.user;
   }
 
@@ -49,8 +61,13 @@ export class Auth {
     }
   }
 
-  /** Called when the API answers 401: forget the user and go to the login page. */
+  /**
+   * Called when the API answers 401: forget the user and go to the login page. Before the start-up
+   * session check has answered, a 401 only says there is no session: that check sends the page to
+   * the sign-in (with the page asked for as `next`), not as an expired session.
+   */
   sessionEnded(): void {
+    if (!this.known()) return;
     this.user.set(null);
     if (!this.router.url.startsWith('/login')) void this.router.navigate(['/login'], { queryParams: { expired: 1 } });
   }

@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { latestValue } from '../core/latest-value';
 import { RouterLink } from '@angular/router';
 import type { AlertPage, AlertSeverity, FlowListResponse, FlowTrafficSummary, HostListResponse, HostPlaces, InterfaceListResponse } from '@flowprobe/api';
-import { API_BASE } from '../core/api-client';
+import { DASHBOARD_REQUESTS } from './dashboard-requests';
 import { Clock } from '../core/clock';
 import { LIVE_HISTORY_SAMPLES, LiveSocket } from '../core/live-socket';
 import { pollEvery } from '../core/poll';
@@ -33,25 +33,16 @@ export class Dashboard {
   protected readonly historyMs = computed(() => LIVE_HISTORY_SAMPLES * this.live.intervalMs());
   protected readonly clock = inject(Clock);
 
-  protected readonly hosts = httpResource<HostListResponse>(() => ({
-    url: `${API_BASE}/hosts`,
-    params: { sort: 'bytes', order: 'desc', limit: 10 },
-  }));
-  protected readonly flows = httpResource<FlowListResponse>(() => ({
-    url: `${API_BASE}/flows`,
-    params: { sort: 'bytes', order: 'desc', limit: 10 },
-  }));
+  protected readonly hosts = httpResource<HostListResponse>(() => DASHBOARD_REQUESTS.hosts);
+  protected readonly flows = httpResource<FlowListResponse>(() => DASHBOARD_REQUESTS.flows);
   /** Active traffic by server port, local↔remote pair, category and application (server-side, the 20 000 largest flows): also the applications doughnut. */
-  protected readonly summary = httpResource<FlowTrafficSummary>(() => `${API_BASE}/flows/summary`);
+  protected readonly summary = httpResource<FlowTrafficSummary>(() => DASHBOARD_REQUESTS.summary);
   /** The full application breakdown is open ("Other" in the doughnut, or its link). */
   protected readonly breakdownOpen = signal(false);
   /** Remote hosts by country and AS (only shown when a geolocation database is configured). */
-  protected readonly places = httpResource<HostPlaces>(() => `${API_BASE}/hosts/places`);
-  protected readonly interfaces = httpResource<InterfaceListResponse>(() => `${API_BASE}/interfaces`);
-  protected readonly engagedAlerts = httpResource<AlertPage>(() => ({
-    url: `${API_BASE}/alerts`,
-    params: { state: 'engaged', limit: 1000, offset: 0 },
-  }));
+  protected readonly places = httpResource<HostPlaces>(() => DASHBOARD_REQUESTS.places);
+  protected readonly interfaces = httpResource<InterfaceListResponse>(() => DASHBOARD_REQUESTS.interfaces);
+  protected readonly engagedAlerts = httpResource<AlertPage>(() => DASHBOARD_REQUESTS.engagedAlerts);
 
   /** Download, upload and total per interface from the live socket's rolling history. */
   protected readonly throughput = computed<LineSeries[]>(() => {

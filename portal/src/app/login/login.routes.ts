@@ -1,7 +1,5 @@
 import { Routes } from '@angular/router';
-import { inject } from '@angular/core';
-import { Router } from '@angular/router';
-import { Auth } from '../core/auth';
+import { knownUserGuard } from '../core/auth-guards';
 
 /** `/login` and `/login/change-password` (the forced first-login change). */
 export const LOGIN_ROUTES: Routes = [
@@ -9,7 +7,7 @@ export const LOGIN_ROUTES: Routes = [
   {
     path: 'change-password',
     title: 'Change password',
-    canActivate: [() => (inject(Auth).user() ? true : inject(Router).createUrlTree(['/login']))],
+    canActivate: [knownUserGuard],
     loadComponent: () => import('./change-password').then((m) => m.ChangePassword),
   },
 ];
