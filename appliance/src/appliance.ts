@@ -135,9 +135,18 @@ export async function startAppliance(
         hostIdleTimeoutS: config.capture.host_idle_timeout_s,
         localNetworks,
         dpi: config.capture.dpi,
+        workerRestarts: {
+          max: config.capture.worker_restarts.max,
+          windowS: config.capture.worker_restarts.window_s,
+          backoffMs: config.capture.worker_restarts.backoff_ms,
+          backoffMaxMs: config.capture.worker_restarts.backoff_max_ms,
+        },
+        ...testCrashWorker(),
       };
       try {
         const dp = await startDataplane(options);
+        // Capture errors (a corrupt file; a worker crash and its restart: docs/reliability.md) reach the log as they happen.
+        if (logger) dp.onCaptureError((e) => logger.error(`${dp.name} worker ${e.worker}: ${e.code}: ${e.message}${e.fatal ? ' (capture stopped)' : ''}`, 'Capture'));
         interfaces.push(dp);
         dataplanes.push(dp);
       } catch (err) {
@@ -166,6 +175,17 @@ export async function startAppliance(
 }
 
 /** The boot config `flowprobe run` uses: `--config FILE`, else the built-in demo (generated on first use). */
+/**
+ * Test only (appliance/src/worker-crash.spec.ts): `FLOWPROBE_TEST_CRASH_WORKER=<worker>:<ms>`
+ * makes that worker of every interface crash once, `ms` after its start, through a genuine
+ * exception (docs/reliability.md, *Worker crash*). Read from the environment of the process,
+ * never from the config file or the API.
+ */
+function testCrashWorker(env: NodeJS.ProcessEnv = process.env): Pick<DataplaneOptions, 'testCrashWorker'> {
+  const m = /^(\d+):(\d+)$/.exec(env.FLOWPROBE_TEST_CRASH_WORKER ?? '');
+  return m ? { testCrashWorker: { worker: Number(m[1]), afterMs: Number(m[2]) } } : {};
+}
+
 export function resolveRunConfig(configFile: string | undefined, env: NodeJS.ProcessEnv = process.env): BootConfig {
   if (configFile) return loadBootConfig(configFile, env);
   return demoBootConfig(ensureDemoCapture(), DEMO_LOCAL_NETWORKS, env);

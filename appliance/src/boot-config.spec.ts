@@ -38,6 +38,7 @@ describe('boot config', () => {
     expect(defaultKeyPrefix('probe-paris-1', '/a/flowprobe.db')).toBe('flowprobe:probe-paris-1:');
     expect(config.database.path).toBe(path.join(dir, 'data/fp.db'));
     expect(config.capture.idle_timeout_s).toBe(120);
+    expect(config.capture.worker_restarts).toEqual({ max: 5, window_s: 600, backoff_ms: 250, backoff_max_ms: 30000 });
     expect(config.admin_password).toBe('from-env');
     // Development defaults: plain HTTP, the first admin created at start, no reboot from the API.
     expect(config.tls).toEqual({ enabled: false, dir: '/var/lib/flowprobe/tls' });

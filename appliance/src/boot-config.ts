@@ -158,6 +158,17 @@ export const bootConfigSchema = z.strictObject({
       /** A running flow gets an interim flow record (deltas) each this many seconds; 0 = only when it ends. */
       active_timeout_s: z.number().int().min(0).max(86400).default(60),
       dpi: z.boolean().default(true),
+      /** A crashed capture worker: restarts with backoff, bounded per window (docs/reliability.md, *Worker crash*). */
+      worker_restarts: z
+        .strictObject({
+          /** More crashes of one worker within window_s stop the interface (flagged) instead of restarting it. */
+          max: z.number().int().min(0).max(1000).default(5),
+          window_s: z.number().int().min(1).max(86400).default(600),
+          /** First restart after this long, doubling with each crash in the window, at most backoff_max_ms. */
+          backoff_ms: z.number().int().min(0).max(600_000).default(250),
+          backoff_max_ms: z.number().int().min(0).max(3_600_000).default(30_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   portal: z

@@ -110,7 +110,7 @@ export class Dataplane extends EventEmitter {
   /** Local networks as last set (a restarted worker starts with them). */
   private localNetworks: string[] = [];
 
-  private constructor(readonly options: Required<Omit<DataplaneOptions, 'name'>>, name: string) {
+  private constructor(readonly options: Required<Omit<DataplaneOptions, 'name' | 'testCrashWorker'>>, name: string) {
     super();
     this.name = name;
   }
@@ -123,7 +123,20 @@ export class Dataplane extends EventEmitter {
     // EAL and the port (one RX queue per worker) are set up once, here on the main thread; the workers only poll.
     if (resolved.source.kind === 'dpdk') dp.dpdk = startDpdk(resolved.source, resolved.workers);
     await dp.spawn();
+    if (options.testCrashWorker) dp.scheduleTestCrash(options.testCrashWorker);
     return dp;
+  }
+
+  /** DataplaneOptions.testCrashWorker: the worker's config port gets a message it throws on. */
+  private scheduleTestCrash({ worker, afterMs }: { worker: number; afterMs: number }): void {
+    const shard = this.shards[worker];
+    if (!shard) return;
+    const timer = setTimeout(() => {
+      if (this.stopping) return;
+      shard.config.postMessage({ localNetworks: ['not-a-network/99'] } satisfies WorkerConfig);
+      Atomics.add(shard.control, WorkerControl.Config, 1);
+    }, afterMs);
+    timer.unref();
   }
 
   /**
@@ -586,7 +599,7 @@ export class Dataplane extends EventEmitter {
   }
 }
 
-function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'name'>> {
+function resolveOptions(o: DataplaneOptions): Required<Omit<DataplaneOptions, 'name' | 'testCrashWorker'>> {
   const file = o.source.kind === 'pcap' && (o.source.speed ?? 'max') === 'max' && !o.source.loop;
   const workers = o.workers ?? (o.source.kind === 'dpdk' ? o.source.queues : os.availableParallelism());
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new DataplaneError('OPTIONS_INVALID', `workers must be an integer in [1, 64], got ${workers}`);

@@ -58,6 +58,12 @@ export interface DataplaneOptions {
   activeTimeoutS?: number;
   /** When a worker thread crashes: restarts with backoff, bounded (docs/reliability.md, *Worker crash*). */
   workerRestarts?: WorkerRestartPolicy;
+  /**
+   * Tests only: worker `worker` crashes once, `afterMs` after the interface
+   * started, by a genuine uncaught exception (a settings message it cannot
+   * apply, posted past the main thread's validation). docs/reliability.md.
+   */
+  testCrashWorker?: { worker: number; afterMs: number };
 }
 
 /**

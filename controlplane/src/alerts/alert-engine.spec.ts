@@ -109,4 +109,12 @@ describe('AlertEngine', () => {
     e.checkInterfaces([iface({ packets: 4000, worker_restarts: 1, last_worker_crash: crash })], 180);
     expect(emitted.map((a) => [a.event.check, a.event.status])).toEqual([['worker_crash', 'engaged'], ['worker_crash', 'released']]);
   });
+
+  it('worker crash before the first pass: reported at the second', () => {
+    const { e, emitted } = engine({ no_traffic: { enabled: false } });
+    const crash = { worker: 0, reason: 'boom', at: '2026-12-07T13:00:00.000Z' };
+    e.checkInterfaces([iface({ packets: 1000, worker_restarts: 1, last_worker_crash: crash })], 0);
+    e.checkInterfaces([iface({ packets: 2000, worker_restarts: 1, last_worker_crash: crash })], 60);
+    expect(emitted.map((a) => [a.event.check, a.event.status])).toEqual([['worker_crash', 'engaged']]);
+  });
 });

@@ -196,7 +196,8 @@ export class AlertEngine {
       const drops = prev ? Math.max(0, st.drops - prev.drops) : 0;
       const lastPacketTsS = !prev || packets > 0 ? nowS : prev.lastPacketTsS;
       const restarts = st.worker_restarts ?? 0;
-      this.ifacePrev.set(st.id, { packets: st.packets, drops: st.drops, restarts, tsS: nowS, lastPacketTsS });
+      // At first sight restarts count from 0: a worker that crashed before the first pass is reported at the second.
+      this.ifacePrev.set(st.id, { packets: st.packets, drops: st.drops, restarts: prev ? restarts : 0, tsS: nowS, lastPacketTsS });
       if (!prev) continue;
       const workerRestarts = Math.max(0, restarts - prev.restarts);
       const delta = { stats: st, packets, drops, workerRestarts, intervalS: nowS - prev.tsS, silentS: nowS - lastPacketTsS };

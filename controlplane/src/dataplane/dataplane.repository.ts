@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DEFAULT_PAGE, MAX_PAGE, mergeFlowPages, mergeHostPages } from '@flowprobe/dataplane';
 import type { FlowEndReason, FlowExportRecord, FlowQuery, FlowRecord, HostQuery, HostRecord, InterfaceStats, Page, RankedPage, ReadPriority } from '@flowprobe/dataplane';
 import { PROBE_DATAPLANES, ProbeDataplane } from './probe-dataplane';
@@ -34,14 +34,7 @@ export class DataplaneRepository {
   private readonly finished = new WeakSet<ProbeDataplane>();
   private readonly flushed = new WeakSet<ProbeDataplane>();
 
-  private readonly logger = new Logger('Capture');
-
-  constructor(@Inject(PROBE_DATAPLANES) private readonly dataplanes: ProbeDataplane[]) {
-    // Capture errors (a corrupt file, a worker crash and its restart: docs/reliability.md) reach the log as they happen.
-    for (const dp of dataplanes) {
-      dp.onCaptureError?.((e) => this.logger.error(`${dp.name} worker ${e.worker}: ${e.code}: ${e.message}${e.fatal ? ' (stopped)' : ''}`));
-    }
-  }
+  constructor(@Inject(PROBE_DATAPLANES) private readonly dataplanes: ProbeDataplane[]) {}
 
   get count(): number {
     return this.dataplanes.length;
