@@ -321,7 +321,12 @@ export class Dataplane extends EventEmitter {
     // An nDPI engine the worker could not close (it died outside its own clean-up) is freed here.
     const engine = new BigInt64Array(shard.stats.buffer, WorkerF64.NdpiEngine * 8, 1);
     const address = Atomics.exchange(engine, 0, 0n);
-    if (address !== 0n) destroyOrphanedEngine(address);
+    try {
+      destroyOrphanedEngine(address);
+    } catch (err) {
+      // Never end the process over a leak: the engine's memory stays allocated.
+      this.emit('capture-error', { worker: i, message: `worker ${i}: its nDPI engine could not be freed: ${(err as Error).message}`, code: 'WORKER_CRASHED', fatal: false } satisfies CaptureErrorEvent);
+    }
     // The file reader must not wait for a ring nobody reads (the other workers go on).
     if (this.rings) {
       const ctl = new Int32Array(this.rings.control, 0, RingI32.Words);

@@ -1,4 +1,4 @@
-import { DpiEngine, DpiEngineOptions } from '../src/dpi/classifier';
+import { destroyOrphanedEngine, DpiEngine, DpiEngineOptions } from '../src/dpi/classifier';
 import { DpiState } from '../src/flow/flow-table.layout';
 import { HarnessFlow, HarnessSink } from './dpi-harness';
 
@@ -123,6 +123,17 @@ describe('DpiEngine (real nDPI 4.2)', () => {
     expect(e.names.categoryName(f.categoryBreed)).toBe('Web');
     expect(e.names.breedName(f.categoryBreed)).toBe('Acceptable');
     expect(e.statesInUse).toBe(0);
+  });
+
+  it("frees an engine by its published address, as the main thread does for a worker that died without closing it", () => {
+    const e = new DpiEngine({ flowCapacity: 64 }); // not in `engines`: freed here, never closed
+    // A flow left under detection: its state is in the pool when the engine is freed.
+    run(e, [tcpSession('10.0.0.1', 40003, '10.0.0.2', 443, new Uint8Array(0))]);
+    const address = e.address;
+    expect(typeof address).toBe('bigint');
+    expect(address).not.toBe(0n);
+    expect(() => destroyOrphanedEngine(address)).not.toThrow(); // the engine is freed: never closed again
+    expect(() => destroyOrphanedEngine(0n)).not.toThrow();
   });
 
   it('stops at the packet limit and gives up with a port guess', () => {
