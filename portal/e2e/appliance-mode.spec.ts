@@ -101,6 +101,11 @@ describe('portal on the appliance (HTTPS, console setup)', () => {
     await page.fill(`${panel} [data-testid=key-pem]`, readFileSync(good.keyFile, 'utf8'));
     await page.click(`${panel} [data-testid=certificate-form] button[type=submit]`);
     await page.waitForSelector(`${panel} [data-testid=cert-saved]`);
+    // The certificate shown is read again after the upload: wait for that answer.
+    await page.waitForFunction(
+      ([selector, fingerprint]) => document.querySelector(selector)?.textContent === fingerprint,
+      [`${panel} [data-testid=cert-fingerprint]`, good.fingerprint] as const,
+    );
     await expect(page.textContent(`${panel} [data-testid=cert-fingerprint]`)).resolves.toBe(good.fingerprint);
     await expect(page.textContent(`${panel} [data-testid=cert-subject]`)).resolves.toContain('good.probe.example');
     // The key left the page with the upload.
