@@ -21,9 +21,9 @@ function iface(over: Partial<InterfaceStats> = {}): InterfaceStats {
   };
 }
 
-function engine(settings: Record<string, CheckSettings> = {}, local: string[] = ['10.0.0.0/8']) {
+function engine(settings: Record<string, CheckSettings> = {}, local: string[] = ['10.0.0.0/8'], flowAlertsPerMinute?: number) {
   const emitted: EmittedAlert[] = [];
-  const e = new AlertEngine({ hostname: 'h', interfaceName: () => 'eth0', checkSettings: () => settings, localNetworks: () => local, emit: (a) => emitted.push(...a) }, 0);
+  const e = new AlertEngine({ hostname: 'h', interfaceName: () => 'eth0', checkSettings: () => settings, localNetworks: () => local, emit: (a) => emitted.push(...a), flowAlertsPerMinute }, 0);
   return { e, emitted };
 }
 
@@ -116,5 +116,41 @@ describe('AlertEngine', () => {
     e.checkInterfaces([iface({ packets: 1000, worker_restarts: 1, last_worker_crash: crash })], 0);
     e.checkInterfaces([iface({ packets: 2000, worker_restarts: 1, last_worker_crash: crash })], 60);
     expect(emitted.map((a) => [a.event.check, a.event.status])).toEqual([['worker_crash', 'engaged']]);
+  });
+
+  it('alert storms: past the per-minute limit of an interface and check, flow alerts are counted and summarised once the minute ends', () => {
+    const { e, emitted } = engine({}, ['192.168.0.0/16'], 5);
+    // 40 churning remote-to-remote flows (neither end local), ended, in two calls within the minute.
+    const remote = (i: number) => flow({ key: `0:${i}:1`, client: { ip: `10.1.0.${i}`, port: 40000 + i } });
+    e.checkFlows(Array.from({ length: 25 }, (_, i) => remote(i)), true, 100);
+    e.checkFlows(Array.from({ length: 15 }, (_, i) => remote(25 + i)), true, 130);
+    const r2r = () => emitted.filter((a) => a.event.check === 'remote_to_remote');
+    expect(r2r().map((a) => a.event.entity.type)).toEqual(['flow', 'flow', 'flow', 'flow', 'flow']);
+    expect(e.suppressedFlowAlerts().get('remote_to_remote')).toBe(35);
+    // Another check has its own budget.
+    e.checkFlows([flow({ key: '0:99:1', client: { ip: '192.168.1.1', port: 1 }, srv2cli: { packets: 0, bytes: 0 } })], true, 131);
+    expect(emitted.filter((a) => a.event.check === 'unidirectional_flow')).toHaveLength(1);
+    // The minute ends (the minute pass): one summary for the interface, with the count.
+    e.checkHosts(161);
+    const summary = r2r().slice(5);
+    expect(summary).toHaveLength(1);
+    expect(summary[0].event.entity).toEqual({ type: 'interface', value: 'eth0' });
+    expect(summary[0].event.status).toBe('triggered');
+    expect(summary[0].event.details).toMatchObject({ suppressed: 35, raised: 5, limit_per_minute: 5 });
+    expect(summary[0].event.title).toContain('35 more flow alerts suppressed');
+    expect(summary[0].event.end_time).toBe(new Date(160_000).toISOString());
+    // A new minute: alerts are raised again; the window that suppressed nothing leaves no summary.
+    e.checkFlows([remote(50)], true, 170);
+    expect(r2r().slice(6).map((a) => a.event.entity.type)).toEqual(['flow']);
+    e.checkHosts(240);
+    expect(r2r()).toHaveLength(7);
+  });
+
+  it('alert storms: an active flow whose alert was suppressed is not counted again when checked again', () => {
+    const { e } = engine({}, ['192.168.0.0/16'], 1);
+    const flows = [flow({ key: '0:1:1' }), flow({ key: '0:2:1', client: { ip: '10.9.9.9', port: 2 } })];
+    e.checkFlows(flows, false, 10);
+    e.checkFlows(flows, false, 15);
+    expect(e.suppressedFlowAlerts().get('remote_to_remote')).toBe(1);
   });
 });

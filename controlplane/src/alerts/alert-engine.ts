@@ -23,6 +23,31 @@ export interface AlertEngineOptions {
   localNetworks(): string[];
   /** Receives every new, released and one-shot alert. */
   emit(alerts: EmittedAlert[]): void;
+  /** Flow alerts raised one by one per interface, check and minute (default {@link FLOW_ALERTS_PER_MINUTE}). */
+  flowAlertsPerMinute?: number;
+}
+
+/**
+ * Alert storms (docs/alerts-siem.md, *Alert storms*): flow alerts raised one by one per interface
+ * and check in a minute. Past it, the flows' alerts of that check are counted, not raised, and
+ * when the minute ends one summary alert per interface and check says how many were suppressed
+ * (entity: the interface). Thousands of churning flows that each trip the same check (every flow
+ * remote-to-remote, a scan) then cost a few hundred alerts a minute — stored, forwarded to the
+ * SIEM and published — instead of one each. Host and interface alerts are not limited (they are
+ * engaged once per entity and check).
+ */
+export const FLOW_ALERTS_PER_MINUTE = 100;
+const FLOW_ALERT_WINDOW_S = 60;
+
+/** A minute of one interface's flow alerts of one check: raised, and counted beyond the limit. */
+interface FlowAlertWindow {
+  ifid: number;
+  startS: number;
+  raised: number;
+  suppressed: number;
+  /** The highest-scoring finding suppressed in the window (its title and score make the summary's). */
+  top?: CheckFinding;
+  lastFlow?: string;
 }
 
 interface Engaged {
@@ -54,6 +79,10 @@ export class AlertEngine {
   private readonly ifacePrev = new Map<number, { packets: number; drops: number; restarts: number; tsS: number; lastPacketTsS: number }>();
   private localCidrs = '';
   private local = new BlockList();
+  /** Flow-alert windows by `ifid|check` (alert storms). */
+  private readonly flowWindows = new Map<string, FlowAlertWindow>();
+  /** Flow alerts suppressed since start, by check. */
+  private readonly suppressedByCheck = new Map<string, number>();
 
   constructor(
     private readonly opts: AlertEngineOptions,
@@ -148,23 +177,88 @@ export class AlertEngine {
         if (!f) continue;
         score += f.score;
         if (done?.has(c.id)) continue;
+        if (!this.admitFlowAlert(ifid, f, flow, nowS, out)) {
+          // Counted in the summary; remembered like a raised one (an active flow is not counted again).
+          if (!ended) done = this.markAlerted(key, done, c.id);
+          continue;
+        }
         const event = this.build(f, 'flow', flowLabel(flow), flow.client.ip, ifid, flow.first_seen || nowS, flow);
         event.end_time = ended ? new Date((flow.last_seen || nowS) * 1000).toISOString() : null;
         out.push({ event, ifid });
-        if (!ended) {
-          if (!done) {
-            done = new Set<string>();
-            if (this.alertedFlows.size >= MAX_ALERTED_FLOWS) this.alertedFlows.delete(this.alertedFlows.keys().next().value!);
-            this.alertedFlows.set(key, done);
-          }
-          done.add(c.id);
-        }
+        if (!ended) done = this.markAlerted(key, done, c.id);
       }
       if (ended) this.alertedFlows.delete(key);
       this.activity(ifid).observe(flow, score, ended);
     }
     if (out.length) this.opts.emit(out);
     return out;
+  }
+
+  private markAlerted(key: string, done: Set<string> | undefined, check: string): Set<string> {
+    if (!done) {
+      done = new Set<string>();
+      if (this.alertedFlows.size >= MAX_ALERTED_FLOWS) this.alertedFlows.delete(this.alertedFlows.keys().next().value!);
+      this.alertedFlows.set(key, done);
+    }
+    done.add(check);
+    return done;
+  }
+
+  /**
+   * Whether a flow alert of this interface and check may be raised now (within the minute's
+   * limit); if not it is counted in the window. Windows that ended are closed first, into `out`.
+   */
+  private admitFlowAlert(ifid: number, f: CheckFinding, flow: FlowRecord, nowS: number, out: EmittedAlert[]): boolean {
+    const key = `${ifid}|${f.check}`;
+    let w = this.flowWindows.get(key);
+    if (w && nowS - w.startS >= FLOW_ALERT_WINDOW_S) {
+      this.closeFlowWindow(w, f.check, nowS, out);
+      w = undefined;
+    }
+    if (!w) {
+      w = { ifid, startS: nowS, raised: 0, suppressed: 0 };
+      this.flowWindows.set(key, w);
+    }
+    if (w.raised < (this.opts.flowAlertsPerMinute ?? FLOW_ALERTS_PER_MINUTE)) {
+      w.raised++;
+      return true;
+    }
+    w.suppressed++;
+    if (!w.top || f.score > w.top.score) w.top = f;
+    w.lastFlow = flowLabel(flow);
+    this.suppressedByCheck.set(f.check, (this.suppressedByCheck.get(f.check) ?? 0) + 1);
+    return false;
+  }
+
+  /** The summary of a window that suppressed alerts (none otherwise); the window is forgotten. */
+  private closeFlowWindow(w: FlowAlertWindow, check: string, nowS: number, out: EmittedAlert[]): void {
+    this.flowWindows.delete(`${w.ifid}|${check}`);
+    if (w.suppressed === 0 || !w.top) return;
+    const limit = this.opts.flowAlertsPerMinute ?? FLOW_ALERTS_PER_MINUTE;
+    const name = this.opts.interfaceName(w.ifid);
+    const endS = Math.min(nowS, w.startS + FLOW_ALERT_WINDOW_S);
+    const summary: CheckFinding = {
+      check,
+      score: w.top.score,
+      title: `${w.top.title}: ${w.suppressed} more flow alerts suppressed`,
+      description:
+        `${w.suppressed} more flows on ${name} tripped ${check} in ${Math.round(endS - w.startS)} s after ${w.raised} alerts were raised ` +
+        `(limit ${limit} per interface and check per minute); counted, not raised one by one. Last: ${w.lastFlow ?? ''}`,
+      details: { suppressed: w.suppressed, raised: w.raised, limit_per_minute: limit, window_start: new Date(w.startS * 1000).toISOString(), last_flow: w.lastFlow ?? '' },
+    };
+    const event = this.build(summary, 'interface', name, '', w.ifid, w.startS);
+    event.end_time = new Date(endS * 1000).toISOString();
+    out.push({ event, ifid: w.ifid });
+  }
+
+  /** Closes the flow-alert windows whose minute is over: their summaries (alert storms). */
+  private closeFlowWindows(nowS: number, out: EmittedAlert[]): void {
+    for (const [key, w] of [...this.flowWindows]) if (nowS - w.startS >= FLOW_ALERT_WINDOW_S) this.closeFlowWindow(w, key.slice(key.indexOf('|') + 1), nowS, out);
+  }
+
+  /** Flow alerts suppressed since start (past the per-minute limit), by check. */
+  suppressedFlowAlerts(): Map<string, number> {
+    return new Map(this.suppressedByCheck);
   }
 
   /** Closes the host windows and runs the host checks: engages, keeps or releases host alerts. */
@@ -181,6 +275,8 @@ export class AlertEngine {
       }
     }
     out.push(...this.releaseMissing('host', holding, nowS));
+    // The minute's flow-alert summaries, also when no flow alert came since.
+    this.closeFlowWindows(nowS, out);
     if (out.length) this.opts.emit(out);
     return out;
   }

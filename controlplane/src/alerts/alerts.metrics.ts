@@ -4,7 +4,10 @@ import { MetricsService } from '../metrics/metrics.service';
 import { SEVERITIES } from './alert-event';
 import { AlertsService } from './alerts.service';
 
-/** /metrics: engaged alerts by severity (every severity listed, 0 included), read at scrape time. */
+/**
+ * /metrics: engaged alerts by severity (every severity listed, 0 included), read at scrape time;
+ * flow alerts suppressed past the per-minute limit (alert storms), by check.
+ */
 @Injectable()
 export class AlertsMetrics {
   constructor(alerts: AlertsService, metrics: MetricsService) {
@@ -19,5 +22,8 @@ export class AlertsMetrics {
         for (const [severity, n] of counts) this.set({ severity }, n);
       },
     });
+    metrics.followTotal('flowprobe_alerts_suppressed_total', 'Flow alerts counted, not raised, past the per-minute limit of an interface and check (alert storms)', ['check'] as const, () =>
+      [...(alerts.engine?.suppressedFlowAlerts() ?? new Map<string, number>())].map(([check, n]) => [{ check }, n]),
+    );
   }
 }
