@@ -26,6 +26,7 @@ import { securityHeaders } from './security/security-headers';
 import { SettingsService } from './settings/settings.service';
 import { CertificateStore } from './tls/certificate-store';
 import { closeServer, startRedirectServer } from './tls/https-redirect';
+import { countApiRequests } from './flow-records/time-slice';
 
 /** A running control plane. */
 export interface ControlPlane {
@@ -134,6 +135,8 @@ const UPLOAD_REQUEST_TIMEOUT_MS = 30 * 60_000;
 /** Configures the created application (middleware, pipes, WebSocket, OpenAPI) and starts listening. */
 async function listen(app: NestExpressApplication, options: ControlPlaneOptions, releaseGuard: () => void, tlsFingerprint?: string): Promise<ControlPlane> {
   app.disable('x-powered-by');
+  // Requests in flight: flow-record work gives way to them (flow-records/time-slice.ts).
+  app.use(countApiRequests);
   // JSON bodies only (no form or text parser: a form post gets 415 from RequestShapeGuard), 413 beyond the limit.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.use(bodyParserErrors());

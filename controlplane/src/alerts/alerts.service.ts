@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type { FlowExportRecord, FlowRecord } from '@flowprobe/dataplane';
-import type { AlertEvent } from '../api';
+import type { AlertEvent, Settings } from '../api';
 import type { AuthUser } from '../auth/auth-user';
 import { CONTROL_PLANE_OPTIONS, ControlPlaneOptions } from '../config/control-plane-options';
 import { DataplaneRepository, FLOW_PAGE, OnInterface } from '../dataplane/dataplane.repository';
 import { FlowRecordDispatcher } from '../flow-records/flow-record-dispatcher';
+import { TimeSlice } from '../flow-records/time-slice';
 import { LiveService } from '../live/live.service';
 import { SettingsService } from '../settings/settings.service';
 import { AlertEventV1, severityRank } from './alert-event';
@@ -26,8 +27,8 @@ const ACTIVE_SCAN_LIMIT = FLOW_PAGE;
 const DETECTION_SCAN_LIMIT = FLOW_PAGE;
 /** Period of the detection pass, seconds: risk alerts within ~5 s of detection. */
 const DETECTION_PERIOD_S = 5;
-/** Flows checked per event-loop turn: a thousand flows take tens of milliseconds, which API requests should not wait for. */
-const FLOWS_PER_TURN = 200;
+/** Flows checked between looks at the time slice (flow-records/time-slice.ts): API requests wait for no more than a slice. */
+const FLOWS_PER_STEP = 50;
 
 /** The live-socket / `alerts:recent` shape of an alert. */
 export function toLiveAlert(e: AlertEventV1): AlertEvent {
@@ -73,6 +74,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
   private droppedPending = 0;
   /** Modules that forward every alert event (the SIEM module registers its queues). */
   private readonly forwarders: { name: string; forward: Forwarder }[] = [];
+  private settingsCache: Settings | null = null;
 
   constructor(
     private readonly repository: AlertsRepository,
@@ -83,13 +85,22 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
     @Inject(CONTROL_PLANE_OPTIONS) private readonly options: ControlPlaneOptions,
   ) {}
 
+  /**
+   * The effective settings, read once and again after each change: the engine asks for them at
+   * every batch of flows it checks, and `SettingsService.get()` merges them anew each time.
+   */
+  private currentSettings(): Settings {
+    return (this.settingsCache ??= this.settings.get());
+  }
+
   async onModuleInit(): Promise<void> {
     this.settings.registerCheckDefaults(checkDefaults());
+    this.settings.onChange(() => (this.settingsCache = null));
     this.engine = new AlertEngine({
       hostname: hostname(),
       interfaceName: (ifid) => this.dataplane.interfaceName(ifid) ?? `if${ifid}`,
-      checkSettings: () => this.settings.get().checks,
-      localNetworks: () => this.settings.get().local_networks,
+      checkSettings: () => this.currentSettings().checks,
+      localNetworks: () => this.currentSettings().local_networks,
       emit: (alerts) => void this.handle(alerts),
     });
     // Engaged alerts of the previous run (kill -9, power cut): engaged again with their ids, not raised anew.
@@ -181,11 +192,12 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
     this.engine.checkInterfaces(await this.dataplane.interfaces(), nowS);
   }
 
-  /** The flow checks, FLOWS_PER_TURN flows per event-loop turn (each flow is checked on its own). */
+  /** The flow checks in time slices that yield to I/O (each flow is checked on its own). */
   private async checkFlows(flows: OnInterface<FlowRecord>[], ended: boolean, nowS: number): Promise<void> {
-    for (let i = 0; i < flows.length; i += FLOWS_PER_TURN) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      this.engine.checkFlows(flows.slice(i, i + FLOWS_PER_TURN), ended, nowS);
+    const slice = new TimeSlice();
+    for (let i = 0; i < flows.length; i += FLOWS_PER_STEP) {
+      if (i > 0) await slice.yieldIfDue();
+      this.engine.checkFlows(flows.slice(i, i + FLOWS_PER_STEP), ended, nowS);
     }
   }
 

@@ -8,6 +8,7 @@ import { DAY_MS, dayOf, stackSeries, toHistoryFlow, toHistoryProbe } from './his
 import type { HistoryFlow, HistoryProbe, HistorySeriesResponse, HistoryTopResponse, HistoryUsage, TopEntry } from '../api';
 import type { HistoryFlowQuery, HistorySeriesQuery, HistoryTopQuery } from './history.types';
 import type { HistoryStore } from './history-store';
+import { TimeSlice } from '../flow-records/time-slice';
 
 /** Appended rows of a day after which insert() sums them into the rollups (else every minute, or before a query). */
 const ROLLUP_ROWS = 1 << 20;
@@ -429,19 +430,27 @@ export class DuckDbHistoryRepository implements HistoryStore {
       const days = new Map<string, number>();
       if (oneDay) days.set(dayOf(lo), records.length);
       else for (const r of records) days.set(dayOf(r.last_seen_ms), (days.get(dayOf(r.last_seen_ms)) ?? 0) + 1);
-      const appender = await this.conn.createAppender('staging', null, 'temp');
       try {
-        for (let at = 0; at < records.length; at += CHUNK_ROWS) {
-          const n = Math.min(CHUNK_ROWS, records.length - at);
-          this.stage.fill(records, at, n);
-          appender.appendDataChunk(this.stage.chunk(n));
+        // Staged in time slices (filling the columns is JavaScript on the event loop: a whole batch
+        // takes seconds on a loaded machine, which API requests must not wait for). No appender
+        // stays open across a yield: each slice appends, flushes and closes its own.
+        const slice = new TimeSlice();
+        for (let at = 0; at < records.length; ) {
+          const appender = await this.conn.createAppender('staging', null, 'temp');
+          try {
+            do {
+              const n = Math.min(CHUNK_ROWS, records.length - at);
+              this.stage.fill(records, at, n);
+              appender.appendDataChunk(this.stage.chunk(n));
+              at += n;
+            } while (at < records.length && !slice.due);
+            appender.flushSync();
+          } finally {
+            appender.closeSync();
+          }
+          if (at < records.length) await slice.next();
         }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
-      const columns = convertedColumns(this.codes.sql());
-      try {
+        const columns = convertedColumns(this.codes.sql());
         for (const [day, count] of days) {
           await this.attach(day);
           const start = Date.parse(`${day}T00:00:00Z`);
