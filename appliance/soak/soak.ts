@@ -48,6 +48,10 @@ interface Sample {
   api_p99_ms: number;
   packets: number;
   flows_processed: number;
+  /** Flow records the consumers' full queues refused (all consumers; counted, docs/flow-records.md). */
+  records_dropped: number;
+  /** Flow alerts counted, not raised, past the per-minute limit (alert storms, docs/alerts-siem.md). */
+  alerts_suppressed: number;
   active_flows: number;
   siem_received: number;
   load1: number;
@@ -63,6 +67,13 @@ function procStatus(pid: number): { rss: number; anon: number; file: number; fds
 function metric(text: string, name: string): number {
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'm').exec(text);
   return m ? Number(m[1]) : 0;
+}
+
+/** The sum of a metric's series. */
+function metricSum(text: string, name: string): number {
+  let sum = 0;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'gm'))) sum += Number(m[1]);
+  return sum;
 }
 
 /** The largest value among a metric's series (flow records: each consumer counts every record once). */
@@ -181,6 +192,8 @@ async function main(): Promise<void> {
         api_p99_ms: Math.round(p99(latencies) * 10) / 10,
         packets: list.reduce((a, i) => a + i.packets, 0),
         flows_processed: metricMax(text, 'flowprobe_flow_records_delivered_total'),
+        records_dropped: metricSum(text, 'flowprobe_flow_records_dropped_total'),
+        alerts_suppressed: metricSum(text, 'flowprobe_alerts_suppressed_total'),
         active_flows: list.reduce((a, i) => a + i.num_flows, 0),
         siem_received: siemReceived,
         load1: Math.round(os.loadavg()[0] * 100) / 100,
@@ -224,7 +237,7 @@ async function main(): Promise<void> {
   const md = [
     `| | start (${first?.t_s ?? 0} s) | end (${last?.t_s ?? 0} s) |`,
     '| --- | ---: | ---: |',
-    ...(['packets', 'flows_processed', 'rss_mib', 'rss_anon_mib', 'heap_used_mib', 'external_mib', 'fds', 'event_loop_p99_ms', 'api_p99_ms', 'api_requests', 'api_errors', 'siem_received', 'load1'] as const).map(
+    ...(['packets', 'flows_processed', 'records_dropped', 'alerts_suppressed', 'rss_mib', 'rss_anon_mib', 'heap_used_mib', 'external_mib', 'fds', 'event_loop_p99_ms', 'api_p99_ms', 'api_requests', 'api_errors', 'siem_received', 'load1'] as const).map(
       (k) => `| ${k} | ${first?.[k] ?? ''} | ${last?.[k] ?? ''} |`,
     ),
   ].join('\n');
