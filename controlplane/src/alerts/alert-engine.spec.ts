@@ -62,6 +62,16 @@ describe('AlertEngine', () => {
     expect(emitted.filter((a) => a.event.check === 'remote_to_remote').map((a) => a.event.flow!.client.ip)).toEqual(['10.0.0.1']);
   });
 
+  it('local networks: prefix boundaries, host routes, IPv6', () => {
+    const { e, emitted } = engine({}, ['172.16.0.0/12', '203.0.113.7/32', '2001:db8::/32']);
+    const r2r = (client: string, server: string, i: number) => flow({ key: `0:${i}:1`, client: { ip: client, port: 1 }, server: { ip: server, port: 80 } });
+    e.checkFlows([
+      r2r('172.31.255.1', '8.8.8.8', 1), r2r('172.32.0.1', '8.8.8.8', 2), r2r('172.15.255.255', '8.8.8.8', 3), r2r('8.8.4.4', '203.0.113.7', 4),
+      r2r('8.8.4.4', '203.0.113.8', 5), r2r('2001:db8::1', '2001:4860::8888', 6), r2r('2001:db9::1', '2001:4860::8888', 7),
+    ], true, 2);
+    expect(emitted.filter((a) => a.event.check === 'remote_to_remote').map((a) => a.event.flow!.key)).toEqual(['0:2:1', '0:3:1', '0:5:1', '0:7:1']);
+  });
+
   it('engages a host alert while the condition holds and releases it after a quiet window', () => {
     const { e, emitted } = engine();
     const scan = (n: number, base: number) =>

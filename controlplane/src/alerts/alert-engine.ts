@@ -79,6 +79,8 @@ export class AlertEngine {
   private readonly ifacePrev = new Map<number, { packets: number; drops: number; restarts: number; tsS: number; lastPacketTsS: number }>();
   private localCidrs = '';
   private local = new BlockList();
+  /** The IPv4 local networks as [network, mask] (the fast path of isLocal: no address object per lookup). */
+  private localV4: [number, number][] = [];
   /** Flow-alert windows by `ifid|check` (alert storms). */
   private readonly flowWindows = new Map<string, FlowAlertWindow>();
   /** Flow alerts suppressed since start, by check. */
@@ -109,16 +111,29 @@ export class AlertEngine {
     const sig = nets.join(',');
     if (sig !== this.localCidrs) {
       this.local = new BlockList();
+      this.localV4 = [];
       for (const cidr of nets) {
         const [addr, bits] = cidr.split('/');
         const v6 = isIPv6(addr);
         this.local.addSubnet(addr, Number(bits ?? (v6 ? 128 : 32)), v6 ? 'ipv6' : 'ipv4');
+        const a = ipv4Number(addr);
+        if (a >= 0) {
+          const b = Number(bits ?? 32);
+          const mask = b <= 0 ? 0 : (0xffffffff << (32 - Math.min(32, b))) >>> 0;
+          this.localV4.push([(a & mask) >>> 0, mask]);
+        }
       }
       this.localCidrs = sig;
     }
+    const v4 = this.localV4;
     // Answers per address for this call's flows: BlockList.check parses the address every time.
     const seen = new Map<string, boolean>();
     const isLocal = (ip: string): boolean => {
+      const a = ipv4Number(ip);
+      if (a >= 0) {
+        for (const [net, mask] of v4) if (((a & mask) >>> 0) === net) return true;
+        return false;
+      }
       let local = seen.get(ip);
       if (local === undefined) {
         local = this.local.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
@@ -372,6 +387,28 @@ export class AlertEngine {
     }
     return false;
   }
+}
+
+/** A dotted-quad IPv4 address as a number, or -1 when `ip` is not one. */
+function ipv4Number(ip: string): number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + (c - 48);
+      if (part > 255) return -1;
+      digits++;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 ? n * 256 + part : -1;
 }
 
 function hostValue(h: HostWindow): string {

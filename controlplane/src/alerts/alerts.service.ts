@@ -52,6 +52,14 @@ export function toLiveAlert(e: AlertEventV1): AlertEvent {
  */
 export type Forwarder = (events: AlertEventV1[]) => Promise<{ queued: Promise<boolean> } | void>;
 
+/**
+ * Flow records waiting for the flow-end checks at most (about 15 s of records at full speed on a
+ * 2-core machine); beyond, the dispatcher drops and counts them (flowprobe_flow_records_dropped_total
+ * {consumer="alerts"}). Smaller than the default: records waiting here keep their objects alive
+ * after every other consumer is done with them, and a heap full of them slows everything else.
+ */
+const ALERTS_MAX_QUEUED_RECORDS = 50_000;
+
 /** Alert events waiting to be stored and forwarded; past this the oldest are dropped (counted, logged). */
 const MAX_PENDING_ALERTS = 100_000;
 
@@ -110,10 +118,8 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
     // interim records, and not the flows cut by the probe stopping ('forced_end': they did not end).
     this.records.register({
       name: 'alerts',
-      consume: (batch) => {
-        const ended = batch.filter((r) => r.end_reason !== 'active_timeout' && r.end_reason !== 'forced_end').map((r) => this.endedFlow(r));
-        return this.checkFlows(ended, true, Date.now() / 1000);
-      },
+      maxQueuedRecords: ALERTS_MAX_QUEUED_RECORDS,
+      consume: (batch) => this.checkFlows(batch, true, Date.now() / 1000, (r) => (r.end_reason !== 'active_timeout' && r.end_reason !== 'forced_end' ? this.endedFlow(r) : null)),
     });
   }
 
@@ -192,12 +198,19 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap {
     this.engine.checkInterfaces(await this.dataplane.interfaces(), nowS);
   }
 
-  /** The flow checks in time slices that yield to I/O (each flow is checked on its own). */
-  private async checkFlows(flows: OnInterface<FlowRecord>[], ended: boolean, nowS: number): Promise<void> {
+  /**
+   * The flow checks in time slices that yield to I/O (each flow is checked on its own); `toFlow`
+   * turns each item into the flow to check (null: skipped), a step at a time.
+   */
+  private async checkFlows(flows: OnInterface<FlowRecord>[], ended: boolean, nowS: number): Promise<void>;
+  private async checkFlows<T>(items: T[], ended: boolean, nowS: number, toFlow: (item: T) => OnInterface<FlowRecord> | null): Promise<void>;
+  private async checkFlows<T>(items: T[], ended: boolean, nowS: number, toFlow?: (item: T) => OnInterface<FlowRecord> | null): Promise<void> {
     const slice = new TimeSlice();
-    for (let i = 0; i < flows.length; i += FLOWS_PER_STEP) {
+    for (let i = 0; i < items.length; i += FLOWS_PER_STEP) {
       if (i > 0) await slice.yieldIfDue();
-      this.engine.checkFlows(flows.slice(i, i + FLOWS_PER_STEP), ended, nowS);
+      const step = items.slice(i, i + FLOWS_PER_STEP);
+      const flows = toFlow ? step.map(toFlow).filter((f): f is OnInterface<FlowRecord> => f !== null) : (step as OnInterface<FlowRecord>[]);
+      if (flows.length) this.engine.checkFlows(flows, ended, nowS);
     }
   }
 
