@@ -50,6 +50,8 @@ interface Sample {
   flows_processed: number;
   /** Flow records the consumers' full queues refused (all consumers; counted, docs/flow-records.md). */
   records_dropped: number;
+  /** Flow records waiting in the consumers' queues now (all consumers). */
+  records_queued: number;
   /** Flow alerts counted, not raised, past the per-minute limit (alert storms, docs/alerts-siem.md). */
   alerts_suppressed: number;
   active_flows: number;
@@ -193,6 +195,7 @@ async function main(): Promise<void> {
         packets: list.reduce((a, i) => a + i.packets, 0),
         flows_processed: metricMax(text, 'flowprobe_flow_records_delivered_total'),
         records_dropped: metricSum(text, 'flowprobe_flow_records_dropped_total'),
+        records_queued: metricSum(text, 'flowprobe_flow_records_queued'),
         alerts_suppressed: metricSum(text, 'flowprobe_alerts_suppressed_total'),
         active_flows: list.reduce((a, i) => a + i.num_flows, 0),
         siem_received: siemReceived,
@@ -237,7 +240,7 @@ async function main(): Promise<void> {
   const md = [
     `| | start (${first?.t_s ?? 0} s) | end (${last?.t_s ?? 0} s) |`,
     '| --- | ---: | ---: |',
-    ...(['packets', 'flows_processed', 'records_dropped', 'alerts_suppressed', 'rss_mib', 'rss_anon_mib', 'heap_used_mib', 'external_mib', 'fds', 'event_loop_p99_ms', 'api_p99_ms', 'api_requests', 'api_errors', 'siem_received', 'load1'] as const).map(
+    ...(['packets', 'flows_processed', 'records_dropped', 'records_queued', 'alerts_suppressed', 'rss_mib', 'rss_anon_mib', 'heap_used_mib', 'external_mib', 'fds', 'event_loop_p99_ms', 'api_p99_ms', 'api_requests', 'api_errors', 'siem_received', 'load1'] as const).map(
       (k) => `| ${k} | ${first?.[k] ?? ''} | ${last?.[k] ?? ''} |`,
     ),
   ].join('\n');
