@@ -83,5 +83,25 @@ rm -f "$root"/etc/ssh/ssh_host_* "$root/usr/sbin/policy-rc.d"
 : > "$root/etc/machine-id"; rm -f "$root/var/lib/dbus/machine-id"
 ln -sfn ../run/systemd/resolve/stub-resolv.conf "$root/etc/resolv.conf"
 rm -rf "$root/tmp/fp-prov" "$root/tmp/fp-release" "$root"/var/lib/apt/lists/* "$root"/var/log/*.log "$root"/var/cache/debconf/*-old
+
+# What a headless probe never reads, out of the image and so out of every update
+# bundle (docs/upgrades.md: smaller is faster to build, boot, upload and write):
+# apt's package caches (rebuilt by apt when needed), documentation except the
+# copyright files, manual pages, message translations, and the kernel modules of
+# hardware a rackable probe has not: sound, video capture/TV, Wi-Fi, Bluetooth,
+# industrial sensors, ISDN, CAN, joysticks, touchscreens, staging drivers.
+# The provisioning steps install only what is missing (dpkg-query), so a second
+# run does not bring them back (provisioning/test/idempotence.sh).
+rm -f "$root"/var/cache/apt/*.bin
+find "$root/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
+find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete
+rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/*/
+for kver in $(ls "$root/usr/lib/modules"); do
+  k="$root/usr/lib/modules/$kver/kernel"
+  rm -rf "$k/sound" "$k/drivers/media" "$k/drivers/net/wireless" "$k/net/wireless" "$k/net/mac80211" \
+    "$k/net/bluetooth" "$k/drivers/bluetooth" "$k/drivers/staging" "$k/drivers/iio" "$k/drivers/isdn" \
+    "$k/drivers/net/can" "$k/net/can" "$k/drivers/input/joystick" "$k/drivers/input/touchscreen"
+  chroot "$root" depmod -a "$kver"
+done
 umount_all
 echo "rootfs: $(du -sh "$root" | cut -f1)"
