@@ -55,6 +55,12 @@ chmod 0644 "$work/package.json"
 debugfs -w -f "$work/debugfs.cmd" "$img" >/dev/null 2>"$work/debugfs.err" || { cat "$work/debugfs.err" >&2; exit 1; }
 ! grep -qiE "error|not found|could not" "$work/debugfs.err" || { cat "$work/debugfs.err" >&2; exit 1; }
 e2fsck -fy "$img" >/dev/null 2>&1 || [ $? -le 1 ] || { echo "bundle: e2fsck after the edit failed" >&2; exit 1; }
+# The smallest file system that holds the root: rauc writes the whole image to the
+# slot, so the free space of the 1.5 GiB slot would be written too (as zeros). The
+# hook grows the file system to its partition once written (hook.sh).
+resize2fs -M "$img" >/dev/null 2>"$work/resize.err" || { cat "$work/resize.err" >&2; exit 1; }
+e2fsck -fy "$img" >/dev/null 2>&1 || [ $? -le 1 ] || { echo "bundle: e2fsck after shrinking failed" >&2; exit 1; }
+truncate -s "$(dumpe2fs -h "$img" 2>/dev/null | awk -F: '/^Block count/{c=$2} /^Block size/{b=$2} END{print c*b}')" "$img"
 
 install -m 0755 "$repo/packer/rauc/hook.sh" "$work/content/hook.sh"
 cat > "$work/content/manifest.raucm" <<MANIFEST

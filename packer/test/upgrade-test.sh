@@ -96,7 +96,7 @@ cloud-localds "$tmp/seed.img" "$tmp/seed/user-data" "$tmp/seed/meta-data"
 qemu-img create -q -f qcow2 -b "$image" -F qcow2 "$tmp/disk.qcow2"
 p443=$(free_port) p22=$(free_port) cap_vm=$(free_udp) cap_host=$(free_udp)
 # detect-zeroes: the zero blocks of a written slot cost no space in the overlay.
-setsid qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 2 -m 2048 -display none \
+setsid qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m 2048 -display none \
   -drive "file=$tmp/disk.qcow2,if=virtio,format=qcow2,detect-zeroes=on" \
   -drive "file=$tmp/seed.img,if=virtio,format=raw,readonly=on" \
   -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$p443-:443,hostfwd=tcp:127.0.0.1:$p22-:22" -device virtio-net-pci,netdev=mgmt,addr=0x4 \
@@ -207,6 +207,10 @@ capture_runs() { (get /api/v1/interfaces || true) | grep -q '"running":true'; }
 t=$(date +%s)
 check "N ($product) boots to the portal, admin login" wait_version "$product" 1500
 echo "upgrade-test: boot N to the portal: $(since "$t") s (load $(load))"
+# Where a boot's time goes under TCG (evidence for docs/upgrades.md, not a check).
+vm_ssh 'systemd-analyze 2>/dev/null | head -2; systemd-analyze blame 2>/dev/null | head -12;
+  echo "flowprobe started: $(systemctl show -p ActiveEnterTimestamp --value flowprobe)"; echo "now: $(date)"' 2>/dev/null \
+  | sed 's/^/upgrade-test: N boot: /' || true
 check "N runs from slot A (API)" test "$(upgrade_state booted_slot)" = A
 check "N: booted slot A, rauc marks it good, B not bootable" view_has cmdline=A root=flowprobe-rootA booted=A primary=A "A=booted/good/-"
 code=$(api -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
@@ -268,6 +272,10 @@ check "the API reports N+1 from slot B, upgraded from N in slot A" test "$(upgra
 check "N+1: booted slot B, marked good by boot-ok" view_has cmdline=B root=flowprobe-rootB booted=B primary=B "B=booted/good/$v1" B_TRY=0
 kept "N+1"
 carried "N+1"
+# The bundle holds the smallest file system for the root (packer/bundle.sh); the hook grows it to the slot.
+root_mib="$(vm_ssh 'df -BM --output=size / | tail -1 | tr -dc 0-9' || true)"
+echo "upgrade-test: N+1 root file system: ${root_mib:-?} MiB"
+check "N+1: the root file system fills its 1536 MiB slot (grown by the hook)" test "${root_mib:-0}" -ge 1400
 check "capture runs on N+1" capture_runs
 
 # --- N+1 -> broken N+2 -> back on N+1 --------------------------------------------------
