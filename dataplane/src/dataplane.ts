@@ -21,7 +21,8 @@ import { DataplaneError, deserializeError } from './errors/dataplane-error';
 import { DpdkPortInfo, readDpdkPortStats, startDpdk, stopDpdkPort } from './capture/dpdk-port';
 import { DECODE_STATUS_NAMES } from './decode/decode-status';
 import { EntryState } from './shard/entry-state';
-import { destroyOrphanedEngine, ndpiNames } from './dpi/classifier';
+import { destroyOrphanedEngine } from './dpi/classifier';
+import { NdpiNameTables, TableNames } from './dpi/ndpi-names';
 import { readFlowRecord } from './flow/flow-record';
 import { L7Names, NO_DPI_NAMES } from './shard/record-names';
 import { FlowTable } from './flow/flow-table';
@@ -91,6 +92,8 @@ export class Dataplane extends EventEmitter {
   readonly shards: Shard[] = [];
   readonly name: string;
   private names: L7Names = NO_DPI_NAMES;
+  /** The names as data once the first worker sent them (DPI on), for the offline readers. */
+  private nameTables: NdpiNameTables | undefined;
   private finished!: Promise<void>;
   private lastError: string | undefined;
   private running = 0;
@@ -160,6 +163,7 @@ export class Dataplane extends EventEmitter {
       name: this.name,
       shards: this.shards.map((s) => ({ index: s.index, flowSab: s.flows.sab, hostSab: s.hosts.sab })),
       dpi: this.options.dpi,
+      nameTables: this.nameTables,
       probeId: this.options.probeId,
       activeTimeoutS: this.options.activeTimeoutS,
       counters: () => this.counters(),
@@ -177,6 +181,12 @@ export class Dataplane extends EventEmitter {
   /** Replaces the protocol/category/breed/risk naming (set by the DPI module). */
   setNames(names: L7Names): void {
     this.names = names;
+  }
+
+  /** The first capture worker's nDPI names as data: this thread and the offline readers name flows with them. */
+  private setNameTables(tables: NdpiNameTables): void {
+    this.nameTables = tables;
+    this.setNames(new TableNames(tables));
   }
 
   private async spawn(): Promise<void> {
@@ -240,8 +250,6 @@ export class Dataplane extends EventEmitter {
       this.emit('finished');
     });
     try {
-      // This thread's nDPI (for the names) initialises while the workers load and initialise their own.
-      if (o.dpi) this.setNames(ndpiNames());
       await Promise.all(started);
     } catch (err) {
       await this.stop();
@@ -268,6 +276,7 @@ export class Dataplane extends EventEmitter {
     const started = new Promise<void>((resolve, reject) => {
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'started') {
+          if (m.names) this.setNameTables(m.names);
           opened = true;
           shard.down = false;
           resolve();

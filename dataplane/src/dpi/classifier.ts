@@ -351,15 +351,3 @@ export class DpiEngine implements DpiHook {
 export function destroyOrphanedEngine(address: bigint): void {
   if (address !== 0n) loadNdpiShim().fp_ndpi_destroy(address);
 }
-
-let sharedNames: NdpiNames | null = null;
-
-/**
- * Names for the offline side (main thread): a detection module of its own,
- * loaded with the same custom rules as the workers' so custom protocol ids
- * match. Created once per thread.
- */
-export function ndpiNames(): NdpiNames {
-  if (sharedNames === null) sharedNames = new DpiEngine({ flowCapacity: 1, maxConcurrentFlows: 1, batchCapacity: 1 }).names;
-  return sharedNames;
-}

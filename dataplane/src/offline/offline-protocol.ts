@@ -1,4 +1,5 @@
 import { FlowEndReason, FlowExportRecord, FlowQuery, HostQuery, HostRecord, RankedPage } from '../dataplane.types';
+import type { NdpiNameTables } from '../dpi/ndpi-names';
 import type { SerializedError } from '../errors/dataplane-error';
 import { RankedFlowPage } from '../flow/flow-query';
 
@@ -16,6 +17,8 @@ export interface ReaderInit {
   shards: ReaderShard[];
   /** Name protocols with nDPI (the interface runs DPI). */
   dpi: boolean;
+  /** The interface's nDPI names as data (DPI on), so the reader needs no nDPI module of its own. */
+  nameTables: NdpiNameTables | undefined;
   /** Stamped on every flow record. */
   probe: string;
   interface: string;

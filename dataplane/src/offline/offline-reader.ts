@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ndpiNames } from '../dpi/classifier';
+import { TableNames } from '../dpi/ndpi-names';
 import { FlowExportRecord } from '../dataplane.types';
 import { queryFlows } from '../flow/flow-query';
 import { L7Names, NO_DPI_NAMES } from '../shard/record-names';
@@ -27,7 +27,7 @@ function main(init: ReaderInit): void {
   });
   const byIndex = new Map(shards.map((s) => [s.index, s]));
   const pick = (indexes: number[]) => indexes.map((i) => byIndex.get(i)!);
-  const names: L7Names = init.dpi ? ndpiNames() : NO_DPI_NAMES;
+  const names: L7Names = init.dpi && init.nameTables ? new TableNames(init.nameTables) : NO_DPI_NAMES;
   const recordOptions: RecordOptions = { probe: init.probe, interface: init.interface, names, activeTimeoutS: init.activeTimeoutS };
 
   const answer = (req: ReaderRequest): unknown => {

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { NdpiNameTables } from '../dpi/ndpi-names';
 import type {
   CaptureErrorEvent,
   FlowEndReason,
@@ -36,6 +37,8 @@ export interface ReadersSource {
   readonly shards: readonly ReaderShard[];
   /** Name protocols with nDPI (the interface runs DPI). */
   readonly dpi: boolean;
+  /** The interface's nDPI names as data (DPI on: sent by its first capture worker). */
+  readonly nameTables: NdpiNameTables | undefined;
   /** Stamped on every flow record (DataplaneOptions.probeId). */
   readonly probeId: string;
   /** Seconds between interim records of a running flow (0 = none). */
@@ -201,7 +204,7 @@ export class OfflineReaders implements InterfaceHandle {
     private readonly threads: ReaderThread[],
   ) {}
 
-  /** Starts `count` readers (default: one per shard, at most one per core), one at a time (each may open an nDPI module for names). */
+  /** Starts `count` readers (default: one per shard, at most one per core), one at a time (each names flows from the first capture worker's nDPI name tables, no nDPI module of its own). */
   static async start(source: ReadersSource, count = Math.min(source.shards.length, os.availableParallelism())): Promise<OfflineReaders> {
     if (!Number.isInteger(count) || count < 1 || count > source.shards.length) {
       throw new DataplaneError('OPTIONS_INVALID', `offline readers must be an integer in [1, ${source.shards.length}] (one per shard at most), got ${count}`);
@@ -212,7 +215,7 @@ export class OfflineReaders implements InterfaceHandle {
     try {
       for (let reader = 0; reader < count; reader++) {
         const own = shards.map((s) => s.index).filter((i) => i % count === reader);
-        const init = { reader, shards, dpi: source.dpi, probe: source.probeId, interface: source.name, activeTimeoutS: source.activeTimeoutS };
+        const init = { reader, shards, dpi: source.dpi, nameTables: source.nameTables, probe: source.probeId, interface: source.name, activeTimeoutS: source.activeTimeoutS };
         const thread = new ReaderThread(init, own, gate);
         threads.push(thread);
         await thread.ready;

@@ -61,7 +61,8 @@ function main(init: WorkerInit): void {
     post({ type: 'error', worker: init.worker, message: errorText(err), code: errorCode(err), fatal: true });
     return;
   }
-  post({ type: 'started', worker: init.worker });
+  // The first worker's names serve the main thread and the offline readers (no nDPI module of their own to open).
+  post({ type: 'started', worker: init.worker, ...(dpi && init.worker === 0 && !init.restart ? { names: dpi.names.tables() } : {}) });
   try {
     const ended = loop.run();
     post({ type: 'finished', worker: init.worker, endOfCapture: ended });

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { SourceSpec } from '../dataplane.types';
+import type { NdpiNameTables } from '../dpi/ndpi-names';
 import type { PacketRingBuffers } from './packet-ring.layout';
 
 /** Settings a capture worker needs, resolved by the main thread. */
@@ -42,6 +43,7 @@ export interface WorkerConfig {
 
 /** Messages from a capture worker to the main thread (rare events, never per packet). */
 export type WorkerMessage =
-  | { type: 'started'; worker: number }
+  /** `names`: the worker's nDPI names as data (DPI on), for the threads that have no nDPI module (dpi/ndpi-names.ts TableNames). */
+  | { type: 'started'; worker: number; names?: NdpiNameTables }
   | { type: 'finished'; worker: number; endOfCapture: boolean }
   | { type: 'error'; worker: number; message: string; code: string; fatal: boolean };
