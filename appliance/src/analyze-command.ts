@@ -186,21 +186,30 @@ function sourceSpec(capture: string | undefined, flags: AnalyzeFlags): SourceSpe
   return { kind: 'pcap', path: capture };
 }
 
+/** Bytes of output gathered before each write: one write per line would cost a system call each, one string for a whole capture's tens of MB a copy of it (and its garbage). */
+const WRITE_CHUNK = 1 << 16;
+
+/** Writes each line (newline added) to stdout in chunks of about WRITE_CHUNK characters. */
+function writeLines<T>(items: readonly T[], line: (item: T, index: number) => string): void {
+  let chunk = '';
+  for (let i = 0; i < items.length; i++) {
+    chunk += `${line(items[i], i)}\n`;
+    if (chunk.length >= WRITE_CHUNK) {
+      process.stdout.write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) process.stdout.write(chunk);
+}
+
 function writeRecords(records: FlowExportRecord[]): void {
-  const out: string[] = [];
-  for (const r of records) out.push(JSON.stringify(r));
-  if (out.length) process.stdout.write(`${out.join('\n')}\n`);
+  writeLines(records, (r) => JSON.stringify(r));
 }
 
 function writeFlows(flows: FlowRecord[], format: 'ndjson' | 'table'): void {
   const sorted = [...flows].sort((a, b) => b.cli2srv.bytes + b.srv2cli.bytes - (a.cli2srv.bytes + a.srv2cli.bytes));
-  const out: string[] = [];
-  if (format === 'ndjson') {
-    for (const f of sorted) out.push(JSON.stringify(ndjsonFlow(f)));
-  } else {
-    sorted.forEach((f, i) => out.push(tableRow(i + 1, f)));
-  }
-  if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+  if (format === 'ndjson') writeLines(sorted, (f) => JSON.stringify(ndjsonFlow(f)));
+  else writeLines(sorted, (f, i) => tableRow(i + 1, f));
 }
 
 /** The documented ndjson fields first, in the issue's order, then the rest. */
