@@ -107,7 +107,9 @@ export class Nfcapd {
   async restart(): Promise<void> {
     const flows = path.join(this.dir, 'flows');
     fs.mkdirSync(flows, { recursive: true });
-    this.child = await startChild('nfcapd', ['-b', '127.0.0.1', '-p', String(this.port), '-w', flows, '-t', '3600'], /Startup nfcapd/, path.join(this.dir, 'nfcapd.log'));
+    // -B: a 4 MiB socket buffer (the kernel caps it at net.core.rmem_max): a relay's burst of datagrams must not
+    // overflow the default ~208 KiB while nfcapd waits for a core on a loaded machine (UDP has no back-pressure).
+    this.child = await startChild('nfcapd', ['-b', '127.0.0.1', '-p', String(this.port), '-B', String(4 << 20), '-w', flows, '-t', '3600'], /Startup nfcapd/, path.join(this.dir, 'nfcapd.log'));
   }
 
   /** Stops nfcapd (it writes its file on SIGTERM); returns its log. */
