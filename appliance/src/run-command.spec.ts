@@ -276,6 +276,17 @@ describe('flowprobe run on a shared capture (real dataplane, Redis, SQLite)', ()
       published.data[0].thpt.bps, published.data[0].thpt.download_bps, published.data[0].thpt.upload_bps, published.data[0].thpt.pps,
     ]);
     expect(new Set([kept.ts.length, kept.bps.length, kept.download_bps.length, kept.upload_bps.length, kept.pps.length]).size).toBe(1);
+    // The same kept series over HTTP (a page asks for it with its first requests): signed in only.
+    const overHttp = (await admin.get('/api/v1/live/backlog')).body as LiveMessage;
+    if (overHttp.type !== 'backlog') throw new Error(`GET /live/backlog answered ${JSON.stringify(overHttp).slice(0, 200)}`);
+    expect(overHttp.series.map((s) => s.id)).toEqual(backlog.series.map((s) => s.id));
+    const httpKept = overHttp.series[0];
+    const at = httpKept.ts.indexOf(published.ts);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect([httpKept.bps[at], httpKept.download_bps[at], httpKept.upload_bps[at], httpKept.pps[at]]).toEqual([
+      published.data[0].thpt.bps, published.data[0].thpt.download_bps, published.data[0].thpt.upload_bps, published.data[0].thpt.pps,
+    ]);
+    expect((await new Client(appliance.controlPlane.url).get('/api/v1/live/backlog')).status).toBe(401);
     const alert: AlertEvent = { id: 'a1', check: 'test', severity: 'notice', score: 10, entity: 'host', entity_value: '192.168.1.1', tstamp: Date.now() / 1000, message: 'test alert' };
     await live.publishAlert(alert);
     await waitFor(() => messages.some((m) => m.type === 'alert' && m.data.id === 'a1'), 'alert message');

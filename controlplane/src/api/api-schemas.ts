@@ -70,6 +70,22 @@ export class InterfaceInfoSchema implements Api.InterfaceInfo {
   @ApiPropertyOptional() error?: string;
 }
 
+class LiveBacklogSeriesSchema {
+  @ApiProperty({ type: 'integer' }) id!: number;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: [Number], description: 'publication times, UNIX seconds, oldest first' }) ts!: number[];
+  @ApiProperty({ type: [Number] }) bps!: number[];
+  @ApiProperty({ type: [Number], description: 'remote -> local' }) download_bps!: number[];
+  @ApiProperty({ type: [Number], description: 'local -> remote' }) upload_bps!: number[];
+  @ApiProperty({ type: [Number] }) pps!: number[];
+}
+
+/** `GET /live/backlog`: what the WebSocket sends right after its hello. */
+export class LiveBacklogSchema implements Api.LiveBacklogMessage {
+  @ApiProperty({ enum: ['backlog'] }) type!: 'backlog';
+  @ApiProperty({ type: [LiveBacklogSeriesSchema] }) series!: Api.LiveBacklogMessage['series'];
+}
+
 class BytesSchema {
   @ApiProperty({ type: 'integer' }) sent!: number;
   @ApiProperty({ type: 'integer' }) rcvd!: number;
