@@ -1,5 +1,7 @@
+import { HttpClient } from '@angular/common/http';
 import { Injectable, NgZone, computed, inject, signal } from '@angular/core';
 import type { AlertEvent, LiveBacklogMessage, LiveInterfaceSample, LiveMessage } from '@flowprobe/api';
+import { API_BASE } from './api-client';
 
 /** Samples kept per interface: 5 minutes at the default 1 s live interval. */
 export const LIVE_HISTORY_SAMPLES = 300;
@@ -32,6 +34,9 @@ export type LiveListener = () => void;
 @Injectable({ providedIn: 'root' })
 export class LiveSocket {
   private readonly zone = inject(NgZone);
+  private readonly http = inject(HttpClient);
+  /** The kept series was asked for over HTTP (once per page load). */
+  private backlogAsked = false;
   private socket: WebSocket | null = null;
   private wanted = false;
   private retryMs = RECONNECT_MIN_MS;
@@ -59,6 +64,18 @@ export class LiveSocket {
   start(): void {
     this.wanted = true;
     if (!this.socket) this.zone.runOutsideAngular(() => this.open());
+    // The kept series also over HTTP, asked for with the page's first requests: a cold page's live charts are
+    // drawn with its first frame instead of once the socket is open (its open event and messages queue behind
+    // the page's first render). The socket's own backlog, whichever comes first, is merged the same way.
+    if (!this.backlogAsked) {
+      this.backlogAsked = true;
+      this.http.get<LiveBacklogMessage>(`${API_BASE}/live/backlog`).subscribe({
+        next: (backlog) => {
+          if (backlog?.type === 'backlog' && Array.isArray(backlog.series)) this.fill(backlog);
+        },
+        error: () => undefined, // the socket brings the same series
+      });
+    }
   }
 
   stop(): void {

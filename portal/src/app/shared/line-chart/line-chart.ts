@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, NgZone, afterNextRender, effect, inject, input, output, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, NgZone, afterNextRender, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
 import type { ChartDataset } from 'chart.js';
 import { formatDateTime } from '../format/format-units';
 import { CHART_COLORS, CHART_MIN_REDRAW_MS, Chart, ValueFormat, formatValue } from './chart-setup';
@@ -201,7 +201,14 @@ export class LineChart {
   private schedule(series: LineSeries[]): void {
     this.pending = series;
     if (this.timer !== undefined || !this.chart) return;
-    // The first points (e.g. the live backlog right after the empty first draw) are drawn at once: the limit is for a steady feed.
+    // A live chart's first points (the kept series right after the empty first draw) are drawn at once, in
+    // this task (on a busy cold page a timer and an animation frame more can cost a few hundred ms).
+    if (!this.drewPoints && untracked(() => this.windowMs()) > 0 && series.some((s) => s.points.length > 0)) {
+      // untracked: the inputs draw() reads (zoom, range, window) do not become this effect's dependencies.
+      untracked(() => this.zone.runOutsideAngular(() => this.draw()));
+      return;
+    }
+    // Other first points are drawn at the next frame; the limit is for a steady feed.
     const waitMs = this.drewPoints ? Math.max(0, this.lastDrawMs + CHART_MIN_REDRAW_MS - Date.now()) : 0;
     this.zone.runOutsideAngular(() => {
       this.timer = setTimeout(() => {
