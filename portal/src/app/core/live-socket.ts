@@ -2,6 +2,7 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, NgZone, computed, inject, signal } from '@angular/core';
 import type { AlertEvent, LiveBacklogMessage, LiveInterfaceSample, LiveMessage } from '@flowprobe/api';
 import { API_BASE } from './api-client';
+import type { LiveSeries } from './live-series';
 
 /** Samples kept per interface: 5 minutes at the default 1 s live interval. */
 export const LIVE_HISTORY_SAMPLES = 300;
@@ -9,20 +10,7 @@ export const LIVE_HISTORY_SAMPLES = 300;
 const RECONNECT_MIN_MS = 1_000;
 const RECONNECT_MAX_MS = 15_000;
 
-/** Rolling throughput history of one interface, oldest first (plain arrays, read by charts). */
-export interface LiveSeries {
-  id: number;
-  name: string;
-  /** Sample times, ms since epoch. */
-  tsMs: number[];
-  bps: number[];
-  /** Remote -> local and local -> remote bits/s (by the configured local networks). */
-  downloadBps: number[];
-  uploadBps: number[];
-  pps: number[];
-  /** Drops counter as last reported (cumulative). */
-  drops: number;
-}
+export type { LiveSeries } from './live-series';
 
 export type LiveListener = () => void;
 

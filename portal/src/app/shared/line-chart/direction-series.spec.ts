@@ -1,4 +1,4 @@
-import type { LiveSeries } from '../../core/live-socket';
+import type { LiveSeries } from '../../core/live-series';
 import { DIRECTION_COLORS } from './chart-colors';
 import { directionSeries } from './direction-series';
 

@@ -1,4 +1,4 @@
-import type { LiveSeries } from '../../core/live-socket';
+import type { LiveSeries } from '../../core/live-series';
 import type { LineSeries } from './line-chart';
 import { CHART_COLORS, DIRECTION_COLORS } from './chart-colors';
 
