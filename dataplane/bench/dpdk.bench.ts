@@ -55,6 +55,11 @@ interface ChildConfig {
   packets: number[];
   maxFrame: number;
   seconds: number;
+  /** FlowTable.prefetchStages in the workers (4 = the product's default). */
+  stages?: number;
+  dpi?: boolean;
+  /** false: tables on 4 KiB pages (FLOWPROBE_HUGE_PAGES=0); default: huge pages as the product does. */
+  huge?: boolean;
 }
 
 interface ChildResult {
@@ -128,13 +133,16 @@ async function child(c: ChildConfig): Promise<ChildResult> {
   if (c.mode === 'capture') return captureOnly(c);
   // Tables sized for every flow of the replayed file (1 M for 64b-1m-flows), with the 30 % slack of ntopng.
   const flowCapacity = c.capture === 'large' ? 262144 : Math.ceil((1_300_000 / c.files.length) * 1.0);
+  // Inherited by the worker threads the Dataplane starts (read in capture-worker.ts).
+  if (c.stages !== undefined) process.env.FLOWPROBE_PREFETCH_STAGES = String(c.stages);
+  if (c.huge === false) process.env.FLOWPROBE_HUGE_PAGES = '0';
   const dps: Dataplane[] = [];
   for (let i = 0; i < c.files.length; i++) {
     dps.push(
       await Dataplane.start({
         source: { kind: 'dpdk', eal, port: i, queues: 1 },
         workers: 1,
-        dpi: false,
+        dpi: c.dpi ?? false,
         flowCapacity,
         hostCapacity: c.capture === 'large' ? 262144 : flowCapacity,
       }),
@@ -229,6 +237,63 @@ async function captureOnly(c: ChildConfig): Promise<ChildResult> {
   };
 }
 
+/** Runs one configuration in a child process; undefined (and a line saying why) when it failed. */
+function runChild(cfg: ChildConfig, label: string): ChildResult | undefined {
+  const r = spawnSync(process.execPath, [__filename, '--child', JSON.stringify(cfg)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{"workerMpps"'));
+  if (r.status !== 0 || line === undefined) {
+    console.log(`${label}: failed (${r.status ?? r.signal})\n${r.stdout}`);
+    return undefined;
+  }
+  return JSON.parse(line) as ChildResult;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * Before/after of the staged burst lookup at 1 M flows, paired in one run: for 1 and 2 workers,
+ * rounds of (a) stages 0 on 4 KiB pages (burst decoded whole, then per-packet lookups: before),
+ * (b) every stage (hash first, bucket heads, flow slots, hosts) on 4 KiB pages, (c) every stage
+ * with the tables on huge pages (the product's default: after), (d) = (c) with DPI on. The
+ * per-stage figures are the in-process flow bench's. Median (min-max) Mpps per configuration.
+ *
+ *   node dist-bench/bench/dpdk.bench.js --steps [seconds] [rounds]
+ */
+function steps(seconds: number, rounds: number): number {
+  const split = prepare('64b-1m-flows');
+  console.log(`dpdk.bench --steps: 64b-1m-flows, net_pcap infinite_rx -> Dataplane (flows + hosts), ${seconds} s each, ${rounds} rounds; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const configs: { name: string; stages: number; huge: boolean; dpi: boolean }[] = [
+    { name: 'before: no prefetch, 4 KiB pages', stages: 0, huge: false, dpi: false },
+    { name: 'staged lookup, 4 KiB pages', stages: 4, huge: false, dpi: false },
+    { name: 'after: staged lookup + huge pages', stages: 4, huge: true, dpi: false },
+    { name: 'after, DPI on', stages: 4, huge: true, dpi: true },
+  ];
+  const results = new Map<string, number[]>();
+  let failed = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const workers of [1, 2]) {
+      for (const k of configs) {
+        const key = `${workers} worker(s), ${k.name}`;
+        const cfg: ChildConfig = { mode: 'dataplane', capture: '64b-1m-flows', files: split.files[workers - 1], packets: split.packets[workers - 1], maxFrame: split.maxFrame, seconds, stages: k.stages, huge: k.huge, dpi: k.dpi };
+        const res = runChild(cfg, key);
+        if (!res) {
+          failed++;
+          continue;
+        }
+        console.log(`round ${r + 1} ${key}: ${res.totalMpps.toFixed(2)} Mpps (per worker ${res.workerMpps.map((m) => m.toFixed(2)).join(' / ')}), ${res.flows} flows, ${res.drops} drops`);
+        results.set(key, [...(results.get(key) ?? []), res.totalMpps]);
+      }
+    }
+  }
+  console.log('| configuration | Mpps median (min-max) |\n| --- | --- |');
+  for (const [key, xs] of results) console.log(`| ${key} | ${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}) |`);
+  console.log(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  return failed === 0 ? 0 : 1;
+}
+
 function parent(seconds: number): number {
   console.log(`dpdk.bench: net_pcap infinite_rx -> Dataplane (flows + hosts, no DPI), ${seconds} s after a warm-up of one pass over the file (at least ${WARMUP_S} s); ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`);
   let failed = 0;
@@ -266,6 +331,8 @@ if (process.argv[2] === '--child') {
       process.exit(1);
     },
   );
+} else if (process.argv[2] === '--steps') {
+  process.exitCode = steps(Number(process.argv[3] ?? 5), Number(process.argv[4] ?? 3));
 } else {
   process.exitCode = parent(Number(process.argv[2] ?? 10));
 }

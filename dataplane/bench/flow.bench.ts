@@ -20,54 +20,151 @@ import { FlowTable } from '../src/flow/flow-table';
 import { HostTable } from '../src/host/host-table';
 import { BenchCaptureName, ensureBenchCapture } from './bench-captures';
 
-let gcs = 0;
+/** Start times (performance.now() ms) of every GC; delivered when the event loop turns, so counted after each pass. */
+const gcTimes: number[] = [];
 new PerformanceObserver((list) => {
-  gcs += list.getEntries().length;
+  for (const e of list.getEntries()) gcTimes.push(e.startTime);
 }).observe({ entryTypes: ['gc'] });
+
+/** GCs that started in [t0, t1] (ms), once the observer has been given them. */
+async function gcsBetween(t0: number, t1: number): Promise<number> {
+  await new Promise((r) => setTimeout(r, 50));
+  return gcTimes.filter((t) => t >= t0 && t <= t1).length;
+}
 
 interface PassResult {
   packets: number;
   flows: number;
   seconds: number;
-  gcs: number;
+  /** CPU time of the process (user + system) during the pass: less sensitive than wall time to other processes on a shared machine. */
+  cpuSeconds: number;
+  /** performance.now() at the start and end of the measured pass. */
+  t0: number;
+  t1: number;
+}
+
+/**
+ * How a pass accounts a burst: 'per-packet' decodes and accounts each packet in turn (the path
+ * before staged bursts); a number is FlowTable.prefetchStages with the burst decoded whole first
+ * (what BurstLoop does): 0 no prefetch, 1 hash every key first, 2 + bucket heads, 3 + flow slots,
+ * 4 + the flows' hosts.
+ */
+type PassMode = 'per-packet' | number;
+
+interface Step {
+  name: string;
+  mode: PassMode;
+  /** Tables on transparent huge pages (shard/huge-pages.ts). */
+  huge: boolean;
+}
+
+const STEPS: Step[] = [
+  { name: 'per packet, 4 KiB pages (before)', mode: 'per-packet', huge: false },
+  { name: 'burst decoded first, hash every key first', mode: 1, huge: false },
+  { name: '+ load bucket heads', mode: 2, huge: false },
+  { name: '+ load flow slot lines', mode: 3, huge: false },
+  { name: '+ load host lines', mode: 4, huge: false },
+  { name: 'per packet, huge pages', mode: 'per-packet', huge: true },
+  { name: 'all stages + huge pages (after)', mode: 4, huge: true },
+];
+
+/** A flow shard and its host shard sized for the capture (1.3 M: every flow of 64b-1m-flows, as dpdk.bench.ts). */
+function makeTables(huge: boolean): FlowTable {
+  const capacity = 1_300_000;
+  const before = process.env.FLOWPROBE_HUGE_PAGES;
+  if (!huge) process.env.FLOWPROBE_HUGE_PAGES = '0';
+  try {
+    const hosts = new HostTable(HostTable.allocate(capacity));
+    return new FlowTable(FlowTable.allocate(capacity), hosts);
+  } finally {
+    if (before === undefined) delete process.env.FLOWPROBE_HUGE_PAGES;
+    else process.env.FLOWPROBE_HUGE_PAGES = before;
+  }
 }
 
 /** One pass over the file in this thread: read, decode, account (no shard filter: one shard). */
-function inlinePass(file: string, flowCapacity: number): PassResult {
-  const hosts = new HostTable(HostTable.allocate(1 << 18));
-  const flows = new FlowTable(FlowTable.allocate(flowCapacity), hosts);
+function inlinePass(file: string, flows: FlowTable, mode: PassMode): PassResult {
   const source = new PcapFileSource(file);
   const burst = new PacketBurst();
   const p = new DecodedPacket();
+  const ps = Array.from({ length: burst.capacity }, () => new DecodedPacket());
+  const bytes = new Int32Array(burst.capacity);
+  const ts = new Float64Array(burst.capacity);
+  flows.reserveBurst(burst.capacity);
+  if (mode !== 'per-packet') flows.prefetchStages = mode;
   const now = flows.now;
   let packets = 0;
-  const gc0 = gcs;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   while (source.nextBurst(burst) !== END_OF_CAPTURE) {
     const data = burst.data;
-    for (let i = 0; i < burst.count; i++) {
-      if (decodePacket(data, burst.offset[i], burst.caplen[i], burst.linkType[i], p) !== 0) continue;
-      now[0] = burst.tsS[i];
-      flows.accountNow(p, burst.caplen[i]);
+    if (mode === 'per-packet') {
+      for (let i = 0; i < burst.count; i++) {
+        if (decodePacket(data, burst.offset[i], burst.caplen[i], burst.linkType[i], p) !== 0) continue;
+        now[0] = burst.tsS[i];
+        flows.accountNow(p, burst.caplen[i]);
+      }
+    } else {
+      let k = 0;
+      for (let i = 0; i < burst.count; i++) {
+        if (decodePacket(data, burst.offset[i], burst.caplen[i], burst.linkType[i], ps[k]) !== 0) continue;
+        ts[k] = burst.tsS[i];
+        bytes[k++] = burst.caplen[i];
+      }
+      flows.prefetchBurst(ps, k);
+      for (let j = 0; j < k; j++) {
+        now[0] = ts[j];
+        flows.accountStaged(j, ps[j], bytes[j]);
+      }
     }
     packets += burst.count;
   }
-  const seconds = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   source.close();
-  return { packets, flows: flows.table.inUse, seconds, gcs: gcs - gc0 };
+  return { packets, flows: flows.table.inUse, seconds: (t1 - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, t0, t1 };
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
 async function main(): Promise<void> {
-  const names: BenchCaptureName[] = ['large', '64b-1m-flows'];
-  console.log(`inline hot path (1 thread: read + decode + flows + hosts), ${os.cpus()[0]?.model ?? ''}`);
-  console.log('| capture | packets | flows | ns/packet | Mpps | GCs in pass |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  const names: BenchCaptureName[] = process.env.FLOW_BENCH_CAPTURES ? (process.env.FLOW_BENCH_CAPTURES.split(',') as BenchCaptureName[]) : ['large', '64b-1m-flows'];
+  const rounds = Number(process.env.FLOW_BENCH_ROUNDS ?? 3);
+  console.log(`inline hot path (1 thread: read + decode + flows + hosts), ${os.cpus()[0]?.model ?? ''}, load ${load()}`);
+  console.log(
+    `Each step in turn over the same warm tables (every flow and host created by a first, unmeasured pass; one table pair on 4 KiB pages, one on huge pages), ${rounds} rounds: median (min-max). CPU time = the process's user + system time (less sensitive to other processes than wall time).`,
+  );
+  console.log('| capture | packets | flows | step | CPU ns/packet | wall ns/packet | Mpps (wall) | GCs in passes |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const name of names) {
     const c = ensureBenchCapture(name);
-    inlinePass(c.path, 1 << 21); // warm-up: JIT and page cache
-    const r = inlinePass(c.path, 1 << 21);
-    console.log(`| ${name} | ${r.packets} | ${r.flows} | ${((r.seconds * 1e9) / r.packets).toFixed(0)} | ${(r.packets / r.seconds / 1e6).toFixed(2)} | ${r.gcs} |`);
+    const tables = { small: makeTables(false), huge: makeTables(true) };
+    inlinePass(c.path, tables.small, 'per-packet'); // creates every flow and host; JIT and page cache warm-up
+    inlinePass(c.path, tables.huge, 4);
+    const wall = STEPS.map(() => [] as number[]);
+    const cpu = STEPS.map(() => [] as number[]);
+    const gcsIn = STEPS.map(() => 0);
+    let last: PassResult | undefined;
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < STEPS.length; k++) {
+        last = inlinePass(c.path, STEPS[k].huge ? tables.huge : tables.small, STEPS[k].mode);
+        wall[k].push((last.seconds * 1e9) / last.packets);
+        cpu[k].push((last.cpuSeconds * 1e9) / last.packets);
+        gcsIn[k] += await gcsBetween(last.t0, last.t1);
+      }
+    }
+    const range = (v: number[]) => `${median(v).toFixed(0)} (${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)})`;
+    STEPS.forEach((st, k) => {
+      console.log(`| ${name} | ${last!.packets} | ${last!.flows} | ${st.name} | ${range(cpu[k])} | ${range(wall[k])} | ${(1e3 / median(wall[k])).toFixed(2)} | ${gcsIn[k]} |`);
+    });
+    console.log(`load after ${name}: ${load()}`);
   }
+  if (process.env.FLOW_BENCH_INLINE_ONLY) return;
   console.log('\nflowprobe analyze, no DPI (worker threads, software RSS, incl. start and final flow read-out)');
   console.log('| capture | workers | packets | flows | s | Mpps |');
   console.log('| --- | --- | --- | --- | --- | --- |');

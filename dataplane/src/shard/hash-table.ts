@@ -1,5 +1,6 @@
 import { EntryState } from './entry-state';
 import { HashHeaderF64, HashHeaderI32, HashTableGeometry, LOCK_STRIPES, SlotU32 } from './hash-table.layout';
+import { adviseHugePages } from './huge-pages';
 import { readLock, readUnlock, tryWriteLock, WRITER, writeUnlock } from './rw-lock';
 
 /** Decides, inline, whether an active entry has become idle at packet time `nowS`. */
@@ -65,6 +66,7 @@ export class HashTable {
 
   /** Writes an empty table into a fresh buffer (before any thread uses it). */
   static format(sab: SharedArrayBuffer, g: HashTableGeometry): void {
+    adviseHugePages(sab); // before the first write: pages are given at fault time
     const header = new Int32Array(sab, 0, HashHeaderI32.Words);
     header[HashHeaderI32.Capacity] = g.capacity;
     header[HashHeaderI32.BucketCount] = g.bucketCount;

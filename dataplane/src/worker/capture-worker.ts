@@ -23,6 +23,9 @@ function main(init: WorkerInit): void {
   flows.idleTimeoutS = init.options.idleTimeoutS;
   flows.upDown = new Float64Array(init.statsSab, WorkerF64.UploadBytes * 8, 2);
   flows.dpiEnabled = init.options.dpi;
+  // Benchmarks only (dpdk.bench.ts measures each step): how many stages of the burst lookup run.
+  const stages = Number(process.env.FLOWPROBE_PREFETCH_STAGES ?? '4');
+  if (Number.isInteger(stages) && stages >= 0 && stages <= 4) flows.prefetchStages = stages;
   let dpi: DpiEngine | null = null;
   /** Where this worker publishes its nDPI engine's address while it is open (freed by the main thread if the worker dies). */
   const engineWord = new BigInt64Array(init.statsSab, WorkerF64.NdpiEngine * 8, 1);

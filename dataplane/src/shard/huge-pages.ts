@@ -1,0 +1,61 @@
+/**
+ * Transparent huge pages under the large shard buffers. A flow or host
+ * lookup at a million entries touches a random 4 KiB page of a buffer of
+ * hundreds of MiB: besides the cache miss, each access misses the TLB and
+ * waits for a page walk, and the CPU has only a few page walkers, which
+ * caps how many misses of a burst can overlap (FlowTable.prefetchBurst).
+ * With 2 MiB pages the page tables of a 1 GiB buffer fit in the caches.
+ *
+ * Linux only gives them to memory that asked (`madvise(MADV_HUGEPAGE)`,
+ * /sys/kernel/mm/transparent_hugepage/enabled = madvise, Debian's default)
+ * and at fault time, so the advice is given before the buffer is first
+ * written. Buffers below HUGE_PAGES_MIN_BYTES are left alone: koffi (loaded
+ * for the call, ~20 ms) is not worth it for small tables. A refusal (no THP,
+ * not Linux) changes nothing but speed. FLOWPROBE_HUGE_PAGES=0 in the
+ * environment leaves every table on 4 KiB pages (the benchmarks' "before").
+ */
+
+/** Buffers at least this large get the advice (a table of about 300 k flows). */
+export const HUGE_PAGES_MIN_BYTES = 256 * 2 ** 20;
+const HUGE_PAGE_BYTES = 2 * 2 ** 20;
+const MADV_HUGEPAGE = 14;
+
+type Madvise = (addr: Uint8Array, len: number, advice: number) => number;
+let madvise: Madvise | null | undefined;
+
+function loadMadvise(): Madvise | null {
+  if (madvise !== undefined) return madvise;
+  madvise = null;
+  if (process.platform !== 'linux') return null;
+  try {
+    // Required here, not at the top: koffi is only needed for large tables.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const koffi = require('koffi') as typeof import('koffi');
+    madvise = koffi.load('libc.so.6').func('int madvise(void *addr, size_t len, int advice)') as Madvise;
+  } catch {
+    madvise = null;
+  }
+  return madvise;
+}
+
+/**
+ * Advises huge pages for the 2 MiB-aligned part of `sab` (call before
+ * anything writes it). Returns true when the kernel accepted the advice.
+ */
+export function adviseHugePages(sab: SharedArrayBuffer, minBytes = HUGE_PAGES_MIN_BYTES): boolean {
+  if (sab.byteLength < minBytes || process.env.FLOWPROBE_HUGE_PAGES === '0') return false;
+  const call = loadMadvise();
+  if (call === null) return false;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const koffi = require('koffi') as typeof import('koffi');
+    const addr = koffi.address(new Uint8Array(sab)) as bigint;
+    const page = BigInt(HUGE_PAGE_BYTES);
+    const skip = Number((page - (addr % page)) % page);
+    const len = Math.floor((sab.byteLength - skip) / HUGE_PAGE_BYTES) * HUGE_PAGE_BYTES;
+    if (len <= 0) return false;
+    return call(new Uint8Array(sab, skip, len), len, MADV_HUGEPAGE) === 0;
+  } catch {
+    return false;
+  }
+}
