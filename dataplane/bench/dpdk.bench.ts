@@ -70,6 +70,8 @@ interface ChildResult {
   flows: number;
   drops: number;
   elapsedS: number;
+  /** CPU time of the whole process (workers, main thread, EAL threads) per packet in the measured window, ns: less sensitive than Mpps to other processes on a shared machine. */
+  cpuNsPerPacket?: number;
   /** GCs in each capture-only worker during the measured window ("n (m scavenges)"). */
   workerGcs?: string[];
 }
@@ -158,9 +160,11 @@ async function child(c: ChildConfig): Promise<ChildResult> {
     await new Promise((r) => setTimeout(r, 200));
   }
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const s0 = sample();
   await new Promise((r) => setTimeout(r, c.seconds * 1000));
   const s1 = sample();
+  const cpu = process.cpuUsage(cpu0);
   const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
   for (const dp of dps) await dp.stop();
   const final = dps.map((dp) => dp.stats());
@@ -172,6 +176,7 @@ async function child(c: ChildConfig): Promise<ChildResult> {
     totalMpps: packets / elapsedS / 1e6,
     gbps: (bytes * 8) / elapsedS / 1e9,
     wireGbps: ((bytes + packets * WIRE_OVERHEAD_BYTES) * 8) / elapsedS / 1e9,
+    cpuNsPerPacket: ((cpu.user + cpu.system) * 1e3) / packets,
     flows: final.reduce((a, s) => a + s.num_flows, 0),
     drops: final.reduce((a, s) => a + s.drops, 0),
     elapsedS,
@@ -272,6 +277,7 @@ function steps(seconds: number, rounds: number): number {
     { name: 'after, DPI on', stages: 4, huge: true, dpi: true },
   ];
   const results = new Map<string, number[]>();
+  const cpuNs = new Map<string, number[]>();
   let failed = 0;
   for (let r = 0; r < rounds; r++) {
     for (const workers of [1, 2]) {
@@ -283,13 +289,21 @@ function steps(seconds: number, rounds: number): number {
           failed++;
           continue;
         }
-        console.log(`round ${r + 1} ${key}: ${res.totalMpps.toFixed(2)} Mpps (per worker ${res.workerMpps.map((m) => m.toFixed(2)).join(' / ')}), ${res.flows} flows, ${res.drops} drops`);
+        console.log(
+          `round ${r + 1} ${key}: ${res.totalMpps.toFixed(2)} Mpps (per worker ${res.workerMpps.map((m) => m.toFixed(2)).join(' / ')}), ${res.cpuNsPerPacket!.toFixed(0)} CPU ns/packet, ${res.flows} flows, ${res.drops} drops, load ${os.loadavg()[0].toFixed(2)}`,
+        );
         results.set(key, [...(results.get(key) ?? []), res.totalMpps]);
+        cpuNs.set(key, [...(cpuNs.get(key) ?? []), res.cpuNsPerPacket!]);
       }
     }
   }
-  console.log('| configuration | Mpps median (min-max) |\n| --- | --- |');
-  for (const [key, xs] of results) console.log(`| ${key} | ${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}) |`);
+  console.log('| configuration | Mpps median (min-max) | CPU ns/packet median (min-max) | packets/s per CPU-second (M) |\n| --- | --- | --- | --- |');
+  for (const [key, xs] of results) {
+    const cs = cpuNs.get(key)!;
+    console.log(
+      `| ${key} | ${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}) | ${median(cs).toFixed(0)} (${Math.min(...cs).toFixed(0)}-${Math.max(...cs).toFixed(0)}) | ${(1e3 / median(cs)).toFixed(2)} |`,
+    );
+  }
   console.log(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   return failed === 0 ? 0 : 1;
 }

@@ -20,16 +20,21 @@ import { FlowTable } from '../src/flow/flow-table';
 import { HostTable } from '../src/host/host-table';
 import { BenchCaptureName, ensureBenchCapture } from './bench-captures';
 
-/** Start times (performance.now() ms) of every GC; delivered when the event loop turns, so counted after each pass. */
-const gcTimes: number[] = [];
+/** Start time (performance.now() ms) and kind of every GC; delivered when the event loop turns, so counted after each pass. */
+const gcTimes: [number, number][] = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcTimes.push(e.startTime);
+  for (const e of list.getEntries()) gcTimes.push([e.startTime, ((e as unknown as { detail?: { kind: number } }).detail?.kind ?? 0)]);
 }).observe({ entryTypes: ['gc'] });
 
-/** GCs that started in [t0, t1] (ms), once the observer has been given them. */
-async function gcsBetween(t0: number, t1: number): Promise<number> {
+/**
+ * GCs that started in [t0, t1] (ms), once the observer has been given them: [all, scavenges].
+ * Scavenges (young generation) are what allocation on the packet path would cause; a
+ * mark-sweep can also come from V8's memory reducer or the external memory of the tables.
+ */
+async function gcsBetween(t0: number, t1: number): Promise<[number, number]> {
   await new Promise((r) => setTimeout(r, 50));
-  return gcTimes.filter((t) => t >= t0 && t <= t1).length;
+  const inPass = gcTimes.filter(([t]) => t >= t0 && t <= t1);
+  return [inPass.length, inPass.filter(([, kind]) => kind === 1).length];
 }
 
 interface PassResult {
@@ -148,19 +153,21 @@ async function main(): Promise<void> {
     inlinePass(c.path, tables.huge, 4);
     const wall = STEPS.map(() => [] as number[]);
     const cpu = STEPS.map(() => [] as number[]);
-    const gcsIn = STEPS.map(() => 0);
+    const gcsIn = STEPS.map(() => [0, 0]);
     let last: PassResult | undefined;
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < STEPS.length; k++) {
         last = inlinePass(c.path, STEPS[k].huge ? tables.huge : tables.small, STEPS[k].mode);
         wall[k].push((last.seconds * 1e9) / last.packets);
         cpu[k].push((last.cpuSeconds * 1e9) / last.packets);
-        gcsIn[k] += await gcsBetween(last.t0, last.t1);
+        const [all, scavenges] = await gcsBetween(last.t0, last.t1);
+        gcsIn[k][0] += all;
+        gcsIn[k][1] += scavenges;
       }
     }
     const range = (v: number[]) => `${median(v).toFixed(0)} (${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)})`;
     STEPS.forEach((st, k) => {
-      console.log(`| ${name} | ${last!.packets} | ${last!.flows} | ${st.name} | ${range(cpu[k])} | ${range(wall[k])} | ${(1e3 / median(wall[k])).toFixed(2)} | ${gcsIn[k]} |`);
+      console.log(`| ${name} | ${last!.packets} | ${last!.flows} | ${st.name} | ${range(cpu[k])} | ${range(wall[k])} | ${(1e3 / median(wall[k])).toFixed(2)} | ${gcsIn[k][0]} (${gcsIn[k][1]} scavenges) |`);
     });
     console.log(`load after ${name}: ${load()}`);
   }

@@ -1,3 +1,5 @@
+import { loadLibc } from './libc.ffi';
+
 /**
  * Transparent huge pages under the large shard buffers. A flow or host
  * lookup at a million entries touches a random 4 KiB page of a buffer of
@@ -20,41 +22,21 @@ export const HUGE_PAGES_MIN_BYTES = 256 * 2 ** 20;
 const HUGE_PAGE_BYTES = 2 * 2 ** 20;
 const MADV_HUGEPAGE = 14;
 
-type Madvise = (addr: Uint8Array, len: number, advice: number) => number;
-let madvise: Madvise | null | undefined;
-
-function loadMadvise(): Madvise | null {
-  if (madvise !== undefined) return madvise;
-  madvise = null;
-  if (process.platform !== 'linux') return null;
-  try {
-    // Required here, not at the top: koffi is only needed for large tables.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const koffi = require('koffi') as typeof import('koffi');
-    madvise = koffi.load('libc.so.6').func('int madvise(void *addr, size_t len, int advice)') as Madvise;
-  } catch {
-    madvise = null;
-  }
-  return madvise;
-}
-
 /**
  * Advises huge pages for the 2 MiB-aligned part of `sab` (call before
  * anything writes it). Returns true when the kernel accepted the advice.
  */
 export function adviseHugePages(sab: SharedArrayBuffer, minBytes = HUGE_PAGES_MIN_BYTES): boolean {
   if (sab.byteLength < minBytes || process.env.FLOWPROBE_HUGE_PAGES === '0') return false;
-  const call = loadMadvise();
-  if (call === null) return false;
+  const c = loadLibc();
+  if (c === null) return false;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const koffi = require('koffi') as typeof import('koffi');
-    const addr = koffi.address(new Uint8Array(sab)) as bigint;
+    const addr = c.addressOf(new Uint8Array(sab));
     const page = BigInt(HUGE_PAGE_BYTES);
     const skip = Number((page - (addr % page)) % page);
     const len = Math.floor((sab.byteLength - skip) / HUGE_PAGE_BYTES) * HUGE_PAGE_BYTES;
     if (len <= 0) return false;
-    return call(new Uint8Array(sab, skip, len), len, MADV_HUGEPAGE) === 0;
+    return c.madvise(new Uint8Array(sab, skip, len), len, MADV_HUGEPAGE) === 0;
   } catch {
     return false;
   }
