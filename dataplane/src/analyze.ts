@@ -1,4 +1,6 @@
-import { Dataplane } from './dataplane';
+import * as fs from 'node:fs';
+import { Dataplane, DEFAULT_FLOW_CAPACITY, DEFAULT_HOST_CAPACITY } from './dataplane';
+import { MIN_FRAME_BYTES } from './decode/decode-packet';
 import { FlowExportRecord, FlowRecord, InterfaceStats, SourceSpec } from './dataplane.types';
 
 export interface AnalyzeOptions {
@@ -37,20 +39,51 @@ export interface AnalyzeResult {
 }
 
 /**
+ * Bytes of a capture file taken at least by a packet that can make a flow: a 16-byte pcap
+ * record header and the shortest frame decoded (a shorter one is counted `too_short`).
+ */
+const MIN_FLOW_PACKET_FILE_BYTES = 16 + MIN_FRAME_BYTES;
+/** The smallest tables sized from a file. */
+const MIN_FILE_TABLE_CAPACITY = 1024;
+
+/**
+ * Table capacities for a capture file when none are given: a file holds no more flows than
+ * packets that can make one, and a packet names at most four hosts (a tunnel's outer and inner
+ * addresses), so a short file gets small tables instead of the defaults, which are formatted
+ * before the first packet (start-up). `{}` for a looped source or a file that cannot be read
+ * (the source reports that itself).
+ */
+function capacitiesForFile(source: SourceSpec): { flowCapacity?: number; hostCapacity?: number } {
+  if (source.kind !== 'pcap' || source.loop) return {};
+  let bytes: number;
+  try {
+    bytes = fs.statSync(source.path).size;
+  } catch {
+    return {};
+  }
+  const packets = Math.max(MIN_FILE_TABLE_CAPACITY, Math.ceil(bytes / MIN_FLOW_PACKET_FILE_BYTES));
+  return {
+    ...(packets < DEFAULT_FLOW_CAPACITY ? { flowCapacity: packets } : {}),
+    ...(packets * 4 < DEFAULT_HOST_CAPACITY ? { hostCapacity: packets * 4 } : {}),
+  };
+}
+
+/**
  * Reads a whole capture through the same worker machinery as live capture and
  * returns every flow. Flows that were expired during the run (with an idle
  * timeout) are included, as a flow-end export would.
  */
 export async function analyzeCapture(source: SourceSpec, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const started = process.hrtime.bigint();
+  const sized = capacitiesForFile(source);
   const dp = await Dataplane.start({
     source,
     workers: options.workers,
     idleTimeoutS: options.idleTimeoutS ?? 0,
     hostIdleTimeoutS: 0,
     dpi: options.dpi,
-    flowCapacity: options.flowCapacity,
-    hostCapacity: options.hostCapacity,
+    flowCapacity: options.flowCapacity ?? sized.flowCapacity,
+    hostCapacity: options.hostCapacity ?? sized.hostCapacity,
     localNetworks: options.localNetworks,
     activeTimeoutS: options.records ? options.activeTimeoutS : 0,
     probeId: options.probeId,

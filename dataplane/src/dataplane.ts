@@ -75,8 +75,10 @@ interface ShardLife {
   settled: boolean;
 }
 
-const DEFAULT_FLOW_CAPACITY = 262144;
-const DEFAULT_HOST_CAPACITY = 65536;
+/** Flow slots per worker when none are given. */
+export const DEFAULT_FLOW_CAPACITY = 262144;
+/** Host slots per worker when none are given. */
+export const DEFAULT_HOST_CAPACITY = 65536;
 
 /**
  * The lifecycle of a capture interface: its source, its worker threads (one

@@ -1,6 +1,5 @@
 import { SourceSpec } from '../dataplane.types';
 import { CaptureSource } from './capture-source';
-import { openDpdkQueueSource } from './dpdk-queue-source';
 import { PcapFileSource } from './pcap-file-source';
 import { ReplaySource } from './replay-source';
 
@@ -20,8 +19,11 @@ export function createCaptureSource(spec: SourceSpec, worker: number, startAtS: 
         : new PcapFileSource(spec.path);
       return { source, shardFilter: true };
     }
-    case 'dpdk':
+    case 'dpdk': {
       // Worker i polls RX queue i, set up by Dataplane.start (startDpdk) on the main thread.
+      // Required here, not imported above: a worker reading a file never loads the DPDK modules (start-up).
+      const { openDpdkQueueSource } = require('./dpdk-queue-source') as typeof import('./dpdk-queue-source');
       return { source: openDpdkQueueSource(spec, worker), shardFilter: false };
+    }
   }
 }
