@@ -21,12 +21,18 @@ const ROWS = 245_760;
 const ROUNDS = 8;
 const FEW = ['probe', 'iface', 'end_reason', 'l4', 'l7', 'category', 'breed'];
 const OTHER = ['flow_key', 'server_name', 'risks', 'cli_name', 'srv_name', 'cli_ip6', 'srv_ip6'];
-const SETS: [string, string[]][] = [
-  ['all 38 columns', []],
-  ['without Community ID', ['community_id']],
-  ['without the 7 few-valued strings', FEW],
-  ['without Community ID and the other strings (7 few-valued strings kept)', ['community_id', ...OTHER]],
-  ['numbers only (no string column)', ['community_id', ...FEW, ...OTHER]],
+/** The few-valued strings as codes of a per-day dictionary (what the coded layout stores). */
+const CODED = FEW.map((c) => `(hash(${c}) % 1000)::USMALLINT AS ${c}`).join(', ');
+/** [label, columns left out, columns replaced (`SELECT * REPLACE (...)`)] */
+const SETS: [string, string[], string][] = [
+  ['all 38 columns', [], ''],
+  ['without Community ID', ['community_id'], ''],
+  ['without the 7 few-valued strings', FEW, ''],
+  ['without Community ID and the other strings (7 few-valued strings kept)', ['community_id', ...OTHER], ''],
+  ['numbers only (no string column)', ['community_id', ...FEW, ...OTHER], ''],
+  ['the 7 few-valued strings as USMALLINT codes', [], CODED],
+  ['codes, Community ID as a 20-byte BLOB', [], `${CODED}, from_base64(community_id[3:]) AS community_id`],
+  ['codes, Community ID as 5 UINTEGERs', [], `${CODED}, NULL::VARCHAR AS community_id`],
 ];
 
 const SOURCE = `SELECT 'bench' probe, 'eth1' iface, (i % 2)::VARCHAR || ':' || i::VARCHAR || ':1' flow_key, (t - 3000)::BIGINT flow_start_ms,
@@ -47,12 +53,16 @@ async function main(): Promise<void> {
   console.log(`history write cost: ${ROUNDS} × ${ROWS} rows per column set, DuckDB threads ${threads}; uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'flowprobe-history-write-cost-'));
   try {
-    for (const [label, without] of SETS) {
+    for (const [label, without, replace] of SETS) {
       const instance = await DuckDBInstance.create(':memory:', { threads, memory_limit: '512MB' });
       const conn = await instance.connect();
       const file = path.join(dir, 'day.duckdb');
       await conn.run(`ATTACH '${file}' AS d`);
-      await conn.run(`CREATE TEMP TABLE src AS SELECT * ${without.length ? `EXCLUDE (${without.join(', ')})` : ''} FROM (${SOURCE})`);
+      const words = label.includes('5 UINTEGERs') ? ', ' + [0, 1, 2, 3, 4].map((w) => `(hash(i, ${w}) >> 32)::UINTEGER AS cid${w}`).join(', ') : '';
+      const source = words ? SOURCE.replace(' FROM (SELECT i,', `${words} FROM (SELECT i,`) : SOURCE;
+      await conn.run(
+        `CREATE TEMP TABLE src AS SELECT * ${without.length ? `EXCLUDE (${without.join(', ')})` : ''} ${replace ? `REPLACE (${replace})` : ''} FROM (${source})`,
+      );
       await conn.run('CREATE TABLE d.flows AS SELECT * FROM temp.src LIMIT 0');
       let cpuUs = 0;
       for (let k = 0; k < ROUNDS; k++) {

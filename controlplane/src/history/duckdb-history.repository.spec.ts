@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { FlowExportRecord } from '@flowprobe/dataplane';
 import { DuckDbHistoryRepository } from './duckdb-history.repository';
 import { dayOf } from './history-rows';
@@ -286,5 +288,82 @@ describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
     expect(probes).toEqual(want);
     expect(await store.probes(T0 + DAY, T0 + 2 * DAY)).toEqual([]);
   });
-});
 
+  it('stores the few-valued strings as codes of the day file\'s dictionary and a standard Community ID as five words; both read back exactly', async () => {
+    const cid = (i: number) => `1:${createHash('sha1').update(String(i)).digest('base64')}`;
+    const records = Array.from({ length: 40 }, (_, i) =>
+      record(i, T0 + 5000 + i * 1000, {
+        community_id: i % 10 === 9 ? '' : i % 10 === 8 ? `2:not-base64 ${i}` : cid(i),
+        l7: ['TLS.YouTube', 'DNS', "O'Reilly", 'Unknown'][i % 4],
+        category: i % 2 ? 'Web' : 'Network',
+        interface: i % 5 ? 'eth0' : 'eth1',
+        end_reason: i % 3 ? 'idle' : 'active_timeout',
+      }),
+    );
+    await store.insert(records.slice(0, 25));
+    await store.close();
+    // A restart: the dictionary is read back from the day file and grows from there.
+    store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: 1 << 40 });
+    await store.open();
+    await store.insert(records.slice(25).map((r, i) => (i % 2 ? { ...r, breed: 'Fun' } : r)));
+    const want = records.map((r, i) => {
+      const { flow_totals: _t, ...rest } = i >= 25 && (i - 25) % 2 ? { ...r, breed: 'Fun' } : r;
+      return rest;
+    });
+    expect((await store.queryFlows(query({}))).data).toEqual(want);
+    for (const i of [0, 7, 8, 9]) {
+      const got = (await store.queryFlows(query({ communityId: records[i].community_id }))).data.map((f) => f.key);
+      expect(got).toEqual(records.filter((r) => r.community_id === records[i].community_id).map((r) => r.key));
+    }
+    expect((await store.queryFlows(query({ communityId: cid(1000) }))).total).toBe(0);
+    expect((await store.queryFlows(query({ application: "o'reilly" }))).total).toBe(10);
+    const apps = await store.top({ fromMs: T0, toMs: T0 + DAY, by: 'applications', metric: 'flows', limit: 10 });
+    expect(apps.source).toBe('rollup_1h');
+    expect(apps.data).toEqual((await store.top({ fromMs: T0 + 1, toMs: T0 + DAY, by: 'applications', metric: 'flows', limit: 10 })).data);
+    expect(apps.data.find((e) => e.key === "O'Reilly")?.flows).toBe(records.filter((r) => r.l7 === "O'Reilly" && r.end_reason !== 'active_timeout').length);
+    await store.close();
+    const instance = await DuckDBInstance.create(path.join(dir, 'flows-2026-11-01.duckdb'));
+    const conn = await instance.connect();
+    try {
+      const codes = (await conn.runAndReadAll('SELECT value FROM codes ORDER BY code')).getRows().map((r) => String(r[0]));
+      expect(new Set(codes)).toEqual(new Set(['p1', 'eth0', 'eth1', 'idle', 'active_timeout', 'TCP', 'TLS.YouTube', 'DNS', "O'Reilly", 'Unknown', 'Web', 'Network', 'Safe', 'Fun']));
+      expect(codes).toHaveLength(14);
+      const words = (await conn.runAndReadAll('SELECT count(cid0), count(cid_text) FROM (SELECT * FROM flows_c UNION ALL SELECT * FROM flows_c_tail)')).getRows()[0].map(Number);
+      expect(words).toEqual([32, 4]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+    store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: 1 << 40 });
+    await store.open();
+  });
+
+  it('reads the rows a version before the codes wrote (flows, flows_tail) beside the coded ones, and keeps that layout writable', async () => {
+    const records = Array.from({ length: 20 }, (_, i) => record(i, T0 + 5000 + i * 1000));
+    await store.insert(records.slice(0, 10));
+    await store.close();
+    // What the previous version does with this day file after a rollback: its statements on its own tables.
+    const instance = await DuckDBInstance.create(path.join(dir, 'flows-2026-11-01.duckdb'));
+    const conn = await instance.connect();
+    const old = (r: FlowExportRecord) =>
+      `('${r.probe}', '${r.interface}', '${r.key}', ${r.flow_start_ms}, ${r.first_seen_ms}, ${r.last_seen_ms}, '${r.end_reason}', 4, 0, '${r.l4}', 6, ` +
+      `${r.client.ip.split('.').reduce((n, x) => n * 256 + Number(x), 0)}, NULL, NULL, ${r.client.port}, ${r.server.ip.split('.').reduce((n, x) => n * 256 + Number(x), 0)}, NULL, NULL, ${r.server.port}, ` +
+      `${r.cli2srv.packets}, ${r.cli2srv.bytes}, ${r.srv2cli.packets}, ${r.srv2cli.bytes}, 0, 0, 27, 27, '${r.l7}', '${r.category}', '${r.breed}', '${r.server_name}', '${r.risks.join(',')}', 0, '${r.community_id}', '', '', -1, -1)`;
+    try {
+      await conn.run(`INSERT INTO flows VALUES ${records.slice(10, 15).map(old).join(', ')}`);
+      await conn.run(`INSERT INTO flows_tail VALUES ${records.slice(15, 20).map(old).join(', ')}`);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+    store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: 1 << 40 });
+    await store.open();
+    const want = records.map(({ flow_totals: _t, ...rest }) => rest);
+    expect((await store.queryFlows(query({}))).data).toEqual(want);
+    expect((await store.queryFlows(query({ communityId: records[12].community_id }))).data.map((f) => f.key)).toEqual([records[12].key]);
+    const rolled = await store.top({ fromMs: T0, toMs: T0 + DAY, by: 'hosts', metric: 'bytes', limit: 100 });
+    expect(rolled.source).toBe('rollup_1h');
+    expect(rolled.data).toEqual((await store.top({ fromMs: T0 + 1, toMs: T0 + DAY, by: 'hosts', metric: 'bytes', limit: 100 })).data);
+    expect(rolled.data.reduce((n, e) => n + e.flows, 0)).toBe(2 * records.length);
+  });
+});

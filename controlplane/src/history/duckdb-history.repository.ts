@@ -58,10 +58,12 @@ const STAGE: [string, StageKind][] = [
   ['cli_v4', 'u32'], ['cli_ip6', 'str'], ['cli_n6', 'u128'], ['cli_port', 'u16'], ['srv_v4', 'u32'], ['srv_ip6', 'str'], ['srv_n6', 'u128'], ['srv_port', 'u16'],
   ['c2s_pkts', 'f64'], ['c2s_bytes', 'f64'], ['s2c_pkts', 'f64'], ['s2c_bytes', 'f64'], ['c2s_retrans', 'f64'], ['s2c_retrans', 'f64'],
   ['c2s_flags', 'u8'], ['s2c_flags', 'u8'], ['l7_c', 'u16'], ['category_c', 'u16'], ['breed_c', 'u16'], ['server_name', 'str'], ['risks', 'str'],
-  ['score', 'i32'], ['community_id', 'str'], ['cli_name', 'str'], ['srv_name', 'str'], ['icmp_type', 'i16'], ['icmp_code', 'i16'],
+  ['score', 'i32'], ['cid_text', 'str'], ['cli_name', 'str'], ['srv_name', 'str'], ['icmp_type', 'i16'], ['icmp_code', 'i16'],
+  ['cid0', 'u32'], ['cid1', 'u32'], ['cid2', 'u32'], ['cid3', 'u32'], ['cid4', 'u32'],
 ];
 const STAGE_DDL = `CREATE TEMP TABLE staging (${STAGE.map(([name, kind]) => `${name} ${STAGE_TYPES[kind].toString()}`).join(', ')})`;
 const COL = Object.fromEntries(STAGE.map(([name], i) => [name, i])) as Record<string, number>;
+const CID_COLS = [COL.cid0, COL.cid1, COL.cid2, COL.cid3, COL.cid4];
 
 /** An IPv4 dotted quad as its 32-bit number, or -1 (IPv6, or not an address). */
 function parseV4(s: string): number {
@@ -88,26 +90,78 @@ function v4(ip: string): number | null {
   return n < 0 ? null : n;
 }
 
-/** Dictionary codes of the few-valued strings (shared by every batch of this process; reset when full). */
+/** Values a day's dictionary holds at most (codes are USMALLINT); later new values share the last code. */
+const MAX_CODES = 65_535;
+const OVERFLOW_VALUE = '(too many values)';
+
+/**
+ * A day file's dictionary of the few-valued strings (probe, interface, end
+ * reason, L4, application, category, breed: one code space for all seven),
+ * stored in its `codes` table (code, value); `flows_c` holds the codes.
+ */
 class Codes {
   readonly values: string[] = [];
   private readonly index = new Map<string, number>();
-  code(s: string): number {
-    let c = this.index.get(s);
-    if (c === undefined) {
-      c = this.values.length;
-      this.values.push(s);
-      this.index.set(s, c);
-    }
+  /** How many of `values` are in the day file's `codes` table. */
+  persisted = 0;
+  private list: string | null = null;
+
+  constructor(stored: string[] = []) {
+    for (const v of stored) this.add(v);
+    this.persisted = this.values.length;
+  }
+
+  private add(s: string): number {
+    const c = this.values.length;
+    this.values.push(s);
+    this.index.set(s, c);
+    this.list = null;
     return c;
   }
-  get full(): boolean {
-    return this.values.length > 60_000;
+
+  code(s: string): number {
+    const c = this.index.get(s);
+    if (c !== undefined) return c;
+    if (this.values.length < MAX_CODES - 1) return this.add(s);
+    return this.index.get(OVERFLOW_VALUE) ?? this.add(OVERFLOW_VALUE);
   }
+
   /** The dictionary as a DuckDB list literal (1-based: `dict[code + 1]`). */
   sql(): string {
-    return `[${this.values.map((v) => quote(v)).join(', ')}]::VARCHAR[]`;
+    return (this.list ??= `[${this.values.map((v) => quote(v)).join(', ')}]::VARCHAR[]`);
   }
+}
+
+/** Base64 alphabet value of each character code (-1: not base64). */
+const B64 = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+
+/**
+ * A Community ID (v1: `1:` and the base64 of a 20-byte SHA-1) into five
+ * 32-bit words (big-endian) at `words[0..4][i]`: true when it has exactly
+ * that form (canonical base64, so the words give the same text back), else
+ * false (the text is then stored as it is).
+ */
+function cidWords(s: string, words: Uint32Array[], i: number): boolean {
+  if (s.length !== 30 || s.charCodeAt(0) !== 49 || s.charCodeAt(1) !== 58 || s.charCodeAt(29) !== 61) return false;
+  let acc = 0;
+  let bits = 0;
+  let byte = 0;
+  let word = 0;
+  for (let k = 2; k < 29; k++) {
+    const ch = s.charCodeAt(k);
+    const v = ch < 128 ? B64[ch] : -1;
+    if (v < 0) return false;
+    acc = ((acc << 6) | v) & 0xfff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      word = ((word << 8) | ((acc >> bits) & 255)) >>> 0;
+      if ((++byte & 3) === 0) words[(byte >> 2) - 1][i] = word;
+    }
+  }
+  // 27 characters carry 162 bits: the last 2 must be 0 (canonical).
+  return byte === 20 && (acc & ((1 << bits) - 1)) === 0;
 }
 
 type Typed = Uint8Array | Uint16Array | Uint32Array | Int16Array | Int32Array | Float64Array | BigUint64Array;
@@ -209,6 +263,7 @@ class StageChunk {
     const score = this.nums[COL.score] as Int32Array;
     const icmpType = i16(COL.icmp_type);
     const icmpCode = i16(COL.icmp_code);
+    const cidW = CID_COLS.map((c) => this.nums[c] as Uint32Array);
     for (let i = 0; i < n; i++) {
       const r = records[at + i];
       codes[0][i] = this.code(probe, r.probe);
@@ -240,7 +295,11 @@ class StageChunk {
       this.text(COL.server_name, i, r.server_name);
       this.text(COL.risks, i, r.risks.length ? r.risks.join(',') : '');
       score[i] = r.score;
-      this.text(COL.community_id, i, r.community_id);
+      if (cidWords(r.community_id, cidW, i)) this.setNull(COL.cid_text, i);
+      else {
+        for (const c of CID_COLS) this.setNull(c, i);
+        this.text(COL.cid_text, i, r.community_id);
+      }
       this.text(COL.cli_name, i, r.client_name);
       this.text(COL.srv_name, i, r.server_host_name);
       icmpType[i] = r.icmp_type;
@@ -271,19 +330,42 @@ class StageChunk {
   }
 }
 
-/** The SELECT list that turns staged rows into `flows` rows (in COLUMNS order). */
-function convertedColumns(dict: string): string {
-  const d = (c: string) => `(${dict})[${c} + 1]`;
-  const e = (c: string) => `COALESCE(${c}, '')`;
-  const big = (c: string) => `${c}::BIGINT`;
+/**
+ * The coded layout, `flows_c` (and `flows_c_tail`): the `flows` columns with
+ * the few-valued strings as codes of the day's dictionary (`codes`) and the
+ * Community ID as five 32-bit words (`cid0`..`cid4`; `cid_text` only for
+ * one not of the standard form). Numbers cost DuckDB a fraction of what
+ * strings do (docs/history.md, Performance). In the order of `FLOWS_C_SQL`.
+ */
+const CODED = new Set(['probe', 'iface', 'end_reason', 'l4', 'l7', 'category', 'breed']);
+const TEXTS = new Set(['flow_key', 'server_name', 'risks', 'cli_name', 'srv_name']);
+const CID_WORDS = ['cid0', 'cid1', 'cid2', 'cid3', 'cid4'];
+const FLOWS_C_COLUMNS: { name: string; sql: string; from: string }[] = [
+  ...COLUMNS.filter((c) => c.name !== 'community_id').map((c) => {
+    if (CODED.has(c.name)) return { name: `${c.name}_c`, sql: 'USMALLINT', from: `${c.name}_c` };
+    if (TEXTS.has(c.name)) return { name: c.name, sql: c.sql, from: `COALESCE(${c.name}, '')` };
+    return { name: c.name, sql: c.sql, from: c.sql === 'BIGINT' ? `${c.name}::BIGINT` : c.name };
+  }),
+  { name: 'cid_text', sql: 'VARCHAR', from: 'cid_text' },
+  ...CID_WORDS.map((name) => ({ name, sql: 'UINTEGER', from: name })),
+];
+const FLOWS_C_DDL = `CREATE TABLE IF NOT EXISTS flows_c (${FLOWS_C_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')})`;
+/** The staged rows as `flows_c` rows. */
+const STAGED_AS_CODED = `SELECT ${FLOWS_C_COLUMNS.map((c) => `${c.from} AS ${c.name}`).join(', ')} FROM temp.staging`;
+/** The Community ID's text of a `flows_c` row. */
+const CID_TEXT = `COALESCE(cid_text, CASE WHEN cid0 IS NULL THEN '' ELSE '1:' || to_base64(unhex(${CID_WORDS.map((w) => `lpad(hex(${w}), 8, '0')`).join(' || ')})) END)`;
+/**
+ * What every query reads, from either layout: the `flows` columns, plus
+ * `cid_text` and `cid0`..`cid4` (the Community ID filter compares the
+ * words, or the text when it has no words).
+ */
+const OLD_SELECT = `${COLUMNS.map((c) => c.name).join(', ')}, community_id AS cid_text, ${CID_WORDS.map((w) => `NULL::UINTEGER AS ${w}`).join(', ')}`;
+/** A `flows_c` row in the `flows` columns (the dictionary `dict` a list literal), and cid_text / cid0..4. */
+function codedSelect(dict: string): string {
   return [
-    `${d('probe_c')} AS probe`, `${d('iface_c')} AS iface`, `${e('flow_key')} AS flow_key`, `${big('flow_start_ms')} AS flow_start_ms`,
-    `${big('first_seen_ms')} AS first_seen_ms`, `${big('last_seen_ms')} AS last_seen_ms`, `${d('end_reason_c')} AS end_reason`, 'ip_version', 'vlan',
-    `${d('l4_c')} AS l4`, 'l4_proto', 'cli_v4', 'cli_ip6', 'cli_n6', 'cli_port', 'srv_v4', 'srv_ip6', 'srv_n6', 'srv_port', `${big('c2s_pkts')} AS c2s_pkts`, `${big('c2s_bytes')} AS c2s_bytes`,
-    `${big('s2c_pkts')} AS s2c_pkts`, `${big('s2c_bytes')} AS s2c_bytes`, `${big('c2s_retrans')} AS c2s_retrans`, `${big('s2c_retrans')} AS s2c_retrans`,
-    'c2s_flags', 's2c_flags', `${d('l7_c')} AS l7`, `${d('category_c')} AS category`, `${d('breed_c')} AS breed`, `${e('server_name')} AS server_name`,
-    `${e('risks')} AS risks`, 'score', `${e('community_id')} AS community_id`, `${e('cli_name')} AS cli_name`, `${e('srv_name')} AS srv_name`,
-    'icmp_type', 'icmp_code',
+    ...COLUMNS.map((c) => (CODED.has(c.name) ? `(${dict})[${c.name}_c + 1] AS ${c.name}` : c.name === 'community_id' ? `${CID_TEXT} AS community_id` : c.name)),
+    'cid_text',
+    ...CID_WORDS,
   ].join(', ');
 }
 
@@ -332,10 +414,13 @@ export class DuckDbHistoryRepository implements HistoryStore {
   /** Days with flows rows that may not be in the rollups yet, and how many were appended since the last rollUp. */
   private readonly pending = new Map<string, number>();
   private written = 0;
-  private codes = new Codes();
-  private readonly stage = new StageChunk(this.codes);
-  /** Rows in each attached day's `flows_tail` (see insert). */
+  /** Each attached day's dictionary (its `codes` table). */
+  private readonly codes = new Map<string, Codes>();
+  private readonly stage = new StageChunk(new Codes());
+  /** Rows in each attached day's `flows_c_tail` (see append()). */
   private readonly tails = new Map<string, number>();
+  /** Rows in each attached day's `flows_tail` (the layout before codes: read, no longer written). */
+  private readonly oldTails = new Map<string, number>();
   private lastRetention: HistoryUsage['last_retention'];
   /** Serialises writes, retention and reads that attach: one DuckDB connection. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -350,11 +435,6 @@ export class DuckDbHistoryRepository implements HistoryStore {
     this.conn = await this.instance.connect();
     await this.conn.run(STAGE_DDL);
     for (const day of this.dayFiles().map((d) => d.day)) await this.attach(day);
-  }
-
-  private resetCodes(): void {
-    this.codes = new Codes();
-    this.stage.useCodes(this.codes);
   }
 
   async close(): Promise<void> {
@@ -388,8 +468,13 @@ export class DuckDbHistoryRepository implements HistoryStore {
     const a = alias(day);
     await this.conn.run(`ATTACH ${quote(this.fileOf(day))} AS ${a}`);
     await this.conn.run(`USE ${a}`);
+    // The layout before codes (`flows`, `flows_tail`) is kept in every file, so a previous version still opens
+    // and writes it (it does not see the coded rows); this version reads both and writes the coded one.
     await this.conn.run(FLOWS_DDL);
     await this.conn.run(FLOWS_DDL.replace('flows (', 'flows_tail ('));
+    await this.conn.run(FLOWS_C_DDL);
+    await this.conn.run(FLOWS_C_DDL.replace('flows_c (', 'flows_c_tail ('));
+    await this.conn.run('CREATE TABLE IF NOT EXISTS codes (code USMALLINT, value VARCHAR)');
     // Rollups of an older layout (keys as text only) are dropped: they are summed again from `flows` at the next rollUp().
     const current = await this.rows(`SELECT count(*) AS n FROM duckdb_columns() WHERE database_name = '${a}' AND table_name = 'rollup_1h' AND column_name = 'a1'`);
     const old = await this.rows(`SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = '${a}' AND table_name = 'rollup_1h'`);
@@ -399,8 +484,12 @@ export class DuckDbHistoryRepository implements HistoryStore {
     }
     for (const r of ROLLUPS) await this.conn.run(ROLLUP_DDL(r.name));
     await this.conn.run('CREATE TABLE IF NOT EXISTS rollup_state (rolled_rows BIGINT)');
+    await this.conn.run('CREATE TABLE IF NOT EXISTS rollup_state_c (rolled_rows BIGINT)');
     await this.conn.run('USE memory');
-    this.tails.set(day, Number((await this.rows(`SELECT count(*) AS n FROM ${a}.flows_tail`))[0].n));
+    const stored = await this.rows(`SELECT value FROM ${a}.codes ORDER BY code`);
+    this.codes.set(day, new Codes(stored.map((r) => String(r.value))));
+    this.oldTails.set(day, Number((await this.rows(`SELECT count(*) AS n FROM ${a}.flows_tail`))[0].n));
+    this.tails.set(day, Number((await this.rows(`SELECT count(*) AS n FROM ${a}.flows_c_tail`))[0].n));
     this.attached.add(day);
     // Rows a crash left out of the rollups are summed at the next rollUp().
     this.pending.set(day, 0);
@@ -417,7 +506,6 @@ export class DuckDbHistoryRepository implements HistoryStore {
   insert(records: FlowExportRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return this.serial(async () => {
-      if (this.codes.full) this.resetCodes();
       // Records per UTC day (nearly always one day: then no per-record day).
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
@@ -426,43 +514,56 @@ export class DuckDbHistoryRepository implements HistoryStore {
         if (t < lo) lo = t;
         if (t > hi) hi = t;
       }
-      const oneDay = dayOf(lo) === dayOf(hi);
-      const days = new Map<string, number>();
-      if (oneDay) days.set(dayOf(lo), records.length);
-      else for (const r of records) days.set(dayOf(r.last_seen_ms), (days.get(dayOf(r.last_seen_ms)) ?? 0) + 1);
-      try {
-        // Staged in time slices (filling the columns is JavaScript on the event loop: a whole batch
-        // takes seconds on a loaded machine, which API requests must not wait for). No appender
-        // stays open across a yield: each slice appends, flushes and closes its own.
-        const slice = new TimeSlice();
-        for (let at = 0; at < records.length; ) {
-          const appender = await this.conn.createAppender('staging', null, 'temp');
-          try {
-            do {
-              const n = Math.min(CHUNK_ROWS, records.length - at);
-              this.stage.fill(records, at, n);
-              appender.appendDataChunk(this.stage.chunk(n));
-              at += n;
-            } while (at < records.length && !slice.due);
-            appender.flushSync();
-          } finally {
-            appender.closeSync();
-          }
-          if (at < records.length) await slice.next();
+      const days = new Map<string, FlowExportRecord[]>();
+      if (dayOf(lo) === dayOf(hi)) days.set(dayOf(lo), records);
+      else
+        for (const r of records) {
+          const d = dayOf(r.last_seen_ms);
+          const list = days.get(d);
+          if (list) list.push(r);
+          else days.set(d, [r]);
         }
-        const columns = convertedColumns(this.codes.sql());
-        for (const [day, count] of days) {
-          await this.attach(day);
-          const start = Date.parse(`${day}T00:00:00Z`);
-          const where = oneDay ? '' : ` WHERE last_seen_ms >= ${start} AND last_seen_ms < ${start + DAY_MS}`;
-          await this.append(day, `SELECT ${columns} FROM temp.staging${where}`, count);
-        }
-      } finally {
-        await this.conn.run('TRUNCATE temp.staging');
-      }
+      for (const [day, dayRecords] of days) await this.insertDay(day, dayRecords);
       this.written += records.length;
       if ([...this.pending.values()].some((n) => n >= ROLLUP_ROWS)) await this.rollUpNow();
     });
+  }
+
+  /** One day's records: staged with the day's codes, new codes into its `codes`, then appended to `flows_c`. */
+  private async insertDay(day: string, records: FlowExportRecord[]): Promise<void> {
+    await this.attach(day);
+    const codes = this.codes.get(day)!;
+    this.stage.useCodes(codes);
+    try {
+      // Staged in time slices (filling the columns is JavaScript on the event loop: a whole batch
+      // takes seconds on a loaded machine, which API requests must not wait for). No appender
+      // stays open across a yield: each slice appends, flushes and closes its own.
+      const slice = new TimeSlice();
+      for (let at = 0; at < records.length; ) {
+        const appender = await this.conn.createAppender('staging', null, 'temp');
+        try {
+          do {
+            const n = Math.min(CHUNK_ROWS, records.length - at);
+            this.stage.fill(records, at, n);
+            appender.appendDataChunk(this.stage.chunk(n));
+            at += n;
+          } while (at < records.length && !slice.due);
+          appender.flushSync();
+        } finally {
+          appender.closeSync();
+        }
+        if (at < records.length) await slice.next();
+      }
+      // The day's new dictionary entries first: a code in flows_c always has its value in codes.
+      if (codes.values.length > codes.persisted) {
+        const fresh = codes.values.slice(codes.persisted).map((v, i) => `(${codes.persisted + i}, ${quote(v)})`);
+        await this.conn.run(`INSERT INTO ${alias(day)}.codes VALUES ${fresh.join(', ')}`);
+        codes.persisted = codes.values.length;
+      }
+      await this.append(day, STAGED_AS_CODED, records.length);
+    } finally {
+      await this.conn.run('TRUNCATE temp.staging');
+    }
   }
 
   /**
@@ -480,21 +581,21 @@ export class DuckDbHistoryRepository implements HistoryStore {
     const tail = this.tails.get(day) ?? 0;
     const move = Math.floor((tail + count) / ROW_GROUP) * ROW_GROUP;
     if (move === 0) {
-      await this.conn.run(`INSERT INTO ${a}.flows_tail ${select}`);
+      await this.conn.run(`INSERT INTO ${a}.flows_c_tail ${select}`);
       this.tails.set(day, tail + count);
       return;
     }
     if (tail === 0 && move === count) {
-      await this.conn.run(`INSERT INTO ${a}.flows ${select}`);
+      await this.conn.run(`INSERT INTO ${a}.flows_c ${select}`);
       this.pending.set(day, (this.pending.get(day) ?? 0) + count);
       return;
     }
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE batch AS ${select}`);
     await this.conn.run('BEGIN');
     try {
-      await this.conn.run(`INSERT INTO ${a}.flows SELECT * FROM ${a}.flows_tail UNION ALL SELECT * FROM temp.batch WHERE rowid < ${move - tail}`);
-      await this.conn.run(`DELETE FROM ${a}.flows_tail`);
-      await this.conn.run(`INSERT INTO ${a}.flows_tail SELECT * FROM temp.batch WHERE rowid >= ${move - tail}`);
+      await this.conn.run(`INSERT INTO ${a}.flows_c SELECT * FROM ${a}.flows_c_tail UNION ALL SELECT * FROM temp.batch WHERE rowid < ${move - tail}`);
+      await this.conn.run(`DELETE FROM ${a}.flows_c_tail`);
+      await this.conn.run(`INSERT INTO ${a}.flows_c_tail SELECT * FROM temp.batch WHERE rowid >= ${move - tail}`);
       await this.conn.run('COMMIT');
     } catch (err) {
       await this.conn.run('ROLLBACK');
@@ -513,13 +614,23 @@ export class DuckDbHistoryRepository implements HistoryStore {
 
   private async rollUpNow(): Promise<void> {
     for (const day of [...this.pending.keys()]) {
-      const a = alias(day);
-      const total = Number((await this.rows(`SELECT count(*) AS n FROM ${a}.flows`))[0].n);
+      // Both layouts, each with its own count of summed rows: `flows` (written by a version before the codes) and `flows_c`.
+      for (const table of ['flows', 'flows_c']) await this.rollUpTable(day, table);
+      this.pending.delete(day);
+    }
+  }
+
+  private async rollUpTable(day: string, table: 'flows' | 'flows_c' | string): Promise<void> {
+    const a = alias(day);
+    const state = table === 'flows' ? 'rollup_state' : 'rollup_state_c';
+    const total = Number((await this.rows(`SELECT count(*) AS n FROM ${a}.${table}`))[0].n);
+    {
       for (;;) {
-        const done = Number((await this.rows(`SELECT max(rolled_rows) AS n FROM ${a}.rollup_state`))[0].n ?? 0);
+        const done = Number((await this.rows(`SELECT max(rolled_rows) AS n FROM ${a}.${state}`))[0].n ?? 0);
         if (done >= total) break;
         const rows = Math.min(total, done + ROLLUP_PASS_ROWS);
-        const source = `${a}.flows WHERE rowid >= ${done} AND rowid < ${rows}`;
+        const range = `rowid >= ${done} AND rowid < ${rows}`;
+        const source = table === 'flows' ? `${a}.flows WHERE ${range}` : `(SELECT ${codedSelect(this.dict(day))} FROM ${a}.flows_c WHERE ${range}) f WHERE true`;
         // The range's 1-minute aggregate once (hosts, applications, ports); the 5-minute and hourly rows are summed from it.
         // Host pairs (nearly one row per record per minute) only in the hourly rollup, from the records.
         await this.conn.run(`CREATE OR REPLACE TEMP TABLE batch_1m AS ${(['host', 'app', 'port'] as const).map((k) => kindAgg(k, source, 60_000)).join(' UNION ALL ')}`);
@@ -533,8 +644,8 @@ export class DuckDbHistoryRepository implements HistoryStore {
             );
           }
           await this.conn.run(`INSERT INTO ${a}.rollup_1h ${kindAgg('pair', source, 3_600_000)}`);
-          await this.conn.run(`DELETE FROM ${a}.rollup_state`);
-          await this.conn.run(`INSERT INTO ${a}.rollup_state VALUES (${rows})`);
+          await this.conn.run(`DELETE FROM ${a}.${state}`);
+          await this.conn.run(`INSERT INTO ${a}.${state} VALUES (${rows})`);
           await this.conn.run('COMMIT');
         } catch (err) {
           await this.conn.run('ROLLBACK');
@@ -543,8 +654,12 @@ export class DuckDbHistoryRepository implements HistoryStore {
           await this.conn.run('DROP TABLE IF EXISTS temp.batch_1m');
         }
       }
-      this.pending.delete(day);
     }
+  }
+
+  /** The day's dictionary as a list literal. */
+  private dict(day: string): string {
+    return (this.codes.get(day) ?? new Codes()).sql();
   }
 
   /** Days (attached) whose records may meet [fromMs, toMs): last_seen within the range or the day after (windows span at most the active timeout). */
@@ -554,11 +669,20 @@ export class DuckDbHistoryRepository implements HistoryStore {
     return [...this.attached].filter((d) => d >= first && d <= last).sort();
   }
 
-  /** The days' rows of a table (`flows`: with the rows waiting in `flows_tail`). */
-  private union(table: string, days: string[], columns = '*'): string | null {
+  /**
+   * The days' flow rows in the `flows` columns (and cid_text, cid0..4): the
+   * coded `flows_c` with the rows waiting in `flows_c_tail`, and the layout
+   * before codes (`flows`, `flows_tail`) when the day has rows there.
+   */
+  private union(days: string[]): string | null {
     if (days.length === 0) return null;
-    const tables = table === 'flows' ? ['flows', 'flows_tail'] : [table];
-    return `(${days.flatMap((d) => tables.map((t) => `SELECT ${columns} FROM ${alias(d)}.${t}`)).join(' UNION ALL ')})`;
+    return `(${days
+      .flatMap((d) => {
+        const a = alias(d);
+        const coded = codedSelect(this.dict(d));
+        return [`SELECT ${OLD_SELECT} FROM ${a}.flows`, `SELECT ${OLD_SELECT} FROM ${a}.flows_tail`, `SELECT ${coded} FROM ${a}.flows_c`, `SELECT ${coded} FROM ${a}.flows_c_tail`];
+      })
+      .join(' UNION ALL ')})`;
   }
 
   /** A rollup's rows of the days, with the sums of the rows still in `flows_tail` (not summed yet) by one dimension. */
@@ -566,8 +690,10 @@ export class DuckDbHistoryRepository implements HistoryStore {
     if (days.length === 0) return null;
     const parts = days.flatMap((d) => {
       const a = alias(d);
-      const rolled = `SELECT * FROM ${a}.${rollup.name}`;
-      return (this.tails.get(d) ?? 0) > 0 ? [rolled, kindAgg(kind, `${a}.flows_tail WHERE true`, rollup.ms)] : [rolled];
+      const parts = [`SELECT * FROM ${a}.${rollup.name}`];
+      if ((this.oldTails.get(d) ?? 0) > 0) parts.push(kindAgg(kind, `${a}.flows_tail WHERE true`, rollup.ms));
+      if ((this.tails.get(d) ?? 0) > 0) parts.push(kindAgg(kind, `(SELECT ${codedSelect(this.dict(d))} FROM ${a}.flows_c_tail) t WHERE true`, rollup.ms));
+      return parts;
     });
     return `(${parts.join(' UNION ALL ')})`;
   }
@@ -579,7 +705,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
 
   queryFlows(q: HistoryFlowQuery): Promise<{ total: number; data: HistoryFlow[] }> {
     return this.serial(async () => {
-      const from = this.union('flows', this.daysFor(q.fromMs, q.toMs, 1));
+      const from = this.union(this.daysFor(q.fromMs, q.toMs, 1));
       if (!from) return { total: 0, data: [] };
       const { where, values } = flowWhere(q);
       const sortCol = { last_seen: 'last_seen_ms', first_seen: 'first_seen_ms', bytes: '(c2s_bytes + s2c_bytes)', packets: '(c2s_pkts + s2c_pkts)' }[q.sort];
@@ -643,7 +769,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
         sql = `SELECT k1, k2, a1, a2, ${SUMS} FROM ${from} r
                WHERE kind = '${kind}' AND bucket_ms >= ${q.fromMs} AND bucket_ms < ${q.toMs}${probe} GROUP BY k1, k2, a1, a2`;
       } else {
-        const from = this.union('flows', days);
+        const from = this.union(days);
         if (!from) return { ...base, source: 'flows', data: [] };
         source = 'flows';
         sql = `SELECT k1, k2, a1, a2, ${SUMS} FROM (${kindAgg(kind, `${from} f WHERE last_seen_ms >= ${q.fromMs} AND last_seen_ms < ${q.toMs}${probe}`, null)}) GROUP BY k1, k2, a1, a2`;
@@ -674,7 +800,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
       const probe = q.probe ? ` AND probe = ${quote(q.probe)}` : '';
       if (q.host !== undefined) {
         // One host's records (client or server): summed from the records themselves, the rollups have no host dimension.
-        const flows = this.union('flows', this.daysFor(fromMs, toMs));
+        const flows = this.union(this.daysFor(fromMs, toMs));
         if (!flows) return { ...empty, series: [] };
         const n = v4(q.host);
         const match = n !== null ? `(cli_v4 = ${n} OR srv_v4 = ${n})` : `(cli_ip6 = ${quote(q.host)} OR srv_ip6 = ${quote(q.host)})`;
@@ -696,7 +822,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
 
   probes(fromMs: number, toMs: number): Promise<HistoryProbe[]> {
     return this.serial(async () => {
-      const from = this.union('flows', this.daysFor(fromMs, toMs));
+      const from = this.union(this.daysFor(fromMs, toMs));
       if (!from) return [];
       const rows = await this.rows(
         `SELECT probe, ${PROBE_COLUMNS} FROM ${from} f WHERE last_seen_ms >= ${fromMs} AND last_seen_ms < ${toMs} GROUP BY probe ORDER BY records DESC, probe`,
@@ -736,6 +862,8 @@ export class DuckDbHistoryRepository implements HistoryStore {
       this.attached.delete(day);
       this.pending.delete(day);
       this.tails.delete(day);
+      this.oldTails.delete(day);
+      this.codes.delete(day);
     }
     for (const suffix of ['', '.wal']) fs.rmSync(this.fileOf(day) + suffix, { force: true });
   }
@@ -856,7 +984,10 @@ function flowWhere(q: HistoryFlowQuery): { where: string; values: DuckDBValue[] 
     values.push(q.serverName);
   }
   if (q.communityId !== undefined) {
-    parts.push('community_id = ?');
+    // The coded layout keeps a standard Community ID as five 32-bit words (compared as numbers), any other as text.
+    const words = CID_WORDS.map(() => new Uint32Array(1));
+    if (cidWords(q.communityId, words, 0)) parts.push(`(${CID_WORDS.map((w, i) => `${w} = ${words[i][0]}`).join(' AND ')} OR cid_text = ?)`);
+    else parts.push(q.communityId === '' ? 'community_id = ?' : 'cid_text = ?');
     values.push(q.communityId);
   }
   if (q.probe !== undefined) {
