@@ -19,6 +19,7 @@
  * HISTORY_BENCH_CACHE (default ~/.cache/flowprobe/history-bench-<rows>) by
  * bulk(), then queried (see bulk()).
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -80,7 +81,8 @@ function makeBatch(from: number, n: number, total = N): FlowExportRecord[] {
       server_name: i % 2 === 0 ? `host${i % 500}.example.com` : '',
       risks: [],
       score: 0,
-      community_id: `1:${(i * 2654435761 >>> 0).toString(36).padStart(27, 'x').slice(0, 27)}=`,
+      // A real Community ID's form: base64 of a 20-byte SHA-1 (random bytes, as incompressible as the real ones).
+      community_id: `1:${createHash('sha1').update(String(i)).digest('base64')}`,
       client_name: '',
       server_host_name: i % 2 === 0 ? `host${i % 500}.example.com` : '',
       icmp_type: -1,

@@ -705,8 +705,9 @@ export class DuckDbHistoryRepository implements HistoryStore {
 
   queryFlows(q: HistoryFlowQuery): Promise<{ total: number; data: HistoryFlow[] }> {
     return this.serial(async () => {
-      const from = this.union(this.daysFor(q.fromMs, q.toMs, 1));
-      if (!from) return { total: 0, data: [] };
+      const days = this.union(this.daysFor(q.fromMs, q.toMs, 1));
+      if (!days) return { total: 0, data: [] };
+      const from = hostRows(days, q.host);
       const { where, values } = flowWhere(q);
       const sortCol = { last_seen: 'last_seen_ms', first_seen: 'first_seen_ms', bytes: '(c2s_bytes + s2c_bytes)', packets: '(c2s_pkts + s2c_pkts)' }[q.sort];
       const dir = q.order === 'asc' ? 'ASC' : 'DESC';
@@ -802,9 +803,8 @@ export class DuckDbHistoryRepository implements HistoryStore {
         // One host's records (client or server): summed from the records themselves, the rollups have no host dimension.
         const flows = this.union(this.daysFor(fromMs, toMs));
         if (!flows) return { ...empty, series: [] };
-        const n = v4(q.host);
-        const match = n !== null ? `(cli_v4 = ${n} OR srv_v4 = ${n})` : `(cli_ip6 = ${quote(q.host)} OR srv_ip6 = ${quote(q.host)})`;
-        const source = `${flows} f WHERE last_seen_ms >= ${fromMs} AND last_seen_ms < ${toMs} AND ${match}${probe}`;
+        const match = v4(q.host) !== null ? 'true' : `(cli_ip6 = ${quote(q.host)} OR srv_ip6 = ${quote(q.host)})`;
+        const source = `${hostRows(flows, q.host)} f WHERE last_seen_ms >= ${fromMs} AND last_seen_ms < ${toMs} AND ${match}${probe}`;
         const rows = await this.rows(
           `SELECT ${keyText()}, bucket_ms, bytes FROM (SELECT k1, k2, a1, a2, bucket_ms, sum(bytes) AS bytes FROM (${kindAgg(kind, source, stepMs)}) GROUP BY k1, k2, a1, a2, bucket_ms)`,
         );
@@ -954,15 +954,28 @@ function kindAgg(kind: Kind, source: string, bucketMs: number | null): string {
   }
 }
 
+/**
+ * The rows of `source` an IPv4 host is client or server of, as two scans
+ * with one filter each, `cli_v4 = n` and `srv_v4 = n` (the latter without
+ * the rows the first has): a filter on one column goes into DuckDB's scan,
+ * which reads the other columns only where it matched and skips row groups
+ * by their min/max; `cli_v4 = n OR srv_v4 = n` spans two columns, stays
+ * above the scan and reads every row of them all. Other hosts (IPv6, none):
+ * `source` as it is (flowWhere filters them).
+ */
+function hostRows(source: string, host: string | undefined): string {
+  const n = host === undefined ? null : v4(host);
+  if (n === null) return source;
+  return `(SELECT * FROM ${source} WHERE cli_v4 = ${n} UNION ALL SELECT * FROM ${source} WHERE srv_v4 = ${n} AND cli_v4 IS DISTINCT FROM ${n})`;
+}
+
 /** WHERE clause of a flow search; values bind to its `?`s. */
 function flowWhere(q: HistoryFlowQuery): { where: string; values: DuckDBValue[] } {
   const parts = [`last_seen_ms >= ${q.fromMs}`, `first_seen_ms < ${q.toMs}`];
   const values: DuckDBValue[] = [];
   if (q.host !== undefined) {
-    // IPv4 as its number (an integer compare over the day's rows), IPv6 as its text.
-    const n = v4(q.host);
-    if (n !== null) parts.push(`(cli_v4 = ${n} OR srv_v4 = ${n})`);
-    else {
+    // IPv4: hostRows() has the rows already; IPv6 as its text.
+    if (v4(q.host) === null) {
       parts.push('(cli_ip6 = ? OR srv_ip6 = ?)');
       values.push(q.host, q.host);
     }
