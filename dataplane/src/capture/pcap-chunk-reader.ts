@@ -18,10 +18,10 @@ export const PCAP_DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
  * `offset[i]`/`caplen[i]`, so the gaps cost a few bytes and save a copy per packet.
  */
 export class PcapChunkReader {
-  /** The chunk buffer; valid bytes are `[0, end)`. */
-  readonly buf: Uint8Array;
+  /** The chunk buffer; valid bytes are `[0, end)` (in place: the current burst's data, see {@link readInPlace}). */
+  buf: Uint8Array;
   /** DataView over `buf`, for 16/32-bit fields in either byte order. */
-  readonly view: DataView;
+  view: DataView;
   /** Index in `buf` of the next unread byte. */
   pos = 0;
   /** Number of valid bytes in `buf`. */
@@ -35,9 +35,21 @@ export class PcapChunkReader {
   /** Bytes of the burst's data already used by flushed runs. */
   dataUsed = 0;
 
+  /**
+   * In place (see {@link readInPlace}): set when a record did not fit in the rest of the
+   * burst's data after some packets were taken; the parser ends the burst there.
+   */
+  full = false;
+
   private fd: number;
   private target: Uint8Array | null = null;
   private readonly copier: BlockCopier;
+  private readonly ownBuf: Uint8Array;
+  private readonly ownView: DataView;
+  private inPlace = false;
+  /** In place: the data buffers seen so far and their DataViews (made once per buffer). */
+  private readonly places: Uint8Array[] = [];
+  private readonly placeViews: DataView[] = [];
 
   constructor(
     readonly path: string,
@@ -46,6 +58,8 @@ export class PcapChunkReader {
     this.buf = new Uint8Array(Math.max(chunkBytes, 4096));
     this.copier = new BlockCopier(this.buf);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.ownBuf = this.buf;
+    this.ownView = this.view;
     this.fd = fs.openSync(path, 'r');
     this.fileBytes = fs.fstatSync(this.fd).size;
   }
@@ -55,15 +69,49 @@ export class PcapChunkReader {
     return this.bufFileOffset + this.pos;
   }
 
-  /** Starts copying accepted records into `data` (a burst's data buffer) from its byte 0. */
+  /**
+   * From the next burst on, reads the file straight into each burst's data
+   * buffer and leaves the packets where they were read: no copy at all. Each
+   * burst starts a fresh read at the first unparsed byte (the unparsed tail of
+   * the previous burst's buffer is read again from the file, not copied), and
+   * ends when the next record does not fit in the rest of the buffer ({@link full}).
+   * For a caller that keeps several bursts' data alive at once (the file
+   * reader thread's shared slots): a burst's packets stay valid until that
+   * burst's data buffer is passed again. Classic pcap only (the parser checks
+   * {@link full}); each data buffer must be at least as large as the chunk.
+   */
+  readInPlace(): void {
+    this.inPlace = true;
+  }
+
+  /** Starts copying accepted records into `data` (a burst's data buffer) from its byte 0 (in place: reading into it). */
   beginBurst(data: Uint8Array): void {
     this.target = data;
     this.dataUsed = 0;
+    if (this.inPlace) {
+      this.full = false;
+      this.bufFileOffset += this.pos;
+      this.pos = 0;
+      this.end = 0;
+      this.rangeStart = 0;
+      if (this.buf !== data) {
+        let k = this.places.indexOf(data);
+        if (k < 0) {
+          // Once per data buffer (the reader's few slots), never per burst.
+          k = this.places.push(data) - 1;
+          this.placeViews.push(new DataView(data.buffer, data.byteOffset, data.byteLength));
+        }
+        this.buf = data;
+        this.view = this.placeViews[k];
+      }
+      return;
+    }
     this.rangeStart = this.pos;
   }
 
   /** Copies the pending run of accepted records into the burst (bulk, allocation-free) and starts a new run at `pos`. */
   flushRange(): void {
+    if (this.inPlace) return; // the packets already lie in the burst's data; rangeStart stays 0
     if (this.pos > this.rangeStart && this.target !== null) {
       this.dataUsed = this.copier.copy(this.rangeStart, this.pos, this.target, this.dataUsed);
     }
@@ -78,6 +126,19 @@ export class PcapChunkReader {
   ensure(n: number): boolean {
     if (this.end - this.pos >= n) return true;
     if (n > this.buf.length) return false;
+    if (this.inPlace && this.buf === this.target) {
+      // Never move bytes: packets of this burst lie in buf. Read on into the rest of it, or end the burst.
+      if (this.pos + n > this.buf.length) {
+        this.full = this.pos > 0;
+        return false;
+      }
+      while (this.end < this.pos + n) {
+        const got = fs.readSync(this.fd, this.buf, this.end, this.buf.length - this.end, this.bufFileOffset + this.end);
+        if (got === 0) return false;
+        this.end += got;
+      }
+      return true;
+    }
     this.flushRange();
     const keep = this.end - this.pos;
     if (this.pos > 0) {
@@ -114,6 +175,11 @@ export class PcapChunkReader {
 
   /** Goes back to the start of the file (for looping replay). */
   rewind(): void {
+    // In place, the current buffer holds packets a consumer may still use: the header is read into the own buffer.
+    this.buf = this.ownBuf;
+    this.view = this.ownView;
+    this.target = null;
+    this.full = false;
     this.pos = 0;
     this.end = 0;
     this.bufFileOffset = 0;

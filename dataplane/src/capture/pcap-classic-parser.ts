@@ -76,6 +76,7 @@ export class PcapClassicParser {
     r.beginBurst(data);
     while (n < cap) {
       if (r.end - r.pos < hdr && !r.ensure(hdr)) {
+        if (r.full) break; // in place: the next record is read into the next burst's data
         if (r.end === r.pos) {
           eof = true;
           break;
@@ -93,6 +94,7 @@ export class PcapClassicParser {
       const recordBytes = hdr + caplen;
       if (r.end - p < recordBytes) {
         if (!r.ensure(recordBytes)) {
+          if (r.full) break;
           this.bytes += bytes;
           throw new CaptureFileError(
             'PCAP_TRUNCATED_RECORD',

@@ -208,6 +208,84 @@ describe('PcapFileSource (classic pcap)', () => {
     }
   });
 
+  /**
+   * Reads a whole file in place through `rings` data buffers used in turn (as the file reader
+   * thread's shared slots), checking each burst's packets again after the next `rings - 1`
+   * bursts were read into the other buffers: they must still lie where they were read.
+   */
+  function readAllInPlace(file: string, rings: number, chunkBytes: number, capacity: number): ReadResult & { bursts: number } {
+    const src = new PcapFileSource(file, { chunkBytes });
+    expect(src.readInPlace()).toBe(true);
+    const bursts = Array.from({ length: rings }, () => new PacketBurst(capacity, chunkBytes));
+    const out: ReadResult & { bursts: number } = { packets: 0, bytes: 0, ts: [], frames: [], linkTypes: new Set(), error: null, bursts: 0 };
+    const held: { burst: PacketBurst; copies: Buffer[]; offsets: number[] }[] = [];
+    try {
+      for (let k = 0; ; k++) {
+        const burst = bursts[k % rings];
+        // This buffer is about to be refilled: what it held must not have moved since it was read.
+        const old = held.findIndex((h) => h.burst === burst);
+        if (old >= 0) {
+          const h = held.splice(old, 1)[0];
+          h.copies.forEach((c, i) => expect(Buffer.from(burst.data.subarray(h.offsets[i], h.offsets[i] + c.length)).equals(c)).toBe(true));
+        }
+        const n = src.nextBurst(burst);
+        if (n === END_OF_CAPTURE) break;
+        out.bursts++;
+        const copies: Buffer[] = [];
+        const offsets: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const frame = Buffer.from(burst.data.subarray(burst.offset[i], burst.offset[i] + burst.caplen[i]));
+          out.packets++;
+          out.bytes += burst.caplen[i];
+          out.ts.push(burst.tsS[i]);
+          out.frames.push(frame);
+          copies.push(frame);
+          offsets.push(burst.offset[i]);
+        }
+        held.push({ burst, copies, offsets });
+      }
+    } catch (err) {
+      if (!(err instanceof CaptureFileError)) throw err;
+      out.error = err;
+    } finally {
+      expect(src.stats().packets).toBe(out.packets);
+      expect(src.stats().bytes).toBe(out.bytes);
+      src.close();
+    }
+    return out;
+  }
+
+  it.each([
+    ['bursts ended by the buffer filling up', 3, 32768, 4096],
+    ['bursts ended by the packet count', 2, 65536, 16],
+  ])('reads in place (%s): the same packets as the copying reader, left where they were read', (_name, rings, chunkBytes, capacity) => {
+    const { ts, frames } = makePackets(3000, 11);
+    const file = writeFile('in-place.pcap', { linkType: 1 }, ts, frames);
+    const got = readAllInPlace(file, rings, chunkBytes, capacity);
+    expect(got.error).toBeNull();
+    expect(got.packets).toBe(frames.length);
+    expect(got.bursts).toBeGreaterThan(frames.length / capacity);
+    for (let i = 0; i < frames.length; i++) {
+      expect(got.ts[i]).toBeCloseTo(ts[i], 6);
+      expect(got.frames[i].equals(frames[i])).toBe(true);
+    }
+  });
+
+  it('reads in place up to a truncation, then throws with the offset; pcapng is not read in place', () => {
+    const frames = Array.from({ length: 300 }, (_, i) => Buffer.alloc(100, i));
+    const file = writeFile('trunc-in-place.pcap', {}, frames.map((_, i) => 1000 + i), frames);
+    const recordBytes = 16 + 100;
+    fs.truncateSync(file, 24 + 299 * recordBytes + 30);
+    const got = readAllInPlace(file, 2, 8192, 4096);
+    expect(got.packets).toBe(299);
+    expect(got.frames[298].equals(frames[298])).toBe(true);
+    expect(got.error?.code).toBe('PCAP_TRUNCATED_RECORD');
+    expect(got.error?.offset).toBe(24 + 299 * recordBytes);
+    const ng = new PcapFileSource(path.join(NDPI_DIR, 'http.pcapng'));
+    expect(ng.readInPlace()).toBe(false);
+    ng.close();
+  });
+
   it('keeps nanosecond timestamps as precisely as a double allows', () => {
     const file = path.join(dir, 'ns.pcap');
     const w = new PcapWriter(file, { nanosecond: true });

@@ -87,6 +87,19 @@ export class PcapFileSource implements CaptureSource {
     this.reader = reader;
   }
 
+  /**
+   * Reads a classic pcap file straight into each burst's data and leaves the
+   * packets there (no copy; see PcapChunkReader.readInPlace): a burst's
+   * packets then stay valid until its data buffer is filled again, which
+   * suits a caller rotating through several buffers of at least 4 MiB (the
+   * chunk size). Returns false, changing nothing, for pcapng.
+   */
+  readInPlace(): boolean {
+    if (this.classic === null) return false;
+    this.reader.readInPlace();
+    return true;
+  }
+
   /** Link type of a classic pcap file (every packet), or -1 for pcapng (per interface, see `burst.linkType`). */
   get fileLinkType(): number {
     return this.classic !== null ? this.classic.linkType : -1;

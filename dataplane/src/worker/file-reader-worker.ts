@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCaptureSource } from '../capture/source-factory';
+import { PcapFileSource } from '../capture/pcap-file-source';
 import { ReplaySource } from '../capture/replay-source';
 import { SourceSpec } from '../dataplane.types';
 import { FileReader } from './file-reader';
@@ -38,6 +39,8 @@ function main(init: FileReaderInit): void {
   const controls = init.workerControls.map((c) => new Int32Array(c));
   const wake = (w: number) => void Atomics.notify(controls[w], WorkerControl.Wake);
   const replay = source instanceof ReplaySource ? source : null;
+  // A file read at full speed: the packets are read into the shared slots and stay there (no copy).
+  if (source instanceof PcapFileSource) source.readInPlace();
   try {
     new FileReader(source, init.buffers, wake).run(replay ? () => replay.msUntilNextPacket() : undefined);
   } finally {
