@@ -52,6 +52,21 @@ describe('flowprobe analyze', () => {
     expect(rows.some((row) => row.includes('[VLAN: '))).toBe(true);
   });
 
+  it('sizes the tables per worker with --flow-capacity and --host-capacity', async () => {
+    const file = path.join(PCAPS, '1kxun.pcap');
+    const all = await flowprobe('analyze', file, '--workers', '1', '--no-dpi');
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stderr.trim().split('\n').pop()!)).toMatchObject({ packets: 1723, flows: 197, hosts: 100, unaccounted_packets: 0 });
+    // A full host table keeps its 64 hosts and still accounts every flow; a full flow table leaves packets unaccounted.
+    const small = await flowprobe('analyze', file, '--workers', '1', '--no-dpi', '--host-capacity', '64');
+    expect(JSON.parse(small.stderr.trim().split('\n').pop()!)).toMatchObject({ packets: 1723, flows: 197, hosts: 64, unaccounted_packets: 0 });
+    const fewFlows = await flowprobe('analyze', file, '--workers', '1', '--no-dpi', '--flow-capacity', '64');
+    const summary = JSON.parse(fewFlows.stderr.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ packets: 1723, flows: 64 });
+    expect(summary.unaccounted_packets).toBeGreaterThan(0);
+    expect((await flowprobe('analyze', file, '--host-capacity', '0')).code).toBe(1);
+  });
+
   it('exits 1 on usage errors, with the reason on stderr', async () => {
     const badWorkers = await flowprobe('analyze', path.join(PCAPS, 'dns.pcap'), '--workers', '0');
     expect(badWorkers.code).toBe(1);

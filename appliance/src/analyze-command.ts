@@ -12,6 +12,7 @@ interface AnalyzeFlags {
   source?: string;
   dpi: boolean;
   flowCapacity?: number;
+  hostCapacity?: number;
   localNetworks?: string[];
   export?: string[];
   exportTimeout: number;
@@ -38,6 +39,7 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
     .option('--source <spec>', "capture source instead of a file: 'dpdk:<EAL args>' (port 0, one RX queue per worker)")
     .option('--no-dpi', 'skip nDPI protocol detection')
     .option('--flow-capacity <n>', 'flow slots per worker', positiveInt)
+    .option('--host-capacity <n>', 'host slots per worker', positiveInt)
     .option('--local-networks <cidrs>', 'comma-separated local networks (hosts in them are local)', (v: string) => v.split(',').map((c) => c.trim()).filter(Boolean))
     .option('--export <url>', 'also send the flows to an IPFIX collector: ipfix://HOST:PORT (UDP) or ipfix+tcp://HOST:PORT, options ?mode=uniflow&domain=N; repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .option('--export-timeout <s>', 'give up exporting after this long (a TCP collector that does not answer)', positiveInt, 60)
@@ -76,6 +78,7 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
           idleTimeoutS: flags.idleTimeout,
           dpi: flags.dpi,
           flowCapacity: flags.flowCapacity,
+          hostCapacity: flags.hostCapacity,
           localNetworks: flags.localNetworks,
           records: flags.format === 'records' || exporters.length > 0,
           activeTimeoutS: flags.activeTimeout,
