@@ -366,4 +366,14 @@ describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
     expect(rolled.data).toEqual((await store.top({ fromMs: T0 + 1, toMs: T0 + DAY, by: 'hosts', metric: 'bytes', limit: 100 })).data);
     expect(rolled.data.reduce((n, e) => n + e.flows, 0)).toBe(2 * records.length);
   });
+
+  it('keeps at most 4 095 few-valued strings a day: later new values are stored as "(too many values)", nothing is refused', async () => {
+    const records = Array.from({ length: 4200 }, (_, i) => record(i, T0 + 5000 + i, { l7: `App${i}` }));
+    await store.insert(records);
+    const { total, data } = await store.queryFlows(query({ sort: 'last_seen', order: 'desc', limit: 3 }));
+    expect(total).toBe(records.length);
+    expect(data.map((f) => f.l7)).toEqual(['(too many values)', '(too many values)', '(too many values)']);
+    expect((await store.queryFlows(query({ application: 'App100' }))).data.map((f) => f.key)).toEqual([records[100].key]);
+    expect((await store.queryFlows(query({ application: '(too many values)', limit: 1 }))).total).toBe(4200 - (4095 - 6));
+  });
 });

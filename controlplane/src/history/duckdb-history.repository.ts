@@ -90,8 +90,13 @@ function v4(ip: string): number | null {
   return n < 0 ? null : n;
 }
 
-/** Values a day's dictionary holds at most (codes are USMALLINT); later new values share the last code. */
-const MAX_CODES = 65_535;
+/**
+ * Values a day's dictionary holds at most; later new values share the last
+ * code. nDPI's names bound the real values (a few hundred a day); the bound
+ * keeps the dictionary's list literal, which every query carries, small
+ * (65 535 values made each query take seconds).
+ */
+const MAX_CODES = 4096;
 const OVERFLOW_VALUE = '(too many values)';
 
 /**
