@@ -4,6 +4,13 @@
 #   packer/test/boot-test.sh uefi   OVMF boot: login refused, then the console dialog
 # The image is never written: each boot runs on a qcow2 overlay in a temp dir.
 # qemu runs in its own process group and is stopped by its PID on every exit.
+# The BIOS checks can also run against a VM someone else started and owns (the
+# upgrade test, packer/test/upgrade-test.sh, runs them on its image N, which is
+# booted with the same seed, instead of booting the image once more):
+#   FLOWPROBE_BOOT_ATTACH="P443 P80 P22 P6379 P3000 CAP_VM" FLOWPROBE_BOOT_ATTACH_KEY=SSH_KEY \
+#   FLOWPROBE_BOOT_ATTACH_PASSWORD=ADMIN_PASSWORD packer/test/boot-test.sh bios
+# (the host ports forwarded to the VM's 443, 80, 22, 6379, 3000, and the UDP port
+# of its capture port); this script then neither starts nor stops that VM.
 set -euo pipefail
 mode="${1:?usage: boot-test.sh bios|uefi}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -14,6 +21,8 @@ pcap="${FLOWPROBE_BOOT_PCAP:-$repo/../shared/pcaps/ndpi/firefox.pcap}"
 password="boot-test-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 tmp="$(mktemp -d /tmp/flowprobe-boot.XXXXXX)"
 qemu_pid=""
+attach="${FLOWPROBE_BOOT_ATTACH:-}"
+[ -z "$attach" ] || [ "$mode" = bios ] || { echo "boot-test: FLOWPROBE_BOOT_ATTACH is for the BIOS checks only" >&2; exit 2; }
 passed=0 failed=0
 t_start=$(date +%s)
 
@@ -45,9 +54,17 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 free_udp() { python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 elapsed() { echo $(( $(date +%s) - t_boot )); }
 
-[ -s "$image" ] || { echo "boot-test: $image missing: run make image" >&2; exit 1; }
+[ -n "$attach" ] || [ -s "$image" ] || { echo "boot-test: $image missing: run make image" >&2; exit 1; }
 [ -s "$pcap" ] || { echo "boot-test: capture $pcap missing" >&2; exit 1; }
 
+if [ -n "$attach" ]; then
+# A VM that another test started and stops (see the top of this file).
+read -r p443 p80 p22 p6379 p3000 cap_vm <<<"$attach"
+[ -n "$cap_vm" ] || { echo "boot-test: FLOWPROBE_BOOT_ATTACH needs six ports" >&2; exit 2; }
+install -m 0600 "${FLOWPROBE_BOOT_ATTACH_KEY:?}" "$tmp/key"
+password="${FLOWPROBE_BOOT_ATTACH_PASSWORD:?}"
+t_boot=$(date +%s)
+else
 # --- seed (NoCloud: a disk labelled cidata with meta-data and user-data) ------
 mkdir -p "$tmp/seed"
 # A key of this run only: on a failure the test collects the VM's journal over SSH.
@@ -100,12 +117,13 @@ if [ "$mode" = uefi ]; then
   expect "$here/setup-dialog.exp" "$tmp/serial.sock" "$password" "$tmp/go" >"$tmp/expect.log" 2>&1 &
   expect_pid=$!
 fi
+fi # attach
 
 base="https://127.0.0.1:$p443"
 portal_up() {
   local deadline=$(( $(date +%s) + $1 ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    kill -0 "$qemu_pid" 2>/dev/null || { echo "boot-test: qemu exited" >&2; return 1; }
+    [ -n "$attach" ] || kill -0 "$qemu_pid" 2>/dev/null || { echo "boot-test: qemu exited" >&2; return 1; }
     # Any HTTP answer: /healthz says 503 while a capture source has a problem.
     [ "$(curl -ks --max-time 5 -o /dev/null -w '%{http_code}' "$base/healthz" 2>/dev/null)" != 000 ] && return 0
     sleep 2
@@ -139,7 +157,7 @@ PY
 portal_up 600 || true
 boot_s=$(elapsed)
 check "portal answers over HTTPS on 127.0.0.1:$p443" bash -c "curl -ks --max-time 10 -o /dev/null -w '%{http_code}' $base/ | grep -q 200"
-echo "boot-test: $mode boot to portal: $boot_s s (load $(uptime | sed 's/.*average: //'))"
+[ -n "$attach" ] && echo "boot-test: $mode checks on a running VM (attached)" || echo "boot-test: $mode boot to portal: $boot_s s (load $(uptime | sed 's/.*average: //'))"
 check "SSH answers on 22" bash -c "timeout 8 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$p22; head -c 7 <&3' | grep -q SSH-2.0"
 check "HTTP on 80 only redirects to HTTPS" bash -c \
   "curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 10 http://127.0.0.1:$p80/ | grep -Eq '^30[178] https://'"
