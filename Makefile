@@ -31,7 +31,7 @@ APT_PACKAGES := $(APT_BUILD) $(APT_DPDK) $(APT_NDPI) $(APT_REDIS) $(APT_SIEM) $(
 
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: all deps apt npm native build run test bench bench-history bench-history-100m clean redis screenshots typecheck cycles image bundle test-image test-upgrade test-provisioning soak fuzz
+.PHONY: all deps apt npm native build run test test-appliance bench bench-history bench-history-100m clean redis screenshots typecheck cycles image bundle test-image test-upgrade test-provisioning soak fuzz
 
 all: build
 
@@ -109,9 +109,18 @@ run: build redis
 cycles: npm
 	node tools/check-import-cycles.js
 
+# The suites in workspace order. The image is built beside the appliance suite, whose longest
+# tests mostly wait for minute passes (-Otarget keeps each one's output together).
 test: build redis typecheck cycles
-	npm test --workspaces --if-present
+	npm test -w dataplane
+	npm test -w controlplane
+	$(MAKE) -j2 -Otarget test-appliance image
+	npm test -w portal
 	$(MAKE) test-image
+
+# The appliance package's suite alone (in `make test`, beside `make image`).
+test-appliance: build redis
+	npm test -w appliance
 
 # Soak (docs/reliability.md): the real appliance on the shared captures with rewritten
 # addresses, looped at full speed, an API client and a SIEM receiver, for SOAK_MINUTES;
