@@ -18,14 +18,15 @@ import { loadLibc } from './libc.ffi';
  */
 
 /**
- * Buffers at least this large get the advice: a flow table of about 20 k flows, a host table of
- * about 52 k hosts. The default tables (262 144 flows, 212 MiB; 65 536 hosts, 20.5 MiB) are above
- * it: on 4 KiB pages each of their pages costs a fault when first written, and on the 2-vCPU VM
- * two workers filling 212 MiB tables on `large` spent 0.5-0.7 s more CPU each than on 2 MiB
- * pages (per-thread CPU, 2026-12-07 19:42 UTC, load 6-9; it was 256 MiB until then, so only one
- * worker's larger table got them). Tables sized from a short capture file stay below it.
+ * Buffers at least this large get the advice: a flow table of about 40 k flows, a host table of
+ * about 100 k hosts. The default flow table (262 144 flows, 212 MiB) is above it: on 4 KiB pages
+ * each of its pages costs a fault when first written, and on the 2-vCPU VM two workers filling
+ * 212 MiB tables on `large` spent 0.5-0.7 s more CPU each than on 2 MiB pages (per-thread CPU,
+ * 2026-12-07 19:42 UTC, load 6-9; it was 256 MiB until then, so only one worker's larger table
+ * got them). Smaller buffers may come from glibc's heap (its mmap threshold grows to 32 MiB),
+ * already written on small pages; tables sized from a short capture file stay below it.
  */
-export const HUGE_PAGES_MIN_BYTES = 16 * 2 ** 20;
+export const HUGE_PAGES_MIN_BYTES = 32 * 2 ** 20;
 const HUGE_PAGE_BYTES = 2 * 2 ** 20;
 const MADV_HUGEPAGE = 14;
 
