@@ -17,9 +17,12 @@ t0=$(date +%s)
 # FLOWPROBE_RELEASE_DIR: an already assembled release (make-release.sh) instead of this checkout's.
 if [ -n "${FLOWPROBE_RELEASE_DIR:-}" ]; then cp -a "$FLOWPROBE_RELEASE_DIR" "$build/release.new"
 else "$repo/provisioning/make-release.sh" "$build/release.new" >/dev/null; fi
-# Keep the release folder's mtimes when nothing changed (content hash below).
+# Keep the release folder's mtimes when nothing changed (content hash below): without
+# --no-times rsync would give every unchanged file and folder the fresh assembly's
+# mtimes, and the root provisioned from the previous assembly would no longer match
+# it (the idempotence test, run after a second `make image` that found the image up to date).
 mkdir -p "$build/release"
-rsync -a --delete --checksum "$build/release.new/" "$build/release/"; rm -rf "$build/release.new"
+rsync -a --no-times --delete --checksum "$build/release.new/" "$build/release/"; rm -rf "$build/release.new"
 
 # `packer/build.sh rootfs`: only the provisioned root folder (build/rootfs), for
 # the provisioning idempotence test.
