@@ -21,7 +21,7 @@ import { DataplaneError, deserializeError } from './errors/dataplane-error';
 import { DpdkPortInfo, readDpdkPortStats, startDpdk, stopDpdkPort } from './capture/dpdk-port';
 import { DECODE_STATUS_NAMES } from './decode/decode-status';
 import { EntryState } from './shard/entry-state';
-import { destroyOrphanedEngine } from './dpi/classifier';
+import { createNdpiEngineAsync, destroyOrphanedEngine } from './dpi/classifier';
 import { NdpiNameTables, TableNames } from './dpi/ndpi-names';
 import { readFlowRecord } from './flow/flow-record';
 import { L7Names, NO_DPI_NAMES } from './shard/record-names';
@@ -35,7 +35,7 @@ import { getHost, queryHosts } from './host/host-query';
 import { RecordOptions, UPDATE_STATS_SLOTS, flushShard, sweepShard } from './offline/offline-pass';
 import { DEFAULT_ACTIVE_TIMEOUT_S } from './flow/flow-export';
 import { OfflineReaders, ReadersSource } from './offline/offline-readers';
-import { WorkerConfig, WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
+import { dpiEngineOptions, WorkerConfig, WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
 import { compiledWorkerScript } from './worker/worker-script';
 import { allocatePacketRings, PacketRingBuffers, RingI32 } from './worker/packet-ring.layout';
 import type { FileReaderInit, FileReaderMessage } from './worker/file-reader-worker';
@@ -267,14 +267,26 @@ export class Dataplane extends EventEmitter {
   private launch(shard: Shard, restart: boolean): Promise<void> {
     const i = shard.index;
     const config = new MessageChannel();
-    const init: WorkerInit = { ...this.inits[i], options: { ...this.inits[i].options, localNetworks: [...this.localNetworks] }, configPort: config.port2, restart };
+    // DPI on: nDPI's own init (15-40 ms of CPU) runs here on a libuv thread while the worker starts; a restarted worker makes its own.
+    const engineFromMain = this.options.dpi && !restart;
+    const init: WorkerInit = { ...this.inits[i], options: { ...this.inits[i].options, localNetworks: [...this.localNetworks] }, configPort: config.port2, restart, engineFromMain };
     // A config bump of the dead worker must not make the new one poll its port (it starts with the current settings).
     Atomics.store(shard.control, WorkerControl.Config, 0);
+    const engineWord = new BigInt64Array(shard.stats.buffer, WorkerF64.NdpiEngine * 8, 1);
     const worker = new Worker(this.script, { workerData: init, transferList: [config.port2] });
     shard.worker = worker;
     shard.config = config.port1;
     let opened = false;
+    let exited = false;
     let crash: string | undefined;
+    if (engineFromMain) {
+      createNdpiEngineAsync(dpiEngineOptions(init.options, shard.flows.table.capacity), (address) => {
+        // A worker gone before its engine was made never adopts it.
+        if (exited) return destroyOrphanedEngine(address);
+        Atomics.store(engineWord, 0, address > 0n ? address : -1n);
+        Atomics.notify(engineWord, 0);
+      });
+    }
     const started = new Promise<void>((resolve, reject) => {
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'started') {
@@ -302,11 +314,16 @@ export class Dataplane extends EventEmitter {
       });
     });
     worker.once('exit', (code) => {
+      exited = true;
       shard.config.close();
       const crashed = crash !== undefined || code !== 0;
       // A crash before the first start fails the interface's start; stop() settles the shard.
       if (crashed && (opened || restart) && !this.stopping) this.onCrash(shard, crash ?? `worker exited with code ${code}`);
-      else this.lives[i].settle();
+      else {
+        // An engine made for the worker that it never adopted (its source failed first), or one it left open.
+        this.freeEngine(i, Atomics.exchange(engineWord, 0, 0n));
+        this.lives[i].settle();
+      }
     });
     // A restart's start failure is handled as a crash (exit), not as a rejection.
     if (restart) started.catch(() => undefined);
@@ -331,13 +348,7 @@ export class Dataplane extends EventEmitter {
     shard.hosts.table.releaseDeadWriter();
     // An nDPI engine the worker could not close (it died outside its own clean-up) is freed here.
     const engine = new BigInt64Array(shard.stats.buffer, WorkerF64.NdpiEngine * 8, 1);
-    const address = Atomics.exchange(engine, 0, 0n);
-    try {
-      destroyOrphanedEngine(address);
-    } catch (err) {
-      // Never end the process over a leak: the engine's memory stays allocated.
-      this.emit('capture-error', { worker: i, message: `worker ${i}: its nDPI engine could not be freed: ${(err as Error).message}`, code: 'WORKER_CRASHED', fatal: false } satisfies CaptureErrorEvent);
-    }
+    this.freeEngine(i, Atomics.exchange(engine, 0, 0n));
     // The file reader must not wait for a ring nobody reads (the other workers go on).
     if (this.rings) {
       const ctl = new Int32Array(this.rings.control, 0, RingI32.Words);
@@ -366,6 +377,16 @@ export class Dataplane extends EventEmitter {
       if (this.stopping) life.settle();
       else void this.launch(shard, true);
     }, delay);
+  }
+
+  /** Frees an nDPI engine a worker left behind (`address` 0 or -1: none). */
+  private freeEngine(worker: number, address: bigint): void {
+    try {
+      destroyOrphanedEngine(address);
+    } catch (err) {
+      // Never end the process over a leak: the engine's memory stays allocated.
+      this.emit('capture-error', { worker, message: `worker ${worker}: its nDPI engine could not be freed: ${(err as Error).message}`, code: 'WORKER_CRASHED', fatal: false } satisfies CaptureErrorEvent);
+    }
   }
 
   /**

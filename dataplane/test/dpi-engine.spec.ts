@@ -1,4 +1,4 @@
-import { destroyOrphanedEngine, DpiEngine, DpiEngineOptions } from '../src/dpi/classifier';
+import { createNdpiEngineAsync, destroyOrphanedEngine, DpiEngine, DpiEngineOptions } from '../src/dpi/classifier';
 import { DpiState } from '../src/flow/flow-table.layout';
 import { HarnessFlow, HarnessSink } from './dpi-harness';
 
@@ -134,6 +134,19 @@ describe('DpiEngine (real nDPI 4.2)', () => {
     expect(address).not.toBe(0n);
     expect(() => destroyOrphanedEngine(address)).not.toThrow(); // the engine is freed: never closed again
     expect(() => destroyOrphanedEngine(0n)).not.toThrow();
+  });
+
+  it('adopts an engine initialised on a libuv thread (createNdpiEngineAsync), with the host patterns and limits of its options', async () => {
+    const opts = { flowCapacity: 64, packetLimit: 8 };
+    const address = await new Promise<bigint>((resolve) => createNdpiEngineAsync(opts, resolve));
+    expect(address).toBeGreaterThan(0n);
+    const e = engine({ ...opts, engine: address });
+    expect(e.address).toBe(address); // adopted, not a second module
+    expect(e.packetLimit).toBe(8);
+    const [f] = run(e, [tcpSession('10.0.0.1', 40005, '10.0.0.2', 80, text('GET / HTTP/1.1\r\nHost: kankan.1kxun.com\r\n\r\n'))]);
+    expect(e.names.protocolName(f.l7)).toBe('HTTP.1kxun');
+    // No engine for options it cannot make (the thread that needs one makes its own and says why).
+    await expect(new Promise<bigint>((resolve) => createNdpiEngineAsync({ flowCapacity: 0 }, resolve))).resolves.toBe(0n);
   });
 
   it('stops at the packet limit and gives up with a port guess', () => {

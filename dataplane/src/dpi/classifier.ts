@@ -48,6 +48,50 @@ export interface DpiEngineOptions {
   idleGiveUpS?: number;
   /** Load host-patterns.ts into nDPI (default true). */
   hostPatterns?: boolean;
+  /**
+   * An engine `fp_ndpi_create` already made with these options' limits ({@link createNdpiEngineAsync}
+   * with the same options, on another thread): adopted instead of initialising nDPI here, and
+   * closed by {@link DpiEngine.close}.
+   */
+  engine?: bigint;
+}
+
+/** The engine's state pool size and packet limit for these options. */
+function limits(opts: DpiEngineOptions): [maxConcurrentFlows: number, packetLimit: number] {
+  if (!Number.isInteger(opts.flowCapacity) || opts.flowCapacity < 1) throw new RangeError(`DpiEngine: bad flowCapacity ${opts.flowCapacity}`);
+  return [opts.maxConcurrentFlows ?? Math.min(opts.flowCapacity, 65536), opts.packetLimit ?? 32];
+}
+
+/** The arguments of `fp_ndpi_create` for these options (the engine's own limits and settings). */
+function createArgs(opts: DpiEngineOptions): [maxStates: number, packetLimit: number, options: number, dnsCacheEntries: number, protosPath: string] {
+  const [maxConcurrentFlows, packetLimit] = limits(opts);
+  let options = 0;
+  if (opts.dnsCache !== false) options |= NdpiOption.DnsCache;
+  if (opts.dropIpOnlyApp !== false) options |= NdpiOption.DropIpOnlyApp;
+  if (opts.payloadRules !== false) options |= NdpiOption.PayloadRules;
+  const protos = opts.hostPatterns === false ? '' : hostPatternProtosPath();
+  return [maxConcurrentFlows, packetLimit, options, opts.dnsCacheEntries ?? 65536, protos];
+}
+
+/**
+ * Initialises an nDPI engine for `opts` on a libuv thread (koffi's asynchronous call), so that
+ * nDPI's own init (15-40 ms of CPU) runs beside the caller's other start-up work; `done` gets its
+ * address, or 0n if it could not be made (the shim missing, init failed: the thread that needs the
+ * engine then makes its own and reports why). A {@link DpiEngine} given this address with the
+ * same options adopts it.
+ */
+export function createNdpiEngineAsync(opts: DpiEngineOptions, done: (address: bigint) => void): void {
+  let args;
+  let shim;
+  try {
+    args = createArgs(opts);
+    shim = loadNdpiShim();
+  } catch {
+    queueMicrotask(() => done(0n));
+    return;
+  }
+  const create = shim.fp_ndpi_create as unknown as { async: (...a: unknown[]) => void };
+  create.async(...args, (err: unknown, engine: unknown) => done(!err && typeof engine === 'bigint' ? engine : 0n));
 }
 
 const SLOT_NONE = -1; // no state yet
@@ -104,20 +148,13 @@ export class DpiEngine implements DpiHook {
   private readonly statsBuf = new Float64Array(NdpiStat.Count);
 
   constructor(opts: DpiEngineOptions) {
-    if (!Number.isInteger(opts.flowCapacity) || opts.flowCapacity < 1) throw new RangeError(`DpiEngine: bad flowCapacity ${opts.flowCapacity}`);
-    this.packetLimit = opts.packetLimit ?? 32;
-    this.maxConcurrentFlows = opts.maxConcurrentFlows ?? Math.min(opts.flowCapacity, 65536);
+    [this.maxConcurrentFlows, this.packetLimit] = limits(opts);
     this.batchCapacity = opts.batchCapacity ?? 1024;
     this.evictWhenFull = opts.evictWhenFull !== false;
     this.idleGiveUpMs = (opts.idleGiveUpS ?? 0) * 1000;
     if (this.packetLimit < 1 || this.maxConcurrentFlows < 1 || this.batchCapacity < 1) throw new RangeError('DpiEngine: limits must be >= 1');
-    let options = 0;
-    if (opts.dnsCache !== false) options |= NdpiOption.DnsCache;
-    if (opts.dropIpOnlyApp !== false) options |= NdpiOption.DropIpOnlyApp;
-    if (opts.payloadRules !== false) options |= NdpiOption.PayloadRules;
-    const protos = opts.hostPatterns === false ? '' : hostPatternProtosPath();
     this.shim = loadNdpiShim();
-    this.engine = this.shim.fp_ndpi_create(this.maxConcurrentFlows, this.packetLimit, options, opts.dnsCacheEntries ?? 65536, protos);
+    this.engine = opts.engine !== undefined && opts.engine > 0n ? opts.engine : this.shim.fp_ndpi_create(...createArgs(opts));
     if (!this.engine) throw new DataplaneError('NDPI_INIT_FAILED', 'fp_ndpi_create returned NULL (nDPI module init or state pool allocation failed)');
     this.names = new NdpiNames(this.shim, this.engine);
 
@@ -349,5 +386,5 @@ export class DpiEngine implements DpiHook {
  * its creator is gone; nothing else references it.
  */
 export function destroyOrphanedEngine(address: bigint): void {
-  if (address !== 0n) loadNdpiShim().fp_ndpi_destroy(address);
+  if (address > 0n) loadNdpiShim().fp_ndpi_destroy(address);
 }

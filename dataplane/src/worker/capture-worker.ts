@@ -6,7 +6,7 @@ import { HostTable } from '../host/host-table';
 import { NetworkList } from '../shard/ip-address';
 import { BurstLoop } from './burst-loop';
 import { RingSource } from './ring-source';
-import { WorkerConfig, WorkerInit, WorkerMessage } from './worker-protocol';
+import { dpiEngineOptions, WorkerConfig, WorkerInit, WorkerMessage } from './worker-protocol';
 import { WorkerControl, WorkerF64 } from './worker-stats.layout';
 
 /**
@@ -42,9 +42,8 @@ function main(init: WorkerInit): void {
     const { source, shardFilter, close, burst } = openSource(init, control, stats);
     release = close;
     if (init.options.dpi) {
-      // With expiry on, give up on silent flows well before the table reports them idle.
-      const idle = init.options.idleTimeoutS;
-      dpi = new DpiEngine({ flowCapacity: flows.table.capacity, packetLimit: init.options.dpiPacketLimit, idleGiveUpS: idle > 0 ? Math.min(30, idle / 2) : 0 });
+      const engine = init.engineFromMain ? adoptEngine(engineWord) : undefined;
+      dpi = new DpiEngine({ ...dpiEngineOptions(init.options, flows.table.capacity), engine });
       Atomics.store(engineWord, 0, dpi.address);
     }
     const onConfig = (): boolean => {
@@ -80,6 +79,18 @@ function main(init: WorkerInit): void {
     closeDpi(dpi, engineWord);
     Atomics.store(control, WorkerControl.Wake, 0);
   }
+}
+
+/**
+ * The engine the main thread initialised for this worker (WorkerInit.engineFromMain), once it is
+ * there; undefined if none could be made (the worker makes its own, and reports why it cannot).
+ */
+function adoptEngine(engineWord: BigInt64Array): bigint | undefined {
+  Atomics.wait(engineWord, 0, 0n);
+  const address = Atomics.load(engineWord, 0);
+  if (address > 0n) return address;
+  Atomics.store(engineWord, 0, 0n);
+  return undefined;
 }
 
 /** Frees the engine, unpublishing its address first so that the main thread never frees it twice. */

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { SourceSpec } from '../dataplane.types';
+import type { DpiEngineOptions } from '../dpi/classifier';
 import type { NdpiNameTables } from '../dpi/ndpi-names';
 import type { PacketRingBuffers } from './packet-ring.layout';
 
@@ -33,6 +34,21 @@ export interface WorkerInit {
    * repair the tables it left and, for a ring, take it back from the newest packet.
    */
   restart?: boolean;
+  /**
+   * DPI on, first start: the main thread initialises this worker's nDPI engine while the
+   * worker starts (createNdpiEngineAsync with {@link dpiEngineOptions}) and publishes its
+   * address in the worker's WorkerF64.NdpiEngine word, the word the worker publishes its open
+   * engine in (freed by the main thread if the worker exits without adopting it); -1 there:
+   * none was made, the worker makes its own.
+   */
+  engineFromMain?: boolean;
+}
+
+/** The nDPI engine options of a capture worker whose flow shard has `flowCapacity` slots (the same on both sides of WorkerInit.engineFromMain). */
+export function dpiEngineOptions(options: WorkerOptions, flowCapacity: number): DpiEngineOptions {
+  // With expiry on, give up on silent flows well before the table reports them idle.
+  const idle = options.idleTimeoutS;
+  return { flowCapacity, packetLimit: options.dpiPacketLimit, idleGiveUpS: idle > 0 ? Math.min(30, idle / 2) : 0 };
 }
 
 /** A settings change for a running worker. */
