@@ -138,19 +138,30 @@ async function run(name: string, store: HistoryStore, bytesOnDisk: () => Promise
 
 /**
  * The same records as makeBatch(i, 1, total) for i in [from, to), made by
- * DuckDB itself in the `flows` columns (the bulk path to 100 M stored flows:
- * makeBatch and the JavaScript write path would take hours on this machine),
- * except the Community ID: 20 bytes from two MD5s in base64, as random as
- * a real one (makeBatch's are short and compress too well).
+ * DuckDB itself in the coded layout (`flows_c`, what the store writes; the
+ * bulk path to 100 M stored flows: makeBatch and the JavaScript write path
+ * would take hours on this machine): the few-valued strings as the day's
+ * codes (`code`: value to code, from its `codes` table), except the
+ * Community ID: five 32-bit words from DuckDB's hash(), as random as a real
+ * one (makeBatch's are SHA-1s of the index).
  */
-function bulkSql(table: string, from: number, to: number, total: number): string {
-  const list = (xs: (string | number)[]) => `[${xs.map((x) => (typeof x === 'number' ? x : `'${x}'`)).join(', ')}]`;
+function bulkSql(table: string, from: number, to: number, total: number, code: Map<string, number>): string {
+  const c = (v: string) => {
+    const n = code.get(v);
+    if (n === undefined) throw new Error(`no code for ${v}`);
+    return n;
+  };
   const name = `CASE WHEN i % 2 = 0 THEN 'host' || (i % 500)::VARCHAR || '.example.com' ELSE '' END`;
-  return `INSERT INTO ${table} SELECT 'bench', 'eth1', (i % 2)::VARCHAR || ':' || i::VARCHAR || ':1', t - 3000, t - 3000, t,
-      CASE WHEN i % 5 = 0 THEN 'active_timeout' ELSE 'idle' END, 4, 0, CASE WHEN i % 3 = 0 THEN 'UDP' ELSE 'TCP' END, CASE WHEN i % 3 = 0 THEN 17 ELSE 6 END,
-      ${0x0a000000} + i % 50000, NULL, NULL, 32768 + i % 28000, ${0xc0000000} + i % 2000, NULL, NULL, ${list([443, 53, 80, 22, 123])}[i % 5 + 1],
-      5 + i % 17, 400 + i % 3000, 4 + i % 13, 900 + i % 9000, CASE WHEN i % 11 = 0 THEN 1 ELSE 0 END, 0, 27, 27, ${list(APPS)}[i % ${APPS.length} + 1],
-      'Web', 'Safe', ${name}, '', 0, '1:' || to_base64(unhex(md5(i::VARCHAR) || md5((-i)::VARCHAR)[1:8])), '', ${name}, -1, -1
+  const word = (x: string, hi: boolean) => `(hash(${x}) ${hi ? '>> 32' : '& 4294967295'})::UINTEGER`;
+  return `INSERT INTO ${table} (probe_c, iface_c, flow_key, flow_start_ms, first_seen_ms, last_seen_ms, end_reason_c, ip_version, vlan, l4_c, l4_proto,
+      cli_v4, cli_ip6, cli_n6, cli_port, srv_v4, srv_ip6, srv_n6, srv_port, c2s_pkts, c2s_bytes, s2c_pkts, s2c_bytes, c2s_retrans, s2c_retrans,
+      c2s_flags, s2c_flags, l7_c, category_c, breed_c, server_name, risks, score, cli_name, srv_name, icmp_type, icmp_code, cid_text, cid0, cid1, cid2, cid3, cid4)
+    SELECT ${c('bench')}, ${c('eth1')}, (i % 2)::VARCHAR || ':' || i::VARCHAR || ':1', t - 3000, t - 3000, t,
+      CASE WHEN i % 5 = 0 THEN ${c('active_timeout')} ELSE ${c('idle')} END, 4, 0, CASE WHEN i % 3 = 0 THEN ${c('UDP')} ELSE ${c('TCP')} END, CASE WHEN i % 3 = 0 THEN 17 ELSE 6 END,
+      ${0x0a000000} + i % 50000, NULL, NULL, 32768 + i % 28000, ${0xc0000000} + i % 2000, NULL, NULL, [443, 53, 80, 22, 123][i % 5 + 1],
+      5 + i % 17, 400 + i % 3000, 4 + i % 13, 900 + i % 9000, CASE WHEN i % 11 = 0 THEN 1 ELSE 0 END, 0, 27, 27, [${APPS.map(c).join(', ')}][i % ${APPS.length} + 1],
+      ${c('Web')}, ${c('Safe')}, ${name}, '', 0, '', ${name}, -1, -1, NULL,
+      ${word('i', true)}, ${word('i', false)}, ${word('-i', true)}, ${word('-i', false)}, ${word('i + 1000000000000', true)}
     FROM (SELECT i, ${DAY0} + (i * 86400000 // ${total}) AS t FROM range(${from}, ${to}) r(i))`;
 }
 
@@ -168,20 +179,25 @@ async function bulk(rows: number, dir: string): Promise<void> {
   if (!fs.existsSync(marker)) {
     // An interrupted run goes on where it stopped (each step is one transaction).
     const file = path.join(dir, `flows-${new Date(DAY0).toISOString().slice(0, 10)}.duckdb`);
+    // The first records (every value of the few-valued strings: 60 = lcm of their periods) through the store's
+    // write path, so the day's dictionary (`codes`) holds them all; the rest by bulkSql into `flows_c`.
+    const FIRST = 60;
     if (!fs.existsSync(file)) {
       const store = new DuckDbHistoryRepository(opts);
       await store.open();
-      await store.insert(makeBatch(0, 1, rows));
+      await store.insert(makeBatch(0, FIRST, rows));
       await store.close();
     }
     const instance = await DuckDBInstance.create(':memory:', { threads: String(cpus().length) });
     const conn = await instance.connect();
     await conn.run(`ATTACH '${file}' AS d`);
-    const have = Number((await conn.runAndReadAll('SELECT count(*) FROM d.flows')).getRows()[0][0]);
-    const step = 5_000_000;
+    const code = new Map((await conn.runAndReadAll('SELECT value, code FROM d.codes')).getRows().map(([v, c]) => [String(v), Number(c)]));
+    const have = Number((await conn.runAndReadAll('SELECT (SELECT count(*) FROM d.flows_c) + (SELECT count(*) FROM d.flows_c_tail)')).getRows()[0][0]);
+    // Whole row groups (122 880 rows) per statement: flows_c grows as the store grows it.
+    const step = 40 * 122_880;
     const t0 = Date.now();
     for (let at = have; at < rows; at += step) {
-      await conn.run(bulkSql('d.flows', at, Math.min(rows, at + step), rows));
+      await conn.run(bulkSql('d.flows_c', at, Math.min(rows, at + step), rows, code));
       const done = Math.min(rows, at + step);
       console.log(`  bulk: ${done} rows, ${Math.round((done - have) / ((Date.now() - t0) / 1000))} rows/s, load ${load()}`);
     }
@@ -190,26 +206,87 @@ async function bulk(rows: number, dir: string): Promise<void> {
     instance.closeSync();
     fs.writeFileSync(marker, `${new Date().toISOString()}\n`);
   }
-  const store = new DuckDbHistoryRepository(opts);
+  const file = path.join(dir, `flows-${new Date(DAY0).toISOString().slice(0, 10)}.duckdb`);
+  let store = new DuckDbHistoryRepository(opts);
   await store.open();
   try {
     const [, rollMs] = await timed(() => store.rollUp());
     await store.checkpoint();
     const usage = store.usage();
     console.log(`duckdb ${rows} flows: rollups summed in ${Math.round(rollMs)} ms (0 when already summed); ${usage.bytes_on_disk} bytes on disk, ${(usage.bytes_on_disk / rows).toFixed(1)} bytes per flow (flows + 3 rollups), load ${load()}`);
-    const day = { fromMs: DAY0, toMs: DAY0 + 86_400_000 };
-    for (let round = 0; round < 3; round++) {
-      const [top, topMs] = await timed(() => store.top({ ...day, by: 'hosts', metric: 'bytes', limit: 10 }));
-      const [flows, flowsMs] = await timed(() => store.queryFlows({ ...day, host: ip4(12345), sort: 'last_seen', order: 'desc', limit: 100, offset: 0 }));
-      console.log(
-        `duckdb ${rows} flows, round ${round + 1}: day's top-10 hosts ${topMs.toFixed(0)} ms (${top.source}, first ${top.data[0]?.key}); ` +
-          `one host's flows over the day ${flowsMs.toFixed(0)} ms (${flows.total} records, page of ${flows.data.length}), load ${load()}`,
-      );
+    const reopenCold = async () => {
+      await store.close();
+      evict(file);
+      store = new DuckDbHistoryRepository(opts);
+      const [, openMs] = await timed(() => store.open());
+      return openMs;
+    };
+    const rounds = async (label: string) => {
+      const openMs = await reopenCold();
+      console.log(`duckdb ${rows} flows, ${label}: day file evicted from the page cache (posix_fadvise DONTNEED), store opened in ${openMs.toFixed(0)} ms`);
+      const day = { fromMs: DAY0, toMs: DAY0 + 86_400_000 };
+      for (let round = 0; round < 3; round++) {
+        let io = readBytes();
+        const [top, topMs] = await timed(() => store.top({ ...day, by: 'hosts', metric: 'bytes', limit: 10 }));
+        const topIo = readBytes() - io;
+        io = readBytes();
+        const [flows, flowsMs] = await timed(() => store.queryFlows({ ...day, host: ip4(12345), sort: 'last_seen', order: 'desc', limit: 100, offset: 0 }));
+        const flowsIo = readBytes() - io;
+        io = readBytes();
+        const server = '192.0.0.57';
+        const [srv, srvMs] = await timed(() => store.queryFlows({ ...day, host: server, sort: 'last_seen', order: 'desc', limit: 100, offset: 0 }));
+        const srvIo = readBytes() - io;
+        console.log(
+          `duckdb ${rows} flows, ${label}, round ${round + 1}${round === 0 ? ' (cold)' : ''}: day's top-10 hosts ${topMs.toFixed(0)} ms (${top.source}, first ${top.data[0]?.key}; ${mib(topIo)} read); ` +
+            `one host's flows over the day ${flowsMs.toFixed(0)} ms (client ${ip4(12345)}: ${flows.total} records, page of ${flows.data.length}; ${mib(flowsIo)} read); ` +
+            `a server's ${srvMs.toFixed(0)} ms (${server}: ${srv.total} records; ${mib(srvIo)} read), load ${load()}`,
+        );
+      }
+    };
+    const close = process.env.HISTORY_BENCH_CLOSE !== '0';
+    const closed = async () => Number((await (async () => {
+      const i = await DuckDBInstance.create(':memory:');
+      const c = await i.connect();
+      try {
+        await c.run(`ATTACH '${file}' AS d (READ_ONLY)`);
+        return (await c.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE database_name = 'd' AND table_name = 'day_closed'`)).getRows()[0][0];
+      } finally {
+        c.closeSync();
+        i.closeSync();
+      }
+    })()));
+    if (close && (await closed()) === 0) {
+      await rounds('before the day is closed');
+      const cpu = process.cpuUsage();
+      const io = readBytes();
+      const [done, closeMs] = await timed(() => store.closeDays(DAY0 + 2 * 86_400_000));
+      const used = process.cpuUsage(cpu);
+      for (const d of done) {
+        console.log(
+          `duckdb ${rows} flows: day ${d.day} closed (rewritten by hour and client address, server index) in ${(closeMs / 1000).toFixed(1)} s wall, ` +
+            `${((used.user + used.system) / 1e6).toFixed(1)} s CPU, ${mib(readBytes() - io)} read; ${d.bytes_before} → ${d.bytes_after} bytes on disk, ` +
+            `${(d.bytes_after / rows).toFixed(1)} bytes per flow (flows + 3 rollups + index), load ${load()}`,
+        );
+      }
     }
+    await rounds(close ? 'closed day' : 'day not closed');
   } finally {
     await store.close();
   }
 }
+
+/** Drops a file's pages from the OS page cache (posix_fadvise DONTNEED, that file only: other processes' caches stay). */
+function evict(file: string): void {
+  execFileSync('python3', ['-c', 'import os,sys\nfor f in sys.argv[1:]:\n  fd=os.open(f, os.O_RDONLY); os.fdatasync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)', file]);
+}
+
+/** Bytes this process has read from storage so far (/proc/self/io read_bytes: page-cache hits do not count). */
+function readBytes(): number {
+  const m = /read_bytes: (\d+)/.exec(fs.readFileSync('/proc/self/io', 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
 
 /**
  * HISTORY_BENCH_SUSTAIN=1: writes into a DuckDB store in `dir` without end

@@ -264,6 +264,82 @@ describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
     expect(await hosts('10.9.9.9')).toEqual([]);
   });
 
+  it('closes a day: rows rewritten by hour and client address with a server index, every answer as before, also for records stored after the close', async () => {
+    // 250 000 records over the day (three row groups): 5 000 clients, 7 servers, and three rarer servers:
+    // 192.0.3.1 in three rows far apart, 10.1.0.3 (also a client) every 50 000 rows, 10.1.0.9 never.
+    const n = 250_000;
+    const records = Array.from({ length: n }, (_, i) =>
+      record(i, T0 + Math.floor((i * DAY) / n), {
+        client: { ip: `10.1.${Math.floor((i % 5000) / 256)}.${i % 5000 % 256}`, port: 1000 + (i % 50_000) },
+        ...(i === 1000 || i === 120_000 || i === 249_000 ? { server: { ip: '192.0.3.1', port: 53 } } : i % 50_000 === 17 ? { server: { ip: '10.1.0.3', port: 22 } } : {}),
+      }),
+    );
+    for (let at = 0; at < n; at += 60_000) await store.insert(records.slice(at, at + 60_000));
+    const hourRange = { fromMs: T0 + 5 * 3_600_000, toMs: T0 + 5 * 3_600_000 + 1_200_000 };
+    const queries: HistoryFlowQuery[] = [
+      query({ host: '10.1.0.3', limit: 1000 }),
+      query({ host: '10.1.0.3', sort: 'bytes', order: 'desc', limit: 7, offset: 3 }),
+      query({ host: '192.0.3.1' }),
+      query({ host: '192.0.2.4', sort: 'last_seen', order: 'desc', limit: 100 }),
+      query({ host: '10.1.0.9' }),
+      query({ host: '10.1.19.100', ...hourRange }),
+      query({ ...hourRange, limit: 100 }),
+      query({ network: { version: 4, lo: 0x0a010000n, hi: 0x0a0100ffn }, port: 22, limit: 100 }),
+      query({ application: 'youtube', sort: 'packets', order: 'desc', limit: 50 }),
+    ];
+    const answers = async () => {
+      const out: unknown[] = [];
+      for (const q of queries) out.push(await store.queryFlows(q));
+      out.push(await store.series({ fromMs: T0, toMs: T0 + DAY, stepS: 3600, by: 'application', limit: 8, host: '10.1.0.3' }));
+      out.push(await store.top({ fromMs: T0, toMs: T0 + DAY, by: 'hosts', metric: 'bytes', limit: 20 }));
+      out.push(await store.top({ fromMs: T0 + 1, toMs: T0 + DAY, by: 'pairs', metric: 'flows', limit: 20 }));
+      return out;
+    };
+    const before = await answers();
+    const asClientOrServer = (host: string, rs: FlowExportRecord[]) => rs.filter((r) => r.client.ip === host || r.server.ip === host).length;
+    expect((before[0] as { total: number }).total).toBe(asClientOrServer('10.1.0.3', records));
+    expect((before[2] as { total: number }).total).toBe(3);
+
+    const closed = await store.closeDays(T0 + 2 * DAY);
+    expect(closed.map((c) => [c.day, c.rows])).toEqual([['2026-11-01', n]]);
+    expect(await store.closeDays(T0 + 3 * DAY)).toEqual([]);
+    expect(await answers()).toEqual(before);
+
+    // Records of the closed day stored after the close (late ones) are found too, also after a restart.
+    const late = [record(n, T0 + DAY - 10, { client: { ip: '10.1.0.9', port: 1 }, server: { ip: '192.0.3.1', port: 53 } }), record(n + 1, T0 + 1000, { server: { ip: '10.1.0.3', port: 22 } })];
+    await store.insert(late);
+    const all = [...records, ...late];
+    for (const host of ['10.1.0.3', '192.0.3.1', '10.1.0.9']) {
+      const got = await store.queryFlows(query({ host, limit: 1000 }));
+      expect(got.total).toBe(asClientOrServer(host, all));
+      expect(got.data.map((f) => f.key).sort()).toEqual(all.filter((r) => r.client.ip === host || r.server.ip === host).map((r) => r.key).sort());
+    }
+    await store.close();
+    expect(fs.readdirSync(dir).filter((f) => f.includes('closing'))).toEqual([]);
+    const instance = await DuckDBInstance.create(path.join(dir, 'flows-2026-11-01.duckdb'));
+    const conn = await instance.connect();
+    try {
+      const one = async (sql: string) => (await conn.runAndReadAll(sql)).getRows()[0].map(Number);
+      expect(await one('SELECT sorted_rows FROM day_closed')).toEqual([n]);
+      // In host order: within each hour, the client addresses never go down (rowid order).
+      expect(await one(`SELECT count(*) FROM (SELECT rowid < ${n} AS s, last_seen_ms // 3600000 = lag(last_seen_ms // 3600000) OVER (ORDER BY rowid) AS same, cli_v4 < lag(cli_v4) OVER (ORDER BY rowid) AS down FROM flows_c) WHERE s AND same AND down`)).toEqual([0]);
+      // The server index: each server's row groups, as the sorted rows have them (192.0.3.1: the rows of hours 0 and 11 share the first).
+      const rg = (sql: string) => conn.runAndReadAll(sql).then((r) => r.getRows().map((x) => x.map(Number)));
+      expect(await rg('SELECT srv_v4, rg FROM srv_rg ORDER BY ALL')).toEqual(await rg(`SELECT DISTINCT srv_v4, rowid // 122880 FROM flows_c WHERE rowid < ${n} ORDER BY ALL`));
+      expect(await rg('SELECT rg FROM srv_rg WHERE srv_v4 = 3221226241')).toEqual([[0], [2]]);
+      expect(await one('SELECT (SELECT count(*) FROM flows_c), (SELECT count(*) FROM flows_c_tail)')).toEqual([n, late.length]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+    store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: 1 << 40 });
+    await store.open();
+    for (const host of ['10.1.0.3', '192.0.3.1']) expect((await store.queryFlows(query({ host, limit: 1000 }))).total).toBe(asClientOrServer(host, all));
+    const top = await store.top({ fromMs: T0, toMs: T0 + DAY, by: 'hosts', metric: 'flows', limit: 100_000 });
+    expect(top.data).toEqual((await store.top({ fromMs: T0, toMs: T0 + DAY - 1, by: 'hosts', metric: 'flows', limit: 100_000 })).data);
+    expect(top.data.find((e) => e.key === '192.0.3.1')?.flows).toBe(4);
+  });
+
   it('lists the probes writing into the store with their records, bytes and latest record of a range', async () => {
     const records = Array.from({ length: 30 }, (_, i) => record(i, T0 + i * 1000, { probe: i % 3 === 0 ? 'p2' : 'p1', end_reason: i % 5 === 0 ? 'active_timeout' : 'idle' }));
     await store.insert(records);

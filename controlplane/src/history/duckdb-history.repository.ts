@@ -18,6 +18,14 @@ const ROLLUP_PASS_ROWS = 1 << 23;
 const MAX_BOUNDED_PAGE = 10_000;
 /** DuckDB's row group: `flows` grows by whole ones (see append()). */
 const ROW_GROUP = 122_880;
+/**
+ * A day is closed (its `flows_c` rewritten in host order, closeDays()) once
+ * this long after its end: records are filed by their last_seen_ms, and a
+ * day's last records reach the store within minutes of its end.
+ */
+const CLOSE_AFTER_MS = 3_600_000;
+/** A host's server rows are read by rowid ranges of the server index while it has at most this many runs of row groups. */
+const MAX_SERVER_RUNS = 64;
 /** Rows per DuckDB data chunk (its vector size). */
 const CHUNK_ROWS = 2048;
 /** Rollup resolutions, finest last: a range aligned to a coarser one reads fewer rows. */
@@ -387,6 +395,8 @@ const ROLLUP_DDL = (name: string) =>
 /** UTC day of a time, 'YYYY-MM-DD'. */
 
 const FILE_RE = /^flows-(\d{4}-\d{2}-\d{2})\.duckdb$/;
+/** Suffix of the new file a day close writes (closeDays()); renamed over the day file when complete. */
+const CLOSING = '.closing';
 const alias = (day: string) => `d${day.replace(/-/g, '')}`;
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -426,6 +436,12 @@ export class DuckDbHistoryRepository implements HistoryStore {
   private readonly tails = new Map<string, number>();
   /** Rows in each attached day's `flows_tail` (the layout before codes: read, no longer written). */
   private readonly oldTails = new Map<string, number>();
+  /** Closed days (closeDays()): how many `flows_c` rows are in host order and in the server index `srv_rg`. */
+  private readonly closed = new Map<string, number>();
+  /** The day being closed (one at a time). */
+  private closing: string | null = null;
+  /** close() was called: a day close stops at its next step (its new file is removed). */
+  private stopping = false;
   private lastRetention: HistoryUsage['last_retention'];
   /** Serialises writes, retention and reads that attach: one DuckDB connection. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -439,10 +455,13 @@ export class DuckDbHistoryRepository implements HistoryStore {
     this.instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: `${memoryMib}MB`, temp_directory: path.join(this.options.dir, '.tmp') });
     this.conn = await this.instance.connect();
     await this.conn.run(STAGE_DDL);
+    // A close that a stop interrupted left its new file behind: the day file it was made from is intact.
+    for (const f of fs.readdirSync(this.options.dir)) if (f.endsWith(CLOSING)) fs.rmSync(path.join(this.options.dir, f), { force: true });
     for (const day of this.dayFiles().map((d) => d.day)) await this.attach(day);
   }
 
   async close(): Promise<void> {
+    this.stopping = true;
     await this.chain.catch(() => undefined);
     if (!this.conn) return;
     this.conn.closeSync();
@@ -495,6 +514,11 @@ export class DuckDbHistoryRepository implements HistoryStore {
     this.codes.set(day, new Codes(stored.map((r) => String(r.value))));
     this.oldTails.set(day, Number((await this.rows(`SELECT count(*) AS n FROM ${a}.flows_tail`))[0].n));
     this.tails.set(day, Number((await this.rows(`SELECT count(*) AS n FROM ${a}.flows_c_tail`))[0].n));
+    const closed = await this.rows(`SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = '${a}' AND table_name = 'day_closed'`);
+    if (Number(closed[0].n) > 0) {
+      const r = await this.rows(`SELECT max(sorted_rows) AS n FROM ${a}.day_closed`);
+      if (r[0].n !== null) this.closed.set(day, Number(r[0].n));
+    }
     this.attached.add(day);
     // Rows a crash left out of the rollups are summed at the next rollUp().
     this.pending.set(day, 0);
@@ -662,6 +686,113 @@ export class DuckDbHistoryRepository implements HistoryStore {
     }
   }
 
+  /**
+   * Closes every attached day that ended CLOSE_AFTER_MS before `nowMs` and
+   * is not closed yet, oldest first (none while a close runs): the day's
+   * `flows_c` is rewritten in host order — by hour of last_seen_ms, then
+   * client address — into a new file with the day's other tables as they
+   * are, a server index `srv_rg` (server address, row group) and
+   * `day_closed` (how many rows are in that order), which then replaces the
+   * day file. A host's flows then read the row groups that hold them
+   * (hostUnion()) instead of two address columns of the whole day, and the
+   * hour order keeps time ranges pruned as before. The rows are rewritten an
+   * hour at a time, each step queued with the writes and queries (they wait
+   * one step, not the whole close); records of the day stored meanwhile are
+   * copied after the sorted rows at the end. Returns what was closed.
+   */
+  async closeDays(nowMs = Date.now()): Promise<{ day: string; rows: number; ms: number; bytes_before: number; bytes_after: number }[]> {
+    if (this.closing !== null) return [];
+    const done: { day: string; rows: number; ms: number; bytes_before: number; bytes_after: number }[] = [];
+    const due = [...this.attached].filter((d) => !this.closed.has(d) && Date.parse(`${d}T00:00:00Z`) + DAY_MS + CLOSE_AFTER_MS <= nowMs).sort();
+    for (const day of due) {
+      this.closing = day;
+      try {
+        const r = await this.closeDay(day);
+        if (r) done.push(r);
+      } finally {
+        this.closing = null;
+      }
+    }
+    return done;
+  }
+
+  private async closeDay(day: string): Promise<{ day: string; rows: number; ms: number; bytes_before: number; bytes_after: number } | null> {
+    const t0 = Date.now();
+    const a = alias(day);
+    const n = `${a}_closing`;
+    const file = this.fileOf(day);
+    const next = file + CLOSING;
+    const bytesBefore = this.filesWithSizes().find((f) => f.day === day)?.bytes ?? 0;
+    let attachedNext = false;
+    try {
+      // The tail's rows into flows_c and every row into the rollups: the rows to sort are then flows_c's first `rows`.
+      const rows = await this.serial(async () => {
+        if (!this.attached.has(day) || this.stopping) return -1;
+        if ((this.tails.get(day) ?? 0) > 0) {
+          await this.conn.run('BEGIN');
+          try {
+            await this.conn.run(`INSERT INTO ${a}.flows_c SELECT * FROM ${a}.flows_c_tail`);
+            await this.conn.run(`DELETE FROM ${a}.flows_c_tail`);
+            await this.conn.run('COMMIT');
+          } catch (err) {
+            await this.conn.run('ROLLBACK');
+            throw err;
+          }
+          this.tails.set(day, 0);
+        }
+        for (const table of ['flows', 'flows_c']) await this.rollUpTable(day, table);
+        fs.rmSync(next, { force: true });
+        fs.rmSync(`${next}.wal`, { force: true });
+        await this.conn.run(`ATTACH ${quote(next)} AS ${n}`);
+        attachedNext = true;
+        await this.conn.run(`CREATE TABLE ${n}.flows_c AS SELECT * FROM ${a}.flows_c LIMIT 0`);
+        return Number((await this.rows(`SELECT count(*) AS n FROM ${a}.flows_c`))[0].n);
+      });
+      if (rows < 0) return null;
+      const start = Date.parse(`${day}T00:00:00Z`);
+      const slices = Array.from({ length: 24 }, (_, h) => `last_seen_ms >= ${start + h * 3_600_000} AND last_seen_ms < ${start + (h + 1) * 3_600_000}`);
+      slices.push(`(last_seen_ms < ${start} OR last_seen_ms >= ${start + DAY_MS} OR last_seen_ms IS NULL)`);
+      for (const slice of slices) {
+        const ok = await this.serial(async () => {
+          if (!this.attached.has(day) || this.stopping) return false;
+          await this.conn.run(`INSERT INTO ${n}.flows_c SELECT * FROM ${a}.flows_c WHERE ${slice} AND rowid < ${rows} ORDER BY cli_v4, cli_ip6, last_seen_ms`);
+          return true;
+        });
+        if (!ok) return null;
+      }
+      return await this.serial(async () => {
+        if (!this.attached.has(day) || this.stopping) return null;
+        // Rows stored since the first step keep their rowids (the rollups' state counts rows by rowid).
+        await this.conn.run(`INSERT INTO ${n}.flows_c SELECT * FROM ${a}.flows_c WHERE rowid >= ${rows} ORDER BY rowid`);
+        const tables = await this.rows(`SELECT table_name FROM duckdb_tables() WHERE database_name = '${a}' AND table_name NOT IN ('flows_c', 'srv_rg', 'day_closed')`);
+        for (const t of tables.map((r) => String(r.table_name))) await this.conn.run(`CREATE TABLE ${n}.${t} AS SELECT * FROM ${a}.${t}`);
+        await this.conn.run(
+          `CREATE TABLE ${n}.srv_rg AS SELECT DISTINCT srv_v4, (rowid // ${ROW_GROUP})::UINTEGER AS rg FROM ${n}.flows_c WHERE srv_v4 IS NOT NULL AND rowid < ${rows} ORDER BY srv_v4, rg`,
+        );
+        await this.conn.run(`CREATE TABLE ${n}.day_closed AS SELECT ${rows}::BIGINT AS sorted_rows, ${Date.now()}::BIGINT AS closed_ms`);
+        await this.conn.run(`CHECKPOINT ${n}`);
+        await this.conn.run(`DETACH ${n}`);
+        attachedNext = false;
+        await this.conn.run(`CHECKPOINT ${a}`);
+        await this.conn.run(`DETACH ${a}`);
+        this.attached.delete(day);
+        fs.renameSync(next, file);
+        fs.rmSync(`${file}.wal`, { force: true });
+        await this.attach(day);
+        const bytesAfter = this.filesWithSizes().find((f) => f.day === day)?.bytes ?? 0;
+        return { day, rows, ms: Date.now() - t0, bytes_before: bytesBefore, bytes_after: bytesAfter };
+      });
+    } finally {
+      if (attachedNext) {
+        await this.serial(async () => {
+          await this.conn.run(`DETACH ${n}`).catch(() => undefined);
+          fs.rmSync(next, { force: true });
+          fs.rmSync(`${next}.wal`, { force: true });
+        });
+      }
+    }
+  }
+
   /** The day's dictionary as a list literal. */
   private dict(day: string): string {
     return (this.codes.get(day) ?? new Codes()).sql();
@@ -690,6 +821,57 @@ export class DuckDbHistoryRepository implements HistoryStore {
       .join(' UNION ALL ')})`;
   }
 
+  /**
+   * The days' flow rows an IPv4 host is client or server of (other hosts,
+   * or none: union()), as scans with one-column filters: `cli_v4 = n`, and
+   * `srv_v4 = n` without the rows the first has. A filter on one column goes
+   * into DuckDB's scan, which skips row groups by their min/max and reads the
+   * other columns only where it matched; `cli_v4 = n OR srv_v4 = n` spans two
+   * columns, stays above the scan and reads every row of them all. On a
+   * closed day (closeDays()) the client scan meets the host's rows in one or
+   * two row groups per hour, and the server scan reads only the row groups
+   * the day's server index (`srv_rg`) lists for the host, as rowid ranges
+   * (none when the host was never a server that day); rows stored after the
+   * close are scanned whole.
+   */
+  private async hostUnion(days: string[], host: string | undefined): Promise<string | null> {
+    const n = host === undefined ? null : v4(host);
+    if (n === null || days.length === 0) return this.union(days);
+    const notCli = `cli_v4 IS DISTINCT FROM ${n}`;
+    const parts: string[] = [];
+    for (const d of days) {
+      const a = alias(d);
+      const old = `SELECT ${OLD_SELECT} FROM`;
+      const coded = `SELECT ${codedSelect(this.dict(d))} FROM`;
+      for (const [sel, table] of [[old, 'flows'], [old, 'flows_tail'], [coded, 'flows_c_tail'], [coded, 'flows_c']]) parts.push(`${sel} ${a}.${table} WHERE cli_v4 = ${n}`);
+      for (const [sel, table] of [[old, 'flows'], [old, 'flows_tail'], [coded, 'flows_c_tail']]) parts.push(`${sel} ${a}.${table} WHERE srv_v4 = ${n} AND ${notCli}`);
+      const sorted = this.closed.get(d);
+      const runs = sorted === undefined ? null : await this.serverRuns(a, n, sorted);
+      if (runs === null) {
+        parts.push(`${coded} ${a}.flows_c WHERE srv_v4 = ${n} AND ${notCli}`);
+        continue;
+      }
+      for (const [lo, hi] of [...runs, [sorted!, null] as const]) {
+        parts.push(`${coded} ${a}.flows_c WHERE rowid >= ${lo}${hi === null ? '' : ` AND rowid < ${hi}`} AND srv_v4 = ${n} AND ${notCli}`);
+      }
+    }
+    return `(${parts.join(' UNION ALL ')})`;
+  }
+
+  /** The rowid ranges of a closed day's row groups that hold rows of server `n` (its `srv_rg`), or null when there are too many. */
+  private async serverRuns(a: string, n: number, sorted: number): Promise<[number, number][] | null> {
+    const rgs = (await this.rows(`SELECT rg FROM ${a}.srv_rg WHERE srv_v4 = ${n} ORDER BY rg`)).map((r) => Number(r.rg));
+    const runs: [number, number][] = [];
+    for (const rg of rgs) {
+      const lo = rg * ROW_GROUP;
+      const last = runs[runs.length - 1];
+      if (last && last[1] === lo) last[1] = Math.min(sorted, lo + ROW_GROUP);
+      else runs.push([lo, Math.min(sorted, lo + ROW_GROUP)]);
+      if (runs.length > MAX_SERVER_RUNS) return null;
+    }
+    return runs;
+  }
+
   /** A rollup's rows of the days, with the sums of the rows still in `flows_tail` (not summed yet) by one dimension. */
   private rollupUnion(rollup: (typeof ROLLUPS)[number], kind: Kind, days: string[]): string | null {
     if (days.length === 0) return null;
@@ -710,9 +892,8 @@ export class DuckDbHistoryRepository implements HistoryStore {
 
   queryFlows(q: HistoryFlowQuery): Promise<{ total: number; data: HistoryFlow[] }> {
     return this.serial(async () => {
-      const days = this.union(this.daysFor(q.fromMs, q.toMs, 1));
-      if (!days) return { total: 0, data: [] };
-      const from = hostRows(days, q.host);
+      const from = await this.hostUnion(this.daysFor(q.fromMs, q.toMs, 1), q.host);
+      if (!from) return { total: 0, data: [] };
       const { where, values } = flowWhere(q);
       const sortCol = { last_seen: 'last_seen_ms', first_seen: 'first_seen_ms', bytes: '(c2s_bytes + s2c_bytes)', packets: '(c2s_pkts + s2c_pkts)' }[q.sort];
       const dir = q.order === 'asc' ? 'ASC' : 'DESC';
@@ -806,10 +987,10 @@ export class DuckDbHistoryRepository implements HistoryStore {
       const probe = q.probe ? ` AND probe = ${quote(q.probe)}` : '';
       if (q.host !== undefined) {
         // One host's records (client or server): summed from the records themselves, the rollups have no host dimension.
-        const flows = this.union(this.daysFor(fromMs, toMs));
+        const flows = await this.hostUnion(this.daysFor(fromMs, toMs), q.host);
         if (!flows) return { ...empty, series: [] };
         const match = v4(q.host) !== null ? 'true' : `(cli_ip6 = ${quote(q.host)} OR srv_ip6 = ${quote(q.host)})`;
-        const source = `${hostRows(flows, q.host)} f WHERE last_seen_ms >= ${fromMs} AND last_seen_ms < ${toMs} AND ${match}${probe}`;
+        const source = `${flows} f WHERE last_seen_ms >= ${fromMs} AND last_seen_ms < ${toMs} AND ${match}${probe}`;
         const rows = await this.rows(
           `SELECT ${keyText()}, bucket_ms, bytes FROM (SELECT k1, k2, a1, a2, bucket_ms, sum(bytes) AS bytes FROM (${kindAgg(kind, source, stepMs)}) GROUP BY k1, k2, a1, a2, bucket_ms)`,
         );
@@ -869,6 +1050,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
       this.tails.delete(day);
       this.oldTails.delete(day);
       this.codes.delete(day);
+      this.closed.delete(day);
     }
     for (const suffix of ['', '.wal']) fs.rmSync(this.fileOf(day) + suffix, { force: true });
   }
@@ -959,27 +1141,12 @@ function kindAgg(kind: Kind, source: string, bucketMs: number | null): string {
   }
 }
 
-/**
- * The rows of `source` an IPv4 host is client or server of, as two scans
- * with one filter each, `cli_v4 = n` and `srv_v4 = n` (the latter without
- * the rows the first has): a filter on one column goes into DuckDB's scan,
- * which reads the other columns only where it matched and skips row groups
- * by their min/max; `cli_v4 = n OR srv_v4 = n` spans two columns, stays
- * above the scan and reads every row of them all. Other hosts (IPv6, none):
- * `source` as it is (flowWhere filters them).
- */
-function hostRows(source: string, host: string | undefined): string {
-  const n = host === undefined ? null : v4(host);
-  if (n === null) return source;
-  return `(SELECT * FROM ${source} WHERE cli_v4 = ${n} UNION ALL SELECT * FROM ${source} WHERE srv_v4 = ${n} AND cli_v4 IS DISTINCT FROM ${n})`;
-}
-
 /** WHERE clause of a flow search; values bind to its `?`s. */
 function flowWhere(q: HistoryFlowQuery): { where: string; values: DuckDBValue[] } {
   const parts = [`last_seen_ms >= ${q.fromMs}`, `first_seen_ms < ${q.toMs}`];
   const values: DuckDBValue[] = [];
   if (q.host !== undefined) {
-    // IPv4: hostRows() has the rows already; IPv6 as its text.
+    // IPv4: hostUnion() has the rows already; IPv6 as its text.
     if (v4(q.host) === null) {
       parts.push('(cli_ip6 = ? OR srv_ip6 = ?)');
       values.push(q.host, q.host);
