@@ -456,7 +456,7 @@ export class DuckDbHistoryRepository implements HistoryStore {
     this.conn = await this.instance.connect();
     await this.conn.run(STAGE_DDL);
     // A close that a stop interrupted left its new file behind: the day file it was made from is intact.
-    for (const f of fs.readdirSync(this.options.dir)) if (f.endsWith(CLOSING)) fs.rmSync(path.join(this.options.dir, f), { force: true });
+    for (const f of fs.readdirSync(this.options.dir)) if (f.endsWith(CLOSING) || f.endsWith(`${CLOSING}.wal`)) fs.rmSync(path.join(this.options.dir, f), { force: true });
     for (const day of this.dayFiles().map((d) => d.day)) await this.attach(day);
   }
 
