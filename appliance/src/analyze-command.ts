@@ -83,6 +83,8 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
           records: flags.format === 'records' || exporters.length > 0,
           activeTimeoutS: flags.activeTimeout,
           probeId: flags.probeId,
+          // ndjson is written from the shared tables as the flows are read out (no record object per flow).
+          ...(flags.format === 'ndjson' ? { ndjson: (chunk: Uint8Array) => void process.stdout.write(chunk) } : {}),
         });
       } catch (err) {
         // The capture could not be read at all (bad magic, I/O error): nothing was counted.
@@ -92,13 +94,13 @@ export function registerAnalyzeCommand(program: Command, setExitCode: (code: num
         return;
       }
       if (flags.format === 'records') writeRecords(result.records ?? []);
-      else writeFlows(result.flows, flags.format);
+      else if (flags.format === 'table') writeTable(result.flows);
       const exported = ipfix ? await exportRecords(exporters, result.records ?? [], flags.exportTimeout, new ipfix.IpBytesDeltas()) : [];
       const s = result.stats;
       const summary = {
         packets: s.packets,
         bytes: s.bytes,
-        flows: result.flows.length,
+        flows: result.flowCount,
         ...(result.records ? { records: result.records.length } : {}),
         hosts: result.hosts,
         decode_errors: s.decode_errors,
@@ -209,16 +211,10 @@ function writeRecords(records: FlowExportRecord[]): void {
   writeLines(records, (r) => JSON.stringify(r));
 }
 
-function writeFlows(flows: FlowRecord[], format: 'ndjson' | 'table'): void {
+/** The table, largest flows first (the order of the ndjson output: dataplane's printOrder). */
+function writeTable(flows: FlowRecord[]): void {
   const sorted = [...flows].sort((a, b) => b.cli2srv.bytes + b.srv2cli.bytes - (a.cli2srv.bytes + a.srv2cli.bytes));
-  if (format === 'ndjson') writeLines(sorted, (f) => JSON.stringify(ndjsonFlow(f)));
-  else writeLines(sorted, (f, i) => tableRow(i + 1, f));
-}
-
-/** The documented ndjson fields first, in the order, then the rest. */
-function ndjsonFlow(f: FlowRecord): Record<string, unknown> {
-  const { l4, vlan, client, server, cli2srv, srv2cli, first_seen, last_seen, l7, server_name, category, breed, risks, ...rest } = f;
-  return { l4, vlan, client, server, cli2srv, srv2cli, first_seen, last_seen, l7, server_name, category, breed, risks, ...rest };
+  writeLines(sorted, (f, i) => tableRow(i + 1, f));
 }
 
 function tableRow(n: number, f: FlowRecord): string {

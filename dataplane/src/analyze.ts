@@ -24,10 +24,20 @@ export interface AnalyzeOptions {
   activeTimeoutS?: number;
   /** Probe id stamped on the records (default: the host name). */
   probeId?: string;
+  /**
+   * Print the flows as ndjson (largest first, as `flowprobe analyze`) in
+   * chunks through this callback instead of returning them: `flows` is then
+   * empty and `flowCount` counts them. Written straight from the shared tables,
+   * without a record object per flow.
+   */
+  ndjson?: (chunk: Uint8Array) => void;
 }
 
 export interface AnalyzeResult {
+  /** Every flow (empty with the `ndjson` option). */
   flows: FlowRecord[];
+  /** Number of flows (printed ones with `ndjson`). */
+  flowCount: number;
   stats: InterfaceStats;
   /** Number of distinct hosts. */
   hosts: number;
@@ -107,6 +117,9 @@ export async function analyzeCapture(source: SourceSpec, options: AnalyzeOptions
   if (options.records) for (const rec of dp.flushFlows('end_of_capture')) records.push(rec);
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   const stats = dp.stats();
-  const flows = ended.concat(dp.allFlows());
-  return { flows, stats, hosts: stats.num_hosts, elapsedS, ...(stats.error ? { error: stats.error } : {}), ...(options.records ? { records } : {}) };
+  let flows: FlowRecord[] = [];
+  let flowCount: number;
+  if (options.ndjson) flowCount = dp.writeFlowsNdjson(ended, options.ndjson);
+  else flowCount = (flows = ended.concat(dp.allFlows())).length;
+  return { flows, flowCount, stats, hosts: stats.num_hosts, elapsedS, ...(stats.error ? { error: stats.error } : {}), ...(options.records ? { records } : {}) };
 }

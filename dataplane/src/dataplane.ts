@@ -33,6 +33,7 @@ import { NetworkList } from './shard/ip-address';
 import { countDistinctHosts } from './host/host-count';
 import { getHost, queryHosts } from './host/host-query';
 import { RecordOptions, UPDATE_STATS_SLOTS, flushShard, sweepShard } from './offline/offline-pass';
+import { writeFlowsNdjson } from './offline/flows-ndjson';
 import { DEFAULT_ACTIVE_TIMEOUT_S } from './flow/flow-export';
 import { OfflineReaders, ReadersSource } from './offline/offline-readers';
 import { dpiEngineOptions, WorkerConfig, WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
@@ -557,6 +558,20 @@ export class Dataplane extends EventEmitter {
       }
     }
     return out;
+  }
+
+  /**
+   * `ended` and every active flow as `flowprobe analyze`'s ndjson lines,
+   * largest first, in chunks handed to `emit` (file analysis: no record
+   * object per flow). Returns the number of lines.
+   */
+  writeFlowsNdjson(ended: readonly FlowRecord[], emit: (chunk: Uint8Array) => void): number {
+    for (const s of this.shards) s.flows.table.lockAllForRead();
+    try {
+      return writeFlowsNdjson(this.shards, ended, this.names, emit);
+    } finally {
+      for (const s of this.shards) s.flows.table.unlockAllForRead();
+    }
   }
 
   /** A page of hosts, merged over shards (a host seen by several workers has one record). */

@@ -24,7 +24,7 @@ export function l4Number(name: string): number | undefined {
 const decoder = new TextDecoder();
 
 /** FlowRecord.tunnel by TunnelKind (decode/decoded-packet.ts): None, Gtp, Tzsp, Capwap, Vxlan, Gre, IpInIp. */
-const TUNNEL_NAMES: readonly FlowTunnel[] = ['', 'gtp', 'tzsp', 'capwap', 'vxlan', 'gre', 'ip-in-ip'];
+export const TUNNEL_NAMES: readonly FlowTunnel[] = ['', 'gtp', 'tzsp', 'capwap', 'vxlan', 'gre', 'ip-in-ip'];
 
 /** Server name stored for a flow ('' if none). Offline. */
 export function flowServerName(flows: FlowTable, slot: number): string {
