@@ -340,6 +340,27 @@ describe('DuckDbHistoryRepository (real DuckDB day files)', () => {
     expect(top.data.find((e) => e.key === '192.0.3.1')?.flows).toBe(4);
   });
 
+  it('closes a day while records of that day are still stored: those keep their place after the sorted rows, counted once in the rollups', async () => {
+    const n = 130_000;
+    const rec = (i: number) => record(i, T0 + Math.floor((i * DAY) / (2 * n)), { client: { ip: `10.2.${Math.floor((i % 3000) / 256)}.${i % 3000 % 256}`, port: 1 + (i % 60_000) } });
+    await store.insert(Array.from({ length: n }, (_, i) => rec(i)));
+    // The close runs step by step; a whole row group (straight to flows_c) and a few rows (the tail) of the day arrive meanwhile.
+    const closing = store.closeDays(T0 + 2 * DAY);
+    const more = Array.from({ length: 122_885 }, (_, i) => rec(n + i));
+    await Promise.all([closing, store.insert(more.slice(0, 122_880)), store.insert(more.slice(122_880))]);
+    // The close's first step came before the two batches: it sorted the first n rows, the batches went in meanwhile.
+    expect((await closing).map((c) => [c.day, c.rows])).toEqual([['2026-11-01', n]]);
+    const all = Array.from({ length: n }, (_, i) => rec(i)).concat(more);
+    expect((await store.queryFlows(query({ limit: 1 }))).total).toBe(all.length);
+    for (const host of ['10.2.0.7', '192.0.2.3']) {
+      expect((await store.queryFlows(query({ host, limit: 1 }))).total).toBe(all.filter((r) => r.client.ip === host || r.server.ip === host).length);
+    }
+    const rolled = await store.top({ fromMs: T0, toMs: T0 + DAY, by: 'hosts', metric: 'flows', limit: 100_000 });
+    expect(rolled.source).toBe('rollup_1h');
+    expect(rolled.data).toEqual((await store.top({ fromMs: T0, toMs: T0 + DAY - 1, by: 'hosts', metric: 'flows', limit: 100_000 })).data);
+    expect(rolled.data.find((e) => e.key === '192.0.2.3')?.flows).toBe(all.filter((r) => r.server.ip === '192.0.2.3').length);
+  });
+
   it('lists the probes writing into the store with their records, bytes and latest record of a range', async () => {
     const records = Array.from({ length: 30 }, (_, i) => record(i, T0 + i * 1000, { probe: i % 3 === 0 ? 'p2' : 'p1', end_reason: i % 5 === 0 ? 'active_timeout' : 'idle' }));
     await store.insert(records);
