@@ -45,13 +45,26 @@ export class PacketBurst {
     readonly capacity: number = BURST_DEFAULT_PACKETS,
     dataBytes: number = BURST_DEFAULT_DATA_BYTES,
     data?: Uint8Array,
+    /** Arrays of `capacity` elements to keep the descriptors in (e.g. in shared memory) instead of fresh ones. */
+    arrays?: PacketDescriptorArrays,
   ) {
-    this.tsS = new Float64Array(capacity);
-    this.offset = new Uint32Array(capacity);
-    this.caplen = new Uint32Array(capacity);
-    this.wirelen = new Uint32Array(capacity);
-    this.linkType = new Uint16Array(capacity);
-    this.ifIndex = new Uint16Array(capacity);
+    if (arrays && arrays.tsS.length < capacity) throw new RangeError(`PacketBurst: descriptor arrays hold ${arrays.tsS.length} packets, capacity is ${capacity}`);
+    this.tsS = arrays ? arrays.tsS : new Float64Array(capacity);
+    this.offset = arrays ? arrays.offset : new Uint32Array(capacity);
+    this.caplen = arrays ? arrays.caplen : new Uint32Array(capacity);
+    this.wirelen = arrays ? arrays.wirelen : new Uint32Array(capacity);
+    this.linkType = arrays ? arrays.linkType : new Uint16Array(capacity);
+    this.ifIndex = arrays ? arrays.ifIndex : new Uint16Array(capacity);
     this.data = data ?? new Uint8Array(dataBytes);
   }
+}
+
+/** The per-packet arrays of a burst (see {@link PacketBurst}). */
+export interface PacketDescriptorArrays {
+  readonly tsS: Float64Array;
+  readonly offset: Uint32Array;
+  readonly caplen: Uint32Array;
+  readonly wirelen: Uint32Array;
+  readonly linkType: Uint16Array;
+  readonly ifIndex: Uint16Array;
 }

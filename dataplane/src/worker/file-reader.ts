@@ -14,7 +14,7 @@ import {
   RingF64,
   RingI32,
   RingState,
-  RingView,
+  SlotDescriptors,
 } from './packet-ring.layout';
 
 /** Longest single wait for a worker, ms: the reader looks at its Stop word at least this often. */
@@ -24,9 +24,10 @@ const utf8 = new TextEncoder();
 
 /**
  * The file reader thread's work: reads the capture through `source` into the
- * shared data slots one burst (a chunk's worth of packets) at a time, finds
- * each packet's owner (`shardOf`, the same software RSS the workers used when
- * each read the whole file) and appends a descriptor to that worker's ring.
+ * shared data slots and their descriptors one burst (a chunk's worth of
+ * packets) at a time, finds each packet's owner (`shardOf`, the same software
+ * RSS the workers used when each read the whole file) and appends the packet's
+ * reference (slot and index, one u32) to that worker's ring.
  * A slot is refilled once every worker has processed the packets it holds.
  * Each worker thus sees its packets in file order, exactly those it kept when
  * it read the file itself, while the file is read and parsed once.
@@ -35,9 +36,9 @@ const utf8 = new TextEncoder();
 export class FileReader {
   private readonly ctl: Int32Array;
   private readonly counters: Float64Array;
-  private readonly rings: RingView[];
+  private readonly rings: Uint32Array[];
   private readonly bursts: PacketBurst[] = [];
-  /** Descriptors written per worker (published to `Write` once per burst). */
+  /** References written per worker (published to `Write` once per burst). */
   private readonly written: Int32Array;
   /** slotEnd[slot * workers + w]: worker w's write index after the slot's last packet. */
   private readonly slotEnd: Int32Array;
@@ -52,9 +53,11 @@ export class FileReader {
     this.workers = buffers.rings.length;
     this.ctl = new Int32Array(buffers.control, 0, RingI32.Words);
     this.counters = new Float64Array(buffers.control, RING_F64_OFFSET, RingF64.Count);
-    this.rings = buffers.rings.map((r) => new RingView(r));
+    this.rings = buffers.rings.map((r) => new Uint32Array(r));
+    const descriptors = new SlotDescriptors(buffers.descriptors);
     for (let s = 0; s < RING_SLOTS; s++) {
-      this.bursts.push(new PacketBurst(RING_SLOT_PACKETS, 0, new Uint8Array(buffers.data, s * RING_SLOT_BYTES, RING_SLOT_BYTES)));
+      const data = new Uint8Array(buffers.data, s * RING_SLOT_BYTES, RING_SLOT_BYTES);
+      this.bursts.push(new PacketBurst(RING_SLOT_PACKETS, 0, data, descriptors.slot(s)));
     }
     this.written = new Int32Array(this.workers);
     this.slotEnd = new Int32Array(RING_SLOTS * this.workers);
@@ -88,7 +91,7 @@ export class FileReader {
         Atomics.wait(ctl, RingI32.Stop, 0, Math.max(1, Math.min(WAIT_SLICE_MS, idleWaitMs())));
         continue;
       }
-      this.dispatch(burst, n, slot * RING_SLOT_BYTES);
+      this.dispatch(burst, n, slot * RING_SLOT_PACKETS);
       const end = slot * this.workers;
       for (let w = 0; w < this.workers; w++) this.slotEnd[end + w] = this.written[w];
       this.publish();
@@ -98,12 +101,12 @@ export class FileReader {
   }
 
   /**
-   * Appends each packet of the burst to its owner's ring. Room is checked once per burst, for
+   * Appends each packet's reference (`first` + its index in the burst) to its owner's ring. Room is checked once per burst, for
    * the whole burst, not per packet (an atomic load per packet kept the compiler from keeping
    * the loop's arrays in registers); the rings hold every packet of every slot, so the check
    * waits only for a worker that is behind by more than all the slots.
    */
-  private dispatch(b: PacketBurst, n: number, base: number): void {
+  private dispatch(b: PacketBurst, n: number, first: number): void {
     const workers = this.workers;
     const data = b.data;
     const written = this.written;
@@ -111,32 +114,19 @@ export class FileReader {
       const at = written[w];
       if (((at + n - Atomics.load(this.ctl, RingI32.Read + w)) | 0) > RING_CAPACITY) this.waitForRoom(w, (at + n - 1) | 0);
     }
-    const tsS = b.tsS;
     const offset = b.offset;
-    const caplens = b.caplen;
-    const wirelen = b.wirelen;
+    const caplen = b.caplen;
     const linkType = b.linkType;
-    const ifIndex = b.ifIndex;
     const rings = this.rings;
     for (let i = 0; i < n; i++) {
-      const off = offset[i];
-      const caplen = caplens[i];
-      const link = linkType[i];
-      const w = shardOf(data, off, caplen, link, workers);
+      const w = shardOf(data, offset[i], caplen[i], linkType[i], workers);
       const at = written[w];
-      const d = at & RING_MASK;
-      const r = rings[w];
-      r.tsS[d] = tsS[i];
-      r.offset[d] = base + off;
-      r.caplen[d] = caplen;
-      r.wirelen[d] = wirelen[i];
-      r.linkType[d] = link;
-      r.ifIndex[d] = ifIndex[i];
+      rings[w][at & RING_MASK] = first + i;
       written[w] = (at + 1) | 0;
     }
   }
 
-  /** Makes every written descriptor visible to its worker, and wakes the workers that got some. */
+  /** Makes every written reference visible to its worker, and wakes the workers that got some. */
   private publish(): void {
     const ctl = this.ctl;
     for (let w = 0; w < this.workers; w++) {
@@ -156,7 +146,7 @@ export class FileReader {
     return true;
   }
 
-  /** Ring w is full: publish what is written, then wait for the worker to free one descriptor. */
+  /** Ring w is full: publish what is written, then wait for the worker to free one entry. */
   private waitForRoom(w: number, at: number): void {
     this.publish();
     this.waitUntilRead(w, (at - RING_CAPACITY + 1) | 0);

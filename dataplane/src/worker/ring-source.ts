@@ -6,10 +6,12 @@ import {
   RING_ERROR_OFFSET,
   RING_F64_OFFSET,
   RING_MASK,
+  RING_SLOT_BYTES_SHIFT,
+  RING_SLOT_PACKETS_SHIFT,
   RingF64,
   RingI32,
   RingState,
-  RingView,
+  SlotDescriptors,
 } from './packet-ring.layout';
 import { WorkerControl } from './worker-stats.layout';
 
@@ -33,7 +35,8 @@ const utf8 = new TextDecoder();
 export class RingSource implements CaptureSource {
   private readonly ctl: Int32Array;
   private readonly counters: Float64Array;
-  private readonly ring: RingView;
+  private readonly ring: Uint32Array;
+  private readonly desc: SlotDescriptors;
   private readonly data: Uint8Array;
   private readonly totals: CaptureSourceStats = { packets: 0, bytes: 0, drops: 0 };
   /** Descriptors handed out so far (free-running, as RingI32.Read). */
@@ -49,7 +52,8 @@ export class RingSource implements CaptureSource {
   ) {
     this.ctl = new Int32Array(buffers.control, 0, RingI32.Words);
     this.counters = new Float64Array(buffers.control, RING_F64_OFFSET, RingF64.Count);
-    this.ring = new RingView(buffers.rings[worker]);
+    this.ring = new Uint32Array(buffers.rings[worker]);
+    this.desc = new SlotDescriptors(buffers.descriptors);
     this.data = new Uint8Array(buffers.data);
     this.handed = Atomics.load(this.ctl, RingI32.Read + worker);
   }
@@ -102,16 +106,24 @@ export class RingSource implements CaptureSource {
       avail = (Atomics.load(ctl, RingI32.Write + w) - this.handed) | 0;
     }
     const n = avail < burst.capacity ? avail : burst.capacity;
-    const r = this.ring;
+    const ring = this.ring;
+    const d = this.desc;
+    const tsS = burst.tsS;
+    const offset = burst.offset;
+    const caplen = burst.caplen;
+    const wirelen = burst.wirelen;
+    const linkType = burst.linkType;
+    const ifIndex = burst.ifIndex;
     let at = this.handed;
     for (let i = 0; i < n; i++) {
-      const d = at & RING_MASK;
-      burst.tsS[i] = r.tsS[d];
-      burst.offset[i] = r.offset[d];
-      burst.caplen[i] = r.caplen[d];
-      burst.wirelen[i] = r.wirelen[d];
-      burst.linkType[i] = r.linkType[d];
-      burst.ifIndex[i] = r.ifIndex[d];
+      // The packet's descriptor in its slot; its offset is from the start of the slot's data.
+      const k = ring[at & RING_MASK];
+      tsS[i] = d.tsS[k];
+      offset[i] = ((k >>> RING_SLOT_PACKETS_SHIFT) << RING_SLOT_BYTES_SHIFT) + d.offset[k];
+      caplen[i] = d.caplen[k];
+      wirelen[i] = d.wirelen[k];
+      linkType[i] = d.linkType[k];
+      ifIndex[i] = d.ifIndex[k];
       at++;
     }
     this.handed = at | 0;
