@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { Dataplane, DEFAULT_FLOW_CAPACITY, DEFAULT_HOST_CAPACITY } from './dataplane';
-import { MIN_FRAME_BYTES } from './decode/decode-packet';
+import { MIN_FRAME_BYTES } from './decode/decode-status';
 import { FlowExportRecord, FlowRecord, InterfaceStats, SourceSpec } from './dataplane.types';
 
 export interface AnalyzeOptions {

@@ -18,10 +18,9 @@ import {
   WorkerStats,
 } from './dataplane.types';
 import { DataplaneError, deserializeError } from './errors/dataplane-error';
-import { DpdkPortInfo, readDpdkPortStats, startDpdk, stopDpdkPort } from './capture/dpdk-port';
+import type { DpdkPortInfo } from './capture/dpdk-port';
 import { DECODE_STATUS_NAMES } from './decode/decode-status';
 import { EntryState } from './shard/entry-state';
-import { createNdpiEngineAsync, destroyOrphanedEngine } from './dpi/classifier';
 import { NdpiNameTables, TableNames } from './dpi/ndpi-names';
 import { readFlowRecord } from './flow/flow-record';
 import { L7Names, NO_DPI_NAMES } from './shard/record-names';
@@ -35,12 +34,19 @@ import { getHost, queryHosts } from './host/host-query';
 import { RecordOptions, UPDATE_STATS_SLOTS, flushShard, sweepShard } from './offline/offline-pass';
 import { writeFlowsNdjson } from './offline/flows-ndjson';
 import { DEFAULT_ACTIVE_TIMEOUT_S } from './flow/flow-export';
-import { OfflineReaders, ReadersSource } from './offline/offline-readers';
+import type { OfflineReaders, ReadersSource } from './offline/offline-readers';
 import { dpiEngineOptions, WorkerConfig, WorkerInit, WorkerMessage, WorkerOptions } from './worker/worker-protocol';
 import { compiledWorkerScript } from './worker/worker-script';
 import { allocatePacketRings, PacketRingBuffers, RingI32 } from './worker/packet-ring.layout';
 import type { FileReaderInit, FileReaderMessage } from './worker/file-reader-worker';
 import { WORKER_STATS_BYTES, WorkerControl, WorkerF64 } from './worker/worker-stats.layout';
+
+// Required on first use, not imported: what only a DPDK port, DPI or the offline reader threads need
+// stays unloaded until then (`flowprobe analyze` on a file creates its workers sooner; the nDPI
+// modules load while they start). docs/capture-files.md, "Start-up on a tiny capture".
+const dpdkPort = () => require('./capture/dpdk-port') as typeof import('./capture/dpdk-port');
+const classifier = () => require('./dpi/classifier') as typeof import('./dpi/classifier');
+const offlineReaders = () => require('./offline/offline-readers') as typeof import('./offline/offline-readers');
 
 /** One shard: the tables a worker owns, seen from the main (offline) thread. */
 export interface Shard {
@@ -127,7 +133,7 @@ export class Dataplane extends EventEmitter {
     const name = options.name ?? (options.source.kind === 'pcap' ? path.basename(options.source.path) : `dpdk${options.source.port}`);
     const dp = new Dataplane(resolved, name);
     // EAL and the port (one RX queue per worker) are set up once, here on the main thread; the workers only poll.
-    if (resolved.source.kind === 'dpdk') dp.dpdk = startDpdk(resolved.source, resolved.workers);
+    if (resolved.source.kind === 'dpdk') dp.dpdk = dpdkPort().startDpdk(resolved.source, resolved.workers);
     await dp.spawn();
     if (options.testCrashWorker) dp.scheduleTestCrash(options.testCrashWorker);
     return dp;
@@ -153,7 +159,7 @@ export class Dataplane extends EventEmitter {
   static async startWithReaders(options: DataplaneOptions, readers?: number): Promise<OfflineReaders> {
     const dp = await Dataplane.start(options);
     try {
-      return await OfflineReaders.start(dp.readersSource(), readers);
+      return await offlineReaders().OfflineReaders.start(dp.readersSource(), readers);
     } catch (err) {
       await dp.stop();
       throw err;
@@ -249,7 +255,7 @@ export class Dataplane extends EventEmitter {
     }
     this.finished = Promise.all(done).then(() => {
       for (const s of this.shards) s.config.close();
-      if (this.dpdk) stopDpdkPort(this.dpdk.port);
+      if (this.dpdk) dpdkPort().stopDpdkPort(this.dpdk.port);
       this.emit('finished');
     });
     try {
@@ -281,9 +287,9 @@ export class Dataplane extends EventEmitter {
     let exited = false;
     let crash: string | undefined;
     if (engineFromMain) {
-      createNdpiEngineAsync(dpiEngineOptions(init.options, shard.flows.table.capacity), (address) => {
+      classifier().createNdpiEngineAsync(dpiEngineOptions(init.options, shard.flows.table.capacity), (address) => {
         // A worker gone before its engine was made never adopts it.
-        if (exited) return destroyOrphanedEngine(address);
+        if (exited) return classifier().destroyOrphanedEngine(address);
         Atomics.store(engineWord, 0, address > 0n ? address : -1n);
         Atomics.notify(engineWord, 0);
       });
@@ -383,7 +389,7 @@ export class Dataplane extends EventEmitter {
   /** Frees an nDPI engine a worker left behind (`address` 0 or -1: none). */
   private freeEngine(worker: number, address: bigint): void {
     try {
-      destroyOrphanedEngine(address);
+      if (address > 0n) classifier().destroyOrphanedEngine(address);
     } catch (err) {
       // Never end the process over a leak: the engine's memory stays allocated.
       this.emit('capture-error', { worker, message: `worker ${worker}: its nDPI engine could not be freed: ${(err as Error).message}`, code: 'WORKER_CRASHED', fatal: false } satisfies CaptureErrorEvent);
@@ -512,7 +518,7 @@ export class Dataplane extends EventEmitter {
     if (this.shards.length > 0) drops += this.shards[0].stats[WorkerF64.SourceDrops];
     const src = this.options.source;
     // NIC drops (ring full, no mbuf, bad frames) count as interface drops.
-    const nic = this.dpdk ? readDpdkPortStats(this.dpdk.port, this.dpdk.rxQueues) : undefined;
+    const nic = this.dpdk ? dpdkPort().readDpdkPortStats(this.dpdk.port, this.dpdk.rxQueues) : undefined;
     if (nic) drops += nic.imissed + nic.rx_nombuf + nic.ierrors;
     return {
       id: 0,

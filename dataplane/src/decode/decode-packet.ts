@@ -1,4 +1,4 @@
-import { DecodeStatus } from './decode-status';
+import { DecodeStatus, MIN_FRAME_BYTES } from './decode-status';
 import { DecodedPacket, TunnelKind } from './decoded-packet';
 import { cursor } from './decode-cursor';
 import { decodeEthernet } from './ethernet';
@@ -12,11 +12,7 @@ import { decodeUdp, UDP_HEADER_BYTES } from './udp';
 
 /** Nested decapsulations followed (IP-in-IP, GRE, VXLAN, GTP-U, TZSP, CAPWAP); deeper is counted and skipped. */
 export const MAX_ENCAPSULATIONS = 4;
-/**
- * ndpiReader skips frames with fewer than 28 bytes (20 IP + 8 L4) after the start of
- * the (outer or tunnelled) link-layer header: we do the same so counts match.
- */
-export const MIN_FRAME_BYTES = 28;
+export { MIN_FRAME_BYTES } from './decode-status';
 
 const PROTO_ICMP = 1;
 const PROTO_IPIP = 4;

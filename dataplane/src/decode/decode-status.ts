@@ -55,6 +55,14 @@ export const enum DecodeStatus {
 /** Number of status values; the shard layout reserves 32 counters. */
 export const DECODE_STATUS_COUNT = 21;
 
+/**
+ * ndpiReader skips frames with fewer than 28 bytes (20 IP + 8 L4) after the start of
+ * the (outer or tunnelled) link-layer header: we do the same so counts match (DecodeStatus.TooShort).
+ * Here, not in decode-packet.ts: analyze sizes its tables with it on the main thread, which
+ * decodes nothing (the decoder's ten modules stay unloaded there).
+ */
+export const MIN_FRAME_BYTES = 28;
+
 /** Stable snake_case names of {@link DecodeStatus} values, indexed by value (used in stats and logs). */
 export const DECODE_STATUS_NAMES: readonly string[] = Object.freeze([
   'ok',
