@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# What writing flow history into the embedded DuckDB store costs a capture on
-# this machine, paired in one run: A = `flowprobe analyze CAPTURE` alone,
+# What writing flow history costs a capture on this machine, for each store
+# (HISTORY_STORES, default "duckdb clickhouse": the embedded DuckDB store, and a
+# private clickhouse-server the writer starts), paired in one run: A = `flowprobe analyze CAPTURE` alone,
 # B = the same while a history writer (controlplane/bench/history.bench.ts,
 # HISTORY_BENCH_SUSTAIN) writes records into a DuckDB store as fast as it can,
 # alternated A B A B ... ROUNDS times. Prints each round's capture-loop rate
@@ -30,11 +31,14 @@ flowprobe=("node" "$root/appliance/bin/flowprobe.js" "analyze" "$capture" "${ext
 pps() { sed -n 's/.*"packets_per_s":\([0-9]*\).*/\1/p' "$dir/stderr" | tail -1; }
 analyze() { "${flowprobe[@]}" > /dev/null 2> "$dir/stderr" || { cat "$dir/stderr" >&2; exit 1; }; pps; }
 echo "capture: $capture ($(stat -c %s "$capture") bytes), rounds: $rounds, $(nproc) cores; uptime: $(uptime)"
+for store in ${HISTORY_STORES:-duckdb clickhouse}; do
+echo "## store: $store"
 a=(); b=(); w=()
 for i in $(seq 1 "$rounds"); do
   a+=("$(analyze)")
   rm -rf "$dir/store"
-  setsid env HISTORY_BENCH_SUSTAIN=1 HISTORY_BENCH_DIR="$dir/store" node "$writer_js" > "$dir/writer.log" 2>&1 &
+  mkdir -p "$dir/store"
+  setsid env HISTORY_BENCH_SUSTAIN="$store" HISTORY_BENCH_DIR="$dir/store" node "$writer_js" > "$dir/writer.log" 2>&1 &
   writer=$!
   until grep -q '^writing' "$dir/writer.log"; do kill -0 "$writer" || { cat "$dir/writer.log" >&2; exit 1; }; sleep 0.2; done
   b+=("$(analyze)")
@@ -50,3 +54,4 @@ print(f"capture loop with history writes: median {statistics.median(b) / 1e3:.0f
 print(f"history writer meanwhile: median {statistics.median(w):.0f} records/s (spread {min(w):.0f}-{max(w):.0f})")
 print(f"capture loop rate {100 * (statistics.median(b) / statistics.median(a) - 1):+.1f} % (medians)")
 PY
+done

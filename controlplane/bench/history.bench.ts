@@ -289,14 +289,40 @@ function readBytes(): number {
 const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
 
 /**
- * HISTORY_BENCH_SUSTAIN=1: writes into a DuckDB store in `dir` without end
- * (the same 4 batches of made records again and again, so no record is made
- * while timing) until SIGTERM, then prints the records/s it sustained: the
- * writer of appliance/bench/history-capture-cost.sh, beside a capture.
+ * HISTORY_BENCH_SUSTAIN=1 (or =duckdb): writes into a DuckDB store in `dir`
+ * without end (the same 4 batches of made records again and again, so no
+ * record is made while timing) until SIGTERM, then prints the records/s it
+ * sustained: the writer of appliance/bench/history-capture-cost.sh, beside a
+ * capture. HISTORY_BENCH_SUSTAIN=clickhouse: the same into a private
+ * clickhouse-server started in `dir` (stopped at the end).
  */
-async function sustain(dir: string): Promise<void> {
-  const store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: Number.MAX_SAFE_INTEGER });
-  await store.open();
+async function sustain(dir: string, backend: 'duckdb' | 'clickhouse'): Promise<void> {
+  let server: ClickHouseProcess | undefined;
+  let store: DuckDbHistoryRepository | ClickHouseHistoryRepository;
+  if (backend === 'clickhouse') {
+    server = await ClickHouseProcess.create(path.join(dir, 'clickhouse-server'));
+    await server.start();
+    store = new ClickHouseHistoryRepository({
+      urls: [server.url],
+      database: 'bench',
+      bufferDir: path.join(dir, 'clickhouse-buffer'),
+      bufferMaxBytes: 1 << 30,
+      maxAgeDays: 3650,
+      diskBudgetBytes: Number.MAX_SAFE_INTEGER,
+    });
+  } else {
+    store = new DuckDbHistoryRepository({ dir, maxAgeDays: 3650, diskBudgetBytes: Number.MAX_SAFE_INTEGER });
+  }
+  try {
+    await store.open();
+    await sustainInto(store);
+  } finally {
+    await store.close();
+    await server?.stop();
+  }
+}
+
+async function sustainInto(store: DuckDbHistoryRepository | ClickHouseHistoryRepository): Promise<void> {
   const batches = [0, 1, 2, 3].map((k) => makeBatch(k * BATCH, BATCH, 4 * BATCH * 16));
   let stop = false;
   process.once('SIGTERM', () => (stop = true));
@@ -307,17 +333,16 @@ async function sustain(dir: string): Promise<void> {
     await store.insert(batches[k % batches.length]);
     written += BATCH;
   }
-  await store.rollUp();
+  if (store instanceof DuckDbHistoryRepository) await store.rollUp();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   console.log(`sustained: ${written} records in ${s.toFixed(1)} s, ${Math.round(written / s)} records/s (rollups included)`);
-  await store.close();
 }
 
 async function main(): Promise<void> {
   if (process.env.HISTORY_BENCH_SUSTAIN) {
     const dir = process.env.HISTORY_BENCH_DIR ?? fs.mkdtempSync(path.join(tmpdir(), 'flowprobe-history-sustain-'));
     try {
-      await sustain(dir);
+      await sustain(dir, process.env.HISTORY_BENCH_SUSTAIN === 'clickhouse' ? 'clickhouse' : 'duckdb');
     } finally {
       if (!process.env.HISTORY_BENCH_DIR) fs.rmSync(dir, { recursive: true, force: true });
     }
